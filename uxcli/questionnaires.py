@@ -1,0 +1,361 @@
+"""Scoring for post-test and post-task questionnaires: SUS, SEQ, UMUX-Lite, NPS, CSAT.
+
+Pure functions; "QUX" is Sauro & Lewis, *Quantifying the User Experience*, 2nd ed. (2016).
+Summaries return plain dicts with NaN (or None for labels) where a statistic is undefined.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from uxcli import stats
+
+NAN = float("nan")
+
+LIKERT_LABELS = {
+    "strongly disagree": 1,
+    "disagree": 2,
+    "neutral": 3,
+    "neither agree nor disagree": 3,
+    "agree": 4,
+    "strongly agree": 5,
+}
+
+# Sauro–Lewis curved grading scale, lower bounds (QUX 2nd ed., ch. 8, Table 8.5).
+SUS_GRADES: tuple[tuple[float, str], ...] = (
+    (84.1, "A+"),
+    (80.8, "A"),
+    (78.9, "A-"),
+    (77.2, "B+"),
+    (74.1, "B"),
+    (72.6, "B-"),
+    (71.1, "C+"),
+    (65.0, "C"),
+    (62.7, "C-"),
+    (51.7, "D"),
+)
+
+# SUS score -> percentile rank. Two published sources, merged and sorted by score:
+# 1. Sauro's percentile-rank lookup (MeasuringU, "A Practical Guide to the System Usability
+#    Scale", 2011; reproduced in QUX ch. 8): the round scores below. Its anchors quoted by
+#    MeasuringU ("5 Ways to Interpret a SUS Score", 2018): 68 -> 50th, 74 -> 70th, 75 -> 73rd,
+#    52 -> 15th (interpolated here between 50 and 55).
+# 2. The lower bound of each curved-grade percentile range (QUX Table 8.5: A+ 96-100,
+#    A 90-95, A- 85-89, B+ 80-84, B 70-79, B- 65-69, C+ 60-64, C 41-59, C- 35-40, D 15-34),
+#    placed at that grade's score, so sus_percentile and sus_grade agree at the boundaries.
+# Values between points are linearly interpolated; the table is non-decreasing.
+# fmt: off
+SUS_PERCENTILES: tuple[tuple[float, float], ...] = (
+    (0, 0.0), (5, 0.3), (10, 0.4), (15, 0.7), (20, 1.0), (25, 1.5), (30, 2.0), (35, 4.0),
+    (40, 6.0), (45, 8.0), (50, 13.0), (51.7, 15.0), (55, 19.0), (60, 29.0), (62.7, 35.0),
+    (65, 41.0), (66, 44.0), (67, 47.0), (68, 50.0), (69, 53.0), (70, 56.0), (71, 60.0),
+    (71.1, 60.0), (72, 63.0), (72.6, 65.0), (73, 67.0), (74, 70.0), (74.1, 70.0), (75, 73.0),
+    (76, 77.0), (77, 80.0), (77.2, 80.0), (78, 83.0), (78.9, 85.0), (79, 86.0), (80, 88.0),
+    (80.8, 90.0), (84.1, 96.0), (85, 97.0), (90, 99.8), (95, 99.999), (100, 100.0),
+)
+# fmt: on
+_PCT_X = np.array([score for score, _ in SUS_PERCENTILES])
+_PCT_Y = np.array([pct for _, pct in SUS_PERCENTILES])
+
+# Bangor, Kortum & Miller (2009, JUS 4(3)) mean SUS score per adjective rating.
+SUS_ADJECTIVES: tuple[tuple[float, str], ...] = (
+    (12.5, "Worst Imaginable"),
+    (20.3, "Awful"),
+    (35.7, "Poor"),
+    (50.9, "OK"),
+    (71.4, "Good"),
+    (85.5, "Excellent"),
+    (90.9, "Best Imaginable"),
+)
+# The nearest adjective mean wins, so the cut points are the midpoints between adjacent means;
+# a score exactly on a midpoint takes the higher adjective.
+_ADJECTIVE_CUTS = [
+    (low + high) / 2 for (low, _), (high, _) in itertools.pairwise(SUS_ADJECTIVES)
+]
+
+
+def _is_missing(value: Any) -> bool:
+    """None, NaN, pandas.NA/NaT or a blank string: an unanswered item."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or bool(pd.isna(value))
+
+
+def parse_likert(value: Any, scale: int = 5) -> int | None:
+    """Parse one Likert answer to an int in 1..scale, or None when missing.
+
+    Accepts ints, integral floats, numeric strings, and (5-point only) the labels Strongly
+    disagree=1, Disagree=2, Neutral / Neither agree nor disagree=3, Agree=4, Strongly agree=5,
+    case-insensitive with extra spaces tolerated (the usual survey-tool export, QUX ch. 8).
+    Raises ValueError for anything else or out of range.
+    """
+    if _is_missing(value):
+        return None
+    number: float | None = None
+    if isinstance(value, str):
+        text = " ".join(value.split()).lower()
+        if text in LIKERT_LABELS and scale == 5:
+            return LIKERT_LABELS[text]
+        try:
+            number = float(text)
+        except ValueError:
+            pass
+    elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, bool
+    ):
+        number = float(value)
+    if number is None:
+        labels = (
+            ", ".join(f'"{label}"' for label in LIKERT_LABELS) if scale == 5 else ""
+        )
+        extra = f" or one of {labels}" if labels else ""
+        raise ValueError(
+            f"{value!r} is not a Likert answer: expected a number 1-{scale}{extra}"
+        )
+    if not number.is_integer():
+        raise ValueError(f"{value!r} is not a whole number: expected 1-{scale}")
+    if not 1 <= number <= scale:
+        raise ValueError(f"{value!r} is out of range: expected 1-{scale}")
+    return int(number)
+
+
+def impute_neutral(answers: Sequence[Any], neutral: int = 3) -> list[Any]:
+    """Replace missing answers with the neutral point 3.
+
+    Brooke (1996) tells respondents who cannot answer an item to mark the centre point; Bangor,
+    Kortum & Miller (2008, IJHCI 24(6)) score missing SUS items the same way. Kept explicit so
+    callers decide whether to impute rather than drop a respondent.
+    """
+    return [neutral if _is_missing(answer) else answer for answer in answers]
+
+
+def _check_items(items: np.ndarray, low: int, high: int, name: str) -> None:
+    present = items[~np.isnan(items)]
+    bad = present[(present < low) | (present > high) | (present != np.round(present))]
+    if bad.size:
+        raise ValueError(
+            f"{name} answers must be whole numbers {low}-{high}, got {bad[0]:g}"
+        )
+
+
+def sus_scores(matrix: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
+    """SUS scores for an n×10 matrix of 1..5 answers (Brooke 1996); rows with a NaN give NaN.
+
+    2.5 × [Σ(odd items − 1) + Σ(5 − even items)], 0–100.
+    """
+    items = np.asarray(matrix, dtype=float)
+    if items.ndim != 2 or items.shape[1] != 10:
+        raise ValueError(
+            f"SUS needs 10 answers per respondent, got shape {items.shape}"
+        )
+    _check_items(items, 1, 5, "SUS")
+    odd = items[:, 0::2] - 1
+    even = 5 - items[:, 1::2]
+    return 2.5 * (odd.sum(axis=1) + even.sum(axis=1))
+
+
+def sus_score(answers: Sequence[int]) -> float:
+    """SUS score of one respondent's ten 1..5 answers (Brooke 1996, in Usability Evaluation in
+    Industry, pp. 189–194): 2.5 × [Σ(odd − 1) + Σ(5 − even)].
+
+    Missing answers raise ValueError; use impute_neutral first if that is intended.
+    """
+    if len(answers) != 10:
+        raise ValueError(f"SUS needs exactly 10 answers, got {len(answers)}")
+    if any(_is_missing(answer) for answer in answers):
+        raise ValueError(
+            "SUS answer missing; impute_neutral() replaces missing answers with 3"
+        )
+    return float(sus_scores([list(answers)])[0])
+
+
+def _check_sus(score: float) -> None:
+    if not 0 <= score <= 100:
+        raise ValueError(f"SUS score must be 0-100, got {score:g}")
+
+
+def sus_grade(score: float) -> str | None:
+    """Sauro–Lewis curved grade (A+ … F) for a SUS score (QUX ch. 8, Table 8.5); None for NaN."""
+    if math.isnan(score):
+        return None
+    _check_sus(score)
+    for bound, grade in SUS_GRADES:
+        if score >= bound:
+            return grade
+    return "F"
+
+
+def sus_percentile(score: float) -> float:
+    """Percentile rank (0–100) of a SUS score from the published lookup (see SUS_PERCENTILES).
+
+    Sauro (2011) / QUX ch. 8: 68 → 50th, 75 → 73rd, 52 → 15th; not a normal approximation
+    because the SUS distribution is skewed. NaN gives NaN.
+    """
+    if math.isnan(score):
+        return NAN
+    _check_sus(score)
+    return float(np.interp(score, _PCT_X, _PCT_Y))
+
+
+def sus_adjective(score: float) -> str | None:
+    """Adjective whose mean SUS score is nearest (Bangor, Kortum & Miller 2009, JUS 4(3)).
+
+    Cut points are the midpoints between adjacent adjective means; None for NaN.
+    """
+    if math.isnan(score):
+        return None
+    _check_sus(score)
+    return SUS_ADJECTIVES[bisect.bisect_right(_ADJECTIVE_CUTS, score)][1]
+
+
+def _describe(values: np.ndarray, confidence: float, low: float, high: float) -> dict:
+    """n, mean, sd, CI (clipped to the scale's range, which the true mean cannot leave)."""
+    estimate = stats.mean_t_interval(values, confidence)
+    n = int(values.size)
+    return {
+        "n": n,
+        "mean": estimate.value,
+        "sd": float(np.std(values, ddof=1)) if n > 1 else NAN,
+        "ci_low": float(np.clip(estimate.low, low, high)),
+        "ci_high": float(np.clip(estimate.high, low, high)),
+    }
+
+
+def _present(values: Sequence[float] | np.ndarray) -> np.ndarray:
+    arr = np.array(
+        [NAN if _is_missing(v) else v for v in np.ravel(values)], dtype=float
+    )
+    return arr[~np.isnan(arr)]
+
+
+def sus_summary(scores: Sequence[float] | np.ndarray, confidence: float = 0.95) -> dict:
+    """Summary of SUS scores: n, mean, sd, median, min, max, t CI (QUX ch. 8), and the grade,
+    percentile and adjective of the mean."""
+    values = _present(scores)
+    if np.any((values < 0) | (values > 100)):
+        raise ValueError("SUS scores must be 0-100")
+    summary = _describe(values, confidence, 0.0, 100.0)
+    mean = summary["mean"]
+    empty = values.size == 0
+    summary.update(
+        median=NAN if empty else float(np.median(values)),
+        min=NAN if empty else float(np.min(values)),
+        max=NAN if empty else float(np.max(values)),
+        grade=sus_grade(mean),
+        percentile=sus_percentile(mean),
+        adjective=sus_adjective(mean),
+    )
+    return summary
+
+
+def seq_summary(
+    ratings: Sequence[float] | np.ndarray,
+    confidence: float = 0.95,
+    benchmark: float = 5.5,
+) -> dict:
+    """Single Ease Question (1–7) summary: n, mean, sd, t CI, benchmark and the one-sided p that
+    the mean exceeds it (Sauro & Dumas, CHI 2009; MeasuringU average ≈ 5.5). Missing ratings
+    are dropped; values outside 1–7 raise ValueError."""
+    values = _present(ratings)
+    _check_items(values, 1, 7, "SEQ")
+    summary = _describe(values, confidence, 1.0, 7.0)
+    summary.update(
+        benchmark=benchmark, p_above=stats.one_sided_mean_vs(values, benchmark)
+    )
+    return summary
+
+
+def umux_lite(item1: Any, item2: Any) -> float | np.ndarray:
+    """UMUX-Lite raw score (item1 + item2 − 2)·100/12 from two 1–7 items (Lewis, Utesch & Maher,
+    CHI 2013). Works element-wise on arrays."""
+    first = np.asarray(item1, dtype=float)
+    second = np.asarray(item2, dtype=float)
+    _check_items(np.ravel(first), 1, 7, "UMUX-Lite")
+    _check_items(np.ravel(second), 1, 7, "UMUX-Lite")
+    raw = (first + second - 2) * 100 / 12
+    return float(raw) if np.ndim(raw) == 0 else raw
+
+
+def umux_lite_sus(raw: Any) -> float | np.ndarray:
+    """SUS-equivalent of a UMUX-Lite raw score: 0.65·raw + 22.9 (Lewis, Utesch & Maher, CHI 2013)."""
+    value = 0.65 * np.asarray(raw, dtype=float) + 22.9
+    return float(value) if np.ndim(value) == 0 else value
+
+
+def umux_lite_summary(
+    item1: Sequence[float] | np.ndarray,
+    item2: Sequence[float] | np.ndarray,
+    confidence: float = 0.95,
+) -> dict:
+    """UMUX-Lite summary: n, mean, sd, t CI of the raw score, and the same for its SUS equivalent
+    (a linear map, so its CI is the mapped raw CI). Respondents missing either item are dropped."""
+    raw = np.atleast_1d(umux_lite(item1, item2))
+    raw = raw[~np.isnan(raw)]
+    summary = _describe(raw, confidence, 0.0, 100.0)
+    summary.update(
+        sus_mean=umux_lite_sus(summary["mean"]),
+        sus_ci_low=umux_lite_sus(summary["ci_low"]),
+        sus_ci_high=umux_lite_sus(summary["ci_high"]),
+    )
+    return summary
+
+
+def nps(ratings: Sequence[float] | np.ndarray, confidence: float = 0.95) -> dict:
+    """Net Promoter Score (−100..100) of 0–10 ratings with the adjusted-Wald NPS interval.
+
+    NPS = %promoters (9–10) − %detractors (0–6). Interval (Rocks 2016; MeasuringU): n' = n + 3,
+    p' = (P + ¾)/n', d' = (D + ¾)/n', Var = [p' + d' − (p' − d')²]/n', (p' − d') ± z·√Var,
+    clipped to [−1, 1] and reported ×100.
+    """
+    values = _present(ratings)
+    _check_items(values, 0, 10, "NPS")
+    n = int(values.size)
+    promoters = int(np.sum(values >= 9))
+    detractors = int(np.sum(values <= 6))
+    result = {
+        "n": n,
+        "promoters": promoters,
+        "passives": n - promoters - detractors,
+        "detractors": detractors,
+        "nps": NAN,
+        "ci_low": NAN,
+        "ci_high": NAN,
+    }
+    if n == 0:
+        return result
+    z = stats.z_for(confidence)
+    n_adj = n + 3
+    p_adj = (promoters + 0.75) / n_adj
+    d_adj = (detractors + 0.75) / n_adj
+    half = z * math.sqrt((p_adj + d_adj - (p_adj - d_adj) ** 2) / n_adj)
+    centre = p_adj - d_adj
+    result.update(
+        nps=100 * (promoters - detractors) / n,
+        ci_low=100 * max(centre - half, -1.0),
+        ci_high=100 * min(centre + half, 1.0),
+    )
+    return result
+
+
+def csat(ratings: Sequence[float] | np.ndarray, confidence: float = 0.95) -> dict:
+    """CSAT: share of top-2-box (4–5) answers on a 1–5 scale, with an adjusted-Wald interval
+    (Sauro & Lewis 2005; QUX ch. 3). Missing ratings are dropped."""
+    values = _present(ratings)
+    _check_items(values, 1, 5, "CSAT")
+    n = int(values.size)
+    top = int(np.sum(values >= 4))
+    low, high = stats.adjusted_wald(top, n, confidence)
+    return {
+        "n": n,
+        "top2": top,
+        "csat": top / n if n else NAN,
+        "ci_low": low,
+        "ci_high": high,
+    }
