@@ -1,0 +1,171 @@
+"""Normalize to attempts: the attempts frame and the event-log derivation.
+
+Every layout ends up as the attempts frame (see docs/ARCHITECTURE.md). Event logs
+are turned into attempts here with NumPy on whole columns: events are ordered by
+(participant, session, task, time), a ``start`` opens an attempt and the first
+terminal event after it closes it. No Python code runs per event or per attempt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from uxcli.vocab import EVENT_KINDS
+
+KEY_COLUMNS = ["participant", "session", "variant", "task"]
+ATTEMPT_COLUMNS = [*KEY_COLUMNS, "attempt", "outcome", "time", "clicks", "errors"]
+INTERNAL = ["_file", "_row"]  # which input and which row/line the attempt came from
+
+START, CLICK, ERROR, SUCCESS, FAILURE, ABANDON, OTHER = range(7)
+KIND_CODE = {name: code for code, name in enumerate(EVENT_KINDS)}
+OUTCOME_OF_KIND = np.array(["", "", "", "success", "failure", "abandon", ""], dtype=object)
+OUTCOME_DTYPE = pd.CategoricalDtype(["success", "failure", "abandon"])
+
+
+@dataclass
+class Derived:
+    """Attempts derived from events, plus what did not fit into any attempt."""
+
+    attempts: pd.DataFrame
+    outside_rows: np.ndarray  # event rows (index into the events frame) outside every attempt
+    unended: np.ndarray  # bool per attempt: no terminal event, counted as abandoned
+
+
+def _key_codes(events: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """One int64 per row identifying its (file, participant, session, task) group."""
+    key = events["_file"].to_numpy(dtype=np.int64)
+    for name in columns:
+        col = events[name]
+        codes = col.cat.codes.to_numpy(dtype=np.int64) + 1  # -1 (missing) becomes 0
+        key = key * (len(col.cat.categories) + 1) + codes
+    return key
+
+
+def _order(key: np.ndarray, t: np.ndarray) -> np.ndarray | None:
+    """Sort order by (key, time, file order), or None when already in that order.
+
+    Recorders write events in order, so checking first saves the sort on big logs.
+    """
+    same = key[1:] == key[:-1]
+    if np.all((key[1:] > key[:-1]) | (same & (t[1:] >= t[:-1]))):
+        return None
+    return np.lexsort((np.arange(len(key)), t, key))
+
+
+def derive_attempts(events: pd.DataFrame) -> Derived:
+    """Turn an events frame into attempts.
+
+    Columns used: participant, session, variant, task (categoricals), t (seconds),
+    kind (codes from EVENT_KINDS, OTHER for anything else), _file, _row.
+    """
+    n = len(events)
+    key = _key_codes(events, ["participant", "session", "task"])
+    t_all = events["t"].to_numpy(dtype=np.float64)
+    order = _order(key, t_all)
+    take = (lambda a: a) if order is None else (lambda a: a[order])
+    k, t = take(key), take(t_all)
+    kind = take(events["kind"].to_numpy(dtype=np.int8))
+
+    is_start = kind == START
+    starts = np.flatnonzero(is_start)
+    segment = np.cumsum(np.r_[True, k[1:] != k[:-1]]) if n else np.zeros(0, dtype=np.int64)
+    attempt_id = np.cumsum(is_start) - 1  # the latest start at or before each row
+    opened = attempt_id >= 0
+    safe_id = np.where(opened, attempt_id, 0)
+    if len(starts):
+        opened &= segment[starts[safe_id]] == segment
+    is_terminal = (kind >= SUCCESS) & (kind <= ABANDON)
+    closing = np.cumsum(is_terminal & opened)
+    before = closing[starts]  # terminals seen before each start (a start is never terminal)
+    terminals_so_far = closing - (before[safe_id] if len(starts) else 0)
+    inside = opened & ((terminals_so_far == 0) | ((terminals_so_far == 1) & is_terminal))
+
+    m = len(starts)
+    ids = attempt_id[inside]
+    kinds_in = kind[inside]
+    clicks = np.bincount(ids[kinds_in == CLICK], minlength=m).astype(np.float64)
+    errors = np.bincount(ids[kinds_in == ERROR], minlength=m).astype(np.float64)
+    end_rows = np.flatnonzero(inside & is_terminal)
+    end_kind = np.full(m, ABANDON, dtype=np.int8)
+    end_time = np.full(m, np.nan)
+    end_kind[attempt_id[end_rows]] = kind[end_rows]
+    end_time[attempt_id[end_rows]] = t[end_rows]
+    unended = np.ones(m, dtype=bool)
+    unended[attempt_id[end_rows]] = False
+
+    start_rows = starts if order is None else order[starts]
+    attempts = _attempt_frame(events, start_rows, segment[starts], end_kind, end_time - t[starts], clicks, errors)
+    outside = np.flatnonzero(~inside)
+    outside_rows = outside if order is None else order[outside]
+    return Derived(attempts, np.sort(outside_rows), unended)
+
+
+def _attempt_frame(
+    events: pd.DataFrame, start_rows: np.ndarray, start_segment: np.ndarray,
+    end_kind: np.ndarray, time: np.ndarray, clicks: np.ndarray, errors: np.ndarray,
+) -> pd.DataFrame:
+    m = len(start_rows)
+    first_of_segment = np.r_[True, start_segment[1:] != start_segment[:-1]] if m else np.zeros(0, bool)
+    index = np.arange(m)
+    segment_start = np.maximum.accumulate(np.where(first_of_segment, index, 0)) if m else index
+    data = {name: events[name].take(start_rows).reset_index(drop=True) for name in KEY_COLUMNS}
+    data["attempt"] = pd.Series(index - segment_start + 1, dtype=np.int64)
+    data["outcome"] = pd.Categorical.from_codes(end_kind.astype(np.int8) - SUCCESS, dtype=OUTCOME_DTYPE)
+    data["time"] = time
+    data["clicks"] = clicks
+    data["errors"] = errors
+    for name in extra_columns(events):
+        data[name] = events[name].take(start_rows).reset_index(drop=True)
+    data["_file"] = events["_file"].to_numpy()[start_rows]
+    data["_row"] = events["_row"].to_numpy()[start_rows]
+    frame = pd.DataFrame(data)
+    # Attempts appear in input order (of their start event), so tasks keep their first-seen order.
+    return frame.sort_values(["_file", "_row"], kind="stable").reset_index(drop=True)
+
+
+EVENT_INTERNAL = {"t", "kind", "_file", "_row", "target", "note", "event", "timestamp"}
+
+
+def extra_columns(frame: pd.DataFrame) -> list[str]:
+    known = set(ATTEMPT_COLUMNS) | set(INTERNAL) | EVENT_INTERNAL | {"source"}
+    return [c for c in frame.columns if c not in known]
+
+
+def empty_attempts() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype="category") for c in KEY_COLUMNS})
+    frame["attempt"] = pd.Series(dtype=np.int64)
+    frame["outcome"] = pd.Series(pd.Categorical([], dtype=OUTCOME_DTYPE))
+    for c in ("time", "clicks", "errors"):
+        frame[c] = pd.Series(dtype=np.float64)
+    frame["_file"] = pd.Series(dtype=np.int64)
+    frame["_row"] = pd.Series(dtype=np.int64)
+    return frame
+
+
+def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Stack attempts from several inputs; labels become categoricals in first-seen order."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return empty_attempts()
+    if len(frames) == 1:
+        frame = frames[0]
+    else:
+        frame = pd.concat(frames, ignore_index=True, sort=False)
+    for name in [*KEY_COLUMNS, *extra_columns(frame)]:
+        frame[name] = _categorical_in_order(frame[name])
+    frame["outcome"] = frame["outcome"].astype(OUTCOME_DTYPE)
+    return frame.reset_index(drop=True)
+
+
+def _categorical_in_order(series: pd.Series) -> pd.Series:
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        used = series.cat.remove_unused_categories()
+        order = pd.unique(used.dropna().to_numpy())
+        return used.cat.reorder_categories(list(order)) if len(order) == len(used.cat.categories) else used
+    values = series.astype(object).where(series.notna(), None)
+    order = pd.unique(values.dropna().astype(str))
+    return pd.Series(pd.Categorical(values.where(values.isna(), values.astype(str)), categories=order),
+                     index=series.index)

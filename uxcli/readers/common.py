@@ -1,0 +1,72 @@
+"""Pieces every CSV layout reader shares: label columns, blank rows, accounting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from uxcli.errors import Problems
+from uxcli.readers.csvfile import CsvTable
+
+
+def labels(table: CsvTable, header: str) -> pd.Series:
+    """A text column as a categorical; empty cells become missing (NaN)."""
+    series = table.text(header)
+    if "" in series.cat.categories:
+        series = series.cat.remove_categories([""])
+    return series
+
+
+def no_labels(n: int) -> pd.Series:
+    return pd.Series(pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), categories=[]))
+
+
+def label_columns(table: CsvTable, names: tuple[str, ...]) -> dict[str, pd.Series]:
+    """Canonical label fields (participant, task, ...) plus any extra columns."""
+    out = {}
+    for name in names:
+        out[name] = labels(table, table.fields[name]) if table.has(name) else no_labels(table.num_rows)
+    return out
+
+
+def extra_labels(table: CsvTable, skip: set[str] = frozenset()) -> dict[str, pd.Series]:
+    """Columns uxcli does not know keep their header and can be used with --by."""
+    return {h: labels(table, h) for h in table.extra_headers() if h not in skip}
+
+
+def blank_mask(columns: list[pd.Series | np.ndarray]) -> np.ndarray:
+    """Rows where every given column is missing: leftovers of spreadsheet formatting."""
+    mask = None
+    for col in columns:
+        missing = pd.isna(col) if isinstance(col, np.ndarray) else col.isna().to_numpy()
+        mask = missing if mask is None else mask & missing
+    return mask if mask is not None else np.zeros(0, dtype=bool)
+
+
+def require_labels(table: CsvTable, columns: dict[str, pd.Series], names: tuple[str, ...],
+                   usable: np.ndarray, problems: Problems) -> None:
+    """Report rows that lack a participant or task (they cannot be attributed)."""
+    for name in names:
+        bad = np.flatnonzero(columns[name].isna().to_numpy() & usable)
+        values = np.full(table.num_rows, "", dtype=object)
+        table.report_bad(bad, table.fields[name], values, f"is an empty {name}", problems)
+
+
+@dataclass
+class FileAccount:
+    """How many input rows a file had and where each of them went."""
+
+    file: str
+    layout: str
+    rows: int = 0
+    set_aside: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def used(self) -> int:
+        return self.rows - sum(self.set_aside.values())
+
+    def aside(self, reason: str, count: int) -> None:
+        if count:
+            self.set_aside[reason] = self.set_aside.get(reason, 0) + int(count)
