@@ -1,0 +1,96 @@
+"""Terminal tables (Rich): what a researcher reads right after a session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from rich import box
+from rich.table import Table
+
+from uxcli.render.formatting import format_duration, format_number, format_percent, is_missing
+
+MEDIAN_FROM_N = 25  # Sauro & Lewis (CHI 2010): geometric mean below n = 25, median from there on
+
+
+def _interval_percent(low: Any, high: Any) -> str:
+    if is_missing(low) or is_missing(high):
+        return ""
+    return f" ({low * 100:.0f}–{high * 100:.0f}%)"
+
+
+def _time_cell(row: pd.Series, n: int) -> str:
+    headline = row["time_geomean"] if n < MEDIAN_FROM_N else row["time_median"]
+    if is_missing(headline):
+        return "—"
+    text = format_duration(headline)
+    if not is_missing(row["time_ci_low"]):
+        text += f" ({format_duration(row['time_ci_low'])}–{format_duration(row['time_ci_high'])})"
+    return text
+
+
+def _label(value: Any) -> str:
+    return "—" if is_missing(value) and not isinstance(value, str) else str(value)
+
+
+def summary_table(summary: pd.DataFrame, overall: pd.DataFrame, by: list[str], time_n: list[int],
+                  overall_time_n: int, *, confidence: float, time_of: str, footer: str | None = None) -> Table:
+    measure = {"success": "completion time", "failed": "time until failure or abandon",
+               "all": "total time on task"}[time_of]
+    table = Table(
+        box=box.SIMPLE_HEAVY, show_footer=False, title_justify="left",
+        caption=(f"{confidence:.0%} intervals: adjusted Wald for success, log-t for time. "
+                 f"Time is {measure}: geometric mean for n < {MEDIAN_FROM_N}, median above "
+                 "(Sauro & Lewis 2010)." + (f"\n{footer}" if footer else "")),
+        caption_justify="left",
+    )
+    for column in by:
+        table.add_column(column.capitalize(), style="bold")
+    table.add_column("n", justify="right")
+    table.add_column("Success", justify="right")
+    table.add_column("Abandoned", justify="right")
+    table.add_column("Errors/attempt", justify="right")
+    table.add_column("Error rate", justify="right")
+    table.add_column("Clicks", justify="right")
+    table.add_column("Time", justify="right")
+    for (_, row), n_time in zip(summary.iterrows(), time_n):
+        table.add_row(*[_label(row[c]) for c in by], *_metric_cells(row, n_time))
+    if len(summary) > 1 or not by:
+        for _, row in overall.iterrows():
+            labels = ["Overall"] + [""] * (len(by) - 1) if by else []
+            table.add_row(*labels, *_metric_cells(row, overall_time_n), style="italic", end_section=False)
+    if by and len(summary) > 1:
+        table.rows[len(summary) - 1].end_section = True
+    return table
+
+
+def _metric_cells(row: pd.Series, n_time: int) -> list[str]:
+    return [
+        str(int(row["attempts"])),
+        format_percent(row["success_rate"]) + _interval_percent(row["success_ci_low"], row["success_ci_high"]),
+        format_percent(row["abandonment_rate"]),
+        format_number(row["errors_per_attempt"], 2),
+        format_percent(row["error_rate"]),
+        format_number(row["clicks_mean"], 1),
+        _time_cell(row, n_time),
+    ]
+
+
+def frame_table(frame: pd.DataFrame) -> Table:
+    """Any frame as a plain Rich table (used by `attempts` and `validate`)."""
+    from uxcli.render.text import records
+
+    table = Table(box=box.SIMPLE_HEAVY)
+    columns = [c for c in frame.columns if not str(c).startswith("_")]
+    for column in columns:
+        numeric = pd.api.types.is_numeric_dtype(frame[column])
+        table.add_column(column, justify="right" if numeric else "left")
+    for row in records(frame):
+        table.add_row(*["" if row[c] is None else _short(row[c]) for c in columns])
+    return table
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)

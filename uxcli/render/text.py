@@ -1,0 +1,81 @@
+"""Data exports: CSV, JSON and Markdown from any frame, with stable columns.
+
+Missing values are empty in CSV and null in JSON, never 0. Floats are rounded to
+six decimals so output is stable across platforms and diff-friendly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+DECIMALS = 6
+
+
+def _clean(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        if math.isnan(value):
+            return None
+        rounded = round(float(value), DECIMALS)
+        return 0.0 if rounded == 0 else rounded  # no "-0.0"
+    if isinstance(value, float) or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return str(value)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain-Python dicts (None for missing), in column order."""
+    columns = [c for c in frame.columns if not str(c).startswith("_")]
+    values = [frame[c].astype(object).to_numpy() if isinstance(frame[c].dtype, pd.CategoricalDtype)
+              else frame[c].to_numpy() for c in columns]
+    return [dict(zip(columns, (_clean(v) for v in row))) for row in zip(*values)]
+
+
+def to_json(frame: pd.DataFrame) -> str:
+    return json.dumps(records(frame), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    rows = records(frame)
+    columns = [c for c in frame.columns if not str(c).startswith("_")]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row[c] is None else row[c] for c in columns])
+    return buffer.getvalue()
+
+
+def _markdown_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(frame: pd.DataFrame) -> str:
+    """A GitHub-flavoured pipe table (numbers right-aligned)."""
+    rows = records(frame)
+    columns = [c for c in frame.columns if not str(c).startswith("_")]
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in columns]
+    lines = ["| " + " | ".join(columns) + " |",
+             "|" + "|".join("---:" if num else "---" for num in numeric) + "|"]
+    for row in rows:
+        lines.append("| " + " | ".join(_markdown_cell(row[c]) for c in columns) + " |")
+    return "\n".join(lines) + "\n"
+
+
+RENDERERS = {"csv": to_csv, "json": to_json, "markdown": to_markdown}
