@@ -1,0 +1,608 @@
+"""The self-contained HTML report: one file, styles and charts inline, nothing fetched.
+
+`render_html(report)` returns the whole page as text. Charts are matplotlib figures embedded as
+inline SVG (see uxcli.render.charts); every value from user files is HTML-escaped; there is no
+JavaScript, no external font, stylesheet or image, so the page works offline, as an e-mail
+attachment and archived with the study, and prints cleanly to PDF.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from string import Template
+from typing import TYPE_CHECKING, Any
+
+from uxcli.render.formatting import (
+    MISSING,
+    format_confidence,
+    format_count,
+    format_duration,
+    format_duration_interval,
+    format_number,
+    format_percent,
+    format_percent_interval,
+    is_missing,
+)
+from uxcli.render.report_data import ReportData
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+GEOMEAN_MAX_N = 25  # below this, the geometric mean estimates the median best (Sauro & Lewis 2010)
+ALT_MAX_ITEMS = 12
+
+# --------------------------------------------------------------------------- report model
+# Shared by the HTML and the Markdown renderers, so both show the same content.
+
+
+@dataclass(frozen=True)
+class ReportChart:
+    """One chart of the report: where it goes, its caption and alt text, and the figure."""
+
+    kind: str
+    figure_id: str
+    section: str  # "charts", "sus" or "comparison"
+    caption: str
+    alt: str
+    figure: Figure
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as plain text cells (not yet escaped); numeric columns are right-aligned."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]
+    caption: str
+    split: list[bool] | None = None  # columns whose trailing "(…)" goes on a second line (HTML)
+
+
+def _text(value: Any) -> str:
+    return MISSING if is_missing(value) and not isinstance(value, str) else str(value)
+
+
+def _label(column: str) -> str:
+    return column.replace("_", " ").strip().capitalize() or column
+
+
+def _listing(items: Sequence[str]) -> str:
+    shown = list(items[:ALT_MAX_ITEMS])
+    if len(items) > ALT_MAX_ITEMS:
+        shown.append(f"and {len(items) - ALT_MAX_ITEMS} more")
+    return "; ".join(shown)
+
+
+def _float(value: Any) -> float:
+    return math.nan if is_missing(value) else float(value)
+
+
+def time_headline(row: Any, n_times: float) -> tuple[str, float]:
+    """("geometric mean" | "median", value) for a summary row: the geometric mean when it rests on
+    fewer than 25 times, else the median (Sauro & Lewis 2010, CHI: "Average task times in
+    usability tests"), as in `uxcli summary`."""
+    if not math.isnan(n_times) and n_times >= GEOMEAN_MAX_N:
+        return "median", _float(row["time_median"])
+    return "geometric mean", _float(row["time_geomean"])
+
+
+def time_sample_sizes(report: ReportData) -> list[float]:
+    """Per summary row, the number of times behind its time metrics: report.time_n when given,
+    else the successful attempts with a time in the row's group."""
+    from uxcli.render.charts import group_columns, match_rows
+
+    summary, attempts = report.summary, report.attempts
+    if report.time_n is not None:
+        return [float(n) for n in report.time_n]
+    groups = [c for c in (list(report.group_columns) or group_columns(summary)) if c in attempts.columns]
+    if "time" not in attempts.columns or "outcome" not in attempts.columns:
+        return [0.0] * len(summary)
+    timed = attempts[(attempts["outcome"].astype("object") == "success") & attempts["time"].notna()]
+    if not groups:
+        return [float(len(timed))] * len(summary)
+    return [
+        float(match_rows(timed, dict(zip(groups, values, strict=True))).sum())
+        for values in summary[groups].itertuples(index=False, name=None)
+    ]
+
+
+def task_table(report: ReportData) -> Table:
+    """The per-task metrics table, as in `uxcli summary`, with intervals."""
+    from uxcli.render.charts import group_columns
+
+    summary = report.summary
+    groups = list(report.group_columns) or group_columns(summary)
+    n_times = time_sample_sizes(report)
+    estimators = {time_headline(row, n)[0] for (_, row), n in zip(summary.iterrows(), n_times, strict=True)}
+    time_header = f"Time ({estimators.pop()})" if len(estimators) == 1 else "Time"
+    headers = [*(_label(c) for c in groups), "n", "Success", "Abandonment", "Errors / attempt",
+               "Error rate", "Clicks (mean)", time_header]
+    rows = []
+    for (_, row), n in zip(summary.iterrows(), n_times, strict=True):
+        estimator, value = time_headline(row, n)
+        time_text = format_duration_interval(value, row["time_ci_low"], row["time_ci_high"])
+        if len(estimators) > 1 and time_text != MISSING:
+            time_text = f"{time_text} {'median' if estimator == 'median' else 'geo. mean'}"
+        rows.append([
+            *(_text(row[c]) for c in groups),
+            format_count(row["attempts"]),
+            format_percent_interval(row["success_rate"], row["success_ci_low"], row["success_ci_high"]),
+            format_percent(row["abandonment_rate"]),
+            format_number(row["errors_per_attempt"], 2),
+            format_percent(row["error_rate"]),
+            format_number(row["clicks_mean"], 1),
+            time_text,
+        ])
+    conf = format_confidence(report.confidence)
+    caption = (
+        f"Intervals are {conf} confidence intervals: adjusted Wald for success rates; for times, "
+        f"the interval of the log-transformed times. Time is the geometric mean when it rests on fewer "
+        f"than {GEOMEAN_MAX_N} times and the median otherwise (Sauro & Lewis 2010). A dash means the data has no values "
+        f"for that metric."
+    )
+    numeric = [False] * len(groups) + [True] * 7
+    return Table(headers, rows, numeric, caption)
+
+
+def _comparison_value(metric: str, value: Any) -> str:
+    if metric == "success_rate":
+        return format_percent(value)
+    if metric == "time":
+        return format_duration(value)
+    return format_number(value, 2)
+
+
+def _signed(value: float, digits: int, unit: str = "") -> str:
+    text = f"{abs(value):.{digits}f}{unit}"
+    return text if round(value, digits) == 0 else ("+" if value > 0 else "−") + text
+
+
+def _comparison_estimate(metric: str, estimate: Any, low: Any, high: Any) -> str:
+    estimate, low, high = _float(estimate), _float(low), _float(high)
+    if math.isnan(estimate):
+        return MISSING
+    if metric == "time":
+        text = f"{estimate:.2f}×"
+        bounds = (f"{low:.2f}×", f"{high:.2f}×")
+    elif metric == "success_rate":
+        text = _signed(estimate * 100, 0, " pts")
+        bounds = (_signed(low * 100, 0), _signed(high * 100, 0))
+    else:
+        text = _signed(estimate, 2)
+        bounds = (_signed(low, 2), _signed(high, 2))
+    if math.isnan(low) or math.isnan(high):
+        return text
+    return f"{text} ({bounds[0]} to {bounds[1]})"
+
+
+def comparison_table(report: ReportData) -> Table | None:
+    """The comparison frame as a table, with the direction of each difference spelled out."""
+    from uxcli.render.charts import COMPARE_METRICS, as_floats, difference_direction
+    from uxcli.render.formatting import format_p_value
+
+    frame = report.comparison
+    if frame is None or len(frame) == 0:
+        return None
+    pairs = list(dict.fromkeys(zip(frame["group_a"].map(_text), frame["group_b"].map(_text), strict=True)))
+    single = len(pairs) == 1
+    name_a, name_b = pairs[0] if single else ("Group A", "Group B")
+    directions: dict[str, str] = {}
+    for metric, sub in frame.groupby(frame["metric"].astype(str), sort=False):
+        ratio = metric == "time"
+        b_first = difference_direction(as_floats(sub["value_a"]), as_floats(sub["value_b"]), as_floats(sub["difference"]), ratio)
+        first, second = ("B", "A") if b_first else ("A", "B")
+        if single:
+            first, second = (name_b, name_a) if b_first else (name_a, name_b)
+        directions[metric] = f"{first} {'÷' if ratio else '−'} {second}"
+    conf = format_confidence(report.confidence)
+    headers = ["Task", "Metric", name_a, name_b, f"Difference ({conf} CI)", "p", "Test"]
+    rows = []
+    for _, row in frame.iterrows():
+        metric = str(row["metric"])
+        value_a = _comparison_value(metric, row["value_a"])
+        value_b = _comparison_value(metric, row["value_b"])
+        if not single:
+            value_a = f"{_text(row['group_a'])}: {value_a}"
+            value_b = f"{_text(row['group_b'])}: {value_b}"
+        rows.append([
+            _text(row["task"]),
+            f"{COMPARE_METRICS.get(metric, metric)} ({directions[metric]})",
+            value_a,
+            value_b,
+            _comparison_estimate(metric, row["difference"], row["ci_low"], row["ci_high"]),
+            format_p_value(row["p_value"]),
+            _text(row["test"]),
+        ])
+    caption = (
+        "Success rate differences are in percentage points; time is compared as a ratio of "
+        "geometric means (below 1× means faster); errors per attempt as a difference of means."
+    )
+    return Table(headers, rows, [False, False, True, True, True, True, False], caption,
+                 split=[False, True, True, True, True, False, False])
+
+
+def _ordinal(value: float) -> str:
+    number = int(round(value))
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def sus_facts(report: ReportData) -> dict[str, str]:
+    """Label -> value for the questionnaire section, from sus_summary (keys that are present)."""
+    data = report.sus_summary or {}
+    facts: dict[str, str] = {}
+    conf = format_confidence(report.confidence)
+    if "n" in data:
+        facts["Respondents"] = format_count(data["n"])
+    if "mean" in data:
+        mean = format_number(data["mean"], 1)
+        if not is_missing(data.get("ci_low")) and not is_missing(data.get("ci_high")):
+            mean += f" ({conf} CI {format_number(data['ci_low'], 1)}–{format_number(data['ci_high'], 1)})"
+        facts["Mean SUS score"] = mean
+    if data.get("grade"):
+        facts["Grade (Sauro–Lewis curve)"] = str(data["grade"])
+    if not is_missing(data.get("percentile")):
+        facts["Percentile"] = _ordinal(float(data["percentile"]))
+    if data.get("adjective"):
+        facts["Adjective (Bangor et al.)"] = str(data["adjective"])
+    if "sd" in data:
+        facts["Standard deviation"] = format_number(data["sd"], 1)
+    if "median" in data:
+        facts["Median"] = format_number(data["median"], 1)
+    if "min" in data and "max" in data:
+        facts["Range"] = f"{format_number(data['min'], 1)}–{format_number(data['max'], 1)}"
+    return facts
+
+
+def _has_values(frame: pd.DataFrame, columns: Sequence[str]) -> bool:
+    return any(c in frame.columns and frame[c].notna().any() for c in columns)
+
+
+def sus_values(report: ReportData) -> list[float]:
+    if report.sus_scores is None or len(report.sus_scores) == 0:
+        return []
+    scores = report.sus_scores["score"] if "score" in report.sus_scores else report.sus_scores.iloc[:, -1]
+    return [float(v) for v in scores if not is_missing(v)]
+
+
+def build_report_charts(report: ReportData) -> list[ReportChart]:
+    """Every chart that applies to the report's data, in page order."""
+    from uxcli.render import charts
+
+    summary, attempts = report.summary, report.attempts
+    conf = format_confidence(report.confidence)
+    labels = charts.row_labels(summary, report.group_columns or None)
+    n_tasks = len(labels)
+    plan: list[tuple[str, str, str, str, Callable[[], Figure]]] = []
+
+    success_items = [
+        f"{label} {format_percent_interval(r['success_rate'], r['success_ci_low'], r['success_ci_high'])}"
+        for label, (_, r) in zip(labels, summary.iterrows(), strict=True)
+    ]
+    plan.append((
+        "success", "charts",
+        f"Success rate per task with {conf} adjusted-Wald confidence intervals. The dashed line is "
+        f"the 78% average task completion rate across usability studies (Sauro 2011).",
+        f"Horizontal bar chart of the success rate of {n_tasks} tasks with confidence intervals and "
+        f"a dashed benchmark line at 78%: {_listing(success_items)}.",
+        lambda: charts.success_chart(summary, report.confidence),
+    ))
+    if _has_values(attempts, ["time"]) or _has_values(summary, ["time_geomean"]):
+        time_items = [
+            f"{label} {'no times' if is_missing(r['time_geomean']) else format_duration(r['time_geomean'])}"
+            for label, (_, r) in zip(labels, summary.iterrows(), strict=True)
+        ]
+        plan.append((
+            "time", "charts",
+            f"Time on task per task on a logarithmic scale. Each point is one attempt, its colour and "
+            f"shape showing the outcome; the black diamond is the geometric mean with its {conf} "
+            f"confidence interval.",
+            f"Dot plot of time on task for {n_tasks} tasks on a log scale, one point per attempt, "
+            f"with geometric means: {_listing(time_items)}.",
+            lambda: charts.time_chart(attempts, summary, report.confidence),
+        ))
+    if _has_values(summary, ["errors_per_attempt", "clicks_mean"]):
+        ec_items = [
+            f"{label} {format_number(r['errors_per_attempt'], 2)} errors, {format_number(r['clicks_mean'], 1)} clicks"
+            for label, (_, r) in zip(labels, summary.iterrows(), strict=True)
+        ]
+        plan.append((
+            "errors-clicks", "charts",
+            "Mean errors per attempt (left) and mean clicks per attempt (right) for each task.",
+            f"Two bar charts of mean errors and mean clicks per attempt for {n_tasks} tasks: "
+            f"{_listing(ec_items)}.",
+            lambda: charts.errors_clicks_chart(summary),
+        ))
+    if len(attempts):
+        participants, tasks, cells = charts.outcome_grid(attempts)
+        finals = [outcome for outcome, _ in cells.values()]
+        missing = len(participants) * len(tasks) - len(cells)
+        retried = sum(1 for _, count in cells.values() if count > 1)
+        plan.append((
+            "outcome-grid", "charts",
+            "Final outcome of every participant on every task: ✓ success, ✗ failure, – abandon; "
+            "hatched grey cells were not attempted, and ×n marks a task attempted n times.",
+            f"Grid of {len(participants)} participants by {len(tasks)} tasks showing each final outcome: "
+            f"{finals.count('success')} successes, {finals.count('failure')} failures, "
+            f"{finals.count('abandon')} abandons, {missing} not attempted, {retried} retried.",
+            lambda: charts.outcome_grid_chart(attempts),
+        ))
+    sus = sus_values(report)
+    if sus:
+        mean = sum(sus) / len(sus)
+        plan.append((
+            "sus", "sus",
+            "SUS score of each respondent against the Sauro–Lewis curved grade bands (A+ to F). The "
+            "solid line is the mean; the dashed line is the average SUS score of 68 (Sauro 2011).",
+            f"Dot plot of {len(sus)} SUS scores from {min(sus):.1f} to {max(sus):.1f}, mean {mean:.1f} "
+            f"(grade {charts.sus_grade_of(mean)}), over shaded grade bands with the average of 68 marked.",
+            lambda: charts.sus_chart(sus),
+        ))
+    if report.comparison is not None and len(report.comparison):
+        comparison = report.comparison
+        metrics = [charts.COMPARE_METRICS.get(m, m) for m in dict.fromkeys(comparison["metric"].astype(str))]
+        pairs = list(dict.fromkeys(zip(comparison["group_a"].map(_text), comparison["group_b"].map(_text), strict=True)))
+        groups = " and ".join(f"{a} vs {b}" for a, b in pairs)
+        n_compared = comparison["task"].nunique()
+        plan.append((
+            "compare", "comparison",
+            f"{groups} per task. Left: each group's value. Right: the difference with its {conf} "
+            f"confidence interval (for time, the ratio of geometric means on a log scale); an interval "
+            f"crossing the grey line means no clear difference.",
+            f"Comparison charts of {groups} for {n_compared} tasks on {', '.join(metrics).lower()}: "
+            f"dot pairs of both groups' values and differences with confidence intervals.",
+            lambda: charts.compare_chart(comparison, report.confidence),
+        ))
+    return [
+        ReportChart(kind, f"fig-{kind}", section, caption, alt, make())
+        for kind, section, caption, alt, make in plan
+    ]
+
+
+def skipped_chart_notes(report: ReportData, built: Sequence[ReportChart]) -> list[str]:
+    """Why a chart the reader may expect is missing."""
+    kinds = {chart.kind for chart in built}
+    notes = []
+    if "time" not in kinds:
+        notes.append("No time-on-task chart: the data has no task times.")
+    if "errors-clicks" not in kinds:
+        notes.append("No errors and clicks chart: the data has no error or click counts.")
+    return notes
+
+
+def methods_text(report: ReportData) -> list[str]:
+    conf = format_confidence(report.confidence)
+    return [
+        f"Success rates carry {conf} adjusted-Wald intervals (Agresti & Coull 1998; Sauro & Lewis 2005). "
+        f"Task times are summarised by the geometric mean for fewer than {GEOMEAN_MAX_N} times and the "
+        f"median otherwise, with intervals from the log-transformed times (Sauro & Lewis 2010).",
+        "Benchmarks: the 78% average task completion rate and the average SUS score of 68 (Sauro 2011); "
+        "SUS grades follow the Sauro–Lewis curved grading scale (Quantifying the User Experience, 2nd ed., "
+        "ch. 8).",
+        "Charts are drawn with matplotlib in the Okabe–Ito colour-blind-safe palette; outcomes are also "
+        "told apart by shape and symbol.",
+    ]
+
+
+# --------------------------------------------------------------------------- HTML
+
+STYLE = """
+:root {
+  color-scheme: light;
+  --fg: #1a1a1a; --muted: #575757; --line: #d9d9d9; --soft: #f5f6f7; --accent: #0072B2;
+}
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body {
+  margin: 0; color: var(--fg); background: #ffffff;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+    "Noto Sans", "Liberation Sans", sans-serif;
+  font-size: 16px; line-height: 1.5;
+}
+.page { max-width: 68rem; margin: 0 auto; padding: 2rem 1.5rem 3rem; }
+header.report-header { border-bottom: 3px solid var(--accent); padding-bottom: 1rem; margin-bottom: 1.5rem; }
+h1 { font-size: 1.9rem; line-height: 1.2; margin: 0 0 .35rem; overflow-wrap: anywhere; }
+h2 { font-size: 1.4rem; margin: 2.5rem 0 .75rem; padding-bottom: .25rem; border-bottom: 1px solid var(--line); }
+h3 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
+p { margin: .5rem 0; max-width: 48rem; }
+.generated { color: var(--muted); margin: 0; }
+nav.contents ul { list-style: none; padding: 0; margin: .75rem 0 0; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
+nav.contents a { color: var(--accent); text-decoration: none; }
+nav.contents a:hover { text-decoration: underline; }
+dl.facts {
+  display: grid; grid-template-columns: repeat(auto-fill, minmax(10.5rem, 1fr)); gap: .75rem; margin: 1rem 0;
+}
+dl.facts > div { background: var(--soft); border-radius: 8px; padding: .65rem .85rem; min-width: 0; }
+dl.facts dt { font-size: .78rem; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
+dl.facts dd { margin: .1rem 0 0; font-size: 1.15rem; font-weight: 600; overflow-wrap: anywhere; }
+ul.notes { padding-left: 1.25rem; margin: .5rem 0; }
+ul.notes li { margin: .2rem 0; overflow-wrap: anywhere; }
+.table-wrap { overflow-x: auto; margin: 1rem 0 .5rem; border: 1px solid var(--line); border-radius: 8px; }
+table { border-collapse: collapse; width: 100%; font-size: .92rem; font-variant-numeric: tabular-nums; }
+caption { caption-side: bottom; text-align: left; color: var(--muted); font-size: .85rem; padding: .6rem .8rem; }
+th, td { padding: .5rem .75rem; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+thead th { background: var(--soft); font-weight: 600; vertical-align: bottom; }
+tbody th { font-weight: 600; min-width: 10rem; }
+.ci { display: block; color: var(--muted); font-size: .8rem; white-space: nowrap; }
+tbody tr:last-child > * { border-bottom: none; }
+td.num, th.num { text-align: right; }
+td.num { white-space: nowrap; }
+td { overflow-wrap: anywhere; }
+figure.chart {
+  margin: 1.5rem 0; padding: 1rem; border: 1px solid var(--line); border-radius: 8px;
+  box-shadow: 0 1px 3px rgba(0, 0, 0, .06); background: #ffffff;
+}
+figure.chart svg { display: block; width: 100%; height: auto; margin: 0 auto; }
+figcaption { color: var(--muted); font-size: .9rem; margin-top: .75rem; max-width: 48rem; }
+figcaption strong { color: var(--fg); }
+.muted { color: var(--muted); }
+footer { margin-top: 3rem; padding-top: 1rem; border-top: 1px solid var(--line); color: var(--muted); font-size: .85rem; }
+@media (max-width: 40rem) {
+  .page { padding: 1rem .75rem 2rem; }
+  h1 { font-size: 1.5rem; }
+  figure.chart { padding: .5rem; }
+}
+@media print {
+  @page { margin: 14mm 12mm; }
+  :root { --muted: #333333; --line: #999999; --soft: #ffffff; }
+  body { font-size: 10.5pt; color: #000000; background: #ffffff; }
+  .page { max-width: none; padding: 0; }
+  nav.contents { display: none; }
+  header.report-header { border-bottom-color: #000000; }
+  h1, h2, h3, p, dd, dt, td, th, caption, figcaption, footer, li { color: #000000; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  figure.chart { box-shadow: none; border: none; border-radius: 0; padding: 0;
+    break-inside: avoid; page-break-inside: avoid; }
+  figure.chart svg { width: 100%; max-width: 100% !important; max-height: 23cm; }
+  .table-wrap { overflow: visible; border: none; border-radius: 0; }
+  table { font-size: 9pt; }
+  th, td { padding: .3rem .4rem; }
+  tbody th { min-width: 0; }
+  .ci { font-size: 7.5pt; }
+  thead { display: table-header-group; }
+  tr, td, th { break-inside: avoid; page-break-inside: avoid; }
+  thead th { background: #ffffff; border-bottom: 1.5pt solid #000000; }
+  dl.facts > div { border: 1px solid #999999; break-inside: avoid; }
+  a { color: #000000; text-decoration: none; }
+}
+"""
+
+PAGE = Template("""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="uxcli">
+<title>$title</title>
+<style>$style</style>
+</head>
+<body>
+<div class="page">
+<header class="report-header">
+<h1>$title</h1>
+<p class="generated">Generated $generated</p>
+<nav class="contents" aria-label="Contents"><ul>
+$nav</ul></nav>
+</header>
+<main>
+$body</main>
+<footer>
+$footer</footer>
+</div>
+</body>
+</html>
+""")
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _facts_html(facts: dict[str, str], css: str = "facts") -> str:
+    items = "".join(
+        f'<div><dt>{_e(label)}</dt><dd>{_e(value)}</dd></div>\n' for label, value in facts.items()
+    )
+    return f'<dl class="{css}">\n{items}</dl>\n'
+
+
+NUM = ' class="num"'
+_INTERVAL = re.compile(r"^(.*?) (\(.*\))$")
+
+
+def _cell_html(text: str, split: bool) -> str:
+    """A cell's trailing "(…)" (an interval) goes on its own smaller line, keeping columns narrow."""
+    match = _INTERVAL.match(text) if split else None
+    if match is None:
+        return _e(text)
+    return f'{_e(match.group(1))}<span class="ci">{_e(match.group(2))}</span>'
+
+
+def _table_html(table: Table, table_id: str) -> str:
+    head = "".join(
+        f'<th scope="col"{NUM if numeric else ""}>{_e(h)}</th>'
+        for h, numeric in zip(table.headers, table.numeric, strict=True)
+    )
+    body_rows = []
+    for row in table.rows:
+        cells = []
+        split = table.split or table.numeric
+        for index, (cell, numeric) in enumerate(zip(row, table.numeric, strict=True)):
+            if index == 0:
+                cells.append(f'<th scope="row">{_e(cell)}</th>')
+            else:
+                cells.append(f'<td{NUM if numeric else ""}>{_cell_html(cell, split[index])}</td>')
+        body_rows.append(f"<tr>{''.join(cells)}</tr>\n")
+    return (
+        f'<div class="table-wrap"><table id="{_e(table_id)}">\n'
+        f"<caption>{_e(table.caption)}</caption>\n"
+        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{''.join(body_rows)}</tbody>\n</table></div>\n"
+    )
+
+
+def _figure_html(chart: ReportChart, number: int) -> str:
+    from uxcli.render.charts import figure_to_svg
+
+    svg = figure_to_svg(chart.figure, id_prefix=chart.figure_id)
+    # Scale with the page, but never beyond 1.45× the drawn size (text would get too large).
+    width = re.search(r'<svg[^>]*\bwidth="([0-9.]+)pt"', svg)
+    limit = f' style="max-width: {float(width.group(1)) * 4 / 3 * 1.45:.0f}px"' if width else ""
+    attributes = f'role="img" aria-label="{_e(chart.alt)}" focusable="false"{limit}'
+    svg = svg.replace("<svg ", f"<svg {attributes} ", 1)
+    return (
+        f'<figure class="chart" id="{_e(chart.figure_id)}">\n{svg}'
+        f"<figcaption><strong>Figure {number}.</strong> {_e(chart.caption)}</figcaption>\n</figure>\n"
+    )
+
+
+def render_html(report: ReportData) -> str:
+    """The complete report page (UTF-8 text) for `uxcli report … -o report.html`."""
+    charts_built = build_report_charts(report)
+    numbers = {chart.figure_id: i for i, chart in enumerate(charts_built, start=1)}
+
+    def figures(section: str) -> str:
+        return "".join(_figure_html(c, numbers[c.figure_id]) for c in charts_built if c.section == section)
+
+    sections: list[tuple[str, str, str]] = []  # (id, heading, html)
+
+    overview = _facts_html(report.overview) if report.overview else '<p class="muted">No overview.</p>\n'
+    if report.notes:
+        notes = "<ul class=\"notes\">\n" + "".join(f"<li>{_e(n)}</li>\n" for n in report.notes) + "</ul>\n"
+    else:
+        notes = '<p class="muted">No exclusions, warnings or rows set aside.</p>\n'
+    sections.append(("overview", "Overview", overview + "<h3>Data quality</h3>\n" + notes))
+
+    sections.append(("tasks", "Task metrics", _table_html(task_table(report), "task-metrics")))
+
+    chart_notes = "".join(f'<p class="muted">{_e(n)}</p>\n' for n in skipped_chart_notes(report, charts_built))
+    sections.append(("charts", "Charts", figures("charts") + chart_notes))
+
+    if sus_values(report) or report.sus_summary:
+        facts = sus_facts(report)
+        sections.append(("sus", "Questionnaire: SUS", (_facts_html(facts) if facts else "") + figures("sus")))
+
+    comparison = comparison_table(report)
+    if comparison is not None:
+        sections.append(("comparison", "Comparison", figures("comparison")
+                         + _table_html(comparison, "comparison-table")))
+
+    body = "".join(
+        f'<section id="{sid}" aria-labelledby="{sid}-heading">\n<h2 id="{sid}-heading">{_e(heading)}</h2>\n'
+        f"{content}</section>\n"
+        for sid, heading, content in sections
+    )
+    nav = "".join(f'<li><a href="#{sid}">{_e(heading)}</a></li>\n' for sid, heading, _ in sections)
+    footer = "".join(f"<p>{_e(p)}</p>\n" for p in methods_text(report))
+    footer += f"<p>Generated by uxcli on {_e(report.generated)}.</p>\n"
+    return PAGE.substitute(
+        title=_e(report.title),
+        generated=_e(report.generated),
+        style=STYLE,
+        nav=nav,
+        body=body,
+        footer=footer,
+    )

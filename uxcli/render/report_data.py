@@ -1,0 +1,67 @@
+"""Everything the HTML and Markdown reports show, gathered in one value.
+
+The CLI builds a ReportData from the attempts frame, the summary frame and the optional
+questionnaire / comparison results (see docs/ARCHITECTURE.md), then hands it to
+`uxcli.render.html.render_html` or `uxcli.render.markdown_report.render_markdown_report`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pandas is only needed by the caller that builds the frames
+    import pandas as pd
+
+
+@dataclass
+class ReportData:
+    """Inputs of one report.
+
+    title: the report heading.
+    generated: timestamp text shown in the header (injected so golden tests are stable).
+    overview: label -> value, e.g. {"Participants": "8", "Tasks": "5", "Dates": "…"}.
+    notes: data-quality notes (exclusions, warnings, rows set aside), one sentence each.
+    summary: the summary frame (group columns, then the metric columns).
+    group_columns: the summary's group column(s), e.g. ["task"] or ["task", "variant"].
+    attempts: the attempts frame.
+    sus_scores: columns participant, score (0–100), or None without questionnaire data.
+    sus_summary: uxcli.questionnaires.sus_summary() result (n, mean, sd, ci_low, ci_high,
+        median, min, max, grade, percentile, adjective), or None.
+    comparison: the comparison frame of `uxcli compare`, or None without variants.
+    confidence: confidence level of the intervals, e.g. 0.95.
+    time_n: optional, per summary row, how many times the time metrics rest on
+        (uxcli.metrics.time_counts); it picks the time headline (geometric mean below 25,
+        median from 25). When None, successful attempts with a time are counted.
+    """
+
+    title: str
+    generated: str
+    overview: dict[str, str]
+    notes: list[str]
+    summary: pd.DataFrame
+    group_columns: list[str]
+    attempts: pd.DataFrame
+    sus_scores: pd.DataFrame | None = None
+    sus_summary: dict[str, Any] | None = None
+    comparison: pd.DataFrame | None = None
+    confidence: float = 0.95
+    time_n: list[int] | None = None
+
+
+def overview_from_attempts(attempts: pd.DataFrame) -> dict[str, str]:
+    """A default overview (participants, tasks, sessions, variants, attempts) of an attempts frame.
+
+    Dates are not in the attempts frame; callers that know them add a "Dates" entry.
+    """
+    overview: dict[str, str] = {
+        "Participants": str(attempts["participant"].nunique()),
+        "Tasks": str(attempts["task"].nunique()),
+    }
+    if "session" in attempts and attempts["session"].notna().any():
+        overview["Sessions"] = str(attempts["session"].dropna().nunique())
+    if "variant" in attempts and attempts["variant"].notna().any():
+        variants = list(dict.fromkeys(str(v) for v in attempts["variant"].dropna()))
+        overview["Variants"] = ", ".join(variants)
+    overview["Attempts"] = str(len(attempts))
+    return overview
