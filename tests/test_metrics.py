@@ -1,0 +1,188 @@
+"""uxcli.metrics.summarize on hand-built attempts frames."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from uxcli.errors import OptionError
+from uxcli.metrics import METRICS, summarize
+
+NAN = float("nan")
+
+
+def frame(rows: list[tuple], task_categories: list[str] | None = None) -> pd.DataFrame:
+    """rows: (participant, variant, task, outcome, time, clicks, errors)."""
+    p, v, t, o, time, clicks, errors = (list(c) for c in zip(*rows, strict=True))
+    return pd.DataFrame({
+        "participant": pd.Categorical(p), "session": pd.Categorical([None] * len(rows)),
+        "variant": pd.Categorical(v), "task": pd.Categorical(t, categories=task_categories),
+        "attempt": np.ones(len(rows), dtype=np.int64),
+        "outcome": pd.Categorical(o, categories=["success", "failure", "abandon"]),
+        "time": np.asarray(time, float), "clicks": np.asarray(clicks, float), "errors": np.asarray(errors, float),
+    })
+
+
+ROWS = [
+    ("P1", "A", "a", "success", 10.0, 3, 0),
+    ("P2", "A", "a", "success", 40.0, 5, 2),
+    ("P3", "B", "a", "failure", 90.0, 9, 1),
+    ("P4", "B", "a", "abandon", 200.0, 12, 3),
+    ("P1", "A", "b", "success", 20.0, 4, 0),
+]
+
+
+def row(table: pd.DataFrame, **labels) -> pd.Series:
+    mask = np.ones(len(table), dtype=bool)
+    for name, value in labels.items():
+        mask &= (table[name].astype(object) == value).to_numpy()
+    (index,) = np.flatnonzero(mask)
+    return table.iloc[index]
+
+
+def test_columns_are_group_then_exactly_metrics():
+    table = summarize(frame(ROWS))
+    assert list(table.columns) == ["task", *METRICS]
+    assert list(summarize(frame(ROWS), by=["task", "variant"]).columns) == ["task", "variant", *METRICS]
+    for name in ("attempts", "successes", "failures", "abandons"):
+        assert table[name].dtype == np.int64
+
+
+def test_counts_rates_and_errors():
+    a = row(summarize(frame(ROWS)), task="a")
+    assert (a["attempts"], a["successes"], a["failures"], a["abandons"]) == (4, 2, 1, 1)
+    assert a["success_rate"] == 0.5 and a["abandonment_rate"] == 0.25
+    assert a["errors_total"] == 6 and a["errors_per_attempt"] == 1.5
+    assert a["error_rate"] == 0.75  # 3 of 4 attempts had at least one error
+    assert a["clicks_mean"] == 4.0 and a["clicks_median"] == 4.0  # successful attempts only: 3, 5
+
+
+def test_time_of_selects_attempts():
+    data = frame(ROWS)
+    success = row(summarize(data, time_of="success"), task="a")
+    failed = row(summarize(data, time_of="failed"), task="a")
+    everything = row(summarize(data, time_of="all"), task="a")
+    assert success["time_mean"] == 25.0 and success["time_median"] == 25.0
+    assert success["time_geomean"] == pytest.approx(20.0)  # sqrt(10 * 40)
+    assert failed["time_mean"] == 145.0 and failed["time_geomean"] == pytest.approx(math.sqrt(90 * 200))
+    assert everything["time_mean"] == 85.0 and everything["time_median"] == 65.0
+    # time_of does not change the other metrics
+    for name in ("attempts", "success_rate", "errors_total", "clicks_mean"):
+        assert success[name] == failed[name] == everything[name]
+
+
+def test_log_t_interval_through_summarize():
+    # MeasuringU task-time calculator (Sauro & Lewis, CHI 2010; QUX ch. 3): 55, 65, 75, 62, 45, 135 s
+    # -> geometric mean 68.2, 95% CI 46.0-101.2.
+    times = [55, 65, 75, 62, 45, 135]
+    r = summarize(frame([(f"P{i}", "A", "t", "success", x, 1, 0) for i, x in enumerate(times)])).iloc[0]
+    assert r["time_geomean"] == pytest.approx(68.2, abs=0.05)
+    assert r["time_ci_low"] == pytest.approx(46.0, abs=0.05)
+    assert r["time_ci_high"] == pytest.approx(101.2, abs=0.05)
+
+
+def test_adjusted_wald_through_summarize():
+    # Tullis & Albert; Sauro & Lewis QUX ch. 3: 4 of 5 -> adjusted Wald 95% CI .3596-.9796
+    rows = [(f"P{i}", "A", "t", "success" if i < 4 else "failure", NAN, NAN, NAN) for i in range(5)]
+    r = summarize(frame(rows)).iloc[0]
+    assert r["success_ci_low"] == pytest.approx(0.3596, abs=5e-4)
+    assert r["success_ci_high"] == pytest.approx(0.9796, abs=5e-4)
+
+
+def test_nan_means_unknown_not_zero():
+    rows = [("P1", "A", "a", "success", NAN, NAN, NAN), ("P2", "A", "a", "failure", NAN, NAN, NAN)]
+    r = summarize(frame(rows)).iloc[0]
+    for name in ("errors_total", "errors_per_attempt", "error_rate", "clicks_mean", "clicks_median",
+                 "time_geomean", "time_median", "time_mean", "time_ci_low", "time_ci_high"):
+        assert math.isnan(r[name]), name
+    assert r["success_rate"] == 0.5 and r["abandonment_rate"] == 0.0
+
+
+def test_partly_known_values_use_the_known_ones():
+    rows = [("P1", "A", "a", "success", 10.0, 4, 2), ("P2", "A", "a", "success", NAN, NAN, NAN),
+            ("P3", "A", "a", "success", 40.0, 6, 0)]
+    r = summarize(frame(rows)).iloc[0]
+    assert r["errors_total"] == 2 and r["errors_per_attempt"] == 1.0 and r["error_rate"] == 0.5
+    assert r["clicks_mean"] == 5.0
+    assert r["time_mean"] == 25.0 and r["time_geomean"] == pytest.approx(20.0)
+
+
+def test_single_time_has_a_mean_but_no_interval():
+    r = summarize(frame([("P1", "A", "a", "success", 30.0, 2, 0)])).iloc[0]
+    assert r["time_geomean"] == pytest.approx(30.0) and r["time_median"] == 30.0
+    assert math.isnan(r["time_ci_low"]) and math.isnan(r["time_ci_high"])
+
+
+def test_no_successes_means_no_clicks_or_completion_time():
+    r = summarize(frame([("P1", "A", "a", "failure", 30.0, 2, 1), ("P2", "A", "a", "abandon", 50.0, 2, 1)])).iloc[0]
+    assert r["success_rate"] == 0.0 and r["success_ci_low"] == 0.0 and 0 < r["success_ci_high"] < 1
+    assert math.isnan(r["clicks_mean"]) and math.isnan(r["time_geomean"])
+
+
+def test_all_successes_interval_is_clipped():
+    r = summarize(frame([(f"P{i}", "A", "a", "success", 10.0, 1, 0) for i in range(4)])).iloc[0]
+    assert r["success_ci_high"] == 1.0 and r["success_ci_low"] < 1.0
+
+
+def test_groups_keep_first_appearance_order():
+    rows = [("P1", "B", "zeta", "success", 1, 1, 0), ("P1", "A", "alpha", "success", 1, 1, 0),
+            ("P2", "A", "zeta", "failure", 1, 1, 0), ("P2", "B", "mid", "success", 1, 1, 0)]
+    # categories deliberately alphabetical: order must still follow the rows
+    table = summarize(frame(rows, task_categories=["alpha", "mid", "zeta"]))
+    assert table["task"].astype(str).tolist() == ["zeta", "alpha", "mid"]
+    by2 = summarize(frame(rows), by=["variant", "task"])
+    assert list(zip(by2["variant"].astype(str), by2["task"].astype(str), strict=True)) == [
+        ("B", "zeta"), ("A", "alpha"), ("A", "zeta"), ("B", "mid")]
+
+
+def test_by_participant():
+    table = summarize(frame(ROWS), by=["participant"])
+    assert table["participant"].astype(str).tolist() == ["P1", "P2", "P3", "P4"]
+    assert row(table, participant="P1")["attempts"] == 2
+
+
+def test_missing_group_label_is_its_own_group():
+    rows = [("P1", None, "a", "success", 1, 1, 0), ("P2", "A", "a", "failure", 1, 1, 0)]
+    table = summarize(frame(rows), by=["variant"])
+    assert len(table) == 2 and table["attempts"].tolist() == [1, 1]
+    assert pd.isna(table["variant"].iloc[0])
+
+
+def test_by_empty_gives_one_overall_row():
+    table = summarize(frame(ROWS), by=[])
+    assert list(table.columns) == METRICS
+    assert len(table) == 1
+    r = table.iloc[0]
+    assert (r["attempts"], r["successes"], r["failures"], r["abandons"]) == (5, 3, 1, 1)
+    assert r["clicks_mean"] == 4.0  # successes: 3, 5, 4
+
+
+def test_confidence_changes_intervals():
+    narrow = row(summarize(frame(ROWS), confidence=0.8), task="a")
+    wide = row(summarize(frame(ROWS), confidence=0.99), task="a")
+    assert wide["success_ci_low"] < narrow["success_ci_low"] < narrow["success_ci_high"] < wide["success_ci_high"]
+
+
+@pytest.mark.parametrize("kwargs", [{"by": ["device"]}, {"by": ["_file"]}, {"time_of": "failures"},
+                                    {"confidence": 1.5}, {"confidence": 0}])
+def test_bad_options_are_option_errors(kwargs):
+    with pytest.raises(OptionError):
+        summarize(frame(ROWS), **kwargs)
+
+
+def test_extra_column_can_be_grouped():
+    data = frame(ROWS)
+    data["device"] = pd.Categorical(["phone", "desk", "phone", "desk", "phone"])
+    table = summarize(data, by=["device"])
+    assert table["device"].astype(str).tolist() == ["phone", "desk"]
+    assert table["attempts"].tolist() == [3, 2]
+
+
+def test_empty_attempts_frame():
+    from uxcli.attempts import empty_attempts
+
+    table = summarize(empty_attempts())
+    assert list(table.columns) == ["task", *METRICS] and len(table) == 0
