@@ -8,7 +8,7 @@ terminal event after it closes it. No Python code runs per event or per attempt.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,10 @@ class Derived:
     attempts: pd.DataFrame
     outside_rows: np.ndarray  # event rows (index into the events frame) outside every attempt
     unended: np.ndarray  # bool per attempt: no terminal event, counted as abandoned
+    # [row, earlier row] pairs of events repeating the one before (same key, time and kind);
+    # repeated starts and ends are dropped (dropped_rows), other repeats are kept and counted.
+    repeats: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
+    dropped_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def _key_codes(events: pd.DataFrame, columns: list[str]) -> np.ndarray:
@@ -55,11 +59,14 @@ def _order(key: np.ndarray, t: np.ndarray) -> np.ndarray | None:
     return np.lexsort((np.arange(len(key)), t, key))
 
 
-def derive_attempts(events: pd.DataFrame) -> Derived:
+def derive_attempts(events: pd.DataFrame, idle_gap: float | None = None) -> Derived:
     """Turn an events frame into attempts.
 
     Columns used: participant, session, variant, task (categoricals), t (seconds),
     kind (codes from EVENT_KINDS, OTHER for anything else), _file, _row.
+    Besides the attempts schema the frame carries _start, _end (timestamps) and
+    _max_gap (longest pause between consecutive events); with ``idle_gap`` also
+    _idle, the seconds by which pauses exceed it (for capping idle time).
     """
     n = len(events)
     key = _key_codes(events, ["participant", "session", "task"])
@@ -68,6 +75,19 @@ def derive_attempts(events: pd.DataFrame) -> Derived:
     take = (lambda a: a) if order is None else (lambda a: a[order])
     k, t = take(key), take(t_all)
     kind = take(events["kind"].to_numpy(dtype=np.int8))
+
+    repeat = np.r_[False, (k[1:] == k[:-1]) & (t[1:] == t[:-1]) & (kind[1:] == kind[:-1])] if n else np.zeros(0, bool)
+    repeats, dropped_rows = np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if repeat.any():  # rare: only then is anything copied
+        positions = np.arange(n) if order is None else order
+        at = np.flatnonzero(repeat)
+        first = np.maximum.accumulate(np.where(repeat, 0, np.arange(n)))[at]  # the copy that is kept
+        repeats = np.column_stack((positions[at], positions[first]))
+        drop = repeat & ((kind == START) | ((kind >= SUCCESS) & (kind <= ABANDON)))
+        dropped_rows = np.sort(positions[drop])
+        if drop.any():
+            order, k, t, kind = positions[~drop], k[~drop], t[~drop], kind[~drop]
+            n = len(k)
 
     is_start = kind == START
     starts = np.flatnonzero(is_start)
@@ -95,17 +115,32 @@ def derive_attempts(events: pd.DataFrame) -> Derived:
     end_time[attempt_id[end_rows]] = t[end_rows]
     unended = np.ones(m, dtype=bool)
     unended[attempt_id[end_rows]] = False
+    # Pauses between consecutive events of an attempt (its events are contiguous here).
+    t_in = t[inside]
+    gap = np.zeros(len(ids))
+    if len(ids) > 1:
+        gap[1:] = np.where(ids[1:] == ids[:-1], np.diff(t_in), 0.0)
+    firsts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, dtype=np.int64)
+    max_gap = np.maximum.reduceat(gap, firsts) if m else np.zeros(0)
+    idle = np.add.reduceat(np.maximum(gap - idle_gap, 0.0), firsts) if m and idle_gap is not None else None
 
     start_rows = starts if order is None else order[starts]
-    attempts = _attempt_frame(events, start_rows, segment[starts], end_kind, end_time - t[starts], clicks, errors)
+    timing = {"_start": t[starts], "_end": end_time, "_max_gap": max_gap, "_unended": unended}
+    if idle is not None:
+        timing["_idle"] = idle
+    # Rounded to the microsecond: epoch-second floats carry ~1e-7 s of noise into differences.
+    attempts = _attempt_frame(events, start_rows, segment[starts], end_kind, np.round(end_time - t[starts], 6),
+                              clicks, errors, timing)
+    unended = attempts.pop("_unended").to_numpy(dtype=bool)  # in the frame's (input) order
     outside = np.flatnonzero(~inside)
     outside_rows = outside if order is None else order[outside]
-    return Derived(attempts, np.sort(outside_rows), unended)
+    return Derived(attempts, np.sort(outside_rows), unended, repeats, dropped_rows)
 
 
 def _attempt_frame(
     events: pd.DataFrame, start_rows: np.ndarray, start_segment: np.ndarray,
     end_kind: np.ndarray, time: np.ndarray, clicks: np.ndarray, errors: np.ndarray,
+    internal: dict[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     m = len(start_rows)
     first_of_segment = np.r_[True, start_segment[1:] != start_segment[:-1]] if m else np.zeros(0, bool)
@@ -121,6 +156,7 @@ def _attempt_frame(
         data[name] = events[name].take(start_rows).reset_index(drop=True)
     data["_file"] = events["_file"].to_numpy()[start_rows]
     data["_row"] = events["_row"].to_numpy()[start_rows]
+    data.update(internal or {})
     frame = pd.DataFrame(data)
     # Attempts appear in input order (of their start event), so tasks keep their first-seen order.
     return frame.sort_values(["_file", "_row"], kind="stable").reset_index(drop=True)
@@ -131,7 +167,7 @@ EVENT_INTERNAL = {"t", "kind", "_file", "_row", "target", "note", "event", "time
 
 def extra_columns(frame: pd.DataFrame) -> list[str]:
     known = set(ATTEMPT_COLUMNS) | set(INTERNAL) | EVENT_INTERNAL | {"source"}
-    return [c for c in frame.columns if c not in known]
+    return [c for c in frame.columns if c not in known and not str(c).startswith("_")]
 
 
 def empty_attempts() -> pd.DataFrame:
@@ -163,8 +199,13 @@ def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
 def _categorical_in_order(series: pd.Series) -> pd.Series:
     if isinstance(series.dtype, pd.CategoricalDtype):
         used = series.cat.remove_unused_categories()
-        order = pd.unique(used.dropna().to_numpy())
-        return used.cat.reorder_categories(list(order)) if len(order) == len(used.cat.categories) else used
+        # first-seen order from the integer codes (no label strings materialised per row)
+        codes = used.cat.codes.to_numpy()
+        codes = codes[codes >= 0]
+        first = np.full(len(used.cat.categories), len(codes), dtype=np.int64)
+        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write is the first occurrence
+        order = used.cat.categories[np.argsort(first, kind="stable")]
+        return used.cat.reorder_categories(list(order))
     values = series.astype(object).where(series.notna(), None)
     order = pd.unique(values.dropna().astype(str))
     return pd.Series(pd.Categorical(values.where(values.isna(), values.astype(str)), categories=order),

@@ -38,7 +38,12 @@ def check_by(attempts: pd.DataFrame, by: list[str]) -> None:
 def _work_frame(attempts: pd.DataFrame, by: list[str], time_of: str) -> pd.DataFrame:
     if time_of not in TIME_OF:
         raise OptionError(f"--time-of must be one of {', '.join(TIME_OF)}, not {time_of!r}")
-    outcome = attempts["outcome"].astype(str).to_numpy() if len(attempts) else np.array([], dtype=object)
+    column = attempts["outcome"]
+    if isinstance(column.dtype, pd.CategoricalDtype):  # by codes: no str conversion per attempt
+        labels = np.append(np.asarray(column.cat.categories, dtype=object), "nan")
+        outcome = labels[column.cat.codes.to_numpy()]
+    else:
+        outcome = column.astype(str).to_numpy() if len(attempts) else np.array([], dtype=object)
     success = outcome == "success"
     errors = attempts["errors"].to_numpy(dtype=np.float64)
     clicks = attempts["clicks"].to_numpy(dtype=np.float64)

@@ -39,26 +39,39 @@ class Source:
         return self.data
 
 
-def expand_paths(paths: list[str]) -> list[Source]:
-    """Turn command-line paths into sources; a directory means its data files."""
+def expand_paths(paths: list[str], problems: Problems | None = None) -> list[Source]:
+    """Turn command-line paths into sources; a directory means its data files.
+
+    With ``problems`` a path that cannot be used is recorded there and the others
+    are still returned (``validate`` keeps going); without, it is raised.
+    """
     if not paths:
         raise InputError("no input given: name one or more files, a directory, or - for stdin")
     sources: list[Source] = []
     for raw in paths:
-        if raw == "-":
-            sources.append(Source(STDIN_NAME))
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in DIRECTORY_SUFFIXES)
-            if not found:
-                raise InputError("directory has no .csv, .yaml or .yml files", file=raw)
-            sources.extend(Source(str(p), p) for p in found)
-        elif path.exists():
-            sources.append(Source(raw, path))
-        else:
-            raise InputError("no such file or directory", file=raw)
+        try:
+            sources.extend(_expand(raw))
+        except InputError as exc:
+            if problems is None:
+                raise
+            problems.add(exc.problem)
     return sources
+
+
+def _expand(raw: str) -> list[Source]:
+    if raw == "-":
+        return [Source(STDIN_NAME)]
+    path = Path(raw)
+    if path.is_dir():
+        found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in DIRECTORY_SUFFIXES
+                       and not p.name.startswith((".", "~$")))  # hidden files, Office lock files
+        if not found:
+            raise InputError("directory has no .csv, .yaml or .yml files", file=raw,
+                             hint="name the files themselves if they have another suffix")
+        return [Source(str(p), p) for p in found]
+    if path.exists():
+        return [Source(raw, path)]
+    raise InputError("no such file or directory", file=raw)
 
 
 def to_utf8(source: Source, encoding: str | None, problems: Problems) -> bytes:
@@ -68,26 +81,62 @@ def to_utf8(source: Source, encoding: str | None, problems: Problems) -> bytes:
         try:
             return _recode(data, encoding)
         except LookupError as exc:
-            raise InputError(f"unknown encoding {encoding!r}", file=source.name) from exc
+            raise InputError(f"unknown encoding {encoding!r}", file=source.name,
+                             hint="e.g. --encoding utf-8, utf-16, cp1252 or latin-1") from exc
         except UnicodeDecodeError as exc:
             raise InputError(
                 f"is not valid {encoding} (byte {exc.start})", file=source.name,
-                hint="pass the right --encoding",
+                line=data.count(b"\n", 0, exc.start) + 1, value=repr(data[exc.start:exc.start + 1])[1:],
+                hint="pass the right --encoding, or leave it out to let uxcli detect it",
             ) from exc
     if data.startswith(codecs.BOM_UTF8):
         return data[3:]
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return _recode_detected(data, "utf-32", source)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _recode(data, "utf-16")  # Excel's "Unicode text"
+        return _recode_detected(data, "utf-16", source)  # Excel's "Unicode text"
     guessed = _guess_utf16(data)
     if guessed:
-        return _recode(data, guessed)
+        return _recode_detected(data, guessed, source)
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise InputError("looks like a spreadsheet workbook (.xlsx/.xls), not CSV or YAML text", file=source.name,
+                         hint='save it from the spreadsheet program as "CSV UTF-8"')
     if b"\x00" in data[:8192]:
-        raise InputError("looks like a binary file, not CSV or YAML text", file=source.name)
+        raise InputError("looks like a binary file, not CSV or YAML text", file=source.name,
+                         line=data.count(b"\n", 0, data.index(b"\x00")) + 1,
+                         hint="uxcli reads CSV and YAML text; pass --encoding if this is text in another encoding")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if _looks_binary(data):
+            raise InputError("looks like a binary file, not CSV or YAML text", file=source.name,
+                             hint="uxcli reads CSV and YAML text; pass --encoding if this is text in "
+                             "another encoding") from None
         return _fallback_8bit(data, source, exc, problems)
     return data
+
+
+_CONTROL = bytes(b for b in range(256) if b < 0x20 and b not in (9, 10, 13) or 0x7F <= b <= 0x9F)
+
+
+def _looks_binary(data: bytes) -> bool:
+    """Many control bytes (not tab, CR or LF; C1 controls count too): no text encoding writes those."""
+    head = data[:8192]
+    if not head:
+        return False
+    controls = len(head) - len(head.translate(None, _CONTROL))
+    return controls / len(head) > 0.05
+
+
+def _recode_detected(data: bytes, encoding: str, source: Source) -> bytes:
+    try:
+        return _recode(data, encoding)
+    except UnicodeDecodeError as exc:
+        width = 4 if "32" in encoding else 2
+        line = data[:exc.start].decode(encoding, errors="replace").count("\n") + 1 if exc.start % width == 0 else None
+        raise InputError(f"looks like {encoding.upper()} text but has an invalid byte sequence at byte {exc.start}",
+                         file=source.name, line=line,
+                         hint="the file may be truncated or not text at all; pass --encoding if you know it") from exc
 
 
 def _recode(data: bytes, encoding: str) -> bytes:
@@ -122,7 +171,8 @@ def _fallback_8bit(data: bytes, source: Source, exc: UnicodeDecodeError, problem
             continue
         problems.warning(
             f"is not UTF-8 (first bad byte on this line); read it as {encoding}",
-            file=source.name, line=line, hint="pass --encoding if the text looks wrong",
+            file=source.name, line=line, value=repr(data[exc.start:exc.start + 1])[1:],
+            hint="if names look wrong, pass --encoding (e.g. --encoding latin-1 or mac-roman), or save as UTF-8",
         )
         return recoded
     raise AssertionError("latin-1 decodes every byte")

@@ -14,8 +14,26 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
-from scipy import stats as st
-from scipy.stats.contingency import expected_freq
+from scipy import special
+
+
+class _LazyScipyStats:
+    """scipy.stats, imported on first use: it takes ~1 s to import, and summaries need only the
+    t and normal quantiles, which come from scipy.special (the same functions scipy.stats calls)."""
+
+    def __getattr__(self, name: str):
+        from scipy import stats
+
+        return getattr(stats, name)
+
+
+st = _LazyScipyStats()
+
+
+def expected_freq(table):
+    from scipy.stats.contingency import expected_freq as compute
+
+    return compute(table)
 
 NAN = float("nan")
 
@@ -88,7 +106,7 @@ def z_for(confidence: float) -> float:
     """Two-sided standard-normal quantile, e.g. 1.959964 for 0.95 (QUX ch. 3)."""
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
-    return float(st.norm.ppf(1 - (1 - confidence) / 2))
+    return float(special.ndtri(1 - (1 - confidence) / 2))  # = scipy.stats.norm.ppf
 
 
 def adjusted_wald(
@@ -153,7 +171,7 @@ def log_t_interval(
     # df is forced to 1 where undefined only to keep scipy quiet; those cells are masked below.
     df = np.where(defined, size - 1, 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        half = st.t.ppf(1 - (1 - confidence) / 2, df) * s / np.sqrt(size)
+        half = special.stdtrit(df, 1 - (1 - confidence) / 2) * s / np.sqrt(size)  # = scipy.stats.t.ppf
         geomean = np.where(size >= 1, np.exp(m), np.nan)
         low = np.where(defined, np.exp(m - half), np.nan)
         high = np.where(defined, np.exp(m + half), np.nan)

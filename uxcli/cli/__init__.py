@@ -6,13 +6,19 @@ completion start as fast as a bare Typer app.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
 import typer
 
 from uxcli.cli.attempts import attempts
+from uxcli.cli.compare import compare
+from uxcli.cli.questionnaire import csat, nps, seq, sus, umux_lite
+from uxcli.cli.report import chart, report
+from uxcli.cli.sum import sum_command
 from uxcli.cli.summary import summary
+from uxcli.cli.validate import validate
 from uxcli.exitcodes import ExitStatus
 
 app = typer.Typer(
@@ -25,6 +31,16 @@ app = typer.Typer(
 )
 app.command()(summary)
 app.command()(attempts)
+app.command()(validate)
+app.command()(compare)
+app.command()(sus)
+app.command()(seq)
+app.command("umux-lite")(umux_lite)
+app.command()(nps)
+app.command()(csat)
+app.command("sum")(sum_command)
+app.command()(report)
+app.command()(chart)
 
 
 def _version(value: bool) -> None:
@@ -43,12 +59,31 @@ def _root(
 
 
 def main() -> None:
-    """Console entry point: quiet on broken pipes, 130 on Ctrl-C."""
+    """Console entry point: quiet on broken pipes, 130 on Ctrl-C, and exactly the exit code we chose."""
     if hasattr(signal, "SIGPIPE"):
         # `uxcli summary ... | head` should end quietly, like other Unix tools (csvkit does the same).
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         app(prog_name="uxcli")
+        code = ExitStatus.OK
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (ExitStatus.OK if exc.code is None else ExitStatus.ERROR)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        sys.exit(ExitStatus.INTERRUPTED)
+        code = ExitStatus.INTERRUPTED
+    _leave(int(code))
+
+
+def _leave(code: int) -> None:
+    """Exit without interpreter teardown.
+
+    pyarrow's worker threads can make CPython abort during shutdown ("terminate called without an
+    active exception", exit 134) under load, which would turn an honest exit 1 into a crash. All
+    output is written and flushed by now, so skipping teardown loses nothing.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: the reader has gone, nothing left to say
+            pass
+    os._exit(code)

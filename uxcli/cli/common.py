@@ -21,6 +21,7 @@ from uxcli.cli.options import Format
 from uxcli.exitcodes import ExitStatus
 
 if TYPE_CHECKING:
+    from uxcli.exclusions import Preparation
     from uxcli.readers import Dataset
 
 MAX_WARNINGS = 10
@@ -79,24 +80,78 @@ def parse_map(entries: list[str] | None) -> dict[str, str]:
     return mapping
 
 
-def read_inputs(paths: list[str], *, layout, encoding, column_map, strict: bool, verbose: bool) -> Dataset:
-    """Read, report warnings on stderr, stop on the first error (or warning with --strict)."""
+class _ReadProgress:
+    """A Rich progress bar on stderr for big inputs (read block by block): started on the first
+    report, so small files never show one; only used when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.task = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn("reading"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                                transient=True, console=Console(stderr=True))
+            self.bar.start()
+            self.task = self.bar.add_task("reading", total=total)
+        self.bar.update(self.task, completed=done, total=total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
+def read_inputs(paths: list[str], *, layout, encoding, column_map, strict: bool, verbose: bool,
+                prep: Preparation | None = None, notes: bool = True, engine: str = "auto") -> Dataset:
+    """Read, report warnings on stderr, stop on the first error (or warning with --strict).
+
+    With ``prep`` (see data_options) exclusions, quality flags and pseudonymization are
+    applied too (uxcli.exclusions.prepare), and with ``notes`` what they did is said on
+    stderr (table output shows it in the caption instead).
+    """
     from uxcli.readers import read
 
-    dataset = read(paths, layout=layout.value if layout else None, encoding=encoding,
-                   column_map=parse_map(column_map))
-    dataset.problems.raise_first_error(strict=strict)
+    study_columns = prep.study.columns if prep else {}
+    idle_gap = prep.quality.idle_gap if prep and prep.quality.cap_idle else None
+    progress = _ReadProgress() if sys.stderr.isatty() else None  # never in pipes or CI logs
+    try:
+        dataset = read(paths, layout=layout.value if layout else None, encoding=encoding,
+                       column_map={**study_columns, **parse_map(column_map)}, idle_gap=idle_gap,
+                       engine=getattr(engine, "value", engine), progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    dataset.problems.raise_first_error()
+    if prep is not None:
+        prepare(dataset, prep)
+    try:
+        dataset.problems.raise_first_error(strict=strict)
+    except Exception as exc:  # a --strict warning may quote an id: pseudonymize it like every output
+        private = dataset.pseudonymizer
+        if private is None or not hasattr(exc, "problem"):
+            raise
+        p = exc.problem
+        raise type(exc)(private.text(p.message), file=p.file, line=p.line, column=p.column,
+                        value=private.value(p.value), hint=private.text(p.hint)) from None
     show_warnings(dataset, verbose)
     if verbose:
         say(accounting(dataset))
+    elif notes:
+        for note in dataset.notes:
+            say(f"note: {note}")
     return dataset
 
 
 def show_warnings(dataset: Dataset, verbose: bool) -> None:
     warnings = dataset.problems.warnings
     shown = warnings if verbose else warnings[:MAX_WARNINGS]
+    private = dataset.pseudonymizer.text if dataset.pseudonymizer is not None else str
     for problem in shown:
-        say(f"warning: {problem}")
+        say(f"warning: {private(str(problem))}")
     if len(warnings) > len(shown):
         say(f"warning: … and {len(warnings) - len(shown)} more warnings (--verbose lists them all)")
 
@@ -112,7 +167,10 @@ def accounting(dataset: Dataset) -> str:
             f"{dataset.rows_used} used, {dataset.rows_read - dataset.rows_used} set aside")
     if reasons:
         text += " (" + ", ".join(f"{n} {reason}" for reason, n in reasons.items()) + ")"
-    return text
+    if dataset.attempts_read is not None and dataset.excluded is not None and len(dataset.excluded):
+        text += (f"\n{dataset.attempts_read} attempts: {len(dataset.attempts)} analysed, "
+                 f"{len(dataset.excluded)} excluded")
+    return "\n".join([text, *dataset.notes])
 
 
 def choose_format(fmt: Format | None, output: Path | None, allowed: tuple[Format, ...] = tuple(Format)) -> Format:
@@ -184,3 +242,43 @@ def render_table(table, output: Path | None) -> None:
     console = Console(record=True, width=160, force_terminal=False, no_color=True, file=open(os.devnull, "w"))
     console.print(table)
     write_output(console.export_text(), output)
+
+
+def data_options(*, study: Path | None = None, exclude: list[str] | None = None, exclusions: Path | None = None,
+                 speeders: float | None = None, speeder_fraction: float | None = None,
+                 idle_gap: float | None = None, cap_idle: bool = False, partial: bool = False,
+                 outliers: float | None = None, drop_flagged: bool = False, pseudonymize: bool = False,
+                 salt: str | None = None) -> Preparation:
+    """The data-quality, exclusion and privacy options of a command, checked, as one Preparation.
+
+    Study and exclusion files are read here (so their errors come before the data's).
+    """
+    from uxcli.exclusions import Preparation, Study, load_exclusions, load_study, parse_rule
+    from uxcli.quality import QualityOptions
+
+    loaded = load_study(study) if study else Study()
+    rules = [*loaded.rules]
+    if exclusions:
+        rules.extend(load_exclusions(exclusions))
+    rules.extend(parse_rule(text) for text in exclude or [])
+    given = QualityOptions(speeders, speeder_fraction, idle_gap, cap_idle, partial, outliers, drop_flagged)
+    quality = loaded.quality.overridden_by(given)
+    quality.check()
+    return Preparation(rules, quality, pseudonymize, salt, loaded)
+
+
+def prepare(dataset: Dataset, prep: Preparation) -> Dataset:
+    """Between read and metrics: exclusions, quality flags, idle capping, pseudonymization.
+
+    Every command that computes from attempts calls this (read_inputs does, given ``prep``),
+    so what is left out, and why, is the same in summary, attempts, report and compare.
+    Rules may also come from ``exclude:`` in a YAML data file's ``study:`` section.
+    """
+    from uxcli.exclusions import Preparation, rules_from_yaml
+    from uxcli.exclusions import prepare as prepare_dataset
+
+    if dataset.study.get("exclude") is not None:
+        names = [f.name for f in dataset.files if f.layout == "yaml"]
+        extra = rules_from_yaml({"exclude": dataset.study["exclude"]}, names[0] if names else "study")
+        prep = Preparation([*extra, *prep.rules], prep.quality, prep.pseudonymize, prep.salt, prep.study)
+    return prepare_dataset(dataset, prep)

@@ -95,3 +95,114 @@ DebugOption = Annotated[
     bool,
     typer.Option("--debug", help="Show a Python traceback on errors.", hidden=False),
 ]
+
+
+# --- questionnaires, benchmarks and gates (uxcli/gates.py, uxcli/benchmarks.py) ---------------------
+GATES = "Gates"
+
+
+class GateOn(str, Enum):
+    point = "point"
+    bound = "bound"
+
+
+FailUnderOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--fail-under", metavar="RULE",
+                 help="Exit 1 when a task misses a target: success=0.8 (or 80%), time=TASK:SECONDS, "
+                 "errors=0.5, seq=5.5, sus=68; METRIC=TASK:TARGET checks one task. Output is still "
+                 "written; failures are listed on stderr. Repeatable.",
+                 show_default=False, rich_help_panel=GATES),
+]
+GateOnOption = Annotated[
+    GateOn,
+    typer.Option("--gate-on", help="What --fail-under compares with the target: point (the estimate, "
+                 "default) or bound (the pessimistic end of the --confidence interval).",
+                 rich_help_panel=GATES),
+]
+BenchmarkOption = Annotated[
+    bool,
+    typer.Option("--benchmark", help="Add how each task stands against published averages (78% "
+                 "completion, SEQ 5.5; SUS 68 in the caption), by one-sided tests at alpha = 1 - "
+                 "--confidence.", rich_help_panel=STATS),
+]
+
+
+# --- data quality, exclusions, study files and privacy (uxcli/quality.py, exclusions.py, privacy.py) ----
+QUALITY = "Data quality and exclusions"
+PRIVACY = "Privacy"
+
+StudyOption = Annotated[
+    Optional[Path],
+    typer.Option("--study", metavar="FILE", help="Study YAML: columns: (header: field, like --map), exclude: "
+                 "rules with reasons, quality: thresholds (speeders, idle_gap, …) and tasks:. Options given "
+                 "on the command line win.", dir_okay=False, show_default=False, rich_help_panel=INPUT),
+]
+ExcludeOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--exclude", metavar="FIELD=VALUES", help="Leave attempts out: --exclude participant=P03,P07, "
+                 'or --exclude "participant=P05&task=checkout" (all must match). Any column works. Repeatable; '
+                 "the output says what was excluded.", show_default=False, rich_help_panel=QUALITY),
+]
+ExclusionsOption = Annotated[
+    Optional[Path],
+    typer.Option("--exclusions", metavar="FILE", help="YAML list of exclusion rules with reasons, kept with "
+                 "the study: exclude: [{participant: P03, reason: fell asleep}].", dir_okay=False,
+                 show_default=False, rich_help_panel=QUALITY),
+]
+SpeedersOption = Annotated[
+    Optional[float],
+    typer.Option("--speeders", metavar="SECONDS", help="Flag attempts faster than SECONDS.",
+                 show_default=False, rich_help_panel=QUALITY),
+]
+SpeederFractionOption = Annotated[
+    Optional[float],
+    typer.Option("--speeder-fraction", metavar="FRACTION", help="Flag attempts faster than this fraction of "
+                 "their task's median time, e.g. 0.25.", show_default=False, rich_help_panel=QUALITY),
+]
+IdleGapOption = Annotated[
+    Optional[float],
+    typer.Option("--idle-gap", metavar="SECONDS", help="Flag attempts with no event for more than SECONDS "
+                 "(event logs).", show_default=False, rich_help_panel=QUALITY),
+]
+CapIdleOption = Annotated[
+    bool,
+    typer.Option("--cap-idle", help="With --idle-gap: count each pause at most SECONDS in time on task, "
+                 "instead of flagging the attempt.", rich_help_panel=QUALITY),
+]
+PartialOption = Annotated[
+    bool,
+    typer.Option("--partial", help="Flag participants who did not attempt every task.", rich_help_panel=QUALITY),
+]
+OutliersOption = Annotated[
+    Optional[float],
+    typer.Option("--outliers", metavar="Z", help="Flag attempts whose log time is more than Z standard "
+                 "deviations from their task's mean (with n attempts |z| stays below (n-1)/√n: try 2 for small "
+                 "studies).", show_default=False, rich_help_panel=QUALITY),
+]
+DropFlaggedOption = Annotated[
+    bool,
+    typer.Option("--drop-flagged", help="Exclude flagged attempts (by default they are kept and reported).",
+                 rich_help_panel=QUALITY),
+]
+PseudonymizeOption = Annotated[
+    bool,
+    typer.Option("--pseudonymize", help="Replace participant ids with salted codes (p-3f9a1c) in every output, "
+                 "so it can be shared.", rich_help_panel=PRIVACY),
+]
+SaltOption = Annotated[
+    Optional[str],
+    typer.Option("--salt", envvar="UXCLI_SALT", help="Secret for --pseudonymize: the same salt gives the same "
+                 "codes across files and runs. Without one a random salt is drawn, so codes change every run.",
+                 show_default=False, rich_help_panel=PRIVACY),
+]
+AllOption = Annotated[
+    bool,
+    typer.Option("--all", help="List every instance of a problem (by default 20 per column and file, then a "
+                 "count)."),
+]
+EngineOption = Annotated[
+    str,
+    typer.Option("--engine", hidden=True, help="Reading engine: auto (big event logs block by block), v1 (whole "
+                 "file in memory) or stream (block by block whenever the file allows it)."),
+]

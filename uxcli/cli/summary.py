@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from uxcli.cli import gating
 from uxcli.cli import options as opt
-from uxcli.cli.common import (accounting, check_output_path, choose_format, read_inputs, render_table,
-                              reported_errors, write_output)
+from uxcli.cli.common import (accounting, check_output_path, choose_format, data_options, read_inputs,
+                              render_table, reported_errors, write_output)
 
 
 def summary(
@@ -12,28 +13,57 @@ def summary(
     by: opt.ByOption = "task",
     confidence: opt.ConfidenceOption = 0.95,
     time_of: opt.TimeOfOption = opt.TimeOf.success,
+    benchmark: opt.BenchmarkOption = False,
+    fail_under: opt.FailUnderOption = None,
+    gate_on: opt.GateOnOption = opt.GateOn.point,
     fmt: opt.FormatOption = None,
     output: opt.OutputOption = None,
     layout: opt.LayoutOption = None,
     encoding: opt.EncodingOption = None,
     column_map: opt.MapOption = None,
+    study: opt.StudyOption = None,
+    exclude: opt.ExcludeOption = None,
+    exclusions: opt.ExclusionsOption = None,
+    speeders: opt.SpeedersOption = None,
+    speeder_fraction: opt.SpeederFractionOption = None,
+    idle_gap: opt.IdleGapOption = None,
+    cap_idle: opt.CapIdleOption = False,
+    partial: opt.PartialOption = False,
+    outliers: opt.OutliersOption = None,
+    drop_flagged: opt.DropFlaggedOption = False,
+    pseudonymize: opt.PseudonymizeOption = False,
+    salt: opt.SaltOption = None,
     strict: opt.StrictOption = False,
     verbose: opt.VerboseOption = False,
     debug: opt.DebugOption = False,
+    engine: opt.EngineOption = "auto",
 ) -> None:
     """Success, errors, abandonment, clicks and time per task, with intervals.
+
+    Every input row is accounted for (table caption, or --verbose): rows used and rows set aside, with
+    reasons. Exclusions (--exclude, --exclusions, --study) and quality flags (--speeders, --idle-gap,
+    --partial, --outliers; --drop-flagged excludes them) are stated in the caption, or on stderr.
 
     Example: uxcli summary sessions/ --by task,variant --format csv > metrics.csv
     """
     with reported_errors(debug):
         fmt = choose_format(fmt, output)
-        check_output_path(output, paths)
+        check_output_path(output, [*paths, *(str(f) for f in (study, exclusions) if f)])
+        rules = gating.parse(fail_under)
         dataset = read_inputs(paths, layout=layout, encoding=encoding, column_map=column_map,
-                              strict=strict, verbose=verbose)
+                              strict=strict, verbose=verbose, engine=engine,
+                              prep=data_options(study=study, exclude=exclude, exclusions=exclusions, speeders=speeders,
+                                                speeder_fraction=speeder_fraction, idle_gap=idle_gap, cap_idle=cap_idle,
+                                                partial=partial, outliers=outliers, drop_flagged=drop_flagged,
+                                                pseudonymize=pseudonymize, salt=salt),
+                              notes=fmt is not opt.Format.table)
         from uxcli.metrics import summarize, time_counts
 
         groups = [c.strip() for c in by.split(",") if c.strip()]
         result = summarize(dataset.attempts, groups, confidence, time_of.value)
+        extras = gating.summary_extras(dataset, result, groups, confidence=confidence, time_of=time_of.value,
+                                       benchmark=benchmark, rules=rules, gate_on=gate_on.value)
+        result = extras.frame
         if fmt is opt.Format.table:
             from uxcli.render.table import summary_table
 
@@ -41,10 +71,12 @@ def summary(
             table = summary_table(
                 result, overall, groups, list(time_counts(dataset.attempts, groups, time_of.value)),
                 int(time_counts(dataset.attempts, [], time_of.value).iloc[0]),
-                confidence=confidence, time_of=time_of.value, footer=accounting(dataset),
+                confidence=confidence, time_of=time_of.value,
+                footer="\n".join(t for t in (extras.footer, accounting(dataset)) if t), extra_columns=extras.columns,
             )
             render_table(table, output)
         else:
             from uxcli.render.text import RENDERERS
 
             write_output(RENDERERS[fmt.value](result), output)
+        gating.report(extras.failures, extras.checks, rules, gate_on.value)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -17,10 +17,12 @@ import pandas as pd
 from uxcli.attempts import ATTEMPT_COLUMNS, combine, derive_attempts, extra_columns
 from uxcli.errors import InputError, OptionError, Problems
 from uxcli.readers.common import FileAccount
+from uxcli.readers.csvfile import EXTRA_ALIASES, listing_limit
 from uxcli.sources import Source, expand_paths, to_utf8
+from uxcli.vocab import COLUMN_ALIASES
 
 LAYOUTS = ("events", "attempts", "wide", "yaml")
-MAX_LISTED = 20
+MAP_FIELDS = (*COLUMN_ALIASES, *EXTRA_ALIASES)  # what --map may name
 
 
 @dataclass
@@ -29,6 +31,8 @@ class InputFile:
     layout: str
     account: FileAccount
     lines: Callable[[np.ndarray], np.ndarray]
+    engine: str = "v1"  # "stream" when read block by block (uxcli.readers.stream)
+    headers: list[str] | None = None  # CSV header as written (None for YAML), to check --map against
 
 
 @dataclass
@@ -40,6 +44,12 @@ class Dataset:
     problems: Problems
     study: dict = field(default_factory=dict)
     responses: list[dict] = field(default_factory=list)
+    # Filled in by uxcli.exclusions.prepare(): what was left out and why, for every output.
+    excluded: pd.DataFrame | None = None  # excluded attempts, with a "reason" column
+    flags: pd.DataFrame | None = None  # quality flags of the kept attempts (uxcli.quality.flag)
+    notes: list[str] = field(default_factory=list)  # one sentence each: exclusions, flags, capping
+    attempts_read: int | None = None  # attempts before exclusions (None: prepare() has not run)
+    pseudonymizer: Any = None  # uxcli.privacy.Pseudonymizer when ids are pseudonymized
 
     def sources(self, frame: pd.DataFrame | None = None) -> pd.Series:
         """'file:line' for each attempt, so every number traces back to the log."""
@@ -59,6 +69,16 @@ class Dataset:
         frame = self.attempts
         table = frame[ATTEMPT_COLUMNS + extra_columns(frame)].copy()
         table["source"] = self.sources()
+        if self.flags is not None:  # quality flags were asked for: show them next to each attempt
+            table["flags"] = self.flags["detail"].reindex(frame.index).fillna("").to_numpy()
+        return table
+
+    def excluded_table(self) -> pd.DataFrame:
+        """Excluded attempts like attempts_table(), with the reason each was left out."""
+        frame = self.excluded if self.excluded is not None else self.attempts.iloc[0:0].assign(_reason=[])
+        table = frame[ATTEMPT_COLUMNS + extra_columns(frame)].copy()
+        table["source"] = self.sources(frame)
+        table["reason"] = frame["_reason"].to_numpy()
         return table
 
     @property
@@ -68,6 +88,14 @@ class Dataset:
     @property
     def rows_used(self) -> int:
         return sum(f.account.used for f in self.files)
+
+    def set_aside(self) -> dict[str, int]:
+        """Rows set aside over all files, by reason."""
+        reasons: dict[str, int] = {}
+        for info in self.files:
+            for reason, count in info.account.set_aside.items():
+                reasons[reason] = reasons.get(reason, 0) + count
+        return reasons
 
 
 def detect_layout(source: Source, data: bytes, fields: dict[str, str] | None) -> str:
@@ -106,13 +134,17 @@ def load(
     layout: str | None = None,
     encoding: str | None = None,
     column_map: dict[str, str] | None = None,
+    idle_gap: float | None = None,
+    engine: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
 ) -> Dataset:
     """Read every input and return one Dataset; raises InputError on bad data.
 
     Problems found while reading are collected in ``dataset.problems``; the first
     error is raised (so callers never see numbers computed from broken rows).
     """
-    dataset = read(paths, layout=layout, encoding=encoding, column_map=column_map)
+    dataset = read(paths, layout=layout, encoding=encoding, column_map=column_map, idle_gap=idle_gap,
+                   engine=engine, progress=progress)
     dataset.problems.raise_first_error()
     return dataset
 
@@ -124,21 +156,31 @@ def read(
     encoding: str | None = None,
     column_map: dict[str, str] | None = None,
     keep_going: bool = False,
+    idle_gap: float | None = None,
+    engine: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
 ) -> Dataset:
     """Like load(), but leaves errors in ``dataset.problems`` instead of raising them.
 
-    With ``keep_going`` a file that cannot be read at all is recorded as a problem
-    and the others are still read (used by ``validate``).
+    With ``keep_going`` a path or file that cannot be read at all is recorded as a
+    problem and the others are still read (used by ``validate``). ``idle_gap``
+    (seconds) adds an ``_idle`` column to attempts from event logs: the time by
+    which pauses between events exceed it (see uxcli.quality).
     """
     if layout is not None and layout not in LAYOUTS:
         raise OptionError(f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
+    if engine not in ("auto", "v1", "stream"):  # stream: event-log CSV files block by block (readers/stream.py)
+        raise OptionError(f"unknown engine {engine!r}; choose one of auto, v1, stream")
+    check_column_map(column_map or {})
     problems = Problems()
     frames, files = [], []
     study: dict = {}
     responses: list[dict] = []
-    for index, source in enumerate(expand_paths(paths)):
+    for source in expand_paths(paths, problems if keep_going else None):
+        index = len(files)  # _file indexes dataset.files, so a skipped file leaves no gap
         try:
-            info, frame, extra = _read_one(source, index, layout, encoding, column_map, problems)
+            info, frame, extra = _read_one(source, index, layout, encoding, column_map, problems, idle_gap,
+                                           engine, progress)
         except InputError as exc:
             if not keep_going:
                 raise
@@ -150,7 +192,40 @@ def read(
             _merge_study(study, extra.study)
             responses.extend(extra.responses)
     attempts = combine(frames)
-    return Dataset(attempts, files, problems, study, responses)
+    dataset = Dataset(attempts, files, problems, study, responses)
+    from uxcli.readers.checks import variant_conflicts
+
+    variant_conflicts(dataset, problems)
+    _unused_map_entries(files, column_map or {}, problems)
+    return dataset
+
+
+def _unused_map_entries(files: list[InputFile], column_map: dict[str, str], problems: Problems) -> None:
+    """A --map column found in no file is a typo more often than not: say so (once, not per file)."""
+    import difflib
+
+    from uxcli.vocab import normalize_header
+
+    headers = [h for f in files if f.headers for h in f.headers]
+    if not column_map or not headers:
+        return
+    present = {normalize_header(h) for h in headers}
+    for given, target in column_map.items():
+        if normalize_header(given) not in present:
+            close = difflib.get_close_matches(given, sorted(set(headers)), n=1, cutoff=0.5)
+            problems.warning(f'--map "{given}={target}" names a column that no input has', column=given,
+                             hint=f'did you mean "{close[0]}"?' if close else "check the header spelling")
+
+
+def check_column_map(column_map: dict[str, str]) -> None:
+    """--map targets must be fields uxcli knows: a typo there would otherwise do nothing."""
+    import difflib
+
+    for given, target in column_map.items():
+        if target not in MAP_FIELDS:
+            close = difflib.get_close_matches(target, MAP_FIELDS, n=1, cutoff=0.6)
+            hint = f'did you mean "{close[0]}"?' if close else "fields: " + ", ".join(MAP_FIELDS)
+            raise OptionError(f'--map "{given}={target}": uxcli has no field "{target}" ({hint})')
 
 
 def _merge_study(study: dict, more: dict) -> None:
@@ -161,63 +236,91 @@ def _merge_study(study: dict, more: dict) -> None:
             study[key] = value
 
 
-def _read_one(source, index, layout, encoding, column_map, problems):
+def _read_one(source, index, layout, encoding, column_map, problems, idle_gap=None, engine="auto", progress=None):
     from uxcli.readers.csvfile import read_csv_table
+    from uxcli.readers.stream import Fallback, read_event_log, wants_stream
+
+    if wants_stream(source, layout, encoding, engine):
+        try:  # big event logs block by block; anything unusual falls back to the whole-file path below
+            info, frame = read_event_log(source, index, layout, encoding, column_map, problems, idle_gap, progress)
+            info.engine = "stream"
+            return info, frame, None
+        except Fallback:
+            pass
 
     data = to_utf8(source, encoding, problems)
     if layout == "yaml" or (layout is None and _looks_like_yaml(source, data)):
-        return _read_yaml_source(source, data, index, problems)
-    table = read_csv_table(source, data, column_map)
+        return _read_yaml_source(source, data, index, problems, idle_gap)
+    table = read_csv_table(source, data, column_map, problems)
     kind = layout or detect_layout(source, data, table.fields)
+    if kind == "yaml":
+        raise InputError("is not YAML", file=source.name, hint="leave out --layout yaml for CSV files")
     account = FileAccount(source.name, kind)
-    info = InputFile(source.name, kind, account, table.lines)
+    info = InputFile(source.name, kind, account, table.lines, headers=table.headers)
     if kind == "events":
         from uxcli.readers.events import read_events
 
         events = read_events(table, index, problems, account)
-        return info, _attempts_from_events(events, info, problems), None
-    if kind == "wide":
+        frame = _attempts_from_events(events, info, problems, idle_gap, table)
+    elif kind == "wide":
         from uxcli.readers.wide import read_wide
 
-        return info, read_wide(table, index, problems, account), None
-    if kind == "yaml":
-        raise InputError("is not YAML", file=source.name)
-    from uxcli.readers.attempt_table import read_attempt_table
+        frame = read_wide(table, index, problems, account)
+    else:
+        from uxcli.readers.attempt_table import read_attempt_table
 
-    return info, read_attempt_table(table, index, problems, account), None
+        frame = read_attempt_table(table, index, problems, account)
+    if account.rows and account.set_aside.get("blank row", 0) == account.rows:
+        raise InputError("has a header row but no data rows (only blank rows)", file=source.name,
+                         line=table.header_line, hint="the sheet was exported empty; export it again with its rows")
+    if table.ragged_rows:  # rows pyarrow left out still count as read, and as set aside
+        account.rows += table.ragged_rows
+        account.aside("row with a different number of fields", table.ragged_rows)
+    return info, frame, None
 
 
-def _read_yaml_source(source, data, index, problems):
+def _read_yaml_source(source, data, index, problems, idle_gap=None):
     from uxcli.readers import yamlfile
 
     account = FileAccount(source.name, "yaml")
     info = InputFile(source.name, "yaml", account, lambda rows: np.asarray(rows, dtype=np.int64))
     study = yamlfile.read_yaml(source, data, problems, account)
     events, summaries = yamlfile.frames(study, index)
-    derived = _attempts_from_events(events, info, problems) if len(events) else None
+    derived = _attempts_from_events(events, info, problems, idle_gap) if len(events) else None
     frames = [f for f in (summaries, derived) if f is not None and len(f)]
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else (frames[0] if frames else summaries)
     frame = frame.sort_values("_row", kind="stable").reset_index(drop=True)
-    return info, frame, study
+    columns = [*ATTEMPT_COLUMNS, *[c for c in frame.columns if c not in ATTEMPT_COLUMNS]]
+    return info, frame[columns], study
 
 
-def _attempts_from_events(events: pd.DataFrame, info: InputFile, problems: Problems) -> pd.DataFrame:
-    derived = derive_attempts(events)
-    outside = events["_row"].to_numpy()[derived.outside_rows]
-    info.account.aside("event outside any attempt", len(outside))
+def _attempts_from_events(events: pd.DataFrame, info: InputFile, problems: Problems,
+                          idle_gap: float | None = None, table=None) -> pd.DataFrame:
+    from uxcli.readers import checks
+
+    derived = derive_attempts(events, idle_gap)
+    source_rows = events["_row"].to_numpy()
+    info.account.aside("duplicate event", len(derived.dropped_rows))
+    checks.repeated_events(info, events, derived.repeats, derived.dropped_rows, problems, table)
+    info.account.aside("event outside any attempt", len(derived.outside_rows))
+    early = checks.ends_before_start(info, events, derived.outside_rows, problems)
+    outside = source_rows[np.setdiff1d(derived.outside_rows, early)]
     _report_rows(info, outside, "event is outside any attempt (no open start for its participant and task)"
-                 "; not counted", problems)
+                 "; not counted", problems, hint="add the missing start event, or delete the stray line")
     unended = derived.attempts["_row"].to_numpy()[derived.unended]
     _report_rows(info, unended, "attempt has no end event (success, failure or abandon); counted as abandoned",
                  problems)
+    checks.overlapping_attempts(info, derived.attempts, problems)
     return derived.attempts
 
 
-def _report_rows(info: InputFile, rows: np.ndarray, message: str, problems: Problems) -> None:
+def _report_rows(info: InputFile, rows: np.ndarray, message: str, problems: Problems,
+                 hint: str | None = None) -> None:
     if len(rows) == 0:
         return
     rows = np.sort(rows)
-    for line in info.lines(rows[:MAX_LISTED]):
-        problems.warning(message, file=info.name, line=int(line))
-    if len(rows) > MAX_LISTED:
-        problems.warning(f"{len(rows) - MAX_LISTED} more like this: {message}", file=info.name)
+    limit = listing_limit()
+    for line in info.lines(rows[:limit]):
+        problems.warning(message, file=info.name, line=int(line), hint=hint)
+    if len(rows) > limit:
+        problems.warning(f"{len(rows) - limit} more like this: {message}", file=info.name, hint=hint)

@@ -8,7 +8,7 @@ import pandas as pd
 from uxcli.attempts import OUTCOME_DTYPE
 from uxcli.errors import Problems
 from uxcli.readers.common import FileAccount, blank_mask, extra_labels, label_columns, require_labels
-from uxcli.readers.csvfile import CsvTable
+from uxcli.readers.csvfile import CsvTable, listing_limit
 from uxcli.readers.times import durations
 from uxcli.vocab import OUTCOME_WORDS, closest_word, outcome_for
 
@@ -31,7 +31,7 @@ def report_unknown_outcomes(table: CsvTable, header: str, words: pd.Series, unkn
     for word in unknown:
         rows = np.flatnonzero((words == word).to_numpy())
         guess = closest_word(word, list(OUTCOME_WORDS))
-        hint = f'did you mean "{guess}"?' if guess else "use success, failure or abandon (or yes/no, pass/fail)"
+        hint = f'did you mean "{guess}"?' if guess else "use success, failure or abandon, or yes/no, pass/fail"
         table.report_bad(rows, header, words.astype(object).to_numpy(), "is not an outcome", problems, hint=hint)
 
 
@@ -40,19 +40,23 @@ def counts(table: CsvTable, name: str, problems: Problems) -> np.ndarray:
     if not table.has(name):
         return np.full(n, np.nan)
     header = table.fields[name]
-    values = table.numbers(header, problems, what=f"a number of {name}")
+    hint = f"write a whole number of {name} (0 or more), or leave the cell empty if unknown"
+    values = table.numbers(header, problems, what=f"a number of {name}", hint=hint)
     negative = np.flatnonzero(values < 0)
-    raw = table.column(header).to_numpy(zero_copy_only=False)
-    table.report_bad(negative, header, raw, f"is a negative number of {name}", problems)
+    raw = table.strings(header).to_numpy(zero_copy_only=False)
+    table.report_bad(negative, header, raw, f"is a negative number of {name}", problems, hint=hint)
     return values
 
 
 def read_attempt_table(table: CsvTable, file_index: int, problems: Problems, account: FileAccount) -> pd.DataFrame:
     table.require(REQUIRED, "attempt table")
+    optional = {name: table.extra_field(name) for name in ("attempt", "start", "end")}
     cols = label_columns(table, ("participant", "session", "variant", "task"))
-    extras = extra_labels(table)
+    extras = extra_labels(table, skip={h for h in optional.values() if h})
     words = label_columns(table, ("outcome",))["outcome"]
     time = durations(table, table.fields["time"], problems) if table.has("time") else np.full(table.num_rows, np.nan)
+    if optional["start"] and optional["end"]:
+        time = _start_end_time(table, optional["start"], optional["end"], time, problems)
     clicks, errors = counts(table, "clicks", problems), counts(table, "errors", problems)
     blank = blank_mask([*cols.values(), *extras.values(), words, time, clicks, errors])
     account.rows = table.num_rows
@@ -64,7 +68,8 @@ def read_attempt_table(table: CsvTable, file_index: int, problems: Problems, acc
     if no_outcome.any():
         rows = np.flatnonzero(no_outcome)
         table.report_bad(rows, table.fields["outcome"], np.full(table.num_rows, "", object),
-                         "is an empty outcome; the row is not counted", problems, severity="warning")
+                         "is an empty outcome; the row is not counted", problems, severity="warning",
+                         hint="fill in success, failure or abandon if the task was attempted")
         account.aside("no outcome", len(rows))
     frame = pd.DataFrame({**cols, "attempt": 1, "outcome": outcome, "time": time,
                           "clicks": clicks, "errors": errors, **extras})
@@ -72,7 +77,80 @@ def read_attempt_table(table: CsvTable, file_index: int, problems: Problems, acc
     frame["_row"] = np.arange(table.num_rows, dtype=np.int64)
     keep = ~(blank | no_outcome)
     frame = frame[keep] if not keep.all() else frame
-    # Repeated participant x task rows are retries: number them in input order.
-    frame["attempt"] = frame.groupby(["participant", "session", "task"], observed=True, dropna=False,
-                                     sort=False).cumcount().to_numpy() + 1
+    account.double_entries = _warn_double_entries(table, frame, problems)
+    # Repeated participant x task rows are retries: number them in input order (or as the file says).
+    order = frame.groupby(["participant", "session", "task"], observed=True, dropna=False,
+                          sort=False).cumcount().to_numpy() + 1
+    if optional["attempt"]:
+        frame["attempt"] = _attempt_numbers(table, optional["attempt"], frame, order, problems)
+    else:
+        frame["attempt"] = order
+        account.numbered_retries = bool((order > 1).any())
     return frame
+
+
+def _start_end_time(table: CsvTable, start_header: str, end_header: str, time: np.ndarray,
+                    problems: Problems) -> np.ndarray:
+    """Attempt tables with start and end columns: time is end - start; an end before its start is an error."""
+    from uxcli.readers.times import timestamps
+
+    start = timestamps(table, start_header, problems)
+    end = timestamps(table, end_header, problems)
+    with np.errstate(invalid="ignore"):
+        derived = end - start
+    backwards = np.flatnonzero(derived < 0)
+    raw = np.asarray(table.strings(end_header).to_numpy(zero_copy_only=False), dtype=object)
+    limit = listing_limit()
+    for row in backwards[:limit]:
+        problems.error(f'"{raw[row]}" is {-derived[row]:g} s before the start of this attempt',
+                       file=table.name, line=table.line(int(row)), column=end_header, value=str(raw[row]),
+                       hint="the end must come after the start; check both times: day and month swapped?")
+    if len(backwards) > limit:
+        problems.error(f"{len(backwards) - limit} more ends before their start", file=table.name,
+                       column=end_header)
+    derived[backwards] = np.nan
+    return np.where(np.isnan(time), derived, time)
+
+
+def _attempt_numbers(table: CsvTable, header: str, frame: pd.DataFrame, order: np.ndarray,
+                     problems: Problems) -> np.ndarray:
+    numbers = table.numbers(header, problems, what="an attempt number (1, 2, …)",
+                            hint="number the attempts of one participant and task 1, 2, …")
+    numbers = numbers[frame["_row"].to_numpy()]
+    bad = np.flatnonzero(~np.isnan(numbers) & ((numbers < 1) | (numbers != np.round(numbers))))
+    raw = table.strings(header).to_numpy(zero_copy_only=False)[frame["_row"].to_numpy()]
+    rows = frame["_row"].to_numpy()
+    for i in bad[:listing_limit()]:
+        problems.error(f'"{raw[i]}" is not an attempt number (1, 2, …)', file=table.name,
+                       line=table.line(int(rows[i])), column=header, value=str(raw[i]))
+    numbers = np.where(np.isnan(numbers) | np.isin(np.arange(len(numbers)), bad), order, numbers)
+    numbered = frame.assign(attempt=numbers)
+    twice = np.flatnonzero(numbered.duplicated(["participant", "session", "task", "attempt"]).to_numpy())
+    for i in twice[:listing_limit()]:
+        problems.warning(f'participant "{frame["participant"].iloc[i]}" has attempt {int(numbers[i])} of task '
+                         f'"{frame["task"].iloc[i]}" twice', file=table.name, line=table.line(int(rows[i])),
+                         column=header, value=str(raw[i]), hint="a double entry? delete one of the rows")
+    return numbers.astype(np.int64)
+
+
+def _warn_double_entries(table: CsvTable, frame: pd.DataFrame, problems: Problems) -> list[int]:
+    """Rows identical to an earlier row in every column: double entries more often than retries."""
+    columns = [c for c in frame.columns if c not in ("_row", "attempt")]
+    repeated = frame.duplicated(columns).to_numpy()
+    if not repeated.any():
+        return []
+    group = frame.groupby(columns, observed=True, dropna=False, sort=False).ngroup().to_numpy()
+    _, first_index = np.unique(group, return_index=True)
+    first_row = np.empty(group.max() + 1, dtype=np.int64)
+    first_row[group[first_index]] = frame["_row"].to_numpy()[first_index]
+    found = np.flatnonzero(repeated)
+    rows = frame["_row"].to_numpy()
+    limit = listing_limit()
+    for i in found[:limit]:
+        problems.warning(f"row repeats line {table.line(int(first_row[group[i]]))} exactly: a double entry? "
+                         "both are counted (the second as a retry)", file=table.name,
+                         line=table.line(int(rows[i])),
+                         hint="delete one of them if the attempt was entered twice")
+    if len(found) > limit:
+        problems.warning(f"{len(found) - limit} more rows repeat an earlier row exactly", file=table.name)
+    return rows[found].tolist()

@@ -51,7 +51,8 @@ def require_labels(table: CsvTable, columns: dict[str, pd.Series], names: tuple[
     for name in names:
         bad = np.flatnonzero(columns[name].isna().to_numpy() & usable)
         values = np.full(table.num_rows, "", dtype=object)
-        table.report_bad(bad, table.fields[name], values, f"is an empty {name}", problems)
+        table.report_bad(bad, table.fields[name], values, f"is an empty {name}", problems,
+                         hint=f"every row needs a {name}; fill it in or delete the row")
 
 
 @dataclass
@@ -62,6 +63,8 @@ class FileAccount:
     layout: str
     rows: int = 0
     set_aside: dict[str, int] = field(default_factory=dict)
+    numbered_retries: bool = False  # attempt numbers inferred from repeated participant x task rows
+    double_entries: list[int] = field(default_factory=list)  # rows repeating an earlier row exactly (reported)
 
     @property
     def used(self) -> int:

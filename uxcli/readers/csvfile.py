@@ -10,7 +10,9 @@ Line numbers are worked out lazily, only when a message or a source needs them.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,6 +28,21 @@ from uxcli.vocab import did_you_mean, field_for, normalize_header
 NUMERIC_FIELDS = ("timestamp", "time", "clicks", "errors")
 DELIMITERS = (",", ";", "\t", "|")
 MAX_LISTED = 20  # per column and file: more bad values than this are summarised, not listed
+# `validate --all` lifts the cap; a context variable keeps library calls unaffected.
+LISTING_LIMIT: ContextVar[int | None] = ContextVar("LISTING_LIMIT", default=MAX_LISTED)
+
+
+def listing_limit() -> int:
+    """How many instances of one problem to list before summarising the rest."""
+    limit = LISTING_LIMIT.get()
+    return limit if limit else 1 << 62
+
+# Fields some attempt tables carry besides the core vocabulary (see attempt_table.py).
+EXTRA_ALIASES = {
+    "attempt": ("attempt", "attemptno", "attemptnumber", "attemptnr", "try", "tryno"),
+    "start": ("start", "starttime", "startedat", "starttimestamp", "begin", "begintime"),
+    "end": ("end", "endtime", "endedat", "endtimestamp", "finish", "finishtime", "finishedat", "stop", "stoptime"),
+}
 
 
 @dataclass
@@ -39,7 +56,8 @@ class CsvTable:
     fields: dict[str, str]  # canonical field -> header as written in the file
     delimiter: str
     header_line: int
-    skipped_lines: list[int] = field(default_factory=list)
+    skipped_lines: list[int] = field(default_factory=list)  # ragged lines pyarrow left out
+    unmatched_map: list[str] = field(default_factory=list)  # --map columns this file does not have
     _lines: np.ndarray | None = field(default=None, repr=False)
 
     @property
@@ -65,11 +83,28 @@ class CsvTable:
     def column(self, header: str) -> pa.ChunkedArray:
         return self.table.column(header)
 
+    def strings(self, header: str) -> pa.ChunkedArray:
+        """A column as whitespace-trimmed strings (numeric fields arrive as strings, others as dictionaries)."""
+        column = self.table.column(header)
+        if not pa.types.is_string(column.type):
+            column = column.cast(pa.string())
+        return pc.utf8_trim_whitespace(column)
+
     def lines(self, rows: np.ndarray) -> np.ndarray:
         """Line numbers (1-based) of data rows given by their index."""
         if self._lines is None:
-            self._lines = _record_lines(self.data, self.delimiter, self.header_line, self.skipped_lines)
+            lines = _record_lines(self.data, self.delimiter, self.header_line, self.skipped_lines)
+            if len(lines) < self.num_rows:  # never expected; a wrong line beats a crash in a message
+                lines = np.concatenate((lines, np.full(self.num_rows - len(lines), self.header_line)))
+            self._lines = lines
         return self._lines[np.asarray(rows, dtype=np.int64)]
+
+    def extra_field(self, name: str) -> str | None:
+        """The header of an optional field outside the core vocabulary (attempt, start, end)."""
+        if name in self.fields:
+            return self.fields[name]
+        aliases = EXTRA_ALIASES.get(name, ())
+        return next((h for h in self.extra_headers() if normalize_header(h) in aliases), None)
 
     def line(self, row: int) -> int:
         return int(self.lines(np.array([row]))[0])
@@ -78,6 +113,10 @@ class CsvTable:
         for name in names:
             if name not in self.fields:
                 raise missing_column(self, name, layout)
+
+    @property
+    def ragged_rows(self) -> int:
+        return len(self.skipped_lines)
 
     def text(self, header: str) -> pd.Series:
         """A text column as a pandas Series of stripped str (or category)."""
@@ -91,20 +130,33 @@ class CsvTable:
             blank &= np.asarray(pc.equal(col, "").to_numpy(zero_copy_only=False), dtype=bool)
         return blank
 
-    def numbers(self, header: str, problems: Problems, *, what: str = "a number") -> np.ndarray:
+    def numbers(self, header: str, problems: Problems, *, what: str = "a number", hint: str | None = None) -> np.ndarray:
         """A numeric column as float64; empty cells are NaN, bad cells are reported."""
-        text = pc.utf8_trim_whitespace(self.column(header))
+        text = self.strings(header)
         if self.decimal_comma:
             text = pc.replace_substring(text, ",", ".")
         text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
         try:
-            return np.asarray(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
+            parsed = np.asarray(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
         except pa.ArrowInvalid:
-            values = pd.Series(text.to_numpy(zero_copy_only=False), dtype=object)
-            parsed = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
-            bad = np.flatnonzero(np.isnan(parsed) & values.notna().to_numpy())
-            self.report_bad(bad, header, values.to_numpy(), f"is not {what}", problems)
+            parsed = pd.to_numeric(pd.Series(text.to_numpy(zero_copy_only=False), dtype=object),
+                                   errors="coerce").to_numpy(dtype=np.float64)
+        return self.checked_finite(parsed, text, header, problems, what, hint)
+
+    def checked_finite(self, parsed: np.ndarray, text, header: str, problems: Problems, what: str,
+                       hint: str | None = None) -> np.ndarray:
+        """Report cells that are not finite numbers ('abc', 'inf', 'nan', '1e400'); they become NaN."""
+        finite = np.isfinite(parsed)
+        if finite.all():
             return parsed
+        present = np.asarray(pc.is_valid(text).to_numpy(zero_copy_only=False), dtype=bool)
+        bad = np.flatnonzero(~finite & present)
+        if len(bad):
+            values = np.asarray(text.to_numpy(zero_copy_only=False), dtype=object)
+            self.report_bad(bad, header, values, f"is not {what}", problems, hint=hint)
+            parsed = parsed.copy()
+            parsed[bad] = np.nan
+        return parsed
 
     def report_bad(
         self, rows: np.ndarray, header: str, values: np.ndarray, message: str, problems: Problems,
@@ -112,13 +164,15 @@ class CsvTable:
     ) -> None:
         if len(rows) == 0:
             return
-        lines = self.lines(rows[:MAX_LISTED])
-        for row, line in zip(rows[:MAX_LISTED], lines):
+        limit = listing_limit()
+        lines = self.lines(rows[:limit])
+        for row, line in zip(rows[:limit], lines):
             value = str(values[row])
             problems.add(_problem(severity, f'"{value}" {message}', self.name, int(line), header, value, hint))
-        if len(rows) > MAX_LISTED:
-            more = len(rows) - MAX_LISTED
-            problems.add(_problem(severity, f"{more} more values {message}", self.name, None, header, None, hint))
+        if len(rows) > limit:
+            more = len(rows) - limit
+            problems.add(_problem(severity, f"{more} more values {message}", self.name, None, header, None,
+                                  hint or "validate --all lists every one"))
 
 
 def _problem(severity, message, file, line, column, value, hint):
@@ -130,9 +184,17 @@ def _problem(severity, message, file, line, column, value, hint):
 def missing_column(table: CsvTable, name: str, layout: str) -> InputError:
     guess = did_you_mean(name, table.headers)
     hint = f'did you mean "{guess}"? map it with --map "{guess}={name}"' if guess else (
-        f'map a column with --map "COLUMN={name}"'
+        f'map a column with --map "COLUMN={name}" or a columns: entry in --study'
     )
-    found = ", ".join(f'"{h}"' for h in table.headers)
+    unmatched = [given for given in table.unmatched_map if given.rpartition("=")[2] == name]
+    if unmatched:
+        given = unmatched[0].rpartition("=")[0]
+        close = difflib.get_close_matches(given, table.headers, n=1, cutoff=0.5)
+        hint = f'--map "{given}={name}" names no column of this file' + (
+            f'; did you mean "{close[0]}"?' if close else "")
+    shown = [h if len(h) <= 40 else h[:39] + "…" for h in table.headers[:12]]
+    found = ", ".join(f'"{h}"' for h in shown) + (f" and {len(table.headers) - 12} more"
+                                                   if len(table.headers) > 12 else "")
     return InputError(
         f"no {name} column for the {layout} layout (columns found: {found})",
         file=table.name, line=table.header_line, hint=hint,
@@ -156,16 +218,27 @@ def categorical(column: pa.ChunkedArray) -> pd.Series:
     return series
 
 
-def read_csv_table(source: Source, data: bytes, column_map: dict[str, str] | None = None) -> CsvTable:
-    """Parse CSV bytes (UTF-8) and map its header to uxcli's fields."""
+def read_csv_table(source: Source, data: bytes, column_map: dict[str, str] | None = None,
+                   problems: Problems | None = None) -> CsvTable:
+    """Parse CSV bytes (UTF-8) and map its header to uxcli's fields.
+
+    Rows with more or fewer fields than the header are left out; with ``problems``
+    each of them is reported there (so `validate` lists them all), without, the
+    first one is raised.
+    """
     if not data.strip():
-        raise InputError("file is empty", file=source.name)
-    header_line, header_text = _first_nonblank_line(data)
+        raise InputError("file is empty", file=source.name, hint="export the data again; the file has no text")
+    header_line, header_text = _first_nonblank_line(data, source.name)
     delimiter = _sniff_delimiter(header_text)
-    headers = next(csv.reader([header_text], delimiter=delimiter))
+    try:
+        headers = next(csv.reader([header_text], delimiter=delimiter))
+    except csv.Error as exc:
+        raise InputError(f"cannot read the header line: {exc}", file=source.name, line=header_line) from exc
     headers = [h.strip() for h in headers]
     _check_headers(source, headers, header_line)
-    fields = map_fields(headers, column_map or {}, source.name, header_line)
+    column_map = column_map or {}
+    fields = map_fields(headers, column_map, source.name, header_line)
+    _check_quotes(source, data, delimiter, header_line)
     ragged: list[tuple[int | None, str, int, int]] = []
 
     def on_bad_row(row: pacsv.InvalidRow) -> str:
@@ -184,23 +257,36 @@ def read_csv_table(source: Source, data: bytes, column_map: dict[str, str] | Non
             convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, pa.ArrowKeyError) as exc:
-        raise InputError(f"cannot parse as CSV: {_arrow_message(exc)}", file=source.name) from exc
+        raise InputError(f"cannot parse as CSV: {_arrow_message(exc)}", file=source.name,
+                         hint="check the delimiter and the quotes; validate lists the problems") from exc
     result = CsvTable(source, data, table, headers, fields, delimiter, header_line)
+    result.unmatched_map = [f"{given}={target}" for given, target in column_map.items()
+                            if fields.get(target) is None or normalize_header(fields[target]) != normalize_header(given)]
     if ragged:
         result.skipped_lines = _ragged_lines(data, delimiter, header_line, len(headers))
-        raise_ragged(result, ragged)
-    if table.num_rows == 0:
-        raise InputError("has a header row but no data rows", file=source.name, line=header_line)
+        report_ragged(result, problems)
+    if table.num_rows == 0 and not ragged:
+        raise InputError("has a header row but no data rows", file=source.name, line=header_line,
+                         hint="the file holds no attempts or events; export it again with its rows")
     return result
 
 
-def raise_ragged(table: CsvTable, ragged: list) -> None:
+def report_ragged(table: CsvTable, problems: Problems | None) -> None:
+    """Every row whose field count differs from the header's: an error each (listing capped)."""
     expected = len(table.headers)
-    for line in table.skipped_lines:
-        raise InputError(
-            f"row has a different number of fields than the header ({expected})",
-            file=table.name, line=line, hint="check for a stray delimiter or a missing quote",
-        )
+    message = f"row has a different number of fields than the header ({expected}); it is left out"
+    hint = "check for a stray delimiter or a missing quote"
+    if not table.skipped_lines:  # pyarrow skipped rows our own count did not find
+        table.skipped_lines = []
+        raise InputError(message.replace("row has", "some rows have"), file=table.name, hint=hint)
+    if problems is None:
+        raise InputError(message, file=table.name, line=table.skipped_lines[0], hint=hint)
+    limit = listing_limit()
+    for line in table.skipped_lines[:limit]:
+        problems.error(message, file=table.name, line=line, hint=hint)
+    if len(table.skipped_lines) > limit:
+        problems.error(f"{len(table.skipped_lines) - limit} more rows with a different number of fields "
+                       f"than the header ({expected})", file=table.name, hint=hint)
 
 
 def map_fields(headers: list[str], column_map: dict[str, str], name: str, line: int) -> dict[str, str]:
@@ -230,14 +316,14 @@ def _check_headers(source: Source, headers: list[str], line: int) -> None:
             headers[index - 1] = f"column_{index}"
 
 
-def _first_nonblank_line(data: bytes) -> tuple[int, str]:
+def _first_nonblank_line(data: bytes, name: str | None = None) -> tuple[int, str]:
     line_no = 0
     for raw in data.split(b"\n", 64):
         line_no += 1
         text = raw.decode("utf-8", errors="replace").strip("\r")
         if text.strip():
-            return line_no, text
-    raise InputError("file has no header line")
+            return line_no, text.replace("\r", " ")
+    raise InputError("file has no header line", file=name, hint="the first 64 lines are blank")
 
 
 def _sniff_delimiter(header: str) -> str:
@@ -251,29 +337,42 @@ def _arrow_message(exc: Exception) -> str:
     return text[:200]
 
 
-def _record_lines(data: bytes, delimiter: str, header_line: int, skipped: list[int]) -> np.ndarray:
-    """1-based line number where each data record starts."""
-    if b'"' not in data:
-        buf = np.frombuffer(data, dtype=np.uint8)
-        ends = np.flatnonzero(buf == 10)
-        starts = np.concatenate(([0], ends + 1))
-        ends = np.concatenate((ends, [len(buf)]))
-        length = ends - starts
-        has_cr = np.zeros(len(length), dtype=bool)
-        nonzero = length > 0
-        has_cr[nonzero] = buf[np.minimum(ends[nonzero] - 1, len(buf) - 1)] == 13
-        blank = (length - has_cr) <= 0
-        numbers = np.flatnonzero(~blank) + 1
-        numbers = numbers[numbers > header_line]
-    else:
-        text = data.decode("utf-8", errors="replace")
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        found, previous = [], 0
+def _line_bounds(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start and end offsets of every physical line, and which lines are blank (vectorised)."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(buf == 10)
+    starts = np.concatenate(([0], ends + 1))
+    ends = np.concatenate((ends, [len(buf)]))
+    length = ends - starts
+    has_cr = np.zeros(len(length), dtype=bool)
+    nonzero = length > 0
+    has_cr[nonzero] = buf[np.minimum(ends[nonzero] - 1, len(buf) - 1)] == 13
+    blank = (length - has_cr) <= 0
+    return starts, ends, blank
+
+
+def _csv_records(data: bytes, delimiter: str):
+    """(start line, fields) of every record, for files with quotes (Python's csv module)."""
+    text = data.decode("utf-8", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    previous = 0
+    try:
         for record in reader:
             start = previous + 1
             previous = reader.line_num
-            if start > header_line and record:
-                found.append(start)
+            yield start, record
+    except csv.Error:  # e.g. a NUL byte: pyarrow has reported what matters
+        return
+
+
+def _record_lines(data: bytes, delimiter: str, header_line: int, skipped: list[int]) -> np.ndarray:
+    """1-based line number where each data record starts."""
+    if b'"' not in data:
+        _, _, blank = _line_bounds(data)
+        numbers = np.flatnonzero(~blank) + 1
+        numbers = numbers[numbers > header_line]
+    else:
+        found = [start for start, record in _csv_records(data, delimiter) if start > header_line and record]
         numbers = np.array(found, dtype=np.int64)
     if skipped:
         numbers = numbers[~np.isin(numbers, skipped)]
@@ -281,12 +380,32 @@ def _record_lines(data: bytes, delimiter: str, header_line: int, skipped: list[i
 
 
 def _ragged_lines(data: bytes, delimiter: str, header_line: int, expected: int) -> list[int]:
+    """Lines of records whose field count differs from the header's."""
+    if b'"' not in data:
+        starts, ends, blank = _line_bounds(data)
+        is_delim = np.frombuffer(data, dtype=np.uint8) == ord(delimiter)
+        before = np.concatenate(([0], np.cumsum(is_delim, dtype=np.int64)))
+        fields = before[ends] - before[starts] + 1
+        numbers = np.arange(1, len(starts) + 1)
+        bad = ~blank & (numbers > header_line) & (fields != expected)
+        return numbers[bad].tolist()
+    return [start for start, record in _csv_records(data, delimiter)
+            if start > header_line and record and len(record) != expected]
+
+
+def _check_quotes(source: Source, data: bytes, delimiter: str, header_line: int) -> None:
+    """A quote that is never closed would make the rest of the file one value: refuse it."""
+    if data.count(b'"') % 2 == 0:  # balanced (cheap check first; only odd counts are scanned)
+        return
     text = data.decode("utf-8", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    bad, previous = [], 0
-    for record in reader:
-        start = previous + 1
-        previous = reader.line_num
-        if start > header_line and record and len(record) != expected:
-            bad.append(start)
-    return bad
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    previous = 0
+    try:
+        for _record in reader:
+            previous = reader.line_num
+    except csv.Error as exc:
+        if "unexpected end of data" not in str(exc):
+            return  # a stray quote inside a field: pyarrow reads it as a character
+        raise InputError("a quote opened on this line is never closed, so the rest of the file would be "
+                         "read as one value", file=source.name, line=previous + 1,
+                         hint='close the quote, or write a literal quote as ""') from None

@@ -9,7 +9,7 @@ from uxcli.errors import Problems
 from uxcli.readers.common import FileAccount, blank_mask, extra_labels, label_columns, require_labels
 from uxcli.readers.csvfile import CsvTable
 from uxcli.readers.times import timestamps
-from uxcli.vocab import EVENT_KINDS, EVENT_WORDS, closest_word, normalize_word
+from uxcli.vocab import EVENT_KINDS, EVENT_WORDS, OTHER_EVENTS, closest_word, normalize_word
 
 REQUIRED = ("participant", "task", "timestamp", "event")
 OTHER = len(EVENT_KINDS)
@@ -37,7 +37,8 @@ def read_events(table: CsvTable, file_index: int, problems: Problems, account: F
     account.aside("blank row", blank.sum())
     require_labels(table, cols, ("participant", "task"), ~blank, problems)
     no_event = np.flatnonzero(event_words.isna().to_numpy() & ~blank)
-    table.report_bad(no_event, table.fields["event"], np.full(table.num_rows, "", object), "is an empty event", problems)
+    table.report_bad(no_event, table.fields["event"], np.full(table.num_rows, "", object), "is an empty event",
+                     problems, hint="every row needs an event: start, click, error, success, failure or abandon")
     kind, unknown = event_codes(event_words)
     _warn_typos(table, event_words, unknown, problems)
     frame = pd.DataFrame({**cols, **extras, "t": t, "kind": kind})
@@ -47,14 +48,33 @@ def read_events(table: CsvTable, file_index: int, problems: Problems, account: F
 
 
 def _warn_typos(table: CsvTable, words: pd.Series, unknown: list[str], problems: Problems) -> None:
-    """Unknown event kinds are kept as 'other'; one that looks like a typo deserves a warning."""
+    """Unknown event kinds are kept as 'other' (neither click nor error).
+
+    One that looks like a typo of a known kind gets its own warning; the other unknown
+    kinds (a recorder's own events) are named together in one warning per file.
+    """
+    others: list[str] = []
+    header = table.fields["event"]
     for word in unknown:
-        guess = closest_word(word, list(EVENT_WORDS))
-        if guess is None or normalize_word(word) == "":
+        normalized = normalize_word(word)
+        if normalized == "" or normalized in OTHER_EVENTS:
             continue
-        first = int(np.flatnonzero((words == word).to_numpy())[0])
+        guess = closest_word(word, list(EVENT_WORDS))
+        rows = np.flatnonzero((words == word).to_numpy())
+        if guess is None:
+            others.append(f'"{word}" ({len(rows)}×)')
+            continue
         problems.warning(
-            f'"{word}" is not a known event kind; counted as neither click nor error',
-            file=table.name, line=table.line(first), column=table.fields["event"], value=word,
+            f'"{word}" is not a known event kind; {len(rows)} row{"s" if len(rows) != 1 else ""} counted as '
+            "neither click nor error",
+            file=table.name, line=table.line(int(rows[0])), column=header, value=word,
             hint=f'did you mean "{guess}"?',
+        )
+    if others:
+        shown = ", ".join(others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else "")
+        problems.warning(
+            f"event kinds uxcli does not count (kept, counted as neither click nor error): {shown}",
+            file=table.name, line=table.header_line, column=header,
+            hint="uxcli counts start, click, error, success, failure and abandon, and synonyms such as "
+            "tap, completed or gave up",
         )

@@ -9,7 +9,7 @@ from uxcli.attempts import OUTCOME_DTYPE
 from uxcli.errors import InputError, Problems
 from uxcli.readers.attempt_table import outcomes, report_unknown_outcomes
 from uxcli.readers.common import FileAccount, blank_mask, label_columns, labels, require_labels
-from uxcli.readers.csvfile import CsvTable
+from uxcli.readers.csvfile import CsvTable, listing_limit
 
 LABELS = ("participant", "session", "variant")
 
@@ -30,6 +30,7 @@ def read_wide(table: CsvTable, file_index: int, problems: Problems, account: Fil
     account.rows = table.num_rows
     account.aside("blank row", blank.sum())
     require_labels(table, cols, ("participant",), ~blank, problems)
+    _warn_repeated_participants(table, cols, blank, problems)
     pieces = []
     for position, header in enumerate(tasks):
         words = cells[header]
@@ -58,3 +59,26 @@ def read_wide(table: CsvTable, file_index: int, problems: Problems, account: Fil
 def raise_no_tasks(table: CsvTable) -> None:
     raise InputError("wide success matrix has no task columns next to the participant column",
                      file=table.name, line=table.header_line)
+
+
+def _warn_repeated_participants(table: CsvTable, cols: dict[str, pd.Series], blank: np.ndarray,
+                                problems: Problems) -> None:
+    """A participant on two rows of a success matrix is counted twice in every task."""
+    frame = pd.DataFrame({"participant": cols["participant"], "session": cols["session"]})
+    frame = frame[~blank & frame["participant"].notna().to_numpy()]
+    repeated = frame.duplicated(keep="first").to_numpy()
+    if not repeated.any():
+        return
+    first = frame.reset_index().groupby(["participant", "session"], observed=True, dropna=False,
+                                        sort=False)["index"].transform("first").to_numpy()
+    found = np.flatnonzero(repeated)
+    limit = listing_limit()
+    for i in found[:limit]:
+        row = int(frame.index[i])
+        problems.warning(f'participant "{frame["participant"].iloc[i]}" already has a row (line '
+                         f"{table.line(int(first[i]))}); both rows are counted",
+                         file=table.name, line=table.line(row), column=table.fields["participant"],
+                         value=str(frame["participant"].iloc[i]),
+                         hint="a double entry? delete one row, or add a session column for a second session")
+    if len(found) > limit:
+        problems.warning(f"{len(found) - limit} more repeated participant rows", file=table.name)

@@ -60,25 +60,44 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
 
 
 def load_yaml(text: str, name: str) -> Any:
-    loader = _LineLoader(text)
+    try:
+        loader = _LineLoader(text)
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text, name) from exc
     try:
         node = loader.get_single_node()
         if node is None:
             raise InputError("file is empty", file=name)
         if _expanded_size(node, {}) > MAX_EXPANSION:
-            raise InputError("YAML aliases expand to too many nodes (a 'billion laughs' document?)", file=name)
+            raise InputError("YAML aliases expand to too many nodes (a 'billion laughs' document?)", file=name,
+                             hint=f"aliases (*name) may expand to at most {MAX_EXPANSION:,} nodes; write the data out")
         return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or "invalid YAML"
+        if "could not determine a constructor for the tag" in problem:
+            tag = problem.split("for the tag", 1)[1].strip(" '").replace("tag:yaml.org,2002:", "!!")
+            raise InputError(f"unsupported YAML tag {tag}", file=name, line=line, value=tag,
+                             hint="uxcli reads plain YAML only and never runs code from it; remove the tag") from exc
         raise InputError(f"invalid YAML: {problem}", file=name, line=line) from exc
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text, name) from exc
     except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", file=name) from exc
+        raise InputError(f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else 'cannot parse'}",
+                         file=name) from exc
     except RecursionError as exc:
-        raise InputError("YAML nesting is too deep", file=name) from exc
+        raise InputError("YAML nesting is too deep", file=name, hint="real study files nest a few levels") from exc
     finally:
         loader.dispose()
+
+
+def _reader_error(exc: yaml.reader.ReaderError, text: str, name: str) -> InputError:
+    line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
+    character = exc.character if isinstance(exc.character, str) else chr(exc.character) if exc.character else "?"
+    return InputError(f"invalid YAML: the character {character!r} (#x{ord(character[:1] or '?'):04x}) is not "
+                      "allowed in YAML text", file=name, line=line, value=repr(character),
+                      hint="a binary file, or text in another encoding? pass --encoding")
 
 
 @dataclass

@@ -34,7 +34,10 @@ def _label(value: Any) -> str:
 
 
 def summary_table(summary: pd.DataFrame, overall: pd.DataFrame, by: list[str], time_n: list[int],
-                  overall_time_n: int, *, confidence: float, time_of: str, footer: str | None = None) -> Table:
+                  overall_time_n: int, *, confidence: float, time_of: str, footer: str | None = None,
+                  extra_columns: list[tuple[str, list[str], str]] | None = None) -> Table:
+    """extra_columns: (header, one cell per summary row, overall cell), appended after Time."""
+    extra = extra_columns or []
     measure = {"success": "completion time", "failed": "time until failure or abandon",
                "all": "total time on task"}[time_of]
     table = Table(
@@ -53,12 +56,15 @@ def summary_table(summary: pd.DataFrame, overall: pd.DataFrame, by: list[str], t
     table.add_column("Error rate", justify="right")
     table.add_column("Clicks", justify="right")
     table.add_column("Time", justify="right")
-    for (_, row), n_time in zip(summary.iterrows(), time_n):
-        table.add_row(*[_label(row[c]) for c in by], *_metric_cells(row, n_time))
+    for header, _, _ in extra:
+        table.add_column(header, justify="left")
+    for index, ((_, row), n_time) in enumerate(zip(summary.iterrows(), time_n)):
+        table.add_row(*[_label(row[c]) for c in by], *_metric_cells(row, n_time), *[c[index] for _, c, _ in extra])
     if len(summary) > 1 or not by:
         for _, row in overall.iterrows():
             labels = ["Overall"] + [""] * (len(by) - 1) if by else []
-            table.add_row(*labels, *_metric_cells(row, overall_time_n), style="italic", end_section=False)
+            table.add_row(*labels, *_metric_cells(row, overall_time_n), *[o for _, _, o in extra], style="italic",
+                          end_section=False)
     if by and len(summary) > 1:
         table.rows[len(summary) - 1].end_section = True
     return table
