@@ -1,0 +1,269 @@
+"""Compare two groups (design variants, rounds) task by task (QUX ch. 5).
+
+The unit of analysis is the participant: within a group each participant contributes one
+observation per task, so the tests' independence (between subjects) and pairing (within subjects)
+assumptions hold even when people retried a task.
+
+* completion: the outcome of the participant's final attempt at the task (a retry that ends in
+  success counts as a success, once);
+* time: the participant's completion time, when that final attempt succeeded (positive times);
+* errors per attempt: the participant's errors divided by their attempts at the task.
+
+``value_a``/``value_b`` are therefore participant-level figures: the share of participants who
+completed, the geometric mean completion time, the mean of the participants' errors per attempt.
+They can differ from ``uxcli summary``, which counts attempts, when people retried.
+
+Pairing is detected per task from the data: participants who attempted the task in both groups
+make it within-subjects (paired tests on those participants; anyone who did only one group is
+left out and reported); no shared participant makes it between-subjects. ``pairing`` forces either.
+
+Tests: completion between subjects by the N−1 two-proportion test, or Fisher's exact test when an
+expected cell count is below 1 (stats.compare_proportions); within subjects by McNemar's exact
+test (stats.compare_paired_proportions). Time by a t test on log times, Welch or paired
+(stats.compare_log_times), reported as the ratio of geometric means B/A. Errors per attempt by
+Welch's or the paired t test (stats.compare_means). Differences are B − A.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from uxcli import stats
+from uxcli.errors import OptionError
+from uxcli.metrics import check_by
+from uxcli.surveys import p_text
+
+COMPARE_COLUMNS = ["task", "metric", "group_a", "group_b", "value_a", "value_b", "difference", "ci_low",
+                   "ci_high", "p_value", "test"]
+PAIRINGS = ("auto", "paired", "independent")
+
+
+@dataclass
+class TaskDesign:
+    task: str
+    paired: bool
+    n_a: int  # participants in group A (in the pairs, when paired)
+    n_b: int
+    left_out: int = 0  # participants who did only one group of a paired comparison
+
+    def describe(self) -> str:
+        if self.paired:
+            text = f"within subjects ({self.n_a} participants did both)"
+            if self.left_out:
+                text += f"; {self.left_out} who did only one left out"
+            return text
+        return f"between subjects ({self.n_a} vs {self.n_b} participants)"
+
+
+@dataclass
+class Comparison:
+    frame: pd.DataFrame  # COMPARE_COLUMNS (+ hidden _design)
+    by: str
+    group_a: str
+    group_b: str
+    designs: list[TaskDesign]
+    notes: list[str] = field(default_factory=list)
+
+    def design_summary(self) -> str:
+        kinds = {d.paired for d in self.designs}
+        if kinds == {True}:
+            return "within subjects: the same participants did both (paired tests)"
+        if kinds == {False}:
+            return "between subjects: different participants in each group (independent tests)"
+        paired = [d.task for d in self.designs if d.paired]
+        return f"mixed: within subjects for {', '.join(paired)}; between subjects for the other tasks"
+
+
+def _text(value: object) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return str(value)
+
+
+def pick_groups(values: list[str], by: str, a: str | None, b: str | None) -> tuple[str, str]:
+    """The two groups to compare: --a/--b, or the first two values in order of appearance."""
+    shown = ", ".join(repr(v) for v in values)
+    for name, given in (("--a", a), ("--b", b)):
+        if given is not None and given not in values:
+            raise OptionError(f"{name} {given!r}: no such {by} in the data (values: {shown})")
+    if a is not None and b is not None:
+        if a == b:
+            raise OptionError(f"--a and --b are both {a!r}; name two different {by} values")
+        return a, b
+    if len(values) < 2:
+        found = f"only {shown}" if values else "no values"
+        raise OptionError(f"compare needs two {by} values, the data have {found}",
+                          hint="choose the groups with --by (e.g. --by session)")
+    if a is None and b is None:
+        if len(values) > 2:
+            raise OptionError(f"{by} has {len(values)} values ({shown}); choose two with --a and --b")
+        return values[0], values[1]
+    given = a if a is not None else b
+    others = [v for v in values if v != given]
+    if len(others) != 1:
+        missing = "--b" if a is not None else "--a"
+        raise OptionError(f"{by} has {len(values)} values ({shown}); name the other group with {missing}")
+    return (given, others[0]) if a is not None else (others[0], given)
+
+
+def _per_participant(attempts: pd.DataFrame, by: str) -> pd.DataFrame:
+    """One row per participant × task × group: final outcome, completion time, errors per attempt."""
+    frame = pd.DataFrame({
+        "participant": attempts["participant"].astype(object).map(_text),
+        "task": attempts["task"].astype(object).map(_text),
+        "group": attempts[by].astype(object).map(_text),
+        "outcome": attempts["outcome"].astype(str),
+        "time": attempts["time"].to_numpy(dtype=np.float64),
+        "errors": attempts["errors"].to_numpy(dtype=np.float64),
+    })
+    frame = frame[frame["group"].notna() & frame["participant"].notna()]
+    keys = ["task", "group", "participant"]
+    grouped = frame.groupby(keys, sort=False)
+    last = grouped.tail(1).set_index(keys)
+    out = pd.DataFrame({
+        "success": (last["outcome"] == "success").astype(np.float64),
+        "time": np.where((last["outcome"] == "success") & (last["time"] > 0), last["time"], np.nan),
+        "errors": grouped["errors"].mean(),
+    })
+    return out.reset_index()
+
+
+def _aligned(rows_a: pd.DataFrame, rows_b: pd.DataFrame, column: str, people: list[str]):
+    a = rows_a.set_index("participant")[column].reindex(people).to_numpy(dtype=np.float64)
+    b = rows_b.set_index("participant")[column].reindex(people).to_numpy(dtype=np.float64)
+    return a, b
+
+
+def _geomean(values: np.ndarray) -> float:
+    values = values[~np.isnan(values)]
+    return float(np.exp(np.mean(np.log(values)))) if values.size else math.nan
+
+
+def _row(task, metric, a, b, value_a, value_b, result: stats.Comparison, design: TaskDesign) -> dict:
+    subjects = "within subjects" if design.paired else "between subjects"
+    return {"task": task, "metric": metric, "group_a": a, "group_b": b, "value_a": value_a, "value_b": value_b,
+            "difference": result.difference, "ci_low": result.ci_low, "ci_high": result.ci_high,
+            "p_value": result.p_value, "test": f"{result.test}, {subjects}", "_design": design.describe(),
+            "_statistic": result.statistic}
+
+
+def compare(
+    attempts: pd.DataFrame,
+    by: str = "variant",
+    a: str | None = None,
+    b: str | None = None,
+    *,
+    confidence: float = 0.95,
+    pairing: str = "auto",
+) -> Comparison:
+    """Compare group ``b`` with group ``a`` for every task both groups attempted."""
+    if pairing not in PAIRINGS:
+        raise OptionError(f"--pairing must be one of {', '.join(PAIRINGS)}, not {pairing!r}")
+    if not 0 < confidence < 1:
+        raise OptionError(f"--confidence must be between 0 and 1, not {confidence}")
+    check_by(attempts, [by])
+    if by in ("task", "participant"):
+        raise OptionError(f"cannot compare groups of {by}: compare variants, sessions or rounds "
+                          f"(--by variant, --by session, or another input column)")
+    values = [v for v in pd.unique(attempts[by].astype(object).map(_text)) if v is not None]
+    group_a, group_b = pick_groups(values, by, a, b)
+    people = _per_participant(attempts, by)
+    rows, designs, notes = [], [], []
+    for task in pd.unique(people["task"]):
+        part = people[people["task"] == task]
+        rows_a, rows_b = part[part["group"] == group_a], part[part["group"] == group_b]
+        if rows_a.empty or rows_b.empty:
+            missing = group_a if rows_a.empty else group_b
+            notes.append(f'task "{task}" was not attempted in {by} {missing}; not compared')
+            continue
+        set_a, set_b = list(rows_a["participant"]), list(rows_b["participant"])
+        common = [p for p in set_a if p in set(set_b)]
+        paired = bool(common) if pairing == "auto" else pairing == "paired"
+        if paired and not common:
+            raise OptionError(f'--pairing paired: no participant did task "{task}" in both {group_a} and '
+                              f"{group_b}")
+        if paired:
+            left_out = len(set(set_a) | set(set_b)) - len(common)
+            design = TaskDesign(task, True, len(common), len(common), left_out)
+            if left_out:
+                people_word = "participant" if left_out == 1 else "participants"
+                notes.append(f'task "{task}": {left_out} {people_word} did only one of {group_a} and {group_b}; '
+                             f"left out of the paired tests")
+        else:
+            design = TaskDesign(task, False, len(set_a), len(set_b))
+        designs.append(design)
+        rows.extend(_task_rows(task, rows_a, rows_b, common, design, group_a, group_b, confidence))
+    if not rows:
+        raise OptionError(f"no task was attempted in both {by} {group_a} and {group_b}")
+    frame = pd.DataFrame(rows, columns=[*COMPARE_COLUMNS, "_design", "_statistic"])
+    return Comparison(frame, by, group_a, group_b, designs, notes)
+
+
+def _task_rows(task, rows_a, rows_b, common, design, group_a, group_b, confidence) -> list[dict]:
+    out = []
+    if design.paired:
+        sa, sb = _aligned(rows_a, rows_b, "success", common)
+        result = stats.compare_paired_proportions(sa, sb, confidence)
+        out.append(_row(task, "success_rate", group_a, group_b, float(np.mean(sa)), float(np.mean(sb)),
+                        result, design))
+        ta, tb = _aligned(rows_a, rows_b, "time", common)
+        both = ~(np.isnan(ta) | np.isnan(tb))
+        if both.any() or (~np.isnan(ta)).any() or (~np.isnan(tb)).any():
+            result = stats.compare_log_times(ta, tb, paired=True, confidence=confidence)
+            out.append(_row(task, "time", group_a, group_b, _geomean(ta[both]), _geomean(tb[both]), result,
+                            design))
+        ea, eb = _aligned(rows_a, rows_b, "errors", common)
+        if (~np.isnan(ea)).any() or (~np.isnan(eb)).any():
+            result = stats.compare_means(ea, eb, paired=True, confidence=confidence)
+            both = ~(np.isnan(ea) | np.isnan(eb))
+            out.append(_row(task, "errors_per_attempt", group_a, group_b,
+                            float(np.mean(ea[both])) if both.any() else math.nan,
+                            float(np.mean(eb[both])) if both.any() else math.nan, result, design))
+        return out
+    xa, na = int(rows_a["success"].sum()), len(rows_a)
+    xb, nb = int(rows_b["success"].sum()), len(rows_b)
+    # stats.compare_proportions returns p1 − p2: pass B first for B − A.
+    result = stats.compare_proportions(xb, nb, xa, na, confidence)
+    out.append(_row(task, "success_rate", group_a, group_b, xa / na, xb / nb, result, design))
+    ta, tb = rows_a["time"].to_numpy(np.float64), rows_b["time"].to_numpy(np.float64)
+    if (~np.isnan(ta)).any() or (~np.isnan(tb)).any():
+        result = stats.compare_log_times(ta, tb, paired=False, confidence=confidence)
+        out.append(_row(task, "time", group_a, group_b, _geomean(ta), _geomean(tb), result, design))
+    ea, eb = rows_a["errors"].to_numpy(np.float64), rows_b["errors"].to_numpy(np.float64)
+    if (~np.isnan(ea)).any() or (~np.isnan(eb)).any():
+        result = stats.compare_means(ea, eb, paired=False, confidence=confidence)
+        out.append(_row(task, "errors_per_attempt", group_a, group_b, _nanmean(ea), _nanmean(eb), result, design))
+    return out
+
+
+def _nanmean(values: np.ndarray) -> float:
+    values = values[~np.isnan(values)]
+    return float(np.mean(values)) if values.size else math.nan
+
+
+def verdict(row: dict | pd.Series, alpha: float = 0.05) -> str:
+    """The row's result in plain words, e.g. "B is faster: 0.72× the time, p = 0.010"."""
+    p, b = row["p_value"], row["group_b"]
+    if p is None or pd.isna(p):
+        same = row["value_a"] == row["value_b"]
+        if same:
+            return "no difference (the same in both groups)"
+        if row["metric"] == "time":
+            return "not testable (fewer than 2 completion times in a group)"
+        return "not testable (too few observations, or no variation)"
+    if p >= alpha:
+        return f"no significant difference ({p_text(p)})"
+    metric, diff = row["metric"], row["difference"]
+    if metric == "success_rate":
+        word = "more" if diff > 0 else "less"
+        return (f"{b} succeeds {word} often: {row['value_b']:.0%} vs {row['value_a']:.0%} of participants, "
+                f"{p_text(p)}")
+    if metric == "time":
+        word = "faster" if diff < 1 else "slower"
+        return f"{b} is {word}: {diff:.2f}× the time, {p_text(p)}"
+    word = "fewer" if diff < 0 else "more"
+    return f"{b} has {word} errors: {row['value_b']:.2f} vs {row['value_a']:.2f} per attempt, {p_text(p)}"

@@ -1,0 +1,214 @@
+"""Release gates: ``--fail-under success=0.8`` and friends, for usability checks in CI.
+
+A rule is ``METRIC=TARGET`` (every task) or ``METRIC=TASK:TARGET`` (one task). Metrics:
+
+==========  =====================================  ==========  =========================================
+metric      figure checked                         passes if   interval used with ``--gate-on bound``
+==========  =====================================  ==========  =========================================
+success     completion rate (0.8 or 80%)           ≥ target    lower adjusted-Wald bound
+time        geometric mean completion time (s)     ≤ target    upper log-t bound
+errors      errors per attempt                     ≤ target    upper t bound
+seq         mean SEQ rating (1–7)                  ≥ target    lower t bound
+sus         mean SUS score (study-wide)            ≥ target    lower t bound
+umux        mean UMUX-Lite SUS-equivalent          ≥ target    lower t bound
+nps         Net Promoter Score (−100..100)         ≥ target    lower adjusted-Wald bound
+csat        CSAT top-2-box share                   ≥ target    lower adjusted-Wald bound
+==========  =====================================  ==========  =========================================
+
+Which estimate is compared with the target: the **point estimate** by default (the figure the
+team reads in the summary). With the 5–10 participants of a typical test the pessimistic end of a
+95% interval sits far from the observed figure (8 successes of 8 have a lower bound of 0.63), so a
+gate on the bound could only be passed by large studies. ``--gate-on bound`` uses that pessimistic
+end instead (lower bound for higher-is-better metrics, upper bound for time and errors): the gate
+then passes only when the data show the target is met with the chosen confidence.
+
+Pure: rules are parsed and checked here; the CLI prints failures and picks the exit code.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from uxcli.errors import OptionError
+
+GATE_MODES = ("point", "bound")
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    value: str  # column (per-group metrics) or key (study-wide metrics)
+    low: str
+    high: str
+    higher_is_better: bool
+    per_task: bool
+    unit: str = ""  # "fraction", "seconds" or ""
+
+
+METRICS: dict[str, Metric] = {
+    "success": Metric("success", "success rate", "success_rate", "success_ci_low", "success_ci_high", True, True,
+                      "fraction"),
+    "time": Metric("time", "time (geometric mean)", "time_geomean", "time_ci_low", "time_ci_high", False, True,
+                   "seconds"),
+    "errors": Metric("errors", "errors per attempt", "errors_per_attempt", "_errors_ci_low", "_errors_ci_high",
+                     False, True),
+    "seq": Metric("seq", "SEQ mean", "seq_mean", "_seq_ci_low", "_seq_ci_high", True, True),
+    "sus": Metric("sus", "SUS mean", "sus_mean", "sus_ci_low", "sus_ci_high", True, False),
+    "umux": Metric("umux", "UMUX-Lite (SUS-equivalent) mean", "umux_mean", "umux_ci_low", "umux_ci_high", True,
+                   False),
+    "nps": Metric("nps", "NPS", "nps", "nps_ci_low", "nps_ci_high", True, False),
+    "csat": Metric("csat", "CSAT", "csat", "csat_ci_low", "csat_ci_high", True, True, "fraction"),
+}
+ALIASES = {"success_rate": "success", "completion": "success", "sus_mean": "sus", "seq_mean": "seq",
+           "umux-lite": "umux", "umuxlite": "umux", "error": "errors", "errors_per_attempt": "errors"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    metric: Metric
+    target: float
+    task: str | None
+    text: str
+
+    def applies_to(self, task: object) -> bool:
+        return self.task is None or str(task) == self.task
+
+
+@dataclass(frozen=True)
+class Failure:
+    rule: Rule
+    where: str  # task "apply-coupon", or "overall" for study-wide metrics
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def parse_rule(text: str) -> Rule:
+    """``success=0.8``, ``success=80%``, ``time=checkout:120``, ``sus=68`` -> Rule (OptionError if bad)."""
+    name, sep, rest = text.partition("=")
+    key = ALIASES.get(name.strip().lower(), name.strip().lower())
+    if not sep or key not in METRICS:
+        choices = ", ".join(METRICS)
+        raise OptionError(f"--fail-under wants METRIC=TARGET or METRIC=TASK:TARGET with METRIC one of "
+                          f"{choices}; got {text!r}")
+    metric = METRICS[key]
+    task, colon, number = rest.rpartition(":")
+    task = task.strip() if colon else None
+    if colon and not task:
+        raise OptionError(f"--fail-under {text!r}: the task name before ':' is empty")
+    if task is not None and not metric.per_task:
+        raise OptionError(f"--fail-under {text!r}: {metric.label} is study-wide, not per task")
+    target = _target(number.strip(), metric, text)
+    return Rule(metric, target, task, text)
+
+
+def _target(number: str, metric: Metric, text: str) -> float:
+    percent = number.endswith("%")
+    raw = number[:-1].strip() if percent else number
+    if metric.unit == "seconds" and raw.lower().endswith("s"):
+        raw = raw[:-1]
+    try:
+        value = float(raw)
+    except ValueError:
+        raise OptionError(f"--fail-under {text!r}: {number!r} is not a number") from None
+    if math.isnan(value):
+        raise OptionError(f"--fail-under {text!r}: the target is not a number")
+    if metric.unit == "fraction":
+        if percent:
+            value /= 100
+        if not 0 <= value <= 1:
+            raise OptionError(f"--fail-under {text!r}: {metric.label} is a fraction 0-1 (0.8) or a percent (80%)")
+    elif percent:
+        raise OptionError(f"--fail-under {text!r}: a percent only makes sense for success and csat")
+    if metric.unit == "seconds" and value <= 0:
+        raise OptionError(f"--fail-under {text!r}: the time limit must be positive")
+    return value
+
+
+def parse_rules(texts: list[str] | None) -> list[Rule]:
+    return [parse_rule(text) for text in texts or []]
+
+
+def describe_mode(mode: str, metric: Metric, confidence: float) -> str:
+    if mode == "point":
+        return "point estimate"
+    side = "lower" if metric.higher_is_better else "upper"
+    return f"{side} bound of the {confidence:.0%} CI"
+
+
+def _figure(value: float, metric: Metric) -> str:
+    if metric.unit == "fraction":
+        return f"{value:.2f}"
+    if metric.unit == "seconds":
+        return f"{value:.1f} s"
+    return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
+
+
+def _check_one(rule: Rule, where: str, values: dict, mode: str, confidence: float) -> Failure | None:
+    metric = rule.metric
+    column = metric.value if mode == "point" else (metric.low if metric.higher_is_better else metric.high)
+    how = describe_mode(mode, metric, confidence)
+    figure = values.get(column)
+    if figure is None or pd.isna(figure):
+        return Failure(rule, where, f"{where}: no {metric.label} to check (rule {rule.text}, {how})")
+    figure = float(figure)
+    target = rule.target
+    passed = figure >= target if metric.higher_is_better else figure <= target
+    if passed:
+        return None
+    sign = "<" if metric.higher_is_better else ">"
+    return Failure(rule, where, f"{where}: {metric.label} {_figure(figure, metric)} {sign} "
+                                f"{_figure(target, metric)} (rule {rule.text}, {how})")
+
+
+def _where(row: pd.Series, by: list[str]) -> str:
+    if not by:
+        return "overall"
+    return ", ".join(f'{column} "{row[column]}"' for column in by)
+
+
+def check(rules: list[Rule], groups: pd.DataFrame | None = None, by: list[str] | None = None,
+          study: dict | None = None, *, mode: str = "point", confidence: float = 0.95) -> tuple[list[Failure], int]:
+    """Check rules against per-group rows (a summary frame, with its group columns ``by``) and
+    study-wide figures (``study``: sus_mean, sus_ci_low, ...). Returns (failures, checks made).
+
+    A metric the data have no figure for fails its rule (a gate must not pass on missing data).
+    A rule naming a task that is not in the data, or needing a task column that the grouping
+    lacks, is an OptionError.
+    """
+    if mode not in GATE_MODES:
+        raise OptionError(f"--gate-on must be one of {', '.join(GATE_MODES)}, not {mode!r}")
+    by = list(by or [])
+    failures: list[Failure] = []
+    checks = 0
+    for rule in rules:
+        metric = rule.metric
+        if not metric.per_task or groups is None:
+            checks += 1
+            failure = _check_one(rule, "overall", study or {}, mode, confidence)
+            if failure:
+                failures.append(failure)
+            continue
+        rows = groups
+        if rule.task is not None:
+            if "task" not in by:
+                raise OptionError(f"--fail-under {rule.text!r} names a task, but the rows are grouped by "
+                                  f"{', '.join(by) or 'nothing'}; add task to --by")
+            tasks = [str(t) for t in pd.unique(groups["task"].astype(object))]
+            if rule.task not in tasks:
+                guess = difflib.get_close_matches(rule.task, tasks, n=1, cutoff=0.6)
+                hint = f' (did you mean "{guess[0]}"?)' if guess else f" (tasks: {', '.join(tasks)})"
+                raise OptionError(f"--fail-under {rule.text!r}: no task {rule.task!r} in the data{hint}")
+            rows = groups[groups["task"].astype(object).astype(str) == rule.task]
+        for _, row in rows.iterrows():
+            checks += 1
+            failure = _check_one(rule, _where(row, by), row.to_dict(), mode, confidence)
+            if failure:
+                failures.append(failure)
+    return failures, checks
