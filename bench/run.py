@@ -386,6 +386,8 @@ def bench_size(n: int, args, ux_ok: bool, ux_why: str, out_dir: str) -> dict:
     tools = {}
     if ux_ok:
         tools["uxcli"] = [PY, "-m", "uxcli", "summary", path, "--format", "csv"]
+    if ux_ok and args.with_v1:  # uxcli's in-memory (v1) reader: the "before" of the streaming engine
+        tools["uxcli_v1"] = [PY, "-m", "uxcli", "summary", path, "--format", "csv", "--engine", "v1"]
     tools["duckdb"] = [PY, os.path.join(BENCH, "duckdb_summary.py"), path]
     tools["floor"] = [PY, os.path.join(BENCH, "pyarrow_floor.py"), path]
     tools["floor_stream"] = [PY, os.path.join(BENCH, "pyarrow_floor.py"), path, "--stream"]
@@ -437,6 +439,14 @@ def bench_size(n: int, args, ux_ok: bool, ux_why: str, out_dir: str) -> dict:
         }
 
     # correctness
+    if "uxcli" in outputs and "uxcli_v1" in outputs:  # both engines must print the very same bytes
+        with open(outputs["uxcli"], "rb") as a, open(outputs["uxcli_v1"], "rb") as b:
+            same = a.read() == b.read()
+        res["checks"]["uxcli_v1"] = {
+            "tool": "uxcli --engine v1 vs streaming", "ok": same, "count_mismatches": [], "metric_mismatches": [],
+            "note": "byte-identical CSV output" if same else "the two engines' CSV outputs differ",
+        }
+        print(f"[{human(n)}] check engines: {'PASS' if same else 'FAIL'}", flush=True)
     duck_recs = None
     if "duckdb" in outputs and res["tools"]["duckdb"]["ok"]:
         with open(outputs["duckdb"]) as fh:
@@ -484,6 +494,11 @@ def bench_size(n: int, args, ux_ok: bool, ux_why: str, out_dir: str) -> dict:
         "rss_vs_duckdb": ratio("uxcli", "duckdb", "rss_mb"),
         "duckdb_vs_floor": ratio("duckdb", "floor", "wall_median"),
         "wall_vs_floor_stream": ratio("uxcli", "floor_stream", "wall_median"),
+        # CPU time is steadier than wall time on a shared VM: shown next to the wall-time targets
+        "cpu_vs_duckdb": ratio("uxcli", "duckdb", "cpu_median"),
+        "cpu_vs_floor": ratio("uxcli", "floor", "cpu_median"),
+        "v1_wall_vs_stream": ratio("uxcli_v1", "uxcli", "wall_median"),
+        "v1_rss_vs_stream": ratio("uxcli_v1", "uxcli", "rss_mb"),
     }
     return res
 
@@ -625,6 +640,7 @@ def write_report(
         "duckdb": "DuckDB SQL",
         "floor": "pyarrow read_csv (floor)",
         "floor_stream": "pyarrow open_csv streaming (floor)",
+        "uxcli_v1": "uxcli summary --engine v1 (in-memory, before)",
     }
     rows = list(sizes) + ([big] if big and "tools" in big else [])
     for s in rows:
@@ -650,18 +666,28 @@ def write_report(
     )
     L.append(
         "| events | uxcli / DuckDB wall (≤ 0.8) | uxcli / floor wall (≤ 1.3) | uxcli / DuckDB peak RSS (≤ 0.5) "
-        "| uxcli / streaming floor wall | DuckDB / floor wall |"
+        "| uxcli / streaming floor wall | DuckDB / floor wall | uxcli / DuckDB CPU | uxcli / floor CPU |"
     )
-    L.append("|---:|---|---|---|---:|---:|")
+    L.append("|---:|---|---|---|---:|---:|---:|---:|")
     for s in sizes:
         r = s["ratios"]
         L.append(
             f"| {human(s['events_requested'])} | {verdict(r['wall_vs_duckdb'], TARGETS['wall_vs_duckdb'])} "
             f"| {verdict(r['wall_vs_floor'], TARGETS['wall_vs_floor'])} "
             f"| {verdict(r['rss_vs_duckdb'], TARGETS['rss_vs_duckdb'])} | {fmt(r.get('wall_vs_floor_stream'))} "
-            f"| {fmt(r['duckdb_vs_floor'])} |"
+            f"| {fmt(r['duckdb_vs_floor'])} | {fmt(r.get('cpu_vs_duckdb'))} | {fmt(r.get('cpu_vs_floor'))} |"
         )
     L.append("")
+    if any(s["ratios"].get("v1_wall_vs_stream") for s in sizes):
+        L.append("Before/after: uxcli's in-memory (v1) reader (`--engine v1`) against the streaming engine "
+                 "(the default for event logs of 16 MB and more):\n")
+        L.append("| events | v1 / streaming wall | v1 / streaming peak RSS |")
+        L.append("|---:|---:|---:|")
+        for s in sizes:
+            r = s["ratios"]
+            L.append(f"| {human(s['events_requested'])} | {fmt(r.get('v1_wall_vs_stream'))} "
+                     f"| {fmt(r.get('v1_rss_vs_stream'))} |")
+        L.append("")
     if helpres:
         t, u = helpres.get("typer_minimal", {}), helpres.get("uxcli")
         L.append(
@@ -787,6 +813,9 @@ def main(argv=None) -> int:
     ap.add_argument("--big-dir", default=None, help="directory for the 100M file (default: --data-dir)")
     ap.add_argument("--help-runs", type=int, default=10, help="runs of each --help timing (default 10)")
     ap.add_argument("--skip", default="", help="comma-separated tools to skip: uxcli,duckdb,floor,floor_stream,help")
+    ap.add_argument("--with-v1", action="store_true",
+                    help="also time uxcli's in-memory reader (--engine v1, the 'before') and check both engines "
+                    "print identical output")
     ap.add_argument(
         "--rss-method",
         choices=["auto", "wait4"],

@@ -1,0 +1,350 @@
+"""The streaming engine (uxcli/readers/stream.py) gives exactly the v1 (whole-file) results.
+
+Every test reads the same input with ``engine="v1"`` and ``engine="stream"`` and compares the
+attempts frame (DataFrame equality: columns, dtypes, categories, values), the public attempts
+table (with sources), per-group summaries, the row accounting and the problems (same messages,
+same lines, same order). Small block sizes make attempts span block boundaries. Inputs the
+engine cannot stream exactly (quotes, blank lines, out-of-order rows, errors, ...) must fall
+back to v1, so the results are still identical. No timing here: speed is bench/run.py's job.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import random
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hs
+
+import uxcli.readers.stream as stream
+from uxcli.errors import InputError
+from uxcli.metrics import summarize
+from uxcli.readers import read
+
+ROOT = Path(__file__).resolve().parent.parent
+BLOCKS = [64, 300, 4096, stream.BLOCK_SIZE]
+
+
+def _read(path, engine, **kw):
+    try:
+        return read([str(path)], engine=engine, keep_going=True, **kw), None
+    except InputError as exc:
+        return None, str(exc)
+
+
+def _problems(dataset):
+    return [dataclasses.astuple(p) for p in dataset.problems.items]
+
+
+def compare(path, block_size=None, **kw) -> str:
+    """Read ``path`` with both engines, assert identical results; return the engine stream used."""
+    if block_size is not None:
+        stream.BLOCK_SIZE = block_size
+    v1, v1_error = _read(path, "v1", **kw)
+    st, st_error = _read(path, "stream", **kw)
+    assert st_error == v1_error
+    if v1 is None:
+        return "error"
+    pd.testing.assert_frame_equal(st.attempts, v1.attempts, check_exact=True)
+    pd.testing.assert_frame_equal(st.attempts_table(), v1.attempts_table(), check_exact=True)
+    assert _problems(st) == _problems(v1)
+    assert [dataclasses.astuple(f.account) for f in st.files] == [dataclasses.astuple(f.account) for f in v1.files]
+    assert [f.layout for f in st.files] == [f.layout for f in v1.files]
+    for by in (["task"], ["task", "variant"], []):
+        pd.testing.assert_frame_equal(summarize(st.attempts, by), summarize(v1.attempts, by), check_exact=True)
+    assert all(f.engine == "v1" for f in v1.files)
+    return st.files[0].engine if st.files else "none"
+
+
+@pytest.fixture(autouse=True)
+def _restore_block_size():
+    size = stream.BLOCK_SIZE
+    yield
+    stream.BLOCK_SIZE = size
+
+
+# --- generated logs ---------------------------------------------------------------------------------
+
+TERMINALS = ["success", "failure", "abandon", "completed", "gave up", "Give_Up", "failed"]
+MIDDLE = ["click", "click", "click", "error", "page", "tap", "scrol", "clik", "hover", "Mistake", "custom_event"]
+
+
+def make_log(seed: int, *, iso: bool = False, eu: bool = False, session: bool = True, variant: bool = True,
+             extra: bool = True, note: bool = True, crlf: bool = False, interleave: bool = True,
+             padded: bool = False, participants: int = 8) -> str:
+    """A seeded event log with retries, unended attempts, events outside attempts, unknown and
+    misspelt event words, overlapping attempts, empty cells in optional columns; in time order
+    within each participant + session + task (the order recorders write)."""
+    rng = random.Random(seed)
+    streams = []
+    for p in range(participants):
+        name = f"P{p:02d}" + (" " if padded and p % 3 == 0 else "")
+        t = 1_700_000_000.0 + rng.uniform(0, 50) if iso or rng.random() < 0.5 else rng.uniform(0, 50)
+        t = round(t, 3)
+        sess = f"S{rng.randint(1, 2)}" if session else None
+        var = "" if variant and rng.random() < 0.15 else ("A" if p % 2 else "B")
+        device = rng.choice(["mobile", "desktop", ""])
+        rows = []
+
+        def add(task, event, when):
+            rows.append((when, name, sess, var, task, event, device, rng.choice(["", "a note", "x;y"])))
+
+        for task in rng.sample(["login", "search", "cart", "pay", "help"], rng.randint(2, 5)):
+            if rng.random() < 0.15:  # a stray event before any start
+                t = round(t + rng.uniform(0.5, 3), 3)
+                add(task, "click", t)
+            for _attempt in range(rng.choice([1, 1, 1, 2, 3])):  # retries
+                t = round(t + rng.uniform(0.5, 5), 3)
+                add(task, rng.choice(["start", "start", "Started"]), t)
+                for _ in range(rng.randint(0, 6)):
+                    t = round(t + rng.uniform(0.001, 40), 3)
+                    add(task, rng.choice(MIDDLE), t)
+                if rng.random() < 0.1 and interleave:  # another task starts before this one ends
+                    t = round(t + rng.uniform(0.5, 3), 3)
+                    add("side", "start", t)
+                    t = round(t + rng.uniform(0.5, 3), 3)
+                    add("side", "success", t)
+                if rng.random() < 0.85:  # else: unended
+                    t = round(t + rng.uniform(0.001, 30), 3)
+                    add(task, rng.choice(TERMINALS), t)
+                if rng.random() < 0.1:  # an event after the end
+                    t = round(t + rng.uniform(0.5, 3), 3)
+                    add(task, "click", t)
+        streams.append(rows)
+    if interleave:  # recorders of several participants writing into one file
+        rows = sorted((r for s in streams for r in s), key=lambda r: (round(r[0] / 60), r[1]))
+    else:
+        rows = [r for s in streams for r in s]
+    delimiter = ";" if eu else ","
+    header = ["participant", "session", "variant", "task", "timestamp", "event", "device", "note"]
+    keep = [True, session, variant, True, True, True, extra, note]
+
+    def stamp(value: float) -> str:
+        if iso:
+            zone = timezone(timedelta(hours=1)) if int(value) % 2 else timezone.utc
+            return datetime.fromtimestamp(value, tz=zone).isoformat(timespec="milliseconds")
+        text = f"{value:.3f}"
+        return text.replace(".", ",") if eu else text
+
+    lines = [delimiter.join(h for h, k in zip(header, keep) if k)]
+    for when, name, sess, var, task, event, device, note_text in rows:
+        cells = [name, sess or "", var, task, stamp(when), event, device, note_text.replace(delimiter, " ")]
+        lines.append(delimiter.join(c for c, k in zip(cells, keep) if k))
+    newline = "\r\n" if crlf else "\n"
+    return newline.join(lines) + newline
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "log.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return path
+
+
+# --- sample and test data ---------------------------------------------------------------------------
+
+
+def _csv_inputs():
+    files = sorted((ROOT / "sample_sessions").rglob("*.csv")) + sorted((ROOT / "tests" / "data").glob("*.csv"))
+    return [f for f in files if f.is_file()]
+
+
+@pytest.mark.parametrize("path", _csv_inputs(), ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("block_size", [64, stream.BLOCK_SIZE])
+def test_every_sample_and_test_file(path, block_size):
+    """Event logs stream (identically); other layouts are left to v1 (identically)."""
+    used = compare(path, block_size)
+    v1, _ = _read(path, "v1")
+    if v1 is not None and v1.files and v1.files[0].layout == "events":
+        assert used == "stream"
+
+
+@pytest.mark.parametrize("block_size", BLOCKS)
+def test_sample_sessions_with_idle_gap(block_size):
+    assert compare(ROOT / "sample_sessions" / "events.csv", block_size, idle_gap=5.0) == "stream"
+
+
+# --- generated logs, many shapes ------------------------------------------------------------------
+
+
+SHAPES = {
+    "plain": {},
+    "iso": {"iso": True},
+    "eu": {"eu": True},
+    "crlf": {"crlf": True},
+    "no-session-variant-extra": {"session": False, "variant": False, "extra": False, "note": False},
+    "not-interleaved": {"interleave": False},
+    "padded-labels": {"padded": True},
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("block_size", BLOCKS)
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_generated_logs(tmp_path, shape, block_size, seed):
+    path = write(tmp_path, make_log(seed, **SHAPES[shape]))
+    assert compare(path, block_size) == "stream"
+    assert compare(path, block_size, idle_gap=10.0) == "stream"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=hs.integers(0, 10_000), block=hs.integers(40, 5000), participants=hs.integers(1, 12),
+       iso=hs.booleans(), eu=hs.booleans(), interleave=hs.booleans(), session=hs.booleans())
+def test_generated_logs_property(tmp_path, seed, block, participants, iso, eu, interleave, session):
+    path = write(tmp_path, make_log(seed, iso=iso, eu=eu and not iso, interleave=interleave, session=session,
+                                    participants=participants), f"log_{seed}_{block}.csv")
+    assert compare(path, block) == "stream"
+
+
+def test_attempt_spanning_many_blocks(tmp_path):
+    """One long attempt cut into ~100 blocks, with a retry and an unended attempt after it."""
+    lines = ["participant,task,timestamp,event", "P1,t,0,start"]
+    lines += [f"P1,t,{i},{'click' if i % 7 else 'error'}" for i in range(1, 400)]
+    lines += ["P1,t,400,failure", "P1,t,401,start", "P1,t,402,click", "P2,t,5,start", "P1,t,403,success",
+              "P2,t,6,click", "P3,u,1,click", "P3,u,2,start"]
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    for block in (40, 100, 1000):
+        assert compare(path, block) == "stream"
+    data = read([str(path)], engine="stream").attempts
+    assert data["attempt"].tolist() == [1, 2, 1, 1]
+    assert data["clicks"].tolist()[:2] == [342.0, 1.0]
+
+
+def test_bench_generator_log(tmp_path):
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = tmp_path / "bench.csv"
+    module.generate(30_000, str(out), seed=7, quiet=True)
+    for block in (10_000, 1 << 20):
+        assert compare(out, block) == "stream"
+
+
+# --- what must fall back to v1 (and still give identical results) ------------------------------------
+
+
+def _lines(seed=5, **kw):
+    return make_log(seed, interleave=False, **kw).splitlines()
+
+
+def _mutations():
+    base = _lines()
+    header, rows = base[0], base[1:]
+    out = {}
+    out["out-of-order"] = [header, *rows[:10], rows[11], rows[10], *rows[12:]]
+    out["repeated-row"] = [header, *rows[:10], rows[9], *rows[10:]]
+    out["blank-line"] = [header, *rows[:10], "", *rows[10:]]
+    out["quotes"] = [header, *rows[:10], rows[10].rsplit(",", 1)[0] + ',"quoted, note"', *rows[11:]]
+    out["ragged-row"] = [header, *rows[:10], rows[10] + ",extra", *rows[11:]]
+    out["empty-participant"] = [header, *rows[:10], "," + rows[10].split(",", 1)[1], *rows[11:]]
+    cells = rows[10].split(",")
+    cells[4] = "abc"
+    out["bad-timestamp"] = [header, *rows[:10], ",".join(cells), *rows[11:]]
+    cells = rows[10].split(",")
+    cells[5] = ""
+    out["empty-event"] = [header, *rows[:10], ",".join(cells), *rows[11:]]
+    out["blank-row"] = [header, *rows[:10], ",,,,,,,", *rows[11:]]
+    out["spaces-differ"] = [header, *rows[:10], " " + rows[10], *rows[11:]]
+    return out
+
+
+@pytest.mark.parametrize("case", list(_mutations()))
+@pytest.mark.parametrize("block_size", [64, 4096, stream.BLOCK_SIZE])
+def test_fallbacks_are_identical(tmp_path, case, block_size):
+    path = write(tmp_path, "\n".join(_mutations()[case]) + "\n")
+    assert compare(path, block_size) in ("v1", "error")
+
+
+def test_mixed_timestamp_formats_across_blocks(tmp_path):
+    """Numbers in the first block and date-times in a later one: v1's "mixes formats" error."""
+    rows = _lines()
+    late = [r.split(",") for r in rows[-5:]]
+    for cells in late:
+        cells[4] = "2026-11-03T10:00:00Z"
+    path = write(tmp_path, "\n".join(rows[:-5] + [",".join(c) for c in late]) + "\n")
+    assert compare(path, 200) in ("v1", "error")
+
+
+def test_encodings(tmp_path):
+    text = make_log(9)
+    assert compare(write(tmp_path, b"\xef\xbb\xbf" + text.encode(), "bom.csv"), 128) == "stream"
+    latin = text.replace("a note", "caf\u00e9 note").encode("cp1252")  # not UTF-8: v1 warns, recodes
+    assert compare(write(tmp_path, latin, "cp1252.csv"), 128) == "v1"
+    utf16 = text.encode("utf-16")
+    assert compare(write(tmp_path, utf16, "utf16.csv"), 128) == "v1"
+    assert compare(write(tmp_path, text.replace("a note", "caf\u00e9 note"), "utf8.csv"), 128) == "stream"
+
+
+def test_lone_carriage_return_falls_back(tmp_path):
+    rows = _lines()
+    path = write(tmp_path, "\n".join(rows[:10]) + "\r" + "\n".join(rows[10:]) + "\n")
+    assert compare(path, 4096) in ("v1", "error")
+
+
+def test_no_final_newline_and_header_only(tmp_path):
+    text = make_log(3).rstrip("\n")
+    assert compare(write(tmp_path, text, "a.csv"), 100) == "stream"
+    assert compare(write(tmp_path, "participant,task,timestamp,event\n", "b.csv"), 100) in ("error", "none")
+
+
+# --- engine selection, progress, CLI ---------------------------------------------------------------
+
+
+def test_auto_streams_big_event_logs_only(tmp_path, monkeypatch):
+    path = write(tmp_path, make_log(4))
+    assert read([str(path)]).files[0].engine == "v1"  # small: the whole-file path
+    monkeypatch.setattr(stream, "AUTO_MIN_BYTES", 0)
+    assert read([str(path)]).files[0].engine == "stream"
+    assert read([str(path)], layout="events").files[0].engine == "stream"
+    assert read([str(path)], engine="v1").files[0].engine == "v1"
+    with pytest.raises(Exception, match="unknown engine"):
+        read([str(path)], engine="fast")
+
+
+def test_progress_reports_bytes(tmp_path):
+    path = write(tmp_path, make_log(6))
+    seen = []
+    stream.BLOCK_SIZE = 500
+    read([str(path)], engine="stream", progress=lambda done, total: seen.append((done, total)))
+    assert len(seen) > 3
+    assert all(total == path.stat().st_size for _, total in seen)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1][0] == path.stat().st_size
+
+
+@pytest.mark.parametrize("command,fmt", [("summary", "json"), ("summary", "csv"), ("attempts", "csv")])
+def test_cli_output_identical(cli, tmp_path, command, fmt):
+    path = write(tmp_path, make_log(8))
+    stream.BLOCK_SIZE = 256
+    v1 = cli(command, path, "--format", fmt, "--engine", "v1")
+    st = cli(command, path, "--format", fmt, "--engine", "stream")
+    assert v1.exit_code == st.exit_code == 0
+    assert st.stdout == v1.stdout
+    assert st.stderr == v1.stderr
+
+
+def test_several_files_at_once(tmp_path):
+    """Streamed files keep their own index in _file and line numbers in sources, next to v1 files."""
+    first = write(tmp_path, make_log(11), "a.csv")
+    second = write(tmp_path, make_log(12, iso=True), "b.csv")
+    paths = [str(first), str(ROOT / "sample_sessions" / "layouts" / "attempts.csv"), str(second)]
+    stream.BLOCK_SIZE = 200
+    v1 = read(paths, engine="v1")
+    st = read(paths, engine="stream")
+    assert [f.engine for f in st.files] == ["stream", "v1", "stream"]
+    pd.testing.assert_frame_equal(st.attempts, v1.attempts, check_exact=True)
+    pd.testing.assert_frame_equal(st.attempts_table(), v1.attempts_table(), check_exact=True)
+    assert _problems(st) == _problems(v1)
+
+
+def test_key_state_merges_out_of_order_keys():
+    """Keys arriving below earlier ones are inserted in order (not just appended)."""
+    state = stream._KeyState()
+    state.insert(np.array([10, 20, 30], dtype=np.int64))
+    pos = state.insert(np.array([5, 20, 25, 40], dtype=np.int64))
+    assert state.keys.tolist() == [5, 10, 20, 25, 30, 40]
+    assert state.keys[pos].tolist() == [5, 20, 25, 40]

@@ -1,0 +1,762 @@
+"""The streaming engine: big event-log CSV files in bounded memory, with v1's exact results.
+
+One mechanism: the file is read in byte blocks cut at line ends; each block is parsed by
+pyarrow (only the columns needed, labels dictionary-encoded, multi-threaded), its labels are
+mapped to global integer codes (dictionaries are small: a Python dict lookup per distinct
+label, never per row), and its events, ordered by key (stable, so in file order within a key),
+go through :func:`_derive_sorted`: the rules of :func:`uxcli.attempts.derive_attempts` on
+integer arrays (bincount, cumsum, reduceat; no Python per row or per attempt). A reading thread
+parses block i + 1 while block i is derived. Between blocks the only state is:
+
+* per (participant, session, task) key: the time and kind of its last event (to prove the file
+  is in time order within each key, and to catch a repeated event across a block boundary) and
+  how many attempts it has finished (so attempt numbers continue);
+* the rows of attempts still open at the end of a block (a start without an end yet). They
+  are parked and fed again, ahead of the block's rows, to the next block that has events of
+  that key, so an attempt spanning blocks is derived from all of its rows: exactly as v1.
+
+Anything that needs whole-file context to be reported exactly as v1 reports it makes the
+engine give up (:class:`Fallback`) and the caller reads the file with the v1 path instead:
+quotes or blank lines (line numbers), rows with a different number of fields, an encoding
+other than UTF-8, empty labels, events or timestamps (errors), repeated events, events out of
+time order within a participant + session + task, labels differing only by spaces, more than
+2M distinct labels in a column. Clean recorder output, the case that is big, never falls
+back. Problems are collected locally and only handed over when the engine succeeds; then the
+attempts frame, the problems (messages and lines), the row accounting and the summaries are
+identical to v1's (tests/test_stream.py). Memory: one block in flight (~12 MB of CSV), the
+per-key state, and the finished attempts (~80 bytes each), which the attempts frame needs anyway.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import os
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from uxcli.errors import InputError, Problems
+
+BLOCK_SIZE = 12 << 20  # bytes per block (~340k events): pyarrow parses it on all cores; memory ~flat in it
+AUTO_MIN_BYTES = 16 << 20  # engine="auto" streams event logs at least this big
+HEAD_BYTES = 1 << 16
+_CODE_BITS = 21  # a key packs participant, session and task codes into one int64
+_CODE_LIMIT = (1 << _CODE_BITS) - 2
+ENGINES = ("auto", "v1", "stream")
+
+ProgressFn = Callable[[int, int], None]
+
+
+class Fallback(Exception):
+    """The file needs the v1 (whole-file) path to be read with exactly v1's results."""
+
+
+def wants_stream(source, layout: str | None, encoding: str | None, engine: str) -> bool:
+    """Whether to try the streaming engine on this source (it may still fall back)."""
+    if engine == "v1" or source.path is None or layout not in (None, "events"):
+        return False
+    if source.suffix in (".yaml", ".yml"):
+        return False
+    if encoding is not None:
+        try:
+            if codecs.lookup(encoding).name != "utf-8":
+                return False
+        except LookupError:
+            return False
+    if engine == "stream":
+        return True
+    try:
+        return os.path.getsize(source.path) >= AUTO_MIN_BYTES
+    except OSError:
+        return False
+
+
+# --- labels -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Labels:
+    """Global codes for one label column, in order of first appearance (like v1's categories)."""
+
+    raw: dict[str, int] = field(default_factory=dict)  # label as written -> code (-1: empty)
+    stripped: dict[str, int] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)
+
+    def codes(self, column: pa.ChunkedArray) -> np.ndarray:
+        """int32 global codes of a dictionary column (one dict lookup per distinct label)."""
+        if column.num_chunks == 0:
+            return np.zeros(0, dtype=np.int32)
+        parts = []
+        for chunk in column.chunks:  # each parsed chunk has its own (small) dictionary
+            lookup = self._lookup(chunk.dictionary.to_pylist())
+            indices = chunk.indices.to_numpy(zero_copy_only=False)
+            parts.append(lookup[indices])
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def _lookup(self, values: list[str]) -> np.ndarray:
+        out = np.empty(len(values), dtype=np.int32)
+        for i, value in enumerate(values):
+            code = self.raw.get(value)
+            if code is None:
+                text = value.strip()
+                if text in self.stripped:  # " P01" and "P01": v1 merges them and sorts its categories
+                    raise Fallback("labels that differ only by spaces")
+                code = -1 if text == "" else len(self.names)
+                if code >= 0:
+                    if code > _CODE_LIMIT:
+                        raise Fallback("too many distinct labels")
+                    self.names.append(text)
+                self.stripped[text] = code
+                self.raw[value] = code
+            out[i] = code
+        return out
+
+    def categorical(self, codes: np.ndarray) -> pd.Categorical:
+        return pd.Categorical.from_codes(codes, categories=pd.Index(self.names, dtype="str"), validate=False)
+
+
+def _range_cat(codes: np.ndarray, n: int) -> pd.Categorical:
+    """Codes as a categorical whose categories are just 0..n-1 (cheap: no labels built per block)."""
+    return pd.Categorical.from_codes(codes, categories=pd.RangeIndex(n), validate=False)
+
+
+# --- per-key state ------------------------------------------------------------------------------
+
+
+class _KeyState:
+    """Sorted composite keys with, per key: last event time and kind, attempts finished."""
+
+    def __init__(self) -> None:
+        self.keys = np.zeros(0, dtype=np.int64)
+        self.last_t = np.zeros(0, dtype=np.float64)
+        self.last_kind = np.zeros(0, dtype=np.int8)
+        self.count = np.zeros(0, dtype=np.int64)
+
+    def lookup(self, ukeys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        pos = np.searchsorted(self.keys, ukeys)
+        found = np.zeros(len(ukeys), dtype=bool)
+        inside = pos < len(self.keys)
+        found[inside] = self.keys[pos[inside]] == ukeys[inside]
+        return pos, found
+
+    def insert(self, ukeys: np.ndarray) -> np.ndarray:
+        """Add the keys not there yet; return every key's position."""
+        pos, found = self.lookup(ukeys)
+        if not found.all():
+            at, new = pos[~found], ukeys[~found]
+            if len(self.keys) == 0 or at.min() == len(self.keys):  # the usual case: appended at the end
+                self.keys = np.concatenate((self.keys, new))
+                self.last_t = np.concatenate((self.last_t, np.zeros(len(new))))
+                self.last_kind = np.concatenate((self.last_kind, np.zeros(len(new), dtype=np.int8)))
+                self.count = np.concatenate((self.count, np.zeros(len(new), dtype=np.int64)))
+            else:
+                self.keys = np.insert(self.keys, at, new)
+                self.last_t = np.insert(self.last_t, at, 0.0)
+                self.last_kind = np.insert(self.last_kind, at, 0)
+                self.count = np.insert(self.count, at, 0)
+            pos = np.searchsorted(self.keys, ukeys)
+        return pos
+
+
+START, CLICK, ERROR, SUCCESS, FAILURE, ABANDON = range(6)  # event kinds (uxcli.attempts)
+
+
+def _derive_sorted(t: np.ndarray, kind: np.ndarray, new_key: np.ndarray, idle_gap: float | None) -> dict:
+    """Attempts of events sorted by key then time: uxcli.attempts.derive_attempts' rules on arrays.
+
+    A start opens an attempt; the first terminal event after it (same key) closes it; events
+    between belong to it; anything else is outside. Returns per-attempt arrays in sorted order.
+    """
+    n = len(t)
+    same = ~new_key[1:]
+    if np.any(same & (t[1:] == t[:-1]) & (kind[1:] == kind[:-1])):
+        raise Fallback("repeated events")  # v1 reports (and for starts and ends drops) them
+    is_start = kind == START
+    starts = np.flatnonzero(is_start)
+    m = len(starts)
+    segment = np.cumsum(new_key, dtype=np.int32)
+    attempt_id = np.cumsum(is_start, dtype=np.int32) - 1
+    opened = attempt_id >= 0
+    safe_id = np.where(opened, attempt_id, 0)
+    if m:
+        opened &= segment[starts[safe_id]] == segment
+    is_terminal = (kind >= SUCCESS) & (kind <= ABANDON)
+    closing = np.cumsum(is_terminal & opened, dtype=np.int32)
+    terminals_so_far = closing - (closing[starts][safe_id] if m else 0)
+    inside = opened & ((terminals_so_far == 0) | ((terminals_so_far == 1) & is_terminal))
+    ids = attempt_id[inside]
+    kinds_in = kind[inside]
+    clicks = np.bincount(ids[kinds_in == CLICK], minlength=m).astype(np.float64)
+    errors = np.bincount(ids[kinds_in == ERROR], minlength=m).astype(np.float64)
+    end_rows = np.flatnonzero(inside & is_terminal)
+    end_kind = np.full(m, ABANDON, dtype=np.int8)
+    end_time = np.full(m, np.nan)
+    end_kind[attempt_id[end_rows]] = kind[end_rows]
+    end_time[attempt_id[end_rows]] = t[end_rows]
+    unended = np.ones(m, dtype=bool)
+    unended[attempt_id[end_rows]] = False
+    t_in = t[inside]
+    gap = np.zeros(len(ids))
+    if len(ids) > 1:
+        gap[1:] = np.where(ids[1:] == ids[:-1], np.diff(t_in), 0.0)
+    firsts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, dtype=np.int64)
+    max_gap = np.maximum.reduceat(gap, firsts) if m else np.zeros(0)
+    idle = np.add.reduceat(np.maximum(gap - idle_gap, 0.0), firsts) if m and idle_gap is not None else None
+    start_segment = segment[starts]
+    first_of_segment = np.r_[True, start_segment[1:] != start_segment[:-1]] if m else np.zeros(0, bool)
+    index = np.arange(m)
+    number = index - np.maximum.accumulate(np.where(first_of_segment, index, 0)) + 1 if m else index
+    return {"starts": starts, "number": number.astype(np.int64), "end_kind": end_kind, "end_time": end_time,
+            "unended": unended, "clicks": clicks, "errors": errors, "max_gap": max_gap, "idle": idle,
+            "inside": inside}
+
+
+def _pack(p: np.ndarray, s: np.ndarray, t: np.ndarray) -> np.ndarray:
+    return (((p.astype(np.int64) + 1) << (2 * _CODE_BITS)) | ((s.astype(np.int64) + 1) << _CODE_BITS)
+            | (t.astype(np.int64) + 1))
+
+
+# --- the engine ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Header:
+    headers: list[str]
+    fields: dict[str, str]
+    delimiter: str
+    header_line: int
+    data_start: int  # byte offset of the first data line
+    labels: list[str]  # the label fields and extra columns read, in frame order (field or header)
+    columns: dict[str, str]  # frame column -> header in the file
+
+
+def _read_header(source, layout: str | None, column_map: dict[str, str] | None, encoding: str | None) -> _Header:
+    from uxcli.readers import _looks_like_yaml, detect_layout
+    from uxcli.readers.csvfile import _check_headers, _first_nonblank_line, _sniff_delimiter, map_fields
+    from uxcli.sources import _guess_utf16
+
+    with open(source.path, "rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    bom = 0
+    if head.startswith(codecs.BOM_UTF8):
+        bom = 3
+    elif encoding is None and (head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE,
+                                                codecs.BOM_UTF16_BE, b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
+                               or _guess_utf16(head) or b"\x00" in head[:8192]):
+        raise Fallback("not UTF-8 text")
+    head = head[bom:]
+    if b'"' in head or not head.strip():
+        raise Fallback("quotes or empty")
+    if layout is None and _looks_like_yaml(source, head):
+        raise Fallback("YAML")
+    header_line, header_text = _first_nonblank_line(head, source.name)
+    lines = head.split(b"\n", header_line)
+    if len(lines) <= header_line:  # the header line is not complete within the head
+        raise Fallback("long header")
+    data_start = bom + len(head) - len(lines[header_line])
+    delimiter = _sniff_delimiter(header_text)
+    headers = [h.strip() for h in next(csv.reader([header_text], delimiter=delimiter))]
+    _check_headers(source, headers, header_line)
+    fields = map_fields(headers, column_map or {}, source.name, header_line)
+    if (layout or detect_layout(source, head, fields)) != "events":
+        raise Fallback("not an event log")
+    if any(name not in fields for name in ("participant", "task", "timestamp", "event")):
+        raise Fallback("missing column")
+    mapped = set(fields.values())
+    columns = {name: fields[name] for name in ("participant", "session", "variant", "task") if name in fields}
+    columns.update({h: h for h in headers if h not in mapped})  # extra columns (usable with --by)
+    return _Header(headers, fields, delimiter, header_line, data_start, list(columns), columns)
+
+
+def _blocks(path, start: int, block_size: int, total: int, progress: ProgressFn | None):
+    """(block, line count) for blocks of whole lines, read into one reused buffer.
+
+    A block is a memoryview valid until the next one is asked for (it is parsed before that).
+    Reusing the buffer spares the page faults of a fresh allocation per block.
+    """
+    buf = bytearray(2 * block_size)
+    have = 0
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        while True:
+            if len(buf) - have < block_size:  # a line longer than a block: a bigger buffer
+                buf = buf[:have] + bytearray(max(block_size, have))
+            with memoryview(buf) as view:
+                more = handle.readinto(view[have:have + block_size])
+            have += more
+            if more:
+                cut = buf.rfind(b"\n", 0, have) + 1
+                if cut == 0:
+                    continue
+            else:
+                cut = have
+            if cut:
+                if buf.find(b'"', 0, cut) >= 0:
+                    raise Fallback("quotes")
+                block = memoryview(buf)[:cut]  # parsed (into new arrays) before the next read
+                if np.frombuffer(block, dtype=np.uint8).max() >= 128:
+                    try:
+                        str(block, "utf-8")
+                    except UnicodeDecodeError:
+                        raise Fallback("not UTF-8") from None
+                # pyarrow skips blank lines and ends a line at a lone CR: the parsed row count
+                # must equal the line count for row i to be line header_line + 1 + i (add_block)
+                yield block, buf.count(b"\n", 0, cut) + (buf[cut - 1] != 10)
+                del block
+                buf[:have - cut] = buf[cut:have]  # the partial last line to the front (same size)
+                have -= cut
+            if progress is not None:
+                progress(min(handle.tell(), total), total)
+            if not more:
+                return
+
+
+@dataclass
+class _Pieces:
+    """Finished attempts (as arrays), and what v1 reports about rows, gathered block by block."""
+
+    buffers: dict[str, np.ndarray] = field(default_factory=dict)  # one growing array per column
+    size: int = 0
+    outside: list[np.ndarray] = field(default_factory=list)
+    outside_count: int = 0
+    unended: list[np.ndarray] = field(default_factory=list)
+    columns: list[str] | None = None
+
+    def append(self, out: dict[str, np.ndarray]) -> None:
+        """Add finished attempts. Columns live in large arrays grown by half as needed: no list of
+        small pieces to concatenate at the end, and no heap fragmentation from them."""
+        n = len(out["_row"])
+        capacity = len(next(iter(self.buffers.values()))) if self.buffers else 0
+        if self.size + n > capacity:
+            capacity = max(self.size + n, capacity + capacity // 2, 1 << 20)
+            for name, values in out.items():
+                grown = np.empty(capacity, dtype=values.dtype)  # pages are only touched when written
+                if name in self.buffers:
+                    grown[:self.size] = self.buffers[name][:self.size]
+                self.buffers[name] = grown
+        for name, values in out.items():
+            self.buffers[name][self.size:self.size + n] = values
+        self.size += n
+
+
+class _Engine:
+    def __init__(self, header: _Header, index: int, idle_gap: float | None, name: str) -> None:
+        from uxcli.vocab import EVENT_KINDS
+
+        self.header = header
+        self.index = index
+        self.idle_gap = idle_gap
+        self.name = name
+        self.labels = {column: _Labels() for column in header.labels}
+        self.events = _Labels()
+        self.kind_of = np.zeros(0, dtype=np.int8)  # event code -> kind
+        self.event_counts = np.zeros(0, dtype=np.int64)
+        self.event_first = np.zeros(0, dtype=np.int64)  # first row of each event word
+        self.other = len(EVENT_KINDS)
+        self.state = _KeyState()
+        self.parked: dict[str, np.ndarray] | None = None  # rows of open attempts
+        self.rows = 0
+        self.time_kind: str | None = None
+        self.float_times = True
+        self.pieces = _Pieces()
+
+    # -- parsing ---------------------------------------------------------------------------------
+
+    def parse(self, block: bytes) -> pa.Table:
+        """The block's columns; timestamps as float64 while they are numbers, else as text."""
+        if self.float_times:
+            try:
+                return self._parse(block, pa.float64())
+            except Fallback:  # not numbers (ISO date-times?): text from now on, parsed like v1
+                self.float_times = False
+        return self._parse(block, pa.string())
+
+    def _parse(self, block: bytes, time_type) -> pa.Table:
+        h = self.header
+        ts = h.fields["timestamp"]
+        wanted = [*h.columns.values(), h.fields["event"], ts]
+        types = {c: pa.dictionary(pa.int32(), pa.string()) for c in wanted}
+        types[ts] = time_type
+
+        def bad_row(row) -> str:
+            return "error"
+
+        try:
+            table = pacsv.read_csv(
+                pa.py_buffer(block),
+                read_options=pacsv.ReadOptions(column_names=h.headers, block_size=4 << 20),
+                # blocks are checked: no quotes, valid UTF-8 (so pyarrow need not look for either)
+                parse_options=pacsv.ParseOptions(delimiter=h.delimiter, quote_char=False, invalid_row_handler=bad_row),
+                convert_options=pacsv.ConvertOptions(include_columns=wanted, column_types=types,
+                                                     strings_can_be_null=False, check_utf8=False,
+                                                     decimal_point="," if h.delimiter != "," else "."),
+            )
+        except (pa.ArrowInvalid, pa.ArrowKeyError) as exc:
+            raise Fallback(f"pyarrow: {exc}") from None
+        return table
+
+    def _event_kinds(self, column: pa.ChunkedArray, row0: int) -> np.ndarray:
+        from uxcli.vocab import EVENT_KINDS, EVENT_WORDS, normalize_word
+
+        before = len(self.events.names)
+        codes = self.events.codes(column)
+        if len(codes) and codes.min() < 0:
+            raise Fallback("empty event")
+        names = self.events.names
+        if len(names) > before:
+            new = [EVENT_WORDS.get(normalize_word(w)) for w in names[before:]]
+            kinds = np.array([EVENT_KINDS.index(k) if k else self.other for k in new], dtype=np.int8)
+            self.kind_of = np.concatenate((self.kind_of, kinds))
+            firsts = np.array([row0 + int(np.argmax(codes == c)) for c in range(before, len(names))], dtype=np.int64)
+            self.event_first = np.concatenate((self.event_first, firsts))
+            self.event_counts = np.concatenate((self.event_counts, np.zeros(len(new), dtype=np.int64)))
+        self.event_counts += np.bincount(codes, minlength=len(names))
+        return self.kind_of[codes]
+
+    def _timestamps(self, table: pa.Table, source) -> np.ndarray:
+        from uxcli.readers.csvfile import CsvTable
+        from uxcli.readers.times import timestamps
+
+        h = self.header
+        column = table.column(h.fields["timestamp"])
+        if pa.types.is_floating(column.type):  # parsed by pyarrow's CSV reader: the same numbers as v1's cast
+            if column.null_count:
+                raise Fallback("missing time")
+            t = column.to_numpy()
+            if not np.isfinite(t).all():
+                raise Fallback("not a finite time")
+            kind = "number"
+            if self.time_kind not in (None, kind):
+                raise Fallback("timestamp formats differ between blocks")
+            self.time_kind = kind
+            return t
+        text = pc.utf8_trim_whitespace(column)
+        if h.delimiter != ",":
+            text = pc.replace_substring(text, ",", ".")
+        try:  # what v1's timestamps() tries first, on the whole file
+            t = np.asarray(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
+            kind = "number"
+            if not np.isfinite(t).all():
+                raise Fallback("not a finite time")
+        except pa.ArrowInvalid:
+            local = Problems()
+            chunk = CsvTable(source, b"", table, h.headers, h.fields, h.delimiter, h.header_line)
+            t = timestamps(chunk, h.fields["timestamp"], local)
+            if local.items:
+                raise Fallback("timestamp problems")
+            kind = "date"
+        if self.time_kind not in (None, kind):
+            raise Fallback("timestamp formats differ between blocks")
+        self.time_kind = kind
+        return t
+
+    def columns(self, block, lines: int, source) -> dict[str, np.ndarray]:
+        """A block's rows as arrays: global label codes, kind, t, _row, and their key order.
+
+        Runs in the reading thread (it needs nothing from the derivation's state).
+        """
+        table = self.parse(block)
+        n = table.num_rows
+        if n != lines:
+            raise Fallback("blank lines or lone carriage returns")
+        row0 = self.rows
+        cols = {name: self.labels[name].codes(table.column(header)) for name, header in self.header.columns.items()}
+        for name in ("participant", "task"):
+            if cols[name].min() < 0:
+                raise Fallback(f"empty {name}")
+        kind = self._event_kinds(table.column(self.header.fields["event"]), row0)
+        t = self._timestamps(table, source)
+        del table
+        cols["t"] = t
+        cols["kind"] = kind
+        cols["_row"] = np.arange(row0, row0 + n, dtype=np.int64)
+        self.rows += n
+        keys = self._keys_of(cols)
+        cols["_sort"] = (keys, np.argsort(keys, kind="stable"))  # by key, then file order
+        return cols
+
+    # -- derivation --------------------------------------------------------------------------------
+
+    def _code(self, cols: dict[str, np.ndarray], name: str) -> np.ndarray:
+        return cols[name] if name in cols else np.full(len(cols["t"]), -1, dtype=np.int32)
+
+    def derive(self, block: dict[str, np.ndarray], final: bool) -> None:
+        if "_sort" in block:
+            keys, order = block.pop("_sort")
+        else:
+            keys = self._keys_of(block) if len(block["t"]) else np.zeros(0, dtype=np.int64)
+            order = np.argsort(keys, kind="stable")  # by key, then file order (recorders write in time order)
+        injected = 0
+        if self.parked is not None and len(self.parked["t"]):
+            parked_keys = self.parked["_key"]
+            if final:
+                take = np.ones(len(parked_keys), dtype=bool)
+            else:
+                sorted_keys = keys[order]
+                at = np.minimum(np.searchsorted(sorted_keys, parked_keys), max(len(keys) - 1, 0))
+                take = sorted_keys[at] == parked_keys if len(keys) else np.zeros(len(parked_keys), dtype=bool)
+            if take.any():
+                inject = {c: v[take] for c, v in self.parked.items()}
+                self.parked = {c: v[~take] for c, v in self.parked.items()}
+                injected = len(inject["t"])
+                inject_keys = inject.pop("_key")
+                inject_order = np.argsort(inject_keys, kind="stable")  # parked rows are in file order
+                # a parked row goes before the block's rows of its key (it was written earlier)
+                at = np.searchsorted(keys[order], inject_keys[inject_order], side="left")
+                order = np.insert(order + injected, at, inject_order)
+                keys = np.concatenate((inject_keys, keys))
+                block = {c: np.concatenate((inject[c], block[c])) for c in block}
+        n = len(keys)
+        if n == 0:
+            return
+        k, t, kind = keys[order], block["t"][order], block["kind"][order]
+        new_key = np.r_[True, k[1:] != k[:-1]]
+        if np.any(~new_key[1:] & (t[1:] < t[:-1])):
+            raise Fallback("events out of time order within a participant and task")
+        starts = np.flatnonzero(new_key)
+        ends = np.r_[starts[1:], n] - 1
+        ukeys = k[starts]
+        pos, found = self.state.lookup(ukeys)
+        fresh = order[starts] >= injected  # the key's first row here is new (not a parked one)
+        check = found & fresh
+        p = pos[check]
+        first_t, first_kind = t[starts[check]], kind[starts[check]]
+        if np.any(first_t < self.state.last_t[p]):
+            raise Fallback("events out of time order across blocks")
+        if np.any((first_t == self.state.last_t[p]) & (first_kind == self.state.last_kind[p])):
+            raise Fallback("repeated event across blocks")
+
+        found = _derive_sorted(t, kind, new_key, self.idle_gap)
+        pos = self.state.insert(ukeys)
+        self.state.last_t[pos] = t[ends]
+        self.state.last_kind[pos] = kind[ends]
+
+        starts = found["starts"]
+        m = len(starts)
+        segment = np.cumsum(new_key) - 1
+        apos = pos[segment[starts]]
+        keep = np.ones(m, dtype=bool)
+        unended = found["unended"]
+        if not final and m:
+            # the last attempt of each key, if it has no end yet, may go on in the next block
+            start_segment = segment[starts]
+            last = np.r_[start_segment[1:] != start_segment[:-1], True]
+            still_open = last & unended
+            keep = ~still_open
+            self._park(block, order, ends, segment, starts[still_open])
+        number = found["number"] + self.state.count[apos]
+        np.add.at(self.state.count, apos[keep], 1)
+        source = order[starts[keep]]  # the start rows, as indices into the block's arrays
+        if len(source):
+            out = {}
+            for name in ("participant", "session", "variant", "task"):
+                out[name] = block[name][source] if name in block else np.full(len(source), -1, dtype=np.int32)
+            out["attempt"] = number[keep].astype(np.int32)
+            out["outcome"] = (found["end_kind"][keep] - SUCCESS).astype(np.int8)
+            start_t = t[starts[keep]]
+            end_t = found["end_time"][keep]
+            out["time"] = np.round(end_t - start_t, 6)  # as derive_attempts: epoch-second noise
+            out["clicks"] = found["clicks"][keep]
+            out["errors"] = found["errors"][keep]
+            for name in self.header.labels:
+                if name not in out:
+                    out[name] = block[name][source]
+            out["_file"] = None  # the file's index, filled in by attempts_frame()
+            out["_row"] = block["_row"][source]
+            out["_start"] = start_t
+            out["_end"] = end_t
+            out["_max_gap"] = found["max_gap"][keep]
+            if self.idle_gap is not None:
+                out["_idle"] = found["idle"][keep]
+            self.pieces.columns = list(out)
+            del out["_file"]
+            self.pieces.append(out)
+            self.pieces.unended.append(out["_row"][unended[keep]])
+        outside = block["_row"][order[~found["inside"]]]
+        self.pieces.outside_count += len(outside)
+        self.pieces.outside.append(outside)
+
+    def _park(self, block, order, ends, segment, where) -> None:
+        """Keep the rows of still-open attempts: from their start (sorted position ``where``) to
+        the key's last row in this block."""
+        if len(where) == 0:
+            return
+        mark = np.zeros(len(order) + 1, dtype=np.int64)
+        np.add.at(mark, where, 1)
+        np.add.at(mark, ends[segment[where]] + 1, -1)
+        rows = order[np.cumsum(mark[:-1]) > 0]
+        rows.sort()
+        carried = {c: v[rows] for c, v in block.items()}
+        carried["_key"] = self._keys_of(carried)
+        if self.parked is None or len(self.parked["t"]) == 0:
+            self.parked = carried
+        else:
+            merged = {c: np.concatenate((self.parked[c], carried[c])) for c in carried}
+            by_row = np.argsort(merged["_row"], kind="stable")
+            self.parked = {c: v[by_row] for c, v in merged.items()}
+
+    def _keys_of(self, cols: dict[str, np.ndarray]) -> np.ndarray:
+        return _pack(self._code(cols, "participant"), self._code(cols, "session"), cols["task"])
+
+    # -- the result --------------------------------------------------------------------------------
+
+    def attempts_frame(self) -> pd.DataFrame:
+        from uxcli.attempts import OUTCOME_DTYPE, empty_attempts
+
+        pieces = self.pieces
+        if not pieces.size:
+            frame = empty_attempts()
+            frame["_start"], frame["_end"], frame["_max_gap"] = (pd.Series(dtype=np.float64) for _ in range(3))
+            if self.idle_gap is not None:
+                frame["_idle"] = pd.Series(dtype=np.float64)
+            return frame
+        size = pieces.size
+        rows = pieces.buffers["_row"][:size]
+        # attempts come out nearly in order of their start rows (those spanning blocks come late)
+        order = None if np.all(rows[1:] > rows[:-1]) else np.argsort(rows, kind="stable")
+        data = {}
+        for name in pieces.columns:  # one column at a time: memory holds the buffers plus one column
+            if name == "_file":
+                data[name] = np.full(size, self.index, dtype=np.int64)
+                continue
+            values = pieces.buffers.pop(name)[:size]
+            values = values[order] if order is not None else values.copy()
+            if name == "attempt":
+                values = values.astype(np.int64)
+            if name in self.labels:
+                data[name] = self.labels[name].categorical(values)
+            elif name in ("participant", "session", "variant", "task"):
+                data[name] = pd.Categorical.from_codes(values, categories=[])
+            elif name == "outcome":
+                data[name] = pd.Categorical.from_codes(values, dtype=OUTCOME_DTYPE)
+            else:
+                data[name] = values
+        pieces.size = 0
+        return pd.DataFrame(data, copy=False)
+
+
+def _ahead(items):
+    """Yield from ``items``, producing the next item in a thread meanwhile (pyarrow and NumPy let
+    go of the GIL, so block i + 1 is parsed while block i is derived: both cores stay busy)."""
+    import queue
+    import threading
+
+    box: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                box.put((item, None))
+            box.put((done, None))
+        except BaseException as exc:  # handed to the consumer
+            box.put((None, exc))
+
+    thread = threading.Thread(target=produce, name="uxcli-stream", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = box.get()
+            if error is not None:
+                raise error
+            if item is done:
+                return
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting to put, then let it finish
+            try:
+                box.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        thread.join()
+
+
+def read_event_log(source, index: int, layout: str | None, encoding: str | None, column_map, problems: Problems,
+                   idle_gap: float | None = None, progress: ProgressFn | None = None,
+                   block_size: int | None = None):
+    """(InputFile, attempts frame) of an event-log file, read block by block; raises Fallback.
+
+    Problems go to ``problems`` only when the whole file was read without falling back.
+    """
+    from uxcli.readers import InputFile, _report_rows
+    from uxcli.readers.checks import overlapping_attempts
+    from uxcli.readers.common import FileAccount
+
+    try:
+        header = _read_header(source, layout, column_map, encoding)
+    except InputError:
+        raise Fallback("header") from None
+    total = os.path.getsize(source.path)
+    engine = _Engine(header, index, idle_gap, source.name)
+    blocks = _blocks(source.path, header.data_start, block_size or BLOCK_SIZE, total, progress)
+    for cols in _ahead(engine.columns(block, lines, source) for block, lines in blocks):
+        engine.derive(cols, final=False)
+    if engine.rows == 0:
+        raise Fallback("no data rows")
+    engine.derive({c: np.zeros(0, dtype=np.int32) for c in header.labels} | {
+        "t": np.zeros(0), "kind": np.zeros(0, dtype=np.int8), "_row": np.zeros(0, dtype=np.int64)}, final=True)
+    engine.state = engine.parked = None  # not needed any more: free them before the frame is built
+
+    first_line = header.header_line + 1
+    account = FileAccount(source.name, "events")
+    account.rows = engine.rows
+    info = InputFile(source.name, "events", account, lambda rows: np.asarray(rows, dtype=np.int64) + first_line)
+    local = Problems()
+    _warn_typos(engine, info, local)
+    attempts = engine.attempts_frame()
+    pieces = engine.pieces
+    account.aside("event outside any attempt", pieces.outside_count)
+    outside = np.sort(np.concatenate(pieces.outside)) if pieces.outside else np.zeros(0, dtype=np.int64)
+    _report_rows(info, outside, "event is outside any attempt (no open start for its participant and task)"
+                 "; not counted", local, hint="add the missing start event, or delete the stray line")
+    unended = np.concatenate(pieces.unended) if pieces.unended else np.zeros(0, dtype=np.int64)
+    _report_rows(info, unended, "attempt has no end event (success, failure or abandon); counted as abandoned",
+                 local)
+    overlapping_attempts(info, attempts, local)
+    for problem in local.items:
+        problems.add(problem)
+    return info, attempts
+
+
+def _warn_typos(engine: _Engine, info, problems: Problems) -> None:
+    """v1's warnings about event words uxcli does not know (uxcli.readers.events._warn_typos)."""
+    from uxcli.vocab import EVENT_WORDS, OTHER_EVENTS, closest_word, normalize_word
+
+    header = engine.header
+    column = header.fields["event"]
+    others: list[str] = []
+    for code, word in enumerate(engine.events.names):
+        if engine.kind_of[code] != engine.other:
+            continue
+        normalized = normalize_word(word)
+        if normalized == "" or normalized in OTHER_EVENTS:
+            continue
+        count = int(engine.event_counts[code])
+        guess = closest_word(word, list(EVENT_WORDS))
+        if guess is None:
+            others.append(f'"{word}" ({count}×)')
+            continue
+        problems.warning(
+            f'"{word}" is not a known event kind; {count} row{"s" if count != 1 else ""} counted as '
+            "neither click nor error",
+            file=info.name, line=int(info.lines(np.array([engine.event_first[code]]))[0]), column=column,
+            value=word, hint=f'did you mean "{guess}"?',
+        )
+    if others:
+        shown = ", ".join(others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else "")
+        problems.warning(
+            f"event kinds uxcli does not count (kept, counted as neither click nor error): {shown}",
+            file=info.name, line=header.header_line, column=column,
+            hint="uxcli counts start, click, error, success, failure and abandon, and synonyms such as "
+            "tap, completed or gave up",
+        )
