@@ -102,3 +102,21 @@ def test_chart_unknown_kind_is_a_usage_error(cli):
     result = cli("chart", "pie", EVENTS)
     assert result.exit_code == 2
     assert "unknown chart 'pie'" in result.stderr
+
+
+def test_overview_has_session_dates_and_exclusions_are_noted(cli, tmp_path):
+    out = tmp_path / "report.html"
+    result = cli("report", EVENTS, "--exclude", "participant=P03", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    # sample sessions run from 3 to 12 November 2026 (ISO timestamps in events.csv)
+    assert "2026-11-03 – 2026-11-12" in html
+    notes = re.findall(r"<li>(.*?)</li>", html)
+    assert "41 attempts: 37 analysed, 4 excluded" in notes
+    assert any("participant P03" in n and "--exclude participant=P03" in n for n in notes)
+
+
+def test_attempt_table_without_dates_has_no_dates_entry(cli, tmp_path):
+    out = tmp_path / "report.html"
+    assert cli("report", "sample_sessions/layouts/attempts.csv", "-o", out).exit_code == 0
+    assert "Dates" not in out.read_text(encoding="utf-8")

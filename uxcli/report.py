@@ -40,11 +40,32 @@ def build_report(dataset: Dataset, options: ReportOptions, notes: list[str] | No
     title = options.title or str(dataset.study.get("name") or dataset.study.get("title") or "Usability study report")
     generated = options.generated or dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip()
     return ReportData(
-        title=title, generated=generated, overview=overview_from_attempts(attempts), notes=notes,
+        title=title, generated=generated, overview=_overview(attempts), notes=notes,
         summary=summary, group_columns=["task"], attempts=attempts, sus_scores=sus_scores,
         sus_summary=sus_summary, comparison=comparison, confidence=options.confidence,
         time_n=list(time_counts(attempts, ["task"], options.time_of)),
     )
+
+
+def _overview(attempts: pd.DataFrame) -> dict[str, str]:
+    overview = overview_from_attempts(attempts)
+    dates = _date_range(attempts)
+    if dates:
+        overview["Dates"] = dates
+    return overview
+
+
+def _date_range(attempts: pd.DataFrame) -> str | None:
+    """First and last session day, when the log had date-times (not seconds from a session start)."""
+    if "_start" not in attempts.columns:
+        return None
+    starts = pd.to_numeric(attempts["_start"], errors="coerce").dropna()
+    # Plain seconds count from each session's start; epoch seconds of real date-times are huge.
+    starts = starts[starts > 1e9]
+    if starts.empty:
+        return None
+    first, last = (dt.datetime.fromtimestamp(x, dt.timezone.utc).date() for x in (starts.min(), starts.max()))
+    return first.isoformat() if first == last else f"{first.isoformat()} – {last.isoformat()}"
 
 
 def _sus(dataset: Dataset, options: ReportOptions, notes: list[str]) -> tuple[pd.DataFrame | None, dict | None]:
@@ -82,9 +103,7 @@ def _comparison(attempts: pd.DataFrame, options: ReportOptions, notes: list[str]
 
 
 def _data_quality_notes(dataset: Dataset) -> list[str]:
-    from uxcli.cli.common import accounting  # moved into the library once exclusions settle
-
-    notes = [accounting(dataset)]
+    notes = dataset.accounting().splitlines()
     warnings = dataset.problems.warnings
     notes.extend(str(p) for p in warnings[:MAX_NOTES])
     if len(warnings) > MAX_NOTES:

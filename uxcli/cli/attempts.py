@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from uxcli.cli import options as opt
-from uxcli.cli.common import (accounting, check_output_path, choose_format, data_options, read_inputs,
-                              render_table, reported_errors, write_output)
+from uxcli.cli.common import (
+    check_output_path,
+    choose_format,
+    data_options,
+    read_inputs,
+    render_table,
+    reported_errors,
+    write_output,
+)
 
 
 def attempts(
@@ -51,7 +58,7 @@ def attempts(
             from uxcli.render.table import frame_table
 
             rendered = frame_table(table)
-            rendered.caption, rendered.caption_justify = accounting(dataset), "left"
+            rendered.caption, rendered.caption_justify = dataset.accounting(), "left"
             render_table(rendered, output)
         else:
             from uxcli.render.text import RENDERERS

@@ -10,10 +10,10 @@ import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -139,7 +139,7 @@ def read_inputs(paths: list[str], *, layout, encoding, column_map, strict: bool,
                         value=private.value(p.value), hint=private.text(p.hint)) from None
     show_warnings(dataset, verbose)
     if verbose:
-        say(accounting(dataset))
+        say(dataset.accounting())
     elif notes:
         for note in dataset.notes:
             say(f"note: {note}")
@@ -154,23 +154,6 @@ def show_warnings(dataset: Dataset, verbose: bool) -> None:
         say(f"warning: {private(str(problem))}")
     if len(warnings) > len(shown):
         say(f"warning: … and {len(warnings) - len(shown)} more warnings (--verbose lists them all)")
-
-
-def accounting(dataset: Dataset) -> str:
-    """'812 rows read from 2 files: 806 used, 6 set aside (6 event outside any attempt)'."""
-    reasons: dict[str, int] = {}
-    for info in dataset.files:
-        for reason, count in info.account.set_aside.items():
-            reasons[reason] = reasons.get(reason, 0) + count
-    files = len(dataset.files)
-    text = (f"{dataset.rows_read} rows read from {files} file{'s' if files != 1 else ''}: "
-            f"{dataset.rows_used} used, {dataset.rows_read - dataset.rows_used} set aside")
-    if reasons:
-        text += " (" + ", ".join(f"{n} {reason}" for reason, n in reasons.items()) + ")"
-    if dataset.attempts_read is not None and dataset.excluded is not None and len(dataset.excluded):
-        text += (f"\n{dataset.attempts_read} attempts: {len(dataset.attempts)} analysed, "
-                 f"{len(dataset.excluded)} excluded")
-    return "\n".join([text, *dataset.notes])
 
 
 def choose_format(fmt: Format | None, output: Path | None, allowed: tuple[Format, ...] = tuple(Format)) -> Format:

@@ -8,7 +8,15 @@ from typing import Annotated, Optional
 import typer
 
 from uxcli.cli import options as opt
-from uxcli.cli.common import check_output_path, read_inputs, reported_errors, say, write_atomic, write_output
+from uxcli.cli.common import (
+    check_output_path,
+    data_options,
+    read_inputs,
+    reported_errors,
+    say,
+    write_atomic,
+    write_output,
+)
 
 ReportOutput = Annotated[
     Path,
@@ -44,6 +52,18 @@ def report(
     layout: opt.LayoutOption = None,
     encoding: opt.EncodingOption = None,
     column_map: opt.MapOption = None,
+    study: opt.StudyOption = None,
+    exclude: opt.ExcludeOption = None,
+    exclusions: opt.ExclusionsOption = None,
+    speeders: opt.SpeedersOption = None,
+    speeder_fraction: opt.SpeederFractionOption = None,
+    idle_gap: opt.IdleGapOption = None,
+    cap_idle: opt.CapIdleOption = False,
+    partial: opt.PartialOption = False,
+    outliers: opt.OutliersOption = None,
+    drop_flagged: opt.DropFlaggedOption = False,
+    pseudonymize: opt.PseudonymizeOption = False,
+    salt: opt.SaltOption = None,
     strict: opt.StrictOption = False,
     verbose: opt.VerboseOption = False,
     debug: opt.DebugOption = False,
@@ -58,9 +78,14 @@ def report(
             from uxcli.errors import OptionError
 
             raise OptionError(f"cannot tell the report format from {output.name!r}: use .html or .md")
-        check_output_path(output, [*paths, *(sus or [])])
+        check_output_path(output, [*paths, *(sus or []), *(str(f) for f in (study, exclusions) if f)])
         dataset = read_inputs(paths, layout=layout, encoding=encoding, column_map=column_map,
-                              strict=strict, verbose=verbose)
+                              strict=strict, verbose=verbose,
+                              prep=data_options(study=study, exclude=exclude, exclusions=exclusions,
+                                                speeders=speeders, speeder_fraction=speeder_fraction,
+                                                idle_gap=idle_gap, cap_idle=cap_idle, partial=partial,
+                                                outliers=outliers, drop_flagged=drop_flagged,
+                                                pseudonymize=pseudonymize, salt=salt))
         from uxcli.report import build_report
 
         data = build_report(dataset, _options(title, confidence, time_of, compare_by, sus, encoding))
@@ -107,6 +132,18 @@ def chart(
     layout: opt.LayoutOption = None,
     encoding: opt.EncodingOption = None,
     column_map: opt.MapOption = None,
+    study: opt.StudyOption = None,
+    exclude: opt.ExcludeOption = None,
+    exclusions: opt.ExclusionsOption = None,
+    speeders: opt.SpeedersOption = None,
+    speeder_fraction: opt.SpeederFractionOption = None,
+    idle_gap: opt.IdleGapOption = None,
+    cap_idle: opt.CapIdleOption = False,
+    partial: opt.PartialOption = False,
+    outliers: opt.OutliersOption = None,
+    drop_flagged: opt.DropFlaggedOption = False,
+    pseudonymize: opt.PseudonymizeOption = False,
+    salt: opt.SaltOption = None,
     strict: opt.StrictOption = False,
     verbose: opt.VerboseOption = False,
     debug: opt.DebugOption = False,
@@ -122,9 +159,14 @@ def chart(
             raise OptionError(f"unknown chart {kind!r}; choose one of {', '.join(_chart_kinds())}")
         if output is not None and output.suffix.lower() not in (".png", ".svg", ".pdf"):
             raise OptionError(f"cannot tell the image format from {output.name!r}: use .png, .svg or .pdf")
-        check_output_path(output, [*paths, *(sus or [])])
+        check_output_path(output, [*paths, *(sus or []), *(str(f) for f in (study, exclusions) if f)])
         dataset = read_inputs(paths, layout=layout, encoding=encoding, column_map=column_map,
-                              strict=strict, verbose=verbose)
+                              strict=strict, verbose=verbose,
+                              prep=data_options(study=study, exclude=exclude, exclusions=exclusions,
+                                                speeders=speeders, speeder_fraction=speeder_fraction,
+                                                idle_gap=idle_gap, cap_idle=cap_idle, partial=partial,
+                                                outliers=outliers, drop_flagged=drop_flagged,
+                                                pseudonymize=pseudonymize, salt=salt))
         from uxcli.render import charts
         from uxcli.report import build_report
 

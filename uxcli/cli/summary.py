@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from uxcli.cli import gating
 from uxcli.cli import options as opt
-from uxcli.cli.common import (accounting, check_output_path, choose_format, data_options, read_inputs,
-                              render_table, reported_errors, write_output)
+from uxcli.cli.common import (
+    check_output_path,
+    choose_format,
+    data_options,
+    read_inputs,
+    render_table,
+    reported_errors,
+    write_output,
+)
 
 
 def summary(
@@ -72,7 +79,7 @@ def summary(
                 result, overall, groups, list(time_counts(dataset.attempts, groups, time_of.value)),
                 int(time_counts(dataset.attempts, [], time_of.value).iloc[0]),
                 confidence=confidence, time_of=time_of.value,
-                footer="\n".join(t for t in (extras.footer, accounting(dataset)) if t), extra_columns=extras.columns,
+                footer="\n".join(t for t in (extras.footer, dataset.accounting()) if t), extra_columns=extras.columns,
             )
             render_table(table, output)
         else:

@@ -32,8 +32,8 @@ from __future__ import annotations
 import codecs
 import csv
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
