@@ -33,12 +33,12 @@ CompareByOption = Annotated[
 ]
 GroupAOption = Annotated[
     Optional[str],
-    typer.Option("--a", help="The baseline group (A) (default: the first value in the data).",
+    typer.Option("--a", help="The baseline group A (default: the first value in the data).",
                  show_default=False, rich_help_panel=opt.STATS),
 ]
 GroupBOption = Annotated[
     Optional[str],
-    typer.Option("--b", help="The group compared with A (B) (default: the second value).",
+    typer.Option("--b", help="The group B compared with A (default: the second value).",
                  show_default=False, rich_help_panel=opt.STATS),
 ]
 AlphaOption = Annotated[

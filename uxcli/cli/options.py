@@ -43,8 +43,8 @@ Paths = Annotated[
 ]
 FormatOption = Annotated[
     Optional[Format],
-    typer.Option("--format", "-f", help="Output format [default: table on a terminal, else csv; "
-                 "with -o, taken from the file suffix].", show_default=False, rich_help_panel=OUTPUT),
+    typer.Option("--format", "-f", help="Output format (default: table on a terminal, else csv; "
+                 "with -o, taken from the file suffix).", show_default=False, rich_help_panel=OUTPUT),
 ]
 OutputOption = Annotated[
     Optional[Path],
@@ -53,13 +53,13 @@ OutputOption = Annotated[
 ]
 LayoutOption = Annotated[
     Optional[Layout],
-    typer.Option("--layout", help="Input layout [default: detected from the columns].",
+    typer.Option("--layout", help="Input layout (default: detected from the columns).",
                  show_default=False, rich_help_panel=INPUT),
 ]
 EncodingOption = Annotated[
     Optional[str],
-    typer.Option("--encoding", help="Text encoding of CSV input [default: UTF-8/UTF-16 detected, "
-                 "Windows-1252 fallback].", show_default=False, rich_help_panel=INPUT),
+    typer.Option("--encoding", help="Text encoding of CSV input (default: UTF-8/UTF-16 detected, "
+                 "Windows-1252 fallback).", show_default=False, rich_help_panel=INPUT),
 ]
 MapOption = Annotated[
     Optional[list[str]],

@@ -23,7 +23,7 @@ ReportOutput = Annotated[
     typer.Option("--output", "-o", help="report.html (self-contained) or report.md (charts as SVG files beside it).",
                  dir_okay=False, rich_help_panel=opt.OUTPUT),
 ]
-TitleOption = Annotated[Optional[str], typer.Option("--title", help="Report title [default: study name].",
+TitleOption = Annotated[Optional[str], typer.Option("--title", help="Report title (default: study name).",
                                                     show_default=False)]
 SusOption = Annotated[
     Optional[list[str]],
@@ -117,7 +117,7 @@ def _chart_kinds() -> list[str]:
 KindArgument = Annotated[str, typer.Argument(help="success | time | errors-clicks | outcome-grid | sus | compare",
                                              show_default=False)]
 ChartOutput = Annotated[Optional[Path], typer.Option("--output", "-o", help="chart.png, chart.svg or chart.pdf "
-                                                     "[default: SVG on stdout].", dir_okay=False,
+                                                     "(default: SVG on stdout).", dir_okay=False,
                                                      rich_help_panel=opt.OUTPUT)]
 
 
