@@ -130,38 +130,65 @@ def _range_cat(codes: np.ndarray, n: int) -> pd.Categorical:
 
 
 class _KeyState:
-    """Sorted composite keys with, per key: last event time and kind, attempts finished."""
+    """Sorted composite keys with, per key: last event time and kind, attempts finished.
+
+    The arrays have spare capacity: new keys (usually above all earlier ones: new participants)
+    are appended in place, so a block costs time in its own keys, not in all keys seen so far.
+    """
+
+    FIELDS = {"keys": np.int64, "last_t": np.float64, "last_kind": np.int8, "count": np.int64}
 
     def __init__(self) -> None:
-        self.keys = np.zeros(0, dtype=np.int64)
-        self.last_t = np.zeros(0, dtype=np.float64)
-        self.last_kind = np.zeros(0, dtype=np.int8)
-        self.count = np.zeros(0, dtype=np.int64)
+        self.n = 0
+        self.buffers = {name: np.zeros(0, dtype=dtype) for name, dtype in self.FIELDS.items()}
+
+    @property
+    def keys(self) -> np.ndarray:
+        return self.buffers["keys"][:self.n]
+
+    @property
+    def last_t(self) -> np.ndarray:
+        return self.buffers["last_t"][:self.n]
+
+    @property
+    def last_kind(self) -> np.ndarray:
+        return self.buffers["last_kind"][:self.n]
+
+    @property
+    def count(self) -> np.ndarray:
+        return self.buffers["count"][:self.n]
 
     def lookup(self, ukeys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        pos = np.searchsorted(self.keys, ukeys)
+        keys = self.keys
+        pos = np.searchsorted(keys, ukeys)
         found = np.zeros(len(ukeys), dtype=bool)
-        inside = pos < len(self.keys)
-        found[inside] = self.keys[pos[inside]] == ukeys[inside]
+        inside = pos < len(keys)
+        found[inside] = keys[pos[inside]] == ukeys[inside]
         return pos, found
 
     def insert(self, ukeys: np.ndarray) -> np.ndarray:
         """Add the keys not there yet; return every key's position."""
         pos, found = self.lookup(ukeys)
-        if not found.all():
-            at, new = pos[~found], ukeys[~found]
-            if len(self.keys) == 0 or at.min() == len(self.keys):  # the usual case: appended at the end
-                self.keys = np.concatenate((self.keys, new))
-                self.last_t = np.concatenate((self.last_t, np.zeros(len(new))))
-                self.last_kind = np.concatenate((self.last_kind, np.zeros(len(new), dtype=np.int8)))
-                self.count = np.concatenate((self.count, np.zeros(len(new), dtype=np.int64)))
-            else:
-                self.keys = np.insert(self.keys, at, new)
-                self.last_t = np.insert(self.last_t, at, 0.0)
-                self.last_kind = np.insert(self.last_kind, at, 0)
-                self.count = np.insert(self.count, at, 0)
-            pos = np.searchsorted(self.keys, ukeys)
-        return pos
+        if found.all():
+            return pos
+        at, new = pos[~found], ukeys[~found]
+        if at.min() == self.n:  # the usual case: all above the keys seen so far
+            end = self.n + len(new)
+            if end > len(self.buffers["keys"]):
+                capacity = max(end, self.n + self.n // 2, 1 << 16)
+                for name, old in self.buffers.items():
+                    grown = np.zeros(capacity, dtype=old.dtype)
+                    grown[:self.n] = old[:self.n]
+                    self.buffers[name] = grown
+            self.buffers["keys"][self.n:end] = new
+            for name in ("last_t", "last_kind", "count"):
+                self.buffers[name][self.n:end] = 0
+            self.n = end
+        else:
+            self.buffers = {"keys": np.insert(self.keys, at, new), "last_t": np.insert(self.last_t, at, 0.0),
+                            "last_kind": np.insert(self.last_kind, at, 0), "count": np.insert(self.count, at, 0)}
+            self.n = len(self.buffers["keys"])
+        return np.searchsorted(self.keys, ukeys)
 
 
 START, CLICK, ERROR, SUCCESS, FAILURE, ABANDON = range(6)  # event kinds (uxcli.attempts)
