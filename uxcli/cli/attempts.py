@@ -6,6 +6,7 @@ from uxcli.cli import options as opt
 from uxcli.cli.common import (
     check_output_path,
     choose_format,
+    data_files,
     data_options,
     read_inputs,
     render_table,
@@ -14,6 +15,7 @@ from uxcli.cli.common import (
 )
 
 
+@opt.with_data_options()
 def attempts(
     paths: opt.Paths,
     fmt: opt.FormatOption = None,
@@ -21,22 +23,11 @@ def attempts(
     layout: opt.LayoutOption = None,
     encoding: opt.EncodingOption = None,
     column_map: opt.MapOption = None,
-    study: opt.StudyOption = None,
-    exclude: opt.ExcludeOption = None,
-    exclusions: opt.ExclusionsOption = None,
-    speeders: opt.SpeedersOption = None,
-    speeder_fraction: opt.SpeederFractionOption = None,
-    idle_gap: opt.IdleGapOption = None,
-    cap_idle: opt.CapIdleOption = False,
-    partial: opt.PartialOption = False,
-    outliers: opt.OutliersOption = None,
-    drop_flagged: opt.DropFlaggedOption = False,
-    pseudonymize: opt.PseudonymizeOption = False,
-    salt: opt.SaltOption = None,
     strict: opt.StrictOption = False,
     verbose: opt.VerboseOption = False,
     debug: opt.DebugOption = False,
     engine: opt.EngineOption = "auto",
+    data: dict | None = None,
 ) -> None:
     """List every task attempt: participant, task, attempt number, outcome, time, clicks, errors, source.
 
@@ -45,13 +36,10 @@ def attempts(
     """
     with reported_errors(debug):
         fmt = choose_format(fmt, output)
-        check_output_path(output, [*paths, *(str(f) for f in (study, exclusions) if f)])
+        check_output_path(output, [*paths, *data_files(data)])
         dataset = read_inputs(paths, layout=layout, encoding=encoding, column_map=column_map,
                               strict=strict, verbose=verbose, engine=engine,
-                              prep=data_options(study=study, exclude=exclude, exclusions=exclusions, speeders=speeders,
-                                                speeder_fraction=speeder_fraction, idle_gap=idle_gap, cap_idle=cap_idle,
-                                                partial=partial, outliers=outliers, drop_flagged=drop_flagged,
-                                                pseudonymize=pseudonymize, salt=salt),
+                              prep=data_options(**data),
                               notes=fmt is not opt.Format.table)
         table = dataset.attempts_table()
         if fmt is opt.Format.table:

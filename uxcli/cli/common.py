@@ -227,6 +227,11 @@ def render_table(table, output: Path | None) -> None:
     write_output(console.export_text(), output)
 
 
+def data_files(data: dict) -> list[str]:
+    """The study and exclusion files among a command's data options (never to be overwritten)."""
+    return [str(data[key]) for key in ("study", "exclusions") if data.get(key)]
+
+
 def data_options(*, study: Path | None = None, exclude: list[str] | None = None, exclusions: Path | None = None,
                  speeders: float | None = None, speeder_fraction: float | None = None,
                  idle_gap: float | None = None, cap_idle: bool = False, partial: bool = False,

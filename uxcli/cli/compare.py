@@ -11,6 +11,7 @@ from uxcli.cli import options as opt
 from uxcli.cli.common import (
     check_output_path,
     choose_format,
+    data_files,
     data_options,
     read_inputs,
     render_table,
@@ -53,6 +54,7 @@ PairingOption = Annotated[
 ]
 
 
+@opt.with_data_options(privacy=False)
 def compare(
     paths: opt.Paths,
     by: CompareByOption = "variant",
@@ -66,19 +68,10 @@ def compare(
     layout: opt.LayoutOption = None,
     encoding: opt.EncodingOption = None,
     column_map: opt.MapOption = None,
-    study: opt.StudyOption = None,
-    exclude: opt.ExcludeOption = None,
-    exclusions: opt.ExclusionsOption = None,
-    speeders: opt.SpeedersOption = None,
-    speeder_fraction: opt.SpeederFractionOption = None,
-    idle_gap: opt.IdleGapOption = None,
-    cap_idle: opt.CapIdleOption = False,
-    partial: opt.PartialOption = False,
-    outliers: opt.OutliersOption = None,
-    drop_flagged: opt.DropFlaggedOption = False,
     strict: opt.StrictOption = False,
     verbose: opt.VerboseOption = False,
     debug: opt.DebugOption = False,
+    data: dict | None = None,
 ) -> None:
     """Compare group B with group A for each task: completion, time and errors per attempt.
 
@@ -88,13 +81,10 @@ def compare(
     """
     with reported_errors(debug):
         fmt = choose_format(fmt, output)
-        check_output_path(output, [*paths, *(str(f) for f in (study, exclusions) if f)])
+        check_output_path(output, [*paths, *data_files(data)])
         dataset = read_inputs(paths, layout=layout, encoding=encoding, column_map=column_map,
                               strict=strict, verbose=verbose,
-                              prep=data_options(study=study, exclude=exclude, exclusions=exclusions, speeders=speeders,
-                                                speeder_fraction=speeder_fraction, idle_gap=idle_gap,
-                                                cap_idle=cap_idle, partial=partial, outliers=outliers,
-                                                drop_flagged=drop_flagged))
+                              prep=data_options(**data))
         from uxcli.compare import compare as run_compare
 
         result = run_compare(dataset.attempts, by.strip(), a, b, confidence=confidence, pairing=pairing.value)

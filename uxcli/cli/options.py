@@ -206,3 +206,51 @@ EngineOption = Annotated[
     typer.Option("--engine", hidden=True, help="Reading engine: auto (big event logs block by block), v1 (whole "
                  "file in memory) or stream (block by block whenever the file allows it)."),
 ]
+
+
+# --- the data-quality, exclusion and privacy options, declared once -------------------------------
+# Every command that computes from attempts takes the same dozen options. Rather than repeat them
+# in each signature, `with_data_options` appends them to the command's signature (Typer reads
+# inspect.signature) and hands them to the command as one dict, `data`, for cli.common.data_options.
+
+DATA_OPTIONS: dict[str, tuple[object, object]] = {
+    "study": (StudyOption, None),
+    "exclude": (ExcludeOption, None),
+    "exclusions": (ExclusionsOption, None),
+    "speeders": (SpeedersOption, None),
+    "speeder_fraction": (SpeederFractionOption, None),
+    "idle_gap": (IdleGapOption, None),
+    "cap_idle": (CapIdleOption, False),
+    "partial": (PartialOption, False),
+    "outliers": (OutliersOption, None),
+    "drop_flagged": (DropFlaggedOption, False),
+}
+PRIVACY_OPTIONS: dict[str, tuple[object, object]] = {
+    "pseudonymize": (PseudonymizeOption, False),
+    "salt": (SaltOption, None),
+}
+
+
+def with_data_options(privacy: bool = True):
+    """Decorator: add DATA_OPTIONS (and PRIVACY_OPTIONS) to a command, passed to it as ``data``."""
+    import functools
+    import inspect
+
+    extra = {**DATA_OPTIONS, **(PRIVACY_OPTIONS if privacy else {})}
+
+    def decorate(command):
+        signature = inspect.signature(command, eval_str=True)
+        own = [p for p in signature.parameters.values() if p.name != "data"]
+        added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+                 for name, (annotation, default) in extra.items()]
+
+        @functools.wraps(command)
+        def wrapper(*args, **kwargs):
+            data = {name: kwargs.pop(name, default) for name, (_, default) in extra.items()}
+            return command(*args, data=data, **kwargs)
+
+        wrapper.__signature__ = signature.replace(parameters=[*own, *added])
+        wrapper.__annotations__ = {p.name: p.annotation for p in [*own, *added]}
+        return wrapper
+
+    return decorate

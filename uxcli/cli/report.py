@@ -10,6 +10,7 @@ import typer
 from uxcli.cli import options as opt
 from uxcli.cli.common import (
     check_output_path,
+    data_files,
     data_options,
     read_inputs,
     reported_errors,
@@ -41,6 +42,7 @@ def _options(title, confidence, time_of, compare_by, sus, encoding):
                          sus_paths=tuple(sus or ()), encoding=encoding)
 
 
+@opt.with_data_options()
 def report(
     paths: opt.Paths,
     output: ReportOutput,
@@ -52,21 +54,10 @@ def report(
     layout: opt.LayoutOption = None,
     encoding: opt.EncodingOption = None,
     column_map: opt.MapOption = None,
-    study: opt.StudyOption = None,
-    exclude: opt.ExcludeOption = None,
-    exclusions: opt.ExclusionsOption = None,
-    speeders: opt.SpeedersOption = None,
-    speeder_fraction: opt.SpeederFractionOption = None,
-    idle_gap: opt.IdleGapOption = None,
-    cap_idle: opt.CapIdleOption = False,
-    partial: opt.PartialOption = False,
-    outliers: opt.OutliersOption = None,
-    drop_flagged: opt.DropFlaggedOption = False,
-    pseudonymize: opt.PseudonymizeOption = False,
-    salt: opt.SaltOption = None,
     strict: opt.StrictOption = False,
     verbose: opt.VerboseOption = False,
     debug: opt.DebugOption = False,
+    data: dict | None = None,
 ) -> None:
     """Write the study report: overview, task table, charts, questionnaires and comparisons.
 
@@ -78,14 +69,10 @@ def report(
             from uxcli.errors import OptionError
 
             raise OptionError(f"cannot tell the report format from {output.name!r}: use .html or .md")
-        check_output_path(output, [*paths, *(sus or []), *(str(f) for f in (study, exclusions) if f)])
+        check_output_path(output, [*paths, *(sus or []), *data_files(data)])
         dataset = read_inputs(paths, layout=layout, encoding=encoding, column_map=column_map,
                               strict=strict, verbose=verbose,
-                              prep=data_options(study=study, exclude=exclude, exclusions=exclusions,
-                                                speeders=speeders, speeder_fraction=speeder_fraction,
-                                                idle_gap=idle_gap, cap_idle=cap_idle, partial=partial,
-                                                outliers=outliers, drop_flagged=drop_flagged,
-                                                pseudonymize=pseudonymize, salt=salt))
+                              prep=data_options(**data))
         from uxcli.report import build_report
 
         data = build_report(dataset, _options(title, confidence, time_of, compare_by, sus, encoding))
@@ -121,6 +108,7 @@ ChartOutput = Annotated[Optional[Path], typer.Option("--output", "-o", help="cha
                                                      rich_help_panel=opt.OUTPUT)]
 
 
+@opt.with_data_options()
 def chart(
     kind: KindArgument,
     paths: opt.Paths,
@@ -132,21 +120,10 @@ def chart(
     layout: opt.LayoutOption = None,
     encoding: opt.EncodingOption = None,
     column_map: opt.MapOption = None,
-    study: opt.StudyOption = None,
-    exclude: opt.ExcludeOption = None,
-    exclusions: opt.ExclusionsOption = None,
-    speeders: opt.SpeedersOption = None,
-    speeder_fraction: opt.SpeederFractionOption = None,
-    idle_gap: opt.IdleGapOption = None,
-    cap_idle: opt.CapIdleOption = False,
-    partial: opt.PartialOption = False,
-    outliers: opt.OutliersOption = None,
-    drop_flagged: opt.DropFlaggedOption = False,
-    pseudonymize: opt.PseudonymizeOption = False,
-    salt: opt.SaltOption = None,
     strict: opt.StrictOption = False,
     verbose: opt.VerboseOption = False,
     debug: opt.DebugOption = False,
+    data: dict | None = None,
 ) -> None:
     """Write one chart (for slides): success, time, errors-clicks, outcome-grid, sus or compare.
 
@@ -159,14 +136,10 @@ def chart(
             raise OptionError(f"unknown chart {kind!r}; choose one of {', '.join(_chart_kinds())}")
         if output is not None and output.suffix.lower() not in (".png", ".svg", ".pdf"):
             raise OptionError(f"cannot tell the image format from {output.name!r}: use .png, .svg or .pdf")
-        check_output_path(output, [*paths, *(sus or []), *(str(f) for f in (study, exclusions) if f)])
+        check_output_path(output, [*paths, *(sus or []), *data_files(data)])
         dataset = read_inputs(paths, layout=layout, encoding=encoding, column_map=column_map,
                               strict=strict, verbose=verbose,
-                              prep=data_options(study=study, exclude=exclude, exclusions=exclusions,
-                                                speeders=speeders, speeder_fraction=speeder_fraction,
-                                                idle_gap=idle_gap, cap_idle=cap_idle, partial=partial,
-                                                outliers=outliers, drop_flagged=drop_flagged,
-                                                pseudonymize=pseudonymize, salt=salt))
+                              prep=data_options(**data))
         from uxcli.render import charts
         from uxcli.report import build_report
 

@@ -10,6 +10,7 @@ from uxcli.cli import options as opt
 from uxcli.cli.common import (
     check_output_path,
     choose_format,
+    data_files,
     data_options,
     read_inputs,
     render_table,
@@ -40,6 +41,7 @@ RatingsOption = Annotated[
 ]
 
 
+@opt.with_data_options(privacy=False)
 def sum_command(
     paths: opt.Paths,
     time_spec: TimeSpecOption = None,
@@ -54,19 +56,10 @@ def sum_command(
     layout: opt.LayoutOption = None,
     encoding: opt.EncodingOption = None,
     column_map: opt.MapOption = None,
-    study: opt.StudyOption = None,
-    exclude: opt.ExcludeOption = None,
-    exclusions: opt.ExclusionsOption = None,
-    speeders: opt.SpeedersOption = None,
-    speeder_fraction: opt.SpeederFractionOption = None,
-    idle_gap: opt.IdleGapOption = None,
-    cap_idle: opt.CapIdleOption = False,
-    partial: opt.PartialOption = False,
-    outliers: opt.OutliersOption = None,
-    drop_flagged: opt.DropFlaggedOption = False,
     strict: opt.StrictOption = False,
     verbose: opt.VerboseOption = False,
     debug: opt.DebugOption = False,
+    data: dict | None = None,
 ) -> None:
     """Single Usability Metric (SUM) per task and overall, with its components and 90% intervals.
 
@@ -76,14 +69,12 @@ def sum_command(
     """
     with reported_errors(debug):
         fmt = choose_format(fmt, output)
-        check_output_path(output, [*paths, *(str(f) for f in (study, exclusions) if f)])
+        check_output_path(output, [*paths, *data_files(data)])
         from uxcli.sum import parse_task_numbers
 
         specs = parse_task_numbers(time_spec, "--time-spec")
         chances = parse_task_numbers(opportunities, "--opportunities")
-        prep = data_options(study=study, exclude=exclude, exclusions=exclusions, speeders=speeders,
-                            speeder_fraction=speeder_fraction, idle_gap=idle_gap, cap_idle=cap_idle, partial=partial,
-                            outliers=outliers, drop_flagged=drop_flagged)
+        prep = data_options(**data)
         dataset = read_inputs(paths, layout=layout, encoding=encoding, column_map=column_map,
                               strict=strict, verbose=verbose, prep=prep)
         import pandas as pd
