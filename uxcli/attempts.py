@@ -59,6 +59,55 @@ def _order(key: np.ndarray, t: np.ndarray) -> np.ndarray | None:
     return np.lexsort((np.arange(len(key)), t, key))
 
 
+def attempts_of_sorted(t: np.ndarray, kind: np.ndarray, new_key: np.ndarray, idle_gap: float | None = None) -> dict:
+    """The attempt rules on arrays of events sorted by key, then time (both engines use this).
+
+    A start opens an attempt; the first terminal event after it with the same key closes it;
+    events in between belong to it; anything else is outside every attempt. ``new_key`` marks
+    the first event of each key. Returns per-attempt arrays in sorted order, plus ``inside``
+    (per event) and ``starts`` (positions of the start events).
+    """
+    is_start = kind == START
+    starts = np.flatnonzero(is_start)
+    m = len(starts)
+    segment = np.cumsum(new_key, dtype=np.int32)
+    attempt_id = np.cumsum(is_start, dtype=np.int32) - 1  # the latest start at or before each event
+    opened = attempt_id >= 0
+    safe_id = np.where(opened, attempt_id, 0)
+    if m:
+        opened &= segment[starts[safe_id]] == segment
+    is_terminal = (kind >= SUCCESS) & (kind <= ABANDON)
+    closing = np.cumsum(is_terminal & opened, dtype=np.int32)
+    terminals_so_far = closing - (closing[starts][safe_id] if m else 0)  # a start is never terminal
+    inside = opened & ((terminals_so_far == 0) | ((terminals_so_far == 1) & is_terminal))
+    ids = attempt_id[inside]
+    kinds_in = kind[inside]
+    clicks = np.bincount(ids[kinds_in == CLICK], minlength=m).astype(np.float64)
+    errors = np.bincount(ids[kinds_in == ERROR], minlength=m).astype(np.float64)
+    end_rows = np.flatnonzero(inside & is_terminal)
+    end_kind = np.full(m, ABANDON, dtype=np.int8)
+    end_time = np.full(m, np.nan)
+    end_kind[attempt_id[end_rows]] = kind[end_rows]
+    end_time[attempt_id[end_rows]] = t[end_rows]
+    unended = np.ones(m, dtype=bool)
+    unended[attempt_id[end_rows]] = False
+    # Pauses between consecutive events of an attempt (its events are contiguous here).
+    t_in = t[inside]
+    gap = np.zeros(len(ids))
+    if len(ids) > 1:
+        gap[1:] = np.where(ids[1:] == ids[:-1], np.diff(t_in), 0.0)
+    firsts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, dtype=np.int64)
+    max_gap = np.maximum.reduceat(gap, firsts) if m else np.zeros(0)
+    idle = np.add.reduceat(np.maximum(gap - idle_gap, 0.0), firsts) if m and idle_gap is not None else None
+    start_segment = segment[starts]
+    first_of_segment = np.r_[True, start_segment[1:] != start_segment[:-1]] if m else np.zeros(0, bool)
+    index = np.arange(m)
+    number = index - np.maximum.accumulate(np.where(first_of_segment, index, 0)) + 1 if m else index
+    return {"starts": starts, "number": number.astype(np.int64), "end_kind": end_kind, "end_time": end_time,
+            "unended": unended, "clicks": clicks, "errors": errors, "max_gap": max_gap, "idle": idle,
+            "inside": inside}
+
+
 def derive_attempts(events: pd.DataFrame, idle_gap: float | None = None) -> Derived:
     """Turn an events frame into attempts.
 
@@ -89,48 +138,16 @@ def derive_attempts(events: pd.DataFrame, idle_gap: float | None = None) -> Deri
             order, k, t, kind = positions[~drop], k[~drop], t[~drop], kind[~drop]
             n = len(k)
 
-    is_start = kind == START
-    starts = np.flatnonzero(is_start)
-    segment = np.cumsum(np.r_[True, k[1:] != k[:-1]]) if n else np.zeros(0, dtype=np.int64)
-    attempt_id = np.cumsum(is_start) - 1  # the latest start at or before each row
-    opened = attempt_id >= 0
-    safe_id = np.where(opened, attempt_id, 0)
-    if len(starts):
-        opened &= segment[starts[safe_id]] == segment
-    is_terminal = (kind >= SUCCESS) & (kind <= ABANDON)
-    closing = np.cumsum(is_terminal & opened)
-    before = closing[starts]  # terminals seen before each start (a start is never terminal)
-    terminals_so_far = closing - (before[safe_id] if len(starts) else 0)
-    inside = opened & ((terminals_so_far == 0) | ((terminals_so_far == 1) & is_terminal))
-
-    m = len(starts)
-    ids = attempt_id[inside]
-    kinds_in = kind[inside]
-    clicks = np.bincount(ids[kinds_in == CLICK], minlength=m).astype(np.float64)
-    errors = np.bincount(ids[kinds_in == ERROR], minlength=m).astype(np.float64)
-    end_rows = np.flatnonzero(inside & is_terminal)
-    end_kind = np.full(m, ABANDON, dtype=np.int8)
-    end_time = np.full(m, np.nan)
-    end_kind[attempt_id[end_rows]] = kind[end_rows]
-    end_time[attempt_id[end_rows]] = t[end_rows]
-    unended = np.ones(m, dtype=bool)
-    unended[attempt_id[end_rows]] = False
-    # Pauses between consecutive events of an attempt (its events are contiguous here).
-    t_in = t[inside]
-    gap = np.zeros(len(ids))
-    if len(ids) > 1:
-        gap[1:] = np.where(ids[1:] == ids[:-1], np.diff(t_in), 0.0)
-    firsts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, dtype=np.int64)
-    max_gap = np.maximum.reduceat(gap, firsts) if m else np.zeros(0)
-    idle = np.add.reduceat(np.maximum(gap - idle_gap, 0.0), firsts) if m and idle_gap is not None else None
-
+    new_key = np.r_[True, k[1:] != k[:-1]] if n else np.zeros(0, dtype=bool)
+    found = attempts_of_sorted(t, kind, new_key, idle_gap)
+    starts, inside, end_time = found["starts"], found["inside"], found["end_time"]
     start_rows = starts if order is None else order[starts]
-    timing = {"_start": t[starts], "_end": end_time, "_max_gap": max_gap, "_unended": unended}
-    if idle is not None:
-        timing["_idle"] = idle
+    timing = {"_start": t[starts], "_end": end_time, "_max_gap": found["max_gap"], "_unended": found["unended"]}
+    if found["idle"] is not None:
+        timing["_idle"] = found["idle"]
     # Rounded to the microsecond: epoch-second floats carry ~1e-7 s of noise into differences.
-    attempts = _attempt_frame(events, start_rows, segment[starts], end_kind, np.round(end_time - t[starts], 6),
-                              clicks, errors, timing)
+    attempts = _attempt_frame(events, start_rows, found["number"], found["end_kind"],
+                              np.round(end_time - t[starts], 6), found["clicks"], found["errors"], timing)
     unended = attempts.pop("_unended").to_numpy(dtype=bool)  # in the frame's (input) order
     outside = np.flatnonzero(~inside)
     outside_rows = outside if order is None else order[outside]
@@ -138,16 +155,12 @@ def derive_attempts(events: pd.DataFrame, idle_gap: float | None = None) -> Deri
 
 
 def _attempt_frame(
-    events: pd.DataFrame, start_rows: np.ndarray, start_segment: np.ndarray,
+    events: pd.DataFrame, start_rows: np.ndarray, number: np.ndarray,
     end_kind: np.ndarray, time: np.ndarray, clicks: np.ndarray, errors: np.ndarray,
     internal: dict[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
-    m = len(start_rows)
-    first_of_segment = np.r_[True, start_segment[1:] != start_segment[:-1]] if m else np.zeros(0, bool)
-    index = np.arange(m)
-    segment_start = np.maximum.accumulate(np.where(first_of_segment, index, 0)) if m else index
     data = {name: events[name].take(start_rows).reset_index(drop=True) for name in KEY_COLUMNS}
-    data["attempt"] = pd.Series(index - segment_start + 1, dtype=np.int64)
+    data["attempt"] = pd.Series(number, dtype=np.int64)
     data["outcome"] = pd.Categorical.from_codes(end_kind.astype(np.int8) - SUCCESS, dtype=OUTCOME_DTYPE)
     data["time"] = time
     data["clicks"] = clicks

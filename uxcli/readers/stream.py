@@ -41,6 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from uxcli.attempts import SUCCESS, attempts_of_sorted
 from uxcli.errors import InputError, Problems
 
 BLOCK_SIZE = 12 << 20  # bytes per block (~340k events): pyarrow parses it on all cores; memory ~flat in it
@@ -191,57 +192,12 @@ class _KeyState:
         return np.searchsorted(self.keys, ukeys)
 
 
-START, CLICK, ERROR, SUCCESS, FAILURE, ABANDON = range(6)  # event kinds (uxcli.attempts)
-
-
 def _derive_sorted(t: np.ndarray, kind: np.ndarray, new_key: np.ndarray, idle_gap: float | None) -> dict:
-    """Attempts of events sorted by key then time: uxcli.attempts.derive_attempts' rules on arrays.
-
-    A start opens an attempt; the first terminal event after it (same key) closes it; events
-    between belong to it; anything else is outside. Returns per-attempt arrays in sorted order.
-    """
-    n = len(t)
+    """uxcli.attempts.attempts_of_sorted, after checking for repeated events (v1 reports them)."""
     same = ~new_key[1:]
     if np.any(same & (t[1:] == t[:-1]) & (kind[1:] == kind[:-1])):
         raise Fallback("repeated events")  # v1 reports (and for starts and ends drops) them
-    is_start = kind == START
-    starts = np.flatnonzero(is_start)
-    m = len(starts)
-    segment = np.cumsum(new_key, dtype=np.int32)
-    attempt_id = np.cumsum(is_start, dtype=np.int32) - 1
-    opened = attempt_id >= 0
-    safe_id = np.where(opened, attempt_id, 0)
-    if m:
-        opened &= segment[starts[safe_id]] == segment
-    is_terminal = (kind >= SUCCESS) & (kind <= ABANDON)
-    closing = np.cumsum(is_terminal & opened, dtype=np.int32)
-    terminals_so_far = closing - (closing[starts][safe_id] if m else 0)
-    inside = opened & ((terminals_so_far == 0) | ((terminals_so_far == 1) & is_terminal))
-    ids = attempt_id[inside]
-    kinds_in = kind[inside]
-    clicks = np.bincount(ids[kinds_in == CLICK], minlength=m).astype(np.float64)
-    errors = np.bincount(ids[kinds_in == ERROR], minlength=m).astype(np.float64)
-    end_rows = np.flatnonzero(inside & is_terminal)
-    end_kind = np.full(m, ABANDON, dtype=np.int8)
-    end_time = np.full(m, np.nan)
-    end_kind[attempt_id[end_rows]] = kind[end_rows]
-    end_time[attempt_id[end_rows]] = t[end_rows]
-    unended = np.ones(m, dtype=bool)
-    unended[attempt_id[end_rows]] = False
-    t_in = t[inside]
-    gap = np.zeros(len(ids))
-    if len(ids) > 1:
-        gap[1:] = np.where(ids[1:] == ids[:-1], np.diff(t_in), 0.0)
-    firsts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, dtype=np.int64)
-    max_gap = np.maximum.reduceat(gap, firsts) if m else np.zeros(0)
-    idle = np.add.reduceat(np.maximum(gap - idle_gap, 0.0), firsts) if m and idle_gap is not None else None
-    start_segment = segment[starts]
-    first_of_segment = np.r_[True, start_segment[1:] != start_segment[:-1]] if m else np.zeros(0, bool)
-    index = np.arange(m)
-    number = index - np.maximum.accumulate(np.where(first_of_segment, index, 0)) + 1 if m else index
-    return {"starts": starts, "number": number.astype(np.int64), "end_kind": end_kind, "end_time": end_time,
-            "unended": unended, "clicks": clicks, "errors": errors, "max_gap": max_gap, "idle": idle,
-            "inside": inside}
+    return attempts_of_sorted(t, kind, new_key, idle_gap)
 
 
 def _pack(p: np.ndarray, s: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -476,7 +432,7 @@ class _Engine:
             chunk = CsvTable(source, b"", table, h.headers, h.fields, h.delimiter, h.header_line)
             t = timestamps(chunk, h.fields["timestamp"], local)
             if local.items:
-                raise Fallback("timestamp problems")
+                raise Fallback("timestamp problems") from None
             kind = "date"
         if self.time_kind not in (None, kind):
             raise Fallback("timestamp formats differ between blocks")
