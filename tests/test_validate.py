@@ -202,3 +202,20 @@ def test_formats_on_clean_input_are_valid_and_empty(cli, tmp_path, fmt):
         assert json.loads(result.stdout) == []
     else:
         assert result.stdout.splitlines()[0].count("severity") == 1
+
+
+def test_within_subjects_variants_are_not_a_conflict(tmp_path):
+    # Every participant tried both designs (within subjects): one id with two variants is the
+    # plan here, so neither validate nor summary --strict may object to it.
+    from typer.testing import CliRunner
+
+    from uxcli.cli import app
+
+    log = tmp_path / "within.csv"
+    log.write_text("participant,variant,task,outcome\n"
+                   "P1,A,a,yes\nP1,B,a,no\nP2,A,a,yes\nP2,B,a,yes\nP3,A,a,no\nP3,B,a,yes\n", encoding="utf-8")
+    runner = CliRunner()
+    checked = runner.invoke(app, ["validate", str(log), "-f", "csv", "--strict"])
+    assert "several variants" not in checked.stdout + checked.stderr
+    strict = runner.invoke(app, ["summary", str(log), "-f", "csv", "--strict"])
+    assert strict.exit_code == 0, strict.stderr

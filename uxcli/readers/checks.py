@@ -209,6 +209,10 @@ def variant_conflicts(dataset: Dataset, problems: Problems) -> None:
     firsts = pairs.drop_duplicates(["participant", "variant"])
     counts = firsts.groupby("participant", observed=True, sort=False)["variant"].size()
     conflicted = counts[counts > 1].index
+    if len(conflicted) > len(counts) / 2:
+        # Most participants saw several variants: a within-subjects design, where this is the
+        # plan, not a mistyped id (compare then pairs the participants).
+        return
     limit = listing_limit()
     for participant in list(conflicted)[:limit]:
         rows = firsts[firsts["participant"] == participant]
