@@ -92,8 +92,8 @@ def make_log(seed: int, *, iso: bool = False, eu: bool = False, session: bool = 
         device = rng.choice(["mobile", "desktop", ""])
         rows = []
 
-        def add(task, event, when):
-            rows.append((when, name, sess, var, task, event, device, rng.choice(["", "a note", "x;y"])))
+        def add(task, event, when):  # called only within this iteration, so the loop variables are current
+            rows.append((when, name, sess, var, task, event, device, rng.choice(["", "a note", "x;y"])))  # noqa: B023
 
         for task in rng.sample(["login", "search", "cart", "pay", "help"], rng.randint(2, 5)):
             if rng.random() < 0.15:  # a stray event before any start
