@@ -143,7 +143,9 @@ def chart(
         from uxcli.render import charts
         from uxcli.report import build_report
 
-        data = build_report(dataset, _options(None, confidence, time_of, compare_by, sus, encoding))
+        # Only the chart asked for: no comparison tests or SUS reading for the other kinds.
+        data = build_report(dataset, _options(None, confidence, time_of, compare_by if kind == "compare" else "",
+                                              sus if kind == "sus" else None, encoding))
         if kind == "sus" and data.sus_scores is None:
             raise InputError("no SUS answers: pass --sus FILE or YAML sessions with questionnaires: {sus: [...]}")
         if kind == "compare" and data.comparison is None:
