@@ -1,7 +1,15 @@
-"""Metrics: the attempts frame -> one row of task metrics per group.
+"""Metrics: attempts -> one row of task metrics per group.
 
-All groups are computed at once with one pandas groupby over whole columns; the
-intervals come from the vectorised functions in :mod:`uxcli.stats`.
+Two steps, so that a log bigger than memory can be summarised block by block:
+
+* :class:`GroupStats` takes attempts (a whole frame, or one block at a time) and keeps, per
+  group, only counts, a histogram of clicks and the time values (the median needs them: 8 bytes
+  per timed attempt, nothing per event);
+* :meth:`GroupStats.summary` turns those into METRICS.
+
+Values are sorted by group and value before anything is summed, so the result does not depend
+on how the attempts were split into blocks or in which order they came: the streaming reader
+(uxcli.readers.stream) and the whole-frame path give the same numbers, bit for bit.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ METRICS = [
     "time_geomean", "time_median", "time_mean", "time_ci_low", "time_ci_high",
 ]
 COUNT_METRICS = ["attempts", "successes", "failures", "abandons"]
+OUTCOMES = ("success", "failure", "abandon")  # outcome codes 0, 1, 2 (uxcli.attempts.OUTCOME_DTYPE); -1 unknown
 TIME_OF = {
     "success": ("success",),  # completion time (Sauro & Lewis: the default measure)
     "failed": ("failure", "abandon"),  # time until failing or giving up
@@ -35,35 +44,232 @@ def check_by(attempts: pd.DataFrame, by: list[str]) -> None:
             raise OptionError(f"cannot group by {column!r}: the data has {', '.join(usable)}")
 
 
-def _work_frame(attempts: pd.DataFrame, by: list[str], time_of: str) -> pd.DataFrame:
+def check_options(confidence: float = 0.95, time_of: str = "success") -> None:
+    if not 0 < confidence < 1:
+        raise OptionError(f"--confidence must be between 0 and 1, not {confidence}")
     if time_of not in TIME_OF:
         raise OptionError(f"--time-of must be one of {', '.join(TIME_OF)}, not {time_of!r}")
+
+
+class _Values:
+    """(group, value, weight) triples; kept sorted and merged on demand.
+
+    Clicks are small integers and repeat a lot: ``collapse`` merges equal (group, value) pairs as
+    blocks arrive, so their memory is the number of distinct pairs, not of attempts.
+    """
+
+    def __init__(self, collapse: bool) -> None:
+        self.collapse = collapse
+        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.size = 0
+        self.merged_size = 0
+
+    def add(self, group: np.ndarray, values: np.ndarray) -> None:
+        if len(values) == 0:
+            return
+        part = (group.astype(np.int64), values.astype(np.float64), np.ones(len(values), dtype=np.int64))
+        if self.collapse:
+            part = _merge_equal(*part)
+        self.parts.append(part)
+        self.size += len(part[0])
+        if self.collapse and self.size > 2 * self.merged_size + (1 << 16):
+            self.parts = [self.sorted()]  # keep memory at the distinct pairs
+            self.size = self.merged_size = len(self.parts[0][0])
+
+    def sorted(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """All triples ordered by group, then value (equal pairs merged when collapsing)."""
+        if not self.parts:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, np.zeros(0), empty
+        group, values, weight = (np.concatenate(c) if len(self.parts) > 1 else self.parts[0][i]
+                                 for i, c in enumerate(zip(*self.parts)))
+        order = np.lexsort((values, group))
+        group, values, weight = group[order], values[order], weight[order]
+        return _merge_equal(group, values, weight, presorted=True) if self.collapse else (group, values, weight)
+
+
+def _merge_equal(group, values, weight, presorted: bool = False):
+    if not presorted:
+        order = np.lexsort((values, group))
+        group, values, weight = group[order], values[order], weight[order]
+    new = np.r_[True, (group[1:] != group[:-1]) | (values[1:] != values[:-1])]
+    starts = np.flatnonzero(new)
+    return group[starts], values[starts], np.add.reduceat(weight, starts) if len(starts) else weight[:0]
+
+
+class GroupStats:
+    """Per-group sufficient statistics of attempts, added a block at a time (see the module doc)."""
+
+    COUNTS = ("attempts", "successes", "failures", "abandons", "errors_n", "has_error")
+
+    def __init__(self, time_of: str = "success") -> None:
+        check_options(time_of=time_of)
+        self.time_of = time_of
+        self.timed = np.array([OUTCOMES.index(o) for o in TIME_OF[time_of]])
+        self.groups = 0
+        self.first = np.zeros(0, dtype=np.int64)  # smallest order key of each group's attempts
+        self.counts = {name: np.zeros(0, dtype=np.int64) for name in self.COUNTS}
+        self.errors_sum = np.zeros(0)
+        self.clicks = _Values(collapse=True)  # clicks of successful attempts
+        self.times = _Values(collapse=False)  # times of timed attempts (--time-of), positive only
+
+    def _grow(self, groups: int) -> None:
+        extra = groups - self.groups
+        self.first = np.r_[self.first, np.full(extra, np.iinfo(np.int64).max)]
+        self.counts = {name: np.r_[values, np.zeros(extra, dtype=np.int64)] for name, values in self.counts.items()}
+        self.errors_sum = np.r_[self.errors_sum, np.zeros(extra)]
+        self.groups = groups
+
+    def add(self, group: np.ndarray, order: np.ndarray, outcome: np.ndarray, errors: np.ndarray,
+            clicks: np.ndarray, time: np.ndarray) -> None:
+        """Add attempts, given as arrays: group ids (0, 1, 2...; later blocks may bring new ids), an
+        order key (groups are listed by their smallest), outcome codes (0 success, 1 failure,
+        2 abandon, -1 unknown), and errors, clicks and time (NaN: not known)."""
+        if len(group) == 0:
+            return
+        group = np.asarray(group, dtype=np.int64)
+        if group.max() >= self.groups:
+            self._grow(int(group.max()) + 1)
+        size = self.groups
+        np.minimum.at(self.first, group, np.asarray(order, dtype=np.int64))
+        counts = self.counts
+        counts["attempts"] += np.bincount(group, minlength=size)
+        for code, name in enumerate(("successes", "failures", "abandons")):
+            counts[name] += np.bincount(group[outcome == code], minlength=size)
+        errors = np.asarray(errors, dtype=np.float64)
+        known = ~np.isnan(errors)
+        counts["errors_n"] += np.bincount(group[known], minlength=size)
+        counts["has_error"] += np.bincount(group[known & (errors > 0)], minlength=size)
+        self.errors_sum += np.bincount(group[known], weights=errors[known], minlength=size)  # whole numbers: exact
+        clicks = np.asarray(clicks, dtype=np.float64)
+        with_clicks = (outcome == 0) & ~np.isnan(clicks)
+        self.clicks.add(group[with_clicks], clicks[with_clicks])
+        time = np.asarray(time, dtype=np.float64)
+        timed = np.isin(outcome, self.timed) & (time > 0)  # log times need positive values
+        self.times.add(group[timed], time[timed])
+
+    def merged(self) -> GroupStats:
+        """All groups as one (the overall row)."""
+        out = GroupStats(self.time_of)
+        if self.groups == 0:
+            return out
+        out._grow(1)
+        out.first[:] = self.first.min()
+        out.counts = {name: values.sum(keepdims=True) for name, values in self.counts.items()}
+        out.errors_sum = np.array([np.sort(self.errors_sum).sum()])
+        for mine, theirs in ((self.clicks, out.clicks), (self.times, out.times)):
+            group, values, weight = mine.sorted()
+            theirs.parts = [(np.zeros(len(values), dtype=np.int64), values, weight)]
+            theirs.size = len(values)
+        return out
+
+    def order(self) -> np.ndarray:
+        """Group ids in output order: by first appearance."""
+        return np.argsort(self.first, kind="stable")
+
+    def time_counts(self) -> np.ndarray:
+        """How many times each group's time metrics rest on, in output order."""
+        group, _, weight = self.times.sorted()
+        return np.bincount(group, weights=weight, minlength=self.groups).astype(np.int64)[self.order()]
+
+    def summary(self, labels: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+        """The group columns (``labels``: one row per group id), then exactly METRICS."""
+        check_options(confidence, self.time_of)
+        size = self.groups
+        counts = self.counts
+        out = {name: counts[name] for name in COUNT_METRICS}
+        n = counts["attempts"].astype(np.float64)
+        x = counts["successes"].astype(np.float64)
+        low, high = stats.adjusted_wald(x, n, confidence)
+        known = counts["errors_n"]
+        clicks = _moments(*self.clicks.sorted(), size)
+        times = _moments(*self.times.sorted(), size, logs=True)
+        geomean, t_low, t_high = stats.log_t_interval(times["n"], times["log_mean"], times["log_sd"], confidence)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out.update({
+                "success_rate": x / n, "success_ci_low": low, "success_ci_high": high,
+                "abandonment_rate": counts["abandons"] / n,
+                "errors_total": np.where(known > 0, self.errors_sum, np.nan),
+                "errors_per_attempt": self.errors_sum / known,
+                "error_rate": counts["has_error"] / known,
+                "clicks_mean": clicks["mean"], "clicks_median": clicks["median"],
+                "time_geomean": geomean, "time_median": times["median"], "time_mean": times["mean"],
+                "time_ci_low": t_low, "time_ci_high": t_high,
+            })
+        order = self.order()
+        metrics = pd.DataFrame({name: np.asarray(out[name])[order] for name in METRICS})
+        groups = labels.iloc[order].reset_index(drop=True)
+        return pd.concat([groups, metrics], axis=1) if len(groups.columns) else metrics
+
+
+def _moments(group: np.ndarray, values: np.ndarray, weight: np.ndarray, size: int, logs: bool = False) -> dict:
+    """Per-group count, mean and median (and mean and SD of the logs) of sorted (group, value, weight)."""
+    n = np.bincount(group, weights=weight, minlength=size)
+    out = {"n": n, "mean": np.full(size, np.nan), "median": np.full(size, np.nan),
+           "log_mean": np.full(size, np.nan), "log_sd": np.full(size, np.nan)}
+    present = np.flatnonzero(n > 0)
+    if len(present) == 0:
+        return out
+    starts = np.searchsorted(group, present)  # each present group's first triple (sorted by group)
+    out["mean"][present] = np.add.reduceat(values * weight, starts) / n[present]
+    cumulative = np.cumsum(weight)
+    before = np.where(starts > 0, cumulative[starts - 1], 0)
+    count = n[present].astype(np.int64)
+    low = values[np.searchsorted(cumulative, before + (count - 1) // 2, side="right")]
+    high = values[np.searchsorted(cumulative, before + count // 2, side="right")]
+    out["median"][present] = (low + high) / 2
+    if logs:
+        log = np.log(values)
+        mean = np.add.reduceat(log * weight, starts) / n[present]
+        out["log_mean"][present] = mean
+        deviation = log - np.repeat(mean, np.diff(np.r_[starts, len(values)]))
+        squares = np.add.reduceat(weight * deviation * deviation, starts)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["log_sd"][present] = np.where(count > 1, np.sqrt(squares / (count - 1)), np.nan)
+    return out
+
+
+# --- from an attempts frame -------------------------------------------------------------------------
+
+
+def outcome_codes(attempts: pd.DataFrame) -> np.ndarray:
     column = attempts["outcome"]
-    if isinstance(column.dtype, pd.CategoricalDtype):  # by codes: no str conversion per attempt
-        labels = np.append(np.asarray(column.cat.categories, dtype=object), "nan")
-        outcome = labels[column.cat.codes.to_numpy()]
-    else:
-        outcome = column.astype(str).to_numpy() if len(attempts) else np.array([], dtype=object)
-    success = outcome == "success"
-    errors = attempts["errors"].to_numpy(dtype=np.float64)
-    clicks = attempts["clicks"].to_numpy(dtype=np.float64)
-    time = attempts["time"].to_numpy(dtype=np.float64)
-    timed = np.isin(outcome, TIME_OF[time_of]) & (time > 0)  # log times need positive values
-    with np.errstate(invalid="ignore", divide="ignore"):
-        work = {
-            "success": success,
-            "failure": outcome == "failure",
-            "abandon": outcome == "abandon",
-            "errors": errors,
-            "has_error": np.where(np.isnan(errors), np.nan, errors > 0),
-            "clicks": np.where(success, clicks, np.nan),
-            "time": np.where(timed, time, np.nan),
-            "log_time": np.where(timed, np.log(np.where(timed, time, 1.0)), np.nan),
-        }
-    frame = pd.DataFrame(work, index=attempts.index)
-    for column in by:
-        frame[column] = attempts[column]
-    return frame
+    if isinstance(column.dtype, pd.CategoricalDtype) and tuple(column.cat.categories) == OUTCOMES:
+        return column.cat.codes.to_numpy().astype(np.int8)
+    text = column.astype(str).to_numpy() if len(attempts) else np.array([], dtype=object)
+    codes = np.full(len(text), -1, dtype=np.int8)
+    for code, name in enumerate(OUTCOMES):
+        codes[text == name] = code
+    return codes
+
+
+def _factorize(attempts: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Group ids in first-appearance order, and each group's labels (one row per id)."""
+    key = np.zeros(len(attempts), dtype=np.int64)
+    for name in by:
+        column = attempts[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            codes, radix = column.cat.codes.to_numpy().astype(np.int64), len(column.cat.categories)
+        else:
+            codes, uniques = pd.factorize(column, use_na_sentinel=True)
+            radix = len(uniques)
+        key = pd.factorize(key * (radix + 1) + codes + 1)[0].astype(np.int64)  # missing is its own value
+    group = pd.factorize(key)[0].astype(np.int64)
+    first = np.full(int(group.max()) + 1 if len(group) else 0, len(group), dtype=np.int64)
+    np.minimum.at(first, group, np.arange(len(group)))
+    return group, attempts[by].iloc[first].reset_index(drop=True)
+
+
+def group_stats(attempts: pd.DataFrame, by: list[str] | tuple[str, ...] = ("task",),
+                time_of: str = "success") -> tuple[GroupStats, pd.DataFrame]:
+    """(GroupStats, group labels) of an attempts frame."""
+    by = list(by)
+    check_by(attempts, by)
+    result = GroupStats(time_of)
+    group, labels = _factorize(attempts, by)
+    result.add(group, np.arange(len(attempts)), outcome_codes(attempts), attempts["errors"].to_numpy(np.float64),
+               attempts["clicks"].to_numpy(np.float64), attempts["time"].to_numpy(np.float64))
+    return result, labels
 
 
 def summarize(
@@ -77,58 +283,11 @@ def summarize(
     Groups keep the order in which they first appear in the attempts frame.
     ``by=[]`` gives a single overall row without group columns.
     """
-    if not 0 < confidence < 1:
-        raise OptionError(f"--confidence must be between 0 and 1, not {confidence}")
-    by = list(by)
-    check_by(attempts, by)
-    keys = by or ["_all"]
-    work = _work_frame(attempts, by, time_of)
-    if not by:
-        work["_all"] = 0
-    grouped = work.groupby(keys, sort=False, observed=True, dropna=False)
-    out = pd.DataFrame({
-        "attempts": grouped.size(),
-        "successes": grouped["success"].sum(),
-        "failures": grouped["failure"].sum(),
-        "abandons": grouped["abandon"].sum(),
-        "errors_total": grouped["errors"].sum(min_count=1),
-        "errors_per_attempt": grouped["errors"].mean(),
-        "error_rate": grouped["has_error"].mean(),
-        "clicks_mean": grouped["clicks"].mean(),
-        "clicks_median": grouped["clicks"].median(),
-        "time_median": grouped["time"].median(),
-        "time_mean": grouped["time"].mean(),
-        "_log_n": grouped["log_time"].count(),
-        "_log_mean": grouped["log_time"].mean(),
-        "_log_sd": grouped["log_time"].std(ddof=1),
-    })
-    _add_rates(out, confidence)
-    out = out.reset_index()
-    if not by:
-        out = out.drop(columns="_all")
-    return out[by + METRICS].reset_index(drop=True)
-
-
-def _add_rates(out: pd.DataFrame, confidence: float) -> None:
-    n = out["attempts"].to_numpy(dtype=np.float64)
-    x = out["successes"].to_numpy(dtype=np.float64)
-    low, high = stats.adjusted_wald(x, n, confidence)
-    out["success_rate"] = x / n
-    out["success_ci_low"] = low
-    out["success_ci_high"] = high
-    out["abandonment_rate"] = out["abandons"].to_numpy(dtype=np.float64) / n
-    geomean, t_low, t_high = stats.log_t_interval(out["_log_n"].to_numpy(), out["_log_mean"].to_numpy(),
-                                                  out["_log_sd"].to_numpy(), confidence)
-    out["time_geomean"] = geomean
-    out["time_ci_low"] = t_low
-    out["time_ci_high"] = t_high
-    for column in COUNT_METRICS:
-        out[column] = out[column].astype(np.int64)
+    check_options(confidence, time_of)
+    result, labels = group_stats(attempts, by, time_of)
+    return result.summary(labels, confidence)
 
 
 def time_counts(attempts: pd.DataFrame, by: list[str], time_of: str = "success") -> pd.Series:
     """How many times each group's time metrics rest on (the table's n for times)."""
-    work = _work_frame(attempts, list(by), time_of)
-    if not by:
-        return pd.Series([int(work["time"].notna().sum())])
-    return work.groupby(list(by), sort=False, observed=True, dropna=False)["time"].count().reset_index(drop=True)
+    return pd.Series(group_stats(attempts, by, time_of)[0].time_counts())
