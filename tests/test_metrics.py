@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 
 from uxcli.errors import OptionError
 from uxcli.metrics import METRICS, summarize
@@ -186,3 +188,50 @@ def test_empty_attempts_frame():
 
     table = summarize(empty_attempts())
     assert list(table.columns) == ["task", *METRICS] and len(table) == 0
+
+
+# --- GroupStats: block by block gives the same numbers as all at once --------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=hs.integers(0, 10_000), size=hs.integers(0, 300), blocks=hs.integers(1, 8))
+def test_group_stats_in_blocks_in_any_order_equal_the_whole(seed, size, blocks):
+    """The streaming reader feeds GroupStats a block at a time, in an order of its own: the summary
+    must be bit-for-bit the one of the whole frame (values are sorted before any sum)."""
+    from uxcli.metrics import GroupStats, group_stats, outcome_codes
+
+    rng = np.random.default_rng(seed)
+    attempts = pd.DataFrame({
+        "task": pd.Categorical(rng.choice(["a", "b", "c"], size)),
+        "outcome": pd.Categorical(rng.choice(["success", "failure", "abandon"], size),
+                                  categories=["success", "failure", "abandon"]),
+        "time": np.round(rng.lognormal(3, 1, size), 3),
+        "clicks": rng.poisson(4, size).astype(float),
+        "errors": np.where(rng.random(size) < 0.1, np.nan, rng.poisson(0.5, size)),
+    })
+    whole = group_stats(attempts, ["task"], "all")
+    pieces = GroupStats("all")
+    group = whole.labels["task"].cat.codes.to_numpy()  # any id per group will do: use the label's code
+    ids = {code: i for i, code in enumerate(group)}
+    gid = np.array([ids[c] for c in attempts["task"].cat.codes.to_numpy()], dtype=np.int64)
+    cuts = np.sort(rng.integers(0, size + 1, blocks - 1))
+    parts = np.split(np.arange(size), cuts)
+    for part in (parts[i] for i in rng.permutation(len(parts))):
+        pieces.add(gid[part], part, outcome_codes(attempts)[part], attempts["errors"].to_numpy()[part],
+                   attempts["clicks"].to_numpy()[part], attempts["time"].to_numpy()[part])
+    pd.testing.assert_frame_equal(pieces.summary(whole.labels), whole.summary(), check_exact=True)
+    pd.testing.assert_frame_equal(pieces.merged().summary(pd.DataFrame(index=range(min(size, 1)))),
+                                  whole.overall().summary(), check_exact=True)
+
+
+def test_medians_from_the_click_histogram():
+    """Clicks are kept as a histogram of (group, value) counts; medians and means come out as numpy's."""
+    from uxcli.metrics import group_stats
+
+    clicks = [3, 9, 3, 4, 4, 4, 100, 0]
+    attempts = frame([("P", "A", "a", "success", 10.0 + i, c, 0) for i, c in enumerate(clicks)])
+    grouped = group_stats(attempts, ["task"])
+    assert len(grouped.stats.clicks.sorted()[0]) == 5  # distinct values, not one entry per attempt
+    out = grouped.summary().iloc[0]
+    assert out["clicks_median"] == np.median(clicks) and out["clicks_mean"] == np.mean(clicks)
+    assert out["time_median"] == np.median(10.0 + np.arange(8))

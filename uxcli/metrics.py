@@ -14,6 +14,8 @@ on how the attempts were split into blocks or in which order they came: the stre
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -63,6 +65,7 @@ class _Values:
         self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.size = 0
         self.merged_size = 0
+        self.is_sorted = True  # parts is one sorted part (or empty)
 
     def add(self, group: np.ndarray, values: np.ndarray) -> None:
         if len(values) == 0:
@@ -71,6 +74,7 @@ class _Values:
         if self.collapse:
             part = _merge_equal(*part)
         self.parts.append(part)
+        self.is_sorted = False
         self.size += len(part[0])
         if self.collapse and self.size > 2 * self.merged_size + (1 << 16):
             self.parts = [self.sorted()]  # keep memory at the distinct pairs
@@ -81,20 +85,25 @@ class _Values:
         if not self.parts:
             empty = np.zeros(0, dtype=np.int64)
             return empty, np.zeros(0), empty
-        group, values, weight = (np.concatenate(c) if len(self.parts) > 1 else self.parts[0][i]
-                                 for i, c in enumerate(zip(*self.parts)))
-        order = np.lexsort((values, group))
-        group, values, weight = group[order], values[order], weight[order]
-        return _merge_equal(group, values, weight, presorted=True) if self.collapse else (group, values, weight)
+        if not self.is_sorted:
+            group, values, weight = (np.concatenate(c) for c in zip(*self.parts))
+            order = np.lexsort((values, group))
+            group, values, weight = group[order], values[order], weight[order]
+            if self.collapse:
+                group, values, weight = _merge_equal(group, values, weight, presorted=True)
+            self.parts, self.is_sorted = [(group, values, weight)], True  # sorted once, however often asked
+        return self.parts[0]
 
 
 def _merge_equal(group, values, weight, presorted: bool = False):
+    if len(group) == 0:
+        return group, values, weight
     if not presorted:
         order = np.lexsort((values, group))
         group, values, weight = group[order], values[order], weight[order]
     new = np.r_[True, (group[1:] != group[:-1]) | (values[1:] != values[:-1])]
     starts = np.flatnonzero(new)
-    return group[starts], values[starts], np.add.reduceat(weight, starts) if len(starts) else weight[:0]
+    return group[starts], values[starts], np.add.reduceat(weight, starts)
 
 
 class GroupStats:
@@ -160,7 +169,7 @@ class GroupStats:
         for mine, theirs in ((self.clicks, out.clicks), (self.times, out.times)):
             group, values, weight = mine.sorted()
             theirs.parts = [(np.zeros(len(values), dtype=np.int64), values, weight)]
-            theirs.size = len(values)
+            theirs.size, theirs.is_sorted = len(values), False
         return out
 
     def order(self) -> np.ndarray:
@@ -200,6 +209,25 @@ class GroupStats:
         metrics = pd.DataFrame({name: np.asarray(out[name])[order] for name in METRICS})
         groups = labels.iloc[order].reset_index(drop=True)
         return pd.concat([groups, metrics], axis=1) if len(groups.columns) else metrics
+
+
+@dataclass
+class Grouped:
+    """Group statistics with their groups' labels: all a summary table needs."""
+
+    by: list[str]
+    stats: GroupStats
+    labels: pd.DataFrame  # the ``by`` columns, one row per group id
+
+    def summary(self, confidence: float = 0.95) -> pd.DataFrame:
+        return self.stats.summary(self.labels, confidence)
+
+    def overall(self) -> Grouped:
+        merged = self.stats.merged()
+        return Grouped([], merged, pd.DataFrame(index=range(merged.groups)))
+
+    def time_counts(self) -> np.ndarray:
+        return self.stats.time_counts()
 
 
 def _moments(group: np.ndarray, values: np.ndarray, weight: np.ndarray, size: int, logs: bool = False) -> dict:
@@ -261,15 +289,15 @@ def _factorize(attempts: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.Da
 
 
 def group_stats(attempts: pd.DataFrame, by: list[str] | tuple[str, ...] = ("task",),
-                time_of: str = "success") -> tuple[GroupStats, pd.DataFrame]:
-    """(GroupStats, group labels) of an attempts frame."""
+                time_of: str = "success") -> Grouped:
+    """The group statistics of an attempts frame."""
     by = list(by)
     check_by(attempts, by)
     result = GroupStats(time_of)
     group, labels = _factorize(attempts, by)
     result.add(group, np.arange(len(attempts)), outcome_codes(attempts), attempts["errors"].to_numpy(np.float64),
                attempts["clicks"].to_numpy(np.float64), attempts["time"].to_numpy(np.float64))
-    return result, labels
+    return Grouped(by, result, labels)
 
 
 def summarize(
@@ -284,10 +312,9 @@ def summarize(
     ``by=[]`` gives a single overall row without group columns.
     """
     check_options(confidence, time_of)
-    result, labels = group_stats(attempts, by, time_of)
-    return result.summary(labels, confidence)
+    return group_stats(attempts, by, time_of).summary(confidence)
 
 
 def time_counts(attempts: pd.DataFrame, by: list[str], time_of: str = "success") -> pd.Series:
     """How many times each group's time metrics rest on (the table's n for times)."""
-    return pd.Series(group_stats(attempts, by, time_of)[0].time_counts())
+    return pd.Series(group_stats(attempts, by, time_of).time_counts())

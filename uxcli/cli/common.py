@@ -106,12 +106,15 @@ class _ReadProgress:
 
 
 def read_inputs(paths: list[str], *, layout, encoding, column_map, strict: bool, verbose: bool,
-                prep: Preparation | None = None, notes: bool = True, engine: str = "auto") -> Dataset:
+                prep: Preparation | None = None, notes: bool = True, engine: str = "auto",
+                summarize=None) -> Dataset:
     """Read, report warnings on stderr, stop on the first error (or warning with --strict).
 
     With ``prep`` (see data_options) exclusions, quality flags and pseudonymization are
     applied too (uxcli.exclusions.prepare), and with ``notes`` what they did is said on
-    stderr (table output shows it in the caption instead).
+    stderr (table output shows it in the caption instead). ``summarize`` (a SummaryRequest) lets
+    the reader compute group statistics while streaming (``dataset.grouped``) when ``prep`` has
+    nothing to do: no exclusions, flags or pseudonyms, which need every attempt.
     """
     from uxcli.readers import read
 
@@ -121,13 +124,16 @@ def read_inputs(paths: list[str], *, layout, encoding, column_map, strict: bool,
     try:
         dataset = read(paths, layout=layout.value if layout else None, encoding=encoding,
                        column_map={**study_columns, **parse_map(column_map)}, idle_gap=idle_gap,
-                       engine=getattr(engine, "value", engine), progress=progress)
+                       engine=getattr(engine, "value", engine), progress=progress,
+                       summarize=summarize if prep is None or not prep.active else None)
     finally:
         if progress is not None:
             progress.close()
     dataset.problems.raise_first_error()
-    if prep is not None:
+    if prep is not None and dataset.grouped is None:
         prepare(dataset, prep)
+    elif prep is not None:
+        prep.quality.check()
     try:
         dataset.problems.raise_first_error(strict=strict)
     except Exception as exc:  # a --strict warning may quote an id: pseudonymize it like every output

@@ -48,7 +48,7 @@ class SummaryExtras:
     checks: int
 
 
-def summary_extras(dataset: Dataset, result: Any, by: list[str], *, confidence: float, time_of: str,
+def summary_extras(dataset: Dataset, result: Any, overall_stats: Any, by: list[str], *, confidence: float,
                    benchmark: bool, rules: list[Rule], gate_on: str) -> SummaryExtras:
     """seq_mean (when the sessions carry SEQ ratings), benchmark columns, and the gate checks.
 
@@ -56,15 +56,15 @@ def summary_extras(dataset: Dataset, result: Any, by: list[str], *, confidence: 
     columns stay stable.
     """
     from uxcli.benchmarks import add_errors_interval, add_seq_mean, add_success_benchmark, sus_figures
-    from uxcli.metrics import METRICS, summarize
+    from uxcli.metrics import METRICS
     from uxcli.surveys import seq_ratings, sus_scores_from_sessions
 
     alpha = 1 - confidence
     ratings = seq_ratings(dataset.responses)
     has_seq = not ratings.empty
     keys = {rule.metric.key for rule in rules}
-    # the overall row is only needed for SEQ and benchmark columns (a second pass over every attempt)
-    overall = summarize(dataset.attempts, [], confidence, time_of) if has_seq or benchmark else None
+    # the overall row is only needed for SEQ and benchmark columns
+    overall = overall_stats.summary(confidence) if has_seq or benchmark else None
 
     def extend(frame: Any, groups: list[str]) -> Any:
         if has_seq:

@@ -48,24 +48,30 @@ def summary(
         fmt = choose_format(fmt, output)
         check_output_path(output, [*paths, *data_files(data)])
         rules = gating.parse(fail_under)
+        groups = [c.strip() for c in by.split(",") if c.strip()]
+        from uxcli.metrics import check_options, group_stats
+        from uxcli.readers.reduce import SummaryRequest
+
+        check_options(confidence, time_of.value)
+        # big event logs are summarised while streaming, unless a gate needs every attempt's errors
+        request = None if any(r.metric.key == "errors" for r in rules) else SummaryRequest(groups, time_of.value)
         dataset = read_inputs(paths, layout=layout, encoding=encoding, column_map=column_map,
                               strict=strict, verbose=verbose, engine=engine,
-                              prep=data_options(**data),
+                              prep=data_options(**data), summarize=request,
                               notes=fmt is not opt.Format.table)
-        from uxcli.metrics import summarize, time_counts
-
-        groups = [c.strip() for c in by.split(",") if c.strip()]
-        result = summarize(dataset.attempts, groups, confidence, time_of.value)
-        extras = gating.summary_extras(dataset, result, groups, confidence=confidence, time_of=time_of.value,
+        grouped = dataset.grouped or group_stats(dataset.attempts, groups, time_of.value)
+        overall = grouped.overall()
+        result = grouped.summary(confidence)
+        extras = gating.summary_extras(dataset, result, overall, groups, confidence=confidence,
                                        benchmark=benchmark, rules=rules, gate_on=gate_on.value)
         result = extras.frame
         if fmt is opt.Format.table:
             from uxcli.render.table import summary_table
 
-            overall = summarize(dataset.attempts, [], confidence, time_of.value)
+            overall_counts = overall.time_counts()
             table = summary_table(
-                result, overall, groups, list(time_counts(dataset.attempts, groups, time_of.value)),
-                int(time_counts(dataset.attempts, [], time_of.value).iloc[0]),
+                result, overall.summary(confidence), groups, list(grouped.time_counts()),
+                int(overall_counts[0]) if len(overall_counts) else 0,
                 confidence=confidence, time_of=time_of.value,
                 footer="\n".join(t for t in (extras.footer, dataset.accounting()) if t), extra_columns=extras.columns,
             )

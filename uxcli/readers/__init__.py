@@ -51,6 +51,9 @@ class Dataset:
     notes: list[str] = field(default_factory=list)  # one sentence each: exclusions, flags, capping
     attempts_read: int | None = None  # attempts before exclusions (None: prepare() has not run)
     pseudonymizer: Any = None  # uxcli.privacy.Pseudonymizer when ids are pseudonymized
+    # Set instead of ``attempts`` (which is then None) when read() was asked for group statistics
+    # and could compute them while streaming (uxcli.readers.reduce): a uxcli.metrics.Grouped.
+    grouped: Any = None
 
     def sources(self, frame: pd.DataFrame | None = None) -> pd.Series:
         """'file:line' for each attempt, so every number traces back to the log."""
@@ -154,6 +157,7 @@ def load(
     idle_gap: float | None = None,
     engine: str = "auto",
     progress: Callable[[int, int], None] | None = None,
+    summarize: Any = None,
 ) -> Dataset:
     """Read every input and return one Dataset; raises InputError on bad data.
 
@@ -161,7 +165,7 @@ def load(
     error is raised (so callers never see numbers computed from broken rows).
     """
     dataset = read(paths, layout=layout, encoding=encoding, column_map=column_map, idle_gap=idle_gap,
-                   engine=engine, progress=progress)
+                   engine=engine, progress=progress, summarize=summarize)
     dataset.problems.raise_first_error()
     return dataset
 
@@ -176,6 +180,7 @@ def read(
     idle_gap: float | None = None,
     engine: str = "auto",
     progress: Callable[[int, int], None] | None = None,
+    summarize: Any = None,
 ) -> Dataset:
     """Like load(), but leaves errors in ``dataset.problems`` instead of raising them.
 
@@ -183,12 +188,21 @@ def read(
     problem and the others are still read (used by ``validate``). ``idle_gap``
     (seconds) adds an ``_idle`` column to attempts from event logs: the time by
     which pauses between events exceed it (see uxcli.quality).
+
+    ``summarize`` (a uxcli.readers.reduce.SummaryRequest) says which summary will be computed:
+    when every input is a streamable event log, the dataset then carries ``grouped`` statistics
+    instead of an attempts frame, and memory stays bounded however long the logs are.
+    Otherwise (or when the streaming path must give up) the attempts frame is read as usual.
     """
     if layout is not None and layout not in LAYOUTS:
         raise OptionError(f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
     if engine not in ("auto", "v1", "stream"):  # stream: event-log CSV files block by block (readers/stream.py)
         raise OptionError(f"unknown engine {engine!r}; choose one of auto, v1, stream")
     check_column_map(column_map or {})
+    if summarize is not None and idle_gap is None:
+        grouped = _read_grouped(paths, layout, encoding, column_map, keep_going, engine, progress, summarize)
+        if grouped is not None:
+            return grouped
     problems = Problems()
     frames, files = [], []
     study: dict = {}
@@ -213,6 +227,32 @@ def read(
     from uxcli.readers.checks import variant_conflicts
 
     variant_conflicts(dataset, problems)
+    _unused_map_entries(files, column_map or {}, problems)
+    return dataset
+
+
+def _read_grouped(paths, layout, encoding, column_map, keep_going, engine, progress, request) -> Dataset | None:
+    """A Dataset with group statistics computed while streaming, or None when some input cannot be
+    streamed this way (then nothing read here is kept: not even its problems)."""
+    from uxcli.readers.reduce import Reducer
+    from uxcli.readers.stream import Fallback, read_event_log, wants_stream
+
+    problems = Problems()
+    sources = list(expand_paths(paths, problems if keep_going else None))
+    if not sources or not all(wants_stream(s, layout, encoding, engine) for s in sources):
+        return None
+    reducer = Reducer(request)
+    files = []
+    try:
+        for index, source in enumerate(sources):
+            info, _ = read_event_log(source, index, layout, encoding, column_map, problems, None, progress,
+                                     reducer=reducer)
+            info.engine = "stream"
+            files.append(info)
+        grouped = reducer.finish()
+    except Fallback:
+        return None
+    dataset = Dataset(None, files, problems, grouped=grouped)  # type: ignore[arg-type]
     _unused_map_entries(files, column_map or {}, problems)
     return dataset
 

@@ -131,33 +131,38 @@ def _range_cat(codes: np.ndarray, n: int) -> pd.Categorical:
 
 
 class _KeyState:
-    """Sorted composite keys with, per key: last event time and kind, attempts finished.
+    """Sorted int64 keys with, per key, the fields given (default: the last event's time and kind,
+    and how many attempts the key has finished).
 
     The arrays have spare capacity: new keys (usually above all earlier ones: new participants)
     are appended in place, so a block costs time in its own keys, not in all keys seen so far.
     """
 
-    FIELDS = {"keys": np.int64, "last_t": np.float64, "last_kind": np.int8, "count": np.int64}
+    FIELDS = {"last_t": np.float64, "last_kind": np.int8, "count": np.int32}
 
-    def __init__(self) -> None:
+    def __init__(self, fields: dict | None = None) -> None:
         self.n = 0
-        self.buffers = {name: np.zeros(0, dtype=dtype) for name, dtype in self.FIELDS.items()}
+        self.buffers = {name: np.zeros(0, dtype=dtype)
+                        for name, dtype in {"keys": np.int64, **(fields or self.FIELDS)}.items()}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.buffers[name][:self.n]
 
     @property
     def keys(self) -> np.ndarray:
-        return self.buffers["keys"][:self.n]
+        return self["keys"]
 
     @property
     def last_t(self) -> np.ndarray:
-        return self.buffers["last_t"][:self.n]
+        return self["last_t"]
 
     @property
     def last_kind(self) -> np.ndarray:
-        return self.buffers["last_kind"][:self.n]
+        return self["last_kind"]
 
     @property
     def count(self) -> np.ndarray:
-        return self.buffers["count"][:self.n]
+        return self["count"]
 
     def lookup(self, ukeys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         keys = self.keys
@@ -168,7 +173,7 @@ class _KeyState:
         return pos, found
 
     def insert(self, ukeys: np.ndarray) -> np.ndarray:
-        """Add the keys not there yet; return every key's position."""
+        """Add the keys not there yet (their fields 0); return every key's position."""
         pos, found = self.lookup(ukeys)
         if found.all():
             return pos
@@ -182,12 +187,12 @@ class _KeyState:
                     grown[:self.n] = old[:self.n]
                     self.buffers[name] = grown
             self.buffers["keys"][self.n:end] = new
-            for name in ("last_t", "last_kind", "count"):
-                self.buffers[name][self.n:end] = 0
+            for name, values in self.buffers.items():
+                if name != "keys":
+                    values[self.n:end] = 0
             self.n = end
         else:
-            self.buffers = {"keys": np.insert(self.keys, at, new), "last_t": np.insert(self.last_t, at, 0.0),
-                            "last_kind": np.insert(self.last_kind, at, 0), "count": np.insert(self.count, at, 0)}
+            self.buffers = {name: np.insert(self[name], at, new if name == "keys" else 0) for name in self.buffers}
             self.n = len(self.buffers["keys"])
         return np.searchsorted(self.keys, ukeys)
 
@@ -329,14 +334,21 @@ class _Pieces:
 
 
 class _Engine:
-    def __init__(self, header: _Header, index: int, idle_gap: float | None, name: str) -> None:
+    def __init__(self, header: _Header, index: int, idle_gap: float | None, name: str, reducer=None) -> None:
         from uxcli.vocab import EVENT_KINDS
 
         self.header = header
         self.index = index
         self.idle_gap = idle_gap
         self.name = name
-        self.labels = {column: _Labels() for column in header.labels}
+        self.reducer = reducer  # a uxcli.readers.reduce.Reducer: attempts go there, not into a frame
+        if reducer is not None:
+            from uxcli.readers.reduce import RunningOverlaps
+
+            self.labels = reducer.labels_for(header.labels)
+            self.overlaps = RunningOverlaps()
+        else:
+            self.labels = {column: _Labels() for column in header.labels}
         self.events = _Labels()
         self.kind_of = np.zeros(0, dtype=np.int8)  # event code -> kind
         self.event_counts = np.zeros(0, dtype=np.int64)
@@ -559,7 +571,12 @@ class _Engine:
                 out["_idle"] = found["idle"][keep]
             self.pieces.columns = list(out)
             del out["_file"]
-            self.pieces.append(out)
+            if self.reducer is not None:
+                who = _pack(out["participant"], out["session"], np.full(len(source), -1, dtype=np.int32))
+                self.overlaps.check(who, start_t, end_t, out["_row"])
+                self.reducer.add(out, self.index)
+            else:
+                self.pieces.append(out)
             self.pieces.unended.append(out["_row"][unended[keep]])
         outside = block["_row"][order[~found["inside"]]]
         self.pieces.outside_count += len(outside)
@@ -666,10 +683,11 @@ def _ahead(items):
 
 def read_event_log(source, index: int, layout: str | None, encoding: str | None, column_map, problems: Problems,
                    idle_gap: float | None = None, progress: ProgressFn | None = None,
-                   block_size: int | None = None):
+                   block_size: int | None = None, reducer=None):
     """(InputFile, attempts frame) of an event-log file, read block by block; raises Fallback.
 
-    Problems go to ``problems`` only when the whole file was read without falling back.
+    With a ``reducer`` (uxcli.readers.reduce) the attempts go into its group statistics and the
+    frame is None. Problems go to ``problems`` only when the whole file was read without falling back.
     """
     from uxcli.readers import InputFile, _report_rows
     from uxcli.readers.checks import overlapping_attempts
@@ -680,7 +698,7 @@ def read_event_log(source, index: int, layout: str | None, encoding: str | None,
     except InputError:
         raise Fallback("header") from None
     total = os.path.getsize(source.path)
-    engine = _Engine(header, index, idle_gap, source.name)
+    engine = _Engine(header, index, idle_gap, source.name, reducer)
     blocks = _blocks(source.path, header.data_start, block_size or BLOCK_SIZE, total, progress)
     for cols in _ahead(engine.columns(block, lines, source) for block, lines in blocks):
         engine.derive(cols, final=False)
@@ -693,10 +711,11 @@ def read_event_log(source, index: int, layout: str | None, encoding: str | None,
     first_line = header.header_line + 1
     account = FileAccount(source.name, "events")
     account.rows = engine.rows
-    info = InputFile(source.name, "events", account, lambda rows: np.asarray(rows, dtype=np.int64) + first_line)
+    info = InputFile(source.name, "events", account, lambda rows: np.asarray(rows, dtype=np.int64) + first_line,
+                     headers=header.headers)
     local = Problems()
     _warn_typos(engine, info, local)
-    attempts = engine.attempts_frame()
+    attempts = engine.attempts_frame() if reducer is None else None
     pieces = engine.pieces
     account.aside("event outside any attempt", pieces.outside_count)
     outside = np.sort(np.concatenate(pieces.outside)) if pieces.outside else np.zeros(0, dtype=np.int64)
@@ -705,7 +724,8 @@ def read_event_log(source, index: int, layout: str | None, encoding: str | None,
     unended = np.concatenate(pieces.unended) if pieces.unended else np.zeros(0, dtype=np.int64)
     _report_rows(info, unended, "attempt has no end event (success, failure or abandon); counted as abandoned",
                  local)
-    overlapping_attempts(info, attempts, local)
+    if attempts is not None:  # the reducer checked as it went
+        overlapping_attempts(info, attempts, local)
     for problem in local.items:
         problems.add(problem)
     return info, attempts
