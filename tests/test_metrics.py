@@ -231,7 +231,7 @@ def test_medians_from_the_click_histogram():
     clicks = [3, 9, 3, 4, 4, 4, 100, 0]
     attempts = frame([("P", "A", "a", "success", 10.0 + i, c, 0) for i, c in enumerate(clicks)])
     grouped = group_stats(attempts, ["task"])
-    assert len(grouped.stats.clicks.sorted()[0]) == 5  # distinct values, not one entry per attempt
+    assert len(grouped.stats.clicks.sorted(1)[0]) == 5  # distinct values, not one entry per attempt
     out = grouped.summary().iloc[0]
     assert out["clicks_median"] == np.median(clicks) and out["clicks_mean"] == np.mean(clicks)
     assert out["time_median"] == np.median(10.0 + np.arange(8))

@@ -53,57 +53,81 @@ def check_options(confidence: float = 0.95, time_of: str = "success") -> None:
         raise OptionError(f"--time-of must be one of {', '.join(TIME_OF)}, not {time_of!r}")
 
 
-class _Values:
-    """(group, value, weight) triples; kept sorted and merged on demand.
+class _Counts:
+    """(group, value, weight) triples with equal pairs merged: clicks are small whole numbers that
+    repeat a lot, so memory is the number of distinct (group, clicks) pairs, not of attempts."""
 
-    Clicks are small integers and repeat a lot: ``collapse`` merges equal (group, value) pairs as
-    blocks arrive, so their memory is the number of distinct pairs, not of attempts.
-    """
-
-    def __init__(self, collapse: bool) -> None:
-        self.collapse = collapse
+    def __init__(self) -> None:
         self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.size = 0
         self.merged_size = 0
-        self.is_sorted = True  # parts is one sorted part (or empty)
 
     def add(self, group: np.ndarray, values: np.ndarray) -> None:
         if len(values) == 0:
             return
-        part = (group.astype(np.int64), values.astype(np.float64), np.ones(len(values), dtype=np.int64))
-        if self.collapse:
-            part = _merge_equal(*part)
-        self.parts.append(part)
-        self.is_sorted = False
-        self.size += len(part[0])
-        if self.collapse and self.size > 2 * self.merged_size + (1 << 16):
-            self.parts = [self.sorted()]  # keep memory at the distinct pairs
+        self.parts.append(_merge_equal(group.astype(np.int64), values.astype(np.float64),
+                                       np.ones(len(values), dtype=np.int64)))
+        self.size += len(self.parts[-1][0])
+        if len(self.parts) > 1 and self.size > 2 * self.merged_size + (1 << 16):
+            self.parts = [_merge_equal(*(np.concatenate(c) for c in zip(*self.parts)))]
             self.size = self.merged_size = len(self.parts[0][0])
 
-    def sorted(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """All triples ordered by group, then value (equal pairs merged when collapsing)."""
-        if not self.parts:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, np.zeros(0), empty
-        if not self.is_sorted:
-            group, values, weight = (np.concatenate(c) for c in zip(*self.parts))
-            order = np.lexsort((values, group))
-            group, values, weight = group[order], values[order], weight[order]
-            if self.collapse:
-                group, values, weight = _merge_equal(group, values, weight, presorted=True)
-            self.parts, self.is_sorted = [(group, values, weight)], True  # sorted once, however often asked
-        return self.parts[0]
+    def sorted(self, groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(values sorted by group then value, their weights, entries per group)."""
+        if len(self.parts) != 1:
+            empty = (np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int64))
+            self.parts = [_merge_equal(*(np.concatenate(c) for c in zip(*self.parts)))] if self.parts else [empty]
+        group, values, weight = self.parts[0]
+        return values, weight, np.bincount(group, minlength=groups)
 
 
-def _merge_equal(group, values, weight, presorted: bool = False):
+def _merge_equal(group, values, weight):
     if len(group) == 0:
         return group, values, weight
-    if not presorted:
-        order = np.lexsort((values, group))
-        group, values, weight = group[order], values[order], weight[order]
+    order = np.lexsort((values, group))
+    group, values, weight = group[order], values[order], weight[order]
     new = np.r_[True, (group[1:] != group[:-1]) | (values[1:] != values[:-1])]
     starts = np.flatnonzero(new)
     return group[starts], values[starts], np.add.reduceat(weight, starts)
+
+
+class _Samples:
+    """Every value (times: the median needs them all), 8 bytes each and nothing else per value.
+
+    Each block's values are stored sorted by group, with the groups' counts; sorting into one
+    array happens once, group by group, so the only copy is the final array.
+    """
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (group ids, counts, values)
+
+    def add(self, group: np.ndarray, values: np.ndarray) -> None:
+        if len(values) == 0:
+            return
+        order = np.argsort(group, kind="stable")
+        ids, counts = np.unique(group[order], return_counts=True)
+        self.parts.append((ids, counts, values[order].astype(np.float64)))
+
+    def sorted(self, groups: int) -> tuple[np.ndarray, None, np.ndarray]:
+        """(values sorted by group then value, None (every weight is 1), values per group)."""
+        per_group = np.zeros(groups, dtype=np.int64)
+        for ids, counts, _ in self.parts:
+            per_group[ids] += counts
+        if len(self.parts) == 1 and groups <= 1:
+            values = self.parts[0][2]
+        else:
+            values = np.empty(int(per_group.sum()))
+            at = np.r_[0, np.cumsum(per_group)[:-1]]
+            for ids, counts, part in self.parts:
+                ends = np.cumsum(counts)
+                for g, start, end in zip(ids.tolist(), (ends - counts).tolist(), ends.tolist()):
+                    values[at[g]:at[g] + end - start] = part[start:end]
+                    at[g] += end - start
+        bounds = np.r_[0, np.cumsum(per_group)]
+        for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+            values[start:end].sort()  # in place
+        self.parts = [(np.flatnonzero(per_group), per_group[per_group > 0], values)]  # sorted once
+        return values, None, per_group
 
 
 class GroupStats:
@@ -119,8 +143,8 @@ class GroupStats:
         self.first = np.zeros(0, dtype=np.int64)  # smallest order key of each group's attempts
         self.counts = {name: np.zeros(0, dtype=np.int64) for name in self.COUNTS}
         self.errors_sum = np.zeros(0)
-        self.clicks = _Values(collapse=True)  # clicks of successful attempts
-        self.times = _Values(collapse=False)  # times of timed attempts (--time-of), positive only
+        self.clicks = _Counts()  # clicks of successful attempts
+        self.times = _Samples()  # times of timed attempts (--time-of), positive only
 
     def _grow(self, groups: int) -> None:
         extra = groups - self.groups
@@ -166,10 +190,11 @@ class GroupStats:
         out.first[:] = self.first.min()
         out.counts = {name: values.sum(keepdims=True) for name, values in self.counts.items()}
         out.errors_sum = np.array([np.sort(self.errors_sum).sum()])
-        for mine, theirs in ((self.clicks, out.clicks), (self.times, out.times)):
-            group, values, weight = mine.sorted()
-            theirs.parts = [(np.zeros(len(values), dtype=np.int64), values, weight)]
-            theirs.size, theirs.is_sorted = len(values), False
+        values, weight, _ = self.clicks.sorted(self.groups)
+        if len(values):  # the same (value, weight) pairs, all in group 0: equal values merge
+            out.clicks.parts = [_merge_equal(np.zeros(len(values), dtype=np.int64), values, weight)]
+        values, _, _ = self.times.sorted(self.groups)
+        out.times.add(np.zeros(len(values), dtype=np.int64), values)
         return out
 
     def order(self) -> np.ndarray:
@@ -178,8 +203,7 @@ class GroupStats:
 
     def time_counts(self) -> np.ndarray:
         """How many times each group's time metrics rest on, in output order."""
-        group, _, weight = self.times.sorted()
-        return np.bincount(group, weights=weight, minlength=self.groups).astype(np.int64)[self.order()]
+        return self.times.sorted(self.groups)[2][self.order()]
 
     def summary(self, labels: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
         """The group columns (``labels``: one row per group id), then exactly METRICS."""
@@ -191,8 +215,8 @@ class GroupStats:
         x = counts["successes"].astype(np.float64)
         low, high = stats.adjusted_wald(x, n, confidence)
         known = counts["errors_n"]
-        clicks = _moments(*self.clicks.sorted(), size)
-        times = _moments(*self.times.sorted(), size, logs=True)
+        clicks = _moments(*self.clicks.sorted(size))
+        times = _moments(*self.times.sorted(size), logs=True)
         geomean, t_low, t_high = stats.log_t_interval(times["n"], times["log_mean"], times["log_sd"], confidence)
         with np.errstate(invalid="ignore", divide="ignore"):
             out.update({
@@ -230,28 +254,35 @@ class Grouped:
         return self.stats.time_counts()
 
 
-def _moments(group: np.ndarray, values: np.ndarray, weight: np.ndarray, size: int, logs: bool = False) -> dict:
-    """Per-group count, mean and median (and mean and SD of the logs) of sorted (group, value, weight)."""
-    n = np.bincount(group, weights=weight, minlength=size)
+def _moments(values: np.ndarray, weight: np.ndarray | None, entries: np.ndarray, logs: bool = False) -> dict:
+    """Per-group count, mean and median (and mean and SD of the logs) of values sorted by group,
+    then value; ``entries`` per group; ``weight`` None means 1 each."""
+    size = len(entries)
+    n = entries.astype(np.float64) if weight is None else np.bincount(
+        np.repeat(np.arange(size), entries), weights=weight, minlength=size)
     out = {"n": n, "mean": np.full(size, np.nan), "median": np.full(size, np.nan),
            "log_mean": np.full(size, np.nan), "log_sd": np.full(size, np.nan)}
     present = np.flatnonzero(n > 0)
     if len(present) == 0:
         return out
-    starts = np.searchsorted(group, present)  # each present group's first triple (sorted by group)
-    out["mean"][present] = np.add.reduceat(values * weight, starts) / n[present]
-    cumulative = np.cumsum(weight)
-    before = np.where(starts > 0, cumulative[starts - 1], 0)
+    starts = np.r_[0, np.cumsum(entries)[:-1]][present]  # each present group's first entry
+    weighted = values if weight is None else values * weight
+    out["mean"][present] = np.add.reduceat(weighted, starts) / n[present]
     count = n[present].astype(np.int64)
-    low = values[np.searchsorted(cumulative, before + (count - 1) // 2, side="right")]
-    high = values[np.searchsorted(cumulative, before + count // 2, side="right")]
+    if weight is None:
+        low, high = values[starts + (count - 1) // 2], values[starts + count // 2]
+    else:
+        cumulative = np.cumsum(weight)
+        before = np.where(starts > 0, cumulative[starts - 1], 0)
+        low = values[np.searchsorted(cumulative, before + (count - 1) // 2, side="right")]
+        high = values[np.searchsorted(cumulative, before + count // 2, side="right")]
     out["median"][present] = (low + high) / 2
     if logs:
         log = np.log(values)
-        mean = np.add.reduceat(log * weight, starts) / n[present]
+        mean = np.add.reduceat(log if weight is None else log * weight, starts) / n[present]
         out["log_mean"][present] = mean
-        deviation = log - np.repeat(mean, np.diff(np.r_[starts, len(values)]))
-        squares = np.add.reduceat(weight * deviation * deviation, starts)
+        log -= np.repeat(mean, entries[present])
+        squares = np.add.reduceat(log * log if weight is None else weight * log * log, starts)
         with np.errstate(invalid="ignore", divide="ignore"):
             out["log_sd"][present] = np.where(count > 1, np.sqrt(squares / (count - 1)), np.nan)
     return out

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
-from scipy import special
 
 
 class _LazyScipyStats:
@@ -28,6 +27,14 @@ class _LazyScipyStats:
 
 
 st = _LazyScipyStats()
+
+
+def _special():
+    """scipy.special, imported on first use (~0.2 s): a big log's reader warms it up in a thread
+    while the file is parsed (uxcli.readers._read_grouped)."""
+    from scipy import special
+
+    return special
 
 
 def expected_freq(table):
@@ -106,7 +113,7 @@ def z_for(confidence: float) -> float:
     """Two-sided standard-normal quantile, e.g. 1.959964 for 0.95 (QUX ch. 3)."""
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
-    return float(special.ndtri(1 - (1 - confidence) / 2))  # = scipy.stats.norm.ppf
+    return float(_special().ndtri(1 - (1 - confidence) / 2))  # = scipy.stats.norm.ppf
 
 
 def adjusted_wald(
@@ -171,7 +178,7 @@ def log_t_interval(
     # df is forced to 1 where undefined only to keep scipy quiet; those cells are masked below.
     df = np.where(defined, size - 1, 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        half = special.stdtrit(df, 1 - (1 - confidence) / 2) * s / np.sqrt(size)  # = scipy.stats.t.ppf
+        half = _special().stdtrit(df, 1 - (1 - confidence) / 2) * s / np.sqrt(size)  # = scipy.stats.t.ppf
         geomean = np.where(size >= 1, np.exp(m), np.nan)
         low = np.where(defined, np.exp(m - half), np.nan)
         high = np.where(defined, np.exp(m + half), np.nan)

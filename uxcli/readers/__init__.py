@@ -241,6 +241,11 @@ def _read_grouped(paths, layout, encoding, column_map, keep_going, engine, progr
     sources = list(expand_paths(paths, problems if keep_going else None))
     if not sources or not all(wants_stream(s, layout, encoding, engine) for s in sources):
         return None
+    import importlib
+    import threading
+
+    # the intervals at the end need scipy.special: import it while pyarrow parses the first blocks
+    threading.Thread(target=importlib.import_module, args=("scipy.special",), daemon=True).start()
     reducer = Reducer(request)
     files = []
     try:

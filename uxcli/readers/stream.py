@@ -86,7 +86,7 @@ class _Labels:
     """Global codes for one label column, in order of first appearance (like v1's categories)."""
 
     raw: dict[str, int] = field(default_factory=dict)  # label as written -> code (-1: empty)
-    stripped: dict[str, int] = field(default_factory=dict)
+    padded: dict[str, int] = field(default_factory=dict)  # labels written with spaces, stripped -> code
     names: list[str] = field(default_factory=list)
 
     def codes(self, column: pa.ChunkedArray) -> np.ndarray:
@@ -102,21 +102,29 @@ class _Labels:
 
     def _lookup(self, values: list[str]) -> np.ndarray:
         out = np.empty(len(values), dtype=np.int32)
+        raw = self.raw
         for i, value in enumerate(values):
-            code = self.raw.get(value)
+            code = raw.get(value)
             if code is None:
-                text = value.strip()
-                if text in self.stripped:  # " P01" and "P01": v1 merges them and sorts its categories
-                    raise Fallback("labels that differ only by spaces")
-                code = -1 if text == "" else len(self.names)
-                if code >= 0:
-                    if code > _CODE_LIMIT:
-                        raise Fallback("too many distinct labels")
-                    self.names.append(text)
-                self.stripped[text] = code
-                self.raw[value] = code
+                code = self._new(value)
             out[i] = code
         return out
+
+    def _new(self, value: str) -> int:
+        text = value.strip()
+        # " P01" and "P01": v1 merges them and sorts its categories. One dict per column for
+        # the usual labels (no spaces to strip): a few hundred thousand participant ids add up.
+        if text in self.padded or (text != value and text in self.raw):
+            raise Fallback("labels that differ only by spaces")
+        code = -1 if text == "" else len(self.names)
+        if code > _CODE_LIMIT:
+            raise Fallback("too many distinct labels")
+        if code >= 0:
+            self.names.append(text)
+        if text != value:
+            self.padded[text] = code
+        self.raw[value] = code
+        return code
 
     def categorical(self, codes: np.ndarray) -> pd.Categorical:
         return pd.Categorical.from_codes(codes, categories=pd.Index(self.names, dtype="str"), validate=False)
@@ -181,11 +189,11 @@ class _KeyState:
         if at.min() == self.n:  # the usual case: all above the keys seen so far
             end = self.n + len(new)
             if end > len(self.buffers["keys"]):
-                capacity = max(end, self.n + self.n // 2, 1 << 16)
-                for name, old in self.buffers.items():
-                    grown = np.zeros(capacity, dtype=old.dtype)
-                    grown[:self.n] = old[:self.n]
-                    self.buffers[name] = grown
+                capacity = max(end, self.n + self.n // 4, 1 << 16)
+                for values in self.buffers.values():
+                    # realloc (mremap for big arrays): no second copy alive while growing. Safe:
+                    # no view of a buffer outlives a call (keys, last_t, ... are fresh slices).
+                    values.resize(capacity, refcheck=False)
             self.buffers["keys"][self.n:end] = new
             for name, values in self.buffers.items():
                 if name != "keys":
