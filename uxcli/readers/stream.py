@@ -554,7 +554,10 @@ class _Engine:
             keep = ~still_open
             self._park(block, order, ends, segment, starts[still_open])
         number = found["number"] + self.state.count[apos]
-        np.add.at(self.state.count, apos[keep], 1)
+        finished = apos[keep]  # key positions, in key order: count each run (no ufunc.at)
+        if len(finished):
+            first = np.flatnonzero(np.r_[True, finished[1:] != finished[:-1]])
+            self.state.count[finished[first]] += np.diff(np.r_[first, len(finished)]).astype(np.int32)
         source = order[starts[keep]]  # the start rows, as indices into the block's arrays
         if len(source):
             out = {}
