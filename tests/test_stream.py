@@ -282,6 +282,16 @@ def test_generated_logs_property(tmp_path, seed, block, participants, iso, eu, i
     assert compare(path, block) == "stream"
 
 
+@pytest.mark.parametrize("workers", [1, 3])
+def test_parse_workers_do_not_change_results(tmp_path, monkeypatch, workers):
+    """Blocks parsed one at a time or by several threads side by side: the same results."""
+    monkeypatch.setattr(stream, "PARSE_WORKERS", workers)
+    path = write(tmp_path, make_log(7, participants=12))
+    assert compare(path, 200) == "stream"
+    path = write(tmp_path, make_log(8, iso=True, participants=12), "iso.csv")
+    assert compare(path, 300) == "stream"
+
+
 def test_attempt_spanning_many_blocks(tmp_path):
     """One long attempt cut into ~100 blocks, with a retry and an unended attempt after it."""
     lines = ["participant,task,timestamp,event", "P1,t,0,start"]
