@@ -126,17 +126,19 @@ class RunningOverlaps:
         self.state = _KeyState({"start": np.float64, "end": np.float64})
 
     def check(self, who: np.ndarray, start: np.ndarray, end: np.ndarray, row: np.ndarray) -> None:
-        """Raise Fallback when an attempt may overlap an earlier one (then v1 reports it)."""
+        """Raise Fallback when an attempt may overlap an earlier one (then v1 reports it).
+
+        v1 flags an attempt that starts before the latest end of the attempts sorted before it.
+        Every attempt ends at or after its start, so when each one starts at or after the end of
+        the one just before it, those ends only grow: comparing neighbours is the whole check.
+        """
         if len(who) == 0:
             return
         end = np.where(np.isnan(end), start, end)  # an unended attempt is reported on its own
         order = np.lexsort((row, start, who))  # v1's order: by participant, start, then line
         w, s, e = who[order], start[order], end[order]
         first = np.r_[True, w[1:] != w[:-1]]
-        running = pd.Series(e).groupby(w).cummax().to_numpy()
-        before = np.r_[-np.inf, running[:-1]]
-        before[first] = -np.inf
-        if np.any(s < before):
+        if np.any(~first[1:] & (s[1:] < e[:-1])):
             raise Fallback("overlapping attempts (v1 lists them)")
         ukeys, last = w[first], np.r_[np.flatnonzero(first)[1:], len(w)] - 1
         pos, found = self.state.lookup(ukeys)
@@ -146,6 +148,5 @@ class RunningOverlaps:
         if np.any(first_start < self.state["end"][p]):
             raise Fallback("overlapping attempts (v1 lists them)")
         pos = self.state.insert(ukeys)
-        ends = self.state["end"]
-        ends[pos] = np.where(found, np.maximum(ends[pos], running[last]), running[last])
+        self.state["end"][pos] = e[last]
         self.state["start"][pos] = s[last]
