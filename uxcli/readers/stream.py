@@ -1,7 +1,7 @@
 """The streaming engine: big event-log CSV files in bounded memory, with v1's exact results.
 
-One mechanism: the file is read in byte blocks cut at line ends; each block is parsed by
-pyarrow (only the columns needed, labels dictionary-encoded, multi-threaded), its labels are
+One mechanism: the file is read in byte blocks cut at line ends; blocks are parsed by pyarrow
+side by side on a small thread pool (only the columns needed, labels dictionary-encoded), their labels are
 mapped to global integer codes (dictionaries are small: a Python dict lookup per distinct
 label, never per row), and its events, ordered by key (stable, so in file order within a key),
 go through :func:`_derive_sorted`: the rules of :func:`uxcli.attempts.derive_attempts` on
@@ -23,8 +23,9 @@ time order within a participant + session + task, labels differing only by space
 2M distinct labels in a column. Clean recorder output, the case that is big, never falls
 back. Problems are collected locally and only handed over when the engine succeeds; then the
 attempts frame, the problems (messages and lines), the row accounting and the summaries are
-identical to v1's (tests/test_stream.py). Memory: one block in flight (~12 MB of CSV), the
-per-key state, and the finished attempts (~80 bytes each), which the attempts frame needs anyway.
+identical to v1's (tests/test_stream.py). Memory: a few blocks in flight (~12 MB of CSV each), the
+per-key state, and the finished attempts (~80 bytes each), which the attempts frame needs anyway;
+or, for a summary, only per-group statistics (uxcli.readers.reduce).
 """
 
 from __future__ import annotations
