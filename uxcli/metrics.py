@@ -15,6 +15,7 @@ on how the attempts were split into blocks or in which order they came: the stre
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -210,7 +211,7 @@ class GroupStats:
         check_options(confidence, self.time_of)
         size = self.groups
         counts = self.counts
-        out = {name: counts[name] for name in COUNT_METRICS}
+        out: dict[str, Any] = {name: counts[name] for name in COUNT_METRICS}
         n = counts["attempts"].astype(np.float64)
         x = counts["successes"].astype(np.float64)
         low, high = stats.adjusted_wald(x, n, confidence)

@@ -247,7 +247,7 @@ def _read_grouped(paths, layout, encoding, column_map, keep_going, engine, progr
     # the intervals at the end need scipy.special: import it while pyarrow parses the first blocks
     threading.Thread(target=importlib.import_module, args=("scipy.special",), daemon=True).start()
     reducer = Reducer(request)
-    files = []
+    files: list[InputFile] = []
     try:
         for index, source in enumerate(sources):
             info, _ = read_event_log(source, index, layout, encoding, column_map, problems, None, progress,
@@ -257,7 +257,7 @@ def _read_grouped(paths, layout, encoding, column_map, keep_going, engine, progr
         grouped = reducer.finish()
     except Fallback:
         return None
-    dataset = Dataset(None, files, problems, grouped=grouped)  # type: ignore[arg-type]
+    dataset = Dataset(None, files, problems, grouped=grouped)
     _unused_map_entries(files, column_map or {}, problems)
     return dataset
 
