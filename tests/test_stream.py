@@ -259,6 +259,39 @@ def test_unended_attempt_overtaken_by_later_tasks_falls_back(tmp_path):
     assert GROUPED_USED == [False] * 2
 
 
+def test_file_sorted_by_task_not_time_falls_back_exactly(tmp_path):
+    """Sorted by participant and task, tasks done in reverse: attempts reach the running check out of
+    start order across blocks, so it gives up (and the summaries still equal v1's)."""
+    rows = ["participant,variant,task,timestamp,event"]
+    for p in range(6):
+        for task in range(5):
+            t = 1000 * p + 100 * (5 - task)
+            rows += [f"P{p},A,T{task},{t},{event}" for t, event in ((t, "start"), (t + 5, "click"), (t + 9, "success"))]
+    path = write(tmp_path, "\n".join(rows) + "\n")
+    GROUPED_USED.clear()
+    compare(path, 64)
+    assert GROUPED_USED == [False] * 2
+    GROUPED_USED.clear()
+    compare(path, 1 << 20)  # one block: sorted within it, nothing out of order
+    assert GROUPED_USED == [True] * 2
+
+
+def test_summaries_while_streaming_group_by_a_missing_key_column(tmp_path):
+    """No variant (or session) column: v1 groups them as missing, and so does the streaming summary."""
+    path = write(tmp_path, make_log(3, interleave=False, unended=False, session=False, variant=False))
+    GROUPED_USED.clear()
+    compare(path, 300)
+    assert GROUPED_USED == [True] * 2
+    v1 = read([str(path)], engine="v1")
+    grouped = read([str(path)], engine="stream", summarize=SummaryRequest(["session", "task"]))
+    assert grouped.grouped is not None
+    mine, theirs = grouped.grouped.summary(), summarize(v1.attempts, ["session", "task"])
+    assert mine["session"].isna().all()
+    for column in ("session", "task"):
+        mine[column], theirs[column] = mine[column].astype(object), theirs[column].astype(object)
+    pd.testing.assert_frame_equal(mine, theirs, check_exact=True)
+
+
 def test_summaries_while_streaming_across_files(tmp_path):
     """Two files: labels share one code space, groups keep first-seen order across files."""
     first = write(tmp_path, make_log(1, interleave=False, unended=False), "a.csv")

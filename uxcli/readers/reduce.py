@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from uxcli.attempts import OUTCOME_DTYPE
+from uxcli.attempts import KEY_COLUMNS, OUTCOME_DTYPE
 from uxcli.metrics import Grouped, GroupStats
 from uxcli.readers.stream import Fallback, _KeyState, _Labels
 
@@ -48,7 +48,8 @@ class Reducer:
         self.conflicted = np.zeros(0, dtype=bool)
 
     def labels_for(self, columns: list[str]) -> dict[str, _Labels]:
-        missing = [c for c in self.by if c not in columns and c not in NUMERIC]
+        # participant, session, variant and task are always there (empty when a file lacks them)
+        missing = [c for c in self.by if c not in columns and c not in NUMERIC and c not in KEY_COLUMNS]
         if missing:  # the v1 path says which columns there are
             raise Fallback(f"cannot group by {missing[0]}")
         return {c: self.labels.setdefault(c, _Labels()) for c in columns}
@@ -114,7 +115,7 @@ class Reducer:
             elif name == "outcome":
                 columns[name] = pd.Categorical.from_codes(codes, dtype=OUTCOME_DTYPE)
             else:
-                columns[name] = self.labels[name].categorical(codes.astype(np.int32))
+                columns[name] = self.labels.setdefault(name, _Labels()).categorical(codes.astype(np.int32))
         return pd.DataFrame(columns)
 
 
