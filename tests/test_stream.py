@@ -225,10 +225,9 @@ def test_generated_logs(tmp_path, shape, block_size, seed):
 def test_summaries_while_streaming_are_used(tmp_path, block_size, seed):
     """Logs without overlapping attempts are summarised while streaming, not by a fallback.
 
-    Unended attempts are left out: one that another task's attempts overtake makes the running
-    overlap check give up (the limitation is in uxcli/readers/reduce.py), and the test below shows it.
+    Unended attempts included: they are checked as points at their start (uxcli/readers/reduce.py).
     """
-    path = write(tmp_path, make_log(seed, interleave=False, participants=20, unended=False))
+    path = write(tmp_path, make_log(seed, interleave=False, participants=20))
     GROUPED_USED.clear()
     compare(path, block_size)
     assert GROUPED_USED and all(GROUPED_USED)
@@ -251,12 +250,21 @@ def test_summaries_while_streaming_fall_back_on_overlaps_and_variant_conflicts(t
                    for p in v1.problems.items) == (not used)
 
 
-def test_unended_attempt_overtaken_by_later_tasks_falls_back(tmp_path):
-    text = "participant,task,timestamp,event\nP1,a,0,start\nP1,b,1,start\nP1,b,2,success\nP1,c,3,start\n"
-    path = write(tmp_path, text + "".join(f"P2,a,{i},click\n" for i in range(20)))
-    GROUPED_USED.clear()
-    compare(path, 64)
-    assert GROUPED_USED == [False] * 2
+@pytest.mark.parametrize("block_size", [40, 64, 100, 4096])
+def test_unended_attempts_overtaken_by_later_tasks(tmp_path, block_size):
+    """An attempt that never ends stays open to the end of the file while the participant's later
+    tasks finish: it is checked as a point at its start, so the summary still streams. One that
+    another attempt was running over makes it give up (v1 lists that overlap)."""
+    fine = ("participant,task,timestamp,event\nP1,a,0,start\nP1,b,1,start\nP1,b,2,success\nP1,c,3,start\n"
+            + "".join(f"P2,a,{i},click\n" for i in range(20)))
+    covered = ("participant,task,timestamp,event\nP1,b,-5,start\nP1,a,0,start\nP1,b,5,success\n"
+               + "".join(f"P2,a,{i},click\n" for i in range(20)))
+    for text, used in ((fine, True), (covered, False)):
+        path = write(tmp_path, text)
+        GROUPED_USED.clear()
+        compare(path, block_size)
+        assert GROUPED_USED == [used] * 2
+    assert any("still running" in p.message for p in read([str(path)], engine="v1").problems.items)
 
 
 def test_file_sorted_by_task_not_time_falls_back_exactly(tmp_path):

@@ -121,12 +121,41 @@ class Reducer:
 
 class RunningOverlaps:
     """v1's overlapping-attempts check (uxcli.readers.checks), kept per participant + session as
-    the blocks' attempts arrive: the latest start and end seen so far."""
+    the blocks' attempts arrive: the latest start and end seen so far.
+
+    Attempts must arrive in the order they started, with one exception: an attempt that stays open
+    (parked) while later attempts of its participant finish. If it ends up unended, v1 sees it as
+    a point at its start, which overlaps only an attempt running at that moment. So its start is
+    checked as a point: against what had arrived before it opened (their latest end) and against
+    every attempt arriving while it is open.
+    """
 
     def __init__(self) -> None:
         self.state = _KeyState({"start": np.float64, "end": np.float64})
+        # attempts open at a block's end, by start row: participant key, start, and the latest end
+        # of the participant's attempts that had arrived before
+        self.open: dict[str, np.ndarray] = {"row": np.zeros(0, dtype=np.int64), "who": np.zeros(0, dtype=np.int64),
+                                            "start": np.zeros(0), "end_before": np.zeros(0)}
 
-    def check(self, who: np.ndarray, start: np.ndarray, end: np.ndarray, row: np.ndarray) -> None:
+    def _latest_end(self, who: np.ndarray) -> np.ndarray:
+        if self.state.n == 0:
+            return np.full(len(who), -np.inf)
+        pos, found = self.state.lookup(who)
+        return np.where(found, self.state["end"][np.minimum(pos, self.state.n - 1)], -np.inf)
+
+    def park(self, who: np.ndarray, start: np.ndarray, row: np.ndarray) -> None:
+        """Note attempts still open at the end of a block (called before the block's check)."""
+        new = ~np.isin(row, self.open["row"])
+        if not new.any():
+            return
+        by_row = np.argsort(row[new])
+        added = {"row": row[new][by_row], "who": who[new][by_row], "start": start[new][by_row]}
+        added["end_before"] = self._latest_end(added["who"])
+        at = np.searchsorted(self.open["row"], added["row"])
+        self.open = {name: np.insert(values, at, added[name]) for name, values in self.open.items()}
+
+    def check(self, who: np.ndarray, start: np.ndarray, end: np.ndarray, row: np.ndarray,
+              unended: np.ndarray) -> None:
         """Raise Fallback when an attempt may overlap an earlier one (then v1 reports it).
 
         v1 flags an attempt that starts before the latest end of the attempts sorted before it.
@@ -137,10 +166,16 @@ class RunningOverlaps:
             return
         end = np.where(np.isnan(end), start, end)  # an unended attempt is reported on its own
         order = np.lexsort((row, start, who))  # v1's order: by participant, start, then line
-        w, s, e = who[order], start[order], end[order]
+        w, s, e, r, u = who[order], start[order], end[order], row[order], unended[order]
         first = np.r_[True, w[1:] != w[:-1]]
         if np.any(~first[1:] & (s[1:] < e[:-1])):
             raise Fallback("overlapping attempts (v1 lists them)")
+        late = self._arrivals_and_open(w, s, e, r, u)
+        if late.any():  # checked as points: they leave the participant's latest start and end as they are
+            w, s, e = w[~late], s[~late], e[~late]
+            if len(w) == 0:
+                return
+            first = np.r_[True, w[1:] != w[:-1]]
         ukeys, last = w[first], np.r_[np.flatnonzero(first)[1:], len(w)] - 1
         pos, found = self.state.lookup(ukeys)
         p, first_start = pos[found], s[first][found]
@@ -151,3 +186,39 @@ class RunningOverlaps:
         pos = self.state.insert(ukeys)
         self.state["end"][pos] = e[last]
         self.state["start"][pos] = s[last]
+
+    def _arrivals_and_open(self, w, s, e, r, u) -> np.ndarray:
+        """Check arrivals against the starts of open attempts; return which arrivals are unended
+        attempts that their participant's later attempts overtook (checked as points)."""
+        late = np.zeros(len(w), dtype=bool)
+        opened = self.open
+        if len(opened["row"]) == 0:
+            return late
+        near = np.isin(opened["who"], w)
+        if near.any():  # an arrival running at an open attempt's start: that start overlaps it
+            pw, ps, pr = opened["who"][near], opened["start"][near], opened["row"][near]
+            tag = np.r_[np.zeros(len(w), dtype=np.int8), np.ones(len(pw), dtype=np.int8)]
+            merged = np.lexsort((tag, np.r_[s, ps], np.r_[w, pw]))
+            arrival = np.maximum.accumulate(np.where(tag[merged] == 0, merged, -1))  # latest at or before
+            points = np.flatnonzero(tag[merged] == 1)
+            j, k = arrival[points], merged[points] - len(w)
+            j, k = j[j >= 0], k[j >= 0]
+            if np.any((w[j] == pw[k]) & (e[j] > ps[k]) & (r[j] != pr[k])):
+                raise Fallback("an attempt was running when another one started (v1 lists them)")
+        now = np.flatnonzero(np.isin(r, opened["row"]))
+        if len(now) == 0:
+            return late
+        at = np.searchsorted(opened["row"], r[now])
+        end_before = opened["end_before"][at]
+        gone = np.ones(len(opened["row"]), dtype=bool)
+        gone[at] = False
+        self.open = {name: values[gone] for name, values in opened.items()}
+        behind = s[now] <= self._latest_start(w[now])
+        late[now[u[now] & behind & (end_before <= s[now])]] = True
+        return late
+
+    def _latest_start(self, who: np.ndarray) -> np.ndarray:
+        if self.state.n == 0:
+            return np.full(len(who), -np.inf)
+        pos, found = self.state.lookup(who)
+        return np.where(found, self.state["start"][np.minimum(pos, self.state.n - 1)], -np.inf)

@@ -571,6 +571,11 @@ class _Engine:
             still_open = last & unended
             keep = ~still_open
             self._park(block, order, ends, segment, starts[still_open])
+            if self.reducer is not None and still_open.any():
+                opened = order[starts[still_open]]
+                self.overlaps.park(_pack(block["participant"][opened], self._code(block, "session")[opened],
+                                         np.full(len(opened), -1, dtype=np.int32)),
+                                   t[starts[still_open]], block["_row"][opened])
         number = found["number"] + self.state.count[apos]
         finished = apos[keep]  # key positions, in key order: count each run (no ufunc.at)
         if len(finished):
@@ -602,7 +607,7 @@ class _Engine:
             del out["_file"]
             if self.reducer is not None:
                 who = _pack(out["participant"], out["session"], np.full(len(source), -1, dtype=np.int32))
-                self.overlaps.check(who, start_t, end_t, out["_row"])
+                self.overlaps.check(who, start_t, end_t, out["_row"], unended[keep])
                 self.reducer.add(out, self.index)
             else:
                 self.pieces.append(out)
