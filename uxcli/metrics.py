@@ -101,6 +101,7 @@ class _Samples:
 
     def __init__(self) -> None:
         self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (group ids, counts, values)
+        self.done: tuple[np.ndarray, np.ndarray] | None = None  # sorted() since the last add()
 
     def add(self, group: np.ndarray, values: np.ndarray) -> None:
         if len(values) == 0:
@@ -108,9 +109,12 @@ class _Samples:
         order = np.argsort(group, kind="stable")
         ids, counts = np.unique(group[order], return_counts=True)
         self.parts.append((ids, counts, values[order].astype(np.float64)))
+        self.done = None
 
     def sorted(self, groups: int) -> tuple[np.ndarray, None, np.ndarray]:
         """(values sorted by group then value, None (every weight is 1), values per group)."""
+        if self.done is not None and len(self.done[1]) == groups:
+            return self.done[0], None, self.done[1]
         per_group = np.zeros(groups, dtype=np.int64)
         for ids, counts, _ in self.parts:
             per_group[ids] += counts
@@ -127,7 +131,8 @@ class _Samples:
         bounds = np.r_[0, np.cumsum(per_group)]
         for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
             values[start:end].sort()  # in place
-        self.parts = [(np.flatnonzero(per_group), per_group[per_group > 0], values)]  # sorted once
+        self.parts = [(np.flatnonzero(per_group), per_group[per_group > 0], values)]
+        self.done = (values, per_group)  # sorted once, however often asked
         return values, None, per_group
 
 
@@ -195,7 +200,8 @@ class GroupStats:
         if len(values):  # the same (value, weight) pairs, all in group 0: equal values merge
             out.clicks.parts = [_merge_equal(np.zeros(len(values), dtype=np.int64), values, weight)]
         values, _, _ = self.times.sorted(self.groups)
-        out.times.add(np.zeros(len(values), dtype=np.int64), values)
+        if len(values):  # one group: a copy, since sorting it must not reorder this one's values
+            out.times.parts = [(np.zeros(1, dtype=np.int64), np.array([len(values)]), values.copy())]
         return out
 
     def order(self) -> np.ndarray:

@@ -58,8 +58,7 @@ class Reducer:
         """Add a block's finished attempts (the arrays uxcli.readers.stream builds)."""
         self.stats.add(self._groups(attempts), (np.int64(file_index) << _ROW_BITS) | attempts["_row"],
                        attempts["outcome"], attempts["errors"], attempts["clicks"], attempts["time"])
-        if "variant" in attempts:
-            self._variants(attempts["participant"], attempts["variant"])
+        self._variants(attempts["participant"], attempts["variant"])  # -1 where a file has no variant
 
     def _groups(self, attempts: dict[str, np.ndarray]) -> np.ndarray:
         n = len(attempts["_row"])
@@ -137,11 +136,12 @@ class RunningOverlaps:
         self.open: dict[str, np.ndarray] = {"row": np.zeros(0, dtype=np.int64), "who": np.zeros(0, dtype=np.int64),
                                             "start": np.zeros(0), "end_before": np.zeros(0)}
 
-    def _latest_end(self, who: np.ndarray) -> np.ndarray:
+    def _latest(self, field: str, who: np.ndarray) -> np.ndarray:
+        """The participants' latest start or end so far (-inf for one not seen yet)."""
         if self.state.n == 0:
             return np.full(len(who), -np.inf)
         pos, found = self.state.lookup(who)
-        return np.where(found, self.state["end"][np.minimum(pos, self.state.n - 1)], -np.inf)
+        return np.where(found, self.state[field][np.minimum(pos, self.state.n - 1)], -np.inf)
 
     def park(self, who: np.ndarray, start: np.ndarray, row: np.ndarray) -> None:
         """Note attempts still open at the end of a block (called before the block's check)."""
@@ -150,7 +150,7 @@ class RunningOverlaps:
             return
         by_row = np.argsort(row[new])
         added = {"row": row[new][by_row], "who": who[new][by_row], "start": start[new][by_row]}
-        added["end_before"] = self._latest_end(added["who"])
+        added["end_before"] = self._latest("end", added["who"])
         at = np.searchsorted(self.open["row"], added["row"])
         self.open = {name: np.insert(values, at, added[name]) for name, values in self.open.items()}
 
@@ -213,12 +213,6 @@ class RunningOverlaps:
         gone = np.ones(len(opened["row"]), dtype=bool)
         gone[at] = False
         self.open = {name: values[gone] for name, values in opened.items()}
-        behind = s[now] <= self._latest_start(w[now])
+        behind = s[now] <= self._latest("start", w[now])
         late[now[u[now] & behind & (end_before <= s[now])]] = True
         return late
-
-    def _latest_start(self, who: np.ndarray) -> np.ndarray:
-        if self.state.n == 0:
-            return np.full(len(who), -np.inf)
-        pos, found = self.state.lookup(who)
-        return np.where(found, self.state["start"][np.minimum(pos, self.state.n - 1)], -np.inf)

@@ -227,6 +227,11 @@ def _pack(p: np.ndarray, s: np.ndarray, t: np.ndarray) -> np.ndarray:
             | (t.astype(np.int64) + 1))
 
 
+def _who(participant: np.ndarray, session: np.ndarray) -> np.ndarray:
+    """One int64 per participant + session (the overlap check's unit), packed like the keys."""
+    return _pack(participant, session, np.full(len(participant), -1, dtype=np.int32))
+
+
 # --- the engine ---------------------------------------------------------------------------------
 
 
@@ -573,8 +578,7 @@ class _Engine:
             self._park(block, order, ends, segment, starts[still_open])
             if self.reducer is not None and still_open.any():
                 opened = order[starts[still_open]]
-                self.overlaps.park(_pack(block["participant"][opened], self._code(block, "session")[opened],
-                                         np.full(len(opened), -1, dtype=np.int32)),
+                self.overlaps.park(_who(block["participant"][opened], self._code(block, "session")[opened]),
                                    t[starts[still_open]], block["_row"][opened])
         number = found["number"] + self.state.count[apos]
         finished = apos[keep]  # key positions, in key order: count each run (no ufunc.at)
@@ -606,8 +610,8 @@ class _Engine:
             self.pieces.columns = list(out)
             del out["_file"]
             if self.reducer is not None:
-                who = _pack(out["participant"], out["session"], np.full(len(source), -1, dtype=np.int32))
-                self.overlaps.check(who, start_t, end_t, out["_row"], unended[keep])
+                self.overlaps.check(_who(out["participant"], out["session"]), start_t, end_t, out["_row"],
+                                    unended[keep])
                 self.reducer.add(out, self.index)
             else:
                 self.pieces.append(out)
