@@ -209,3 +209,67 @@ def test_dropping_an_end_event_makes_exactly_one_abandon(log, data):
     assert int(d.unended.sum()) == 1
     assert len(d.attempts) == len(expected)
     assert d.outside_rows.tolist() == []
+
+
+# --- the array rules against the same rules written as a plain loop --------------------------------
+
+
+def _loop_attempts(t, kind, key, idle_gap):
+    """The attempt rules one event at a time (the reference for attempts_of_sorted)."""
+    from uxcli.attempts import ABANDON, CLICK, ERROR, START, SUCCESS
+
+    out, current, outside = [], None, []
+    for i in range(len(kind)):
+        if current is not None and (key[i] != current["key"] or kind[i] == START):
+            out.append(current)  # a new key or a new start: the open attempt ends unended
+            current = None
+        if kind[i] == START:
+            number = out[-1]["number"] + 1 if out and out[-1]["key"] == key[i] else 1
+            current = {"key": key[i], "start": i, "number": number, "clicks": 0, "errors": 0, "gaps": [0.0],
+                       "end_kind": ABANDON, "end_time": np.nan, "unended": True}
+        elif current is None:
+            outside.append(i)
+        else:
+            current["gaps"].append(t[i] - t[i - 1])
+            current["clicks"] += kind[i] == CLICK
+            current["errors"] += kind[i] == ERROR
+            if SUCCESS <= kind[i] <= ABANDON:
+                current.update(end_kind=kind[i], end_time=t[i], unended=False)
+                out.append(current)
+                current = None
+    if current is not None:
+        out.append(current)
+    for a in out:
+        a["max_gap"] = max(a["gaps"])
+        a["idle"] = sum(max(g - idle_gap, 0.0) for g in a["gaps"]) if idle_gap is not None else None
+    return out, outside
+
+
+@settings(max_examples=300, deadline=None)
+@given(hst.lists(hst.tuples(hst.integers(0, 3), hst.integers(0, 6), hst.integers(0, 20)), max_size=60),
+       hst.sampled_from([None, 2.0]))
+def test_array_rules_equal_the_loop(rows, idle_gap):
+    from uxcli.attempts import attempts_of_sorted
+
+    rows.sort(key=lambda r: (r[0], r[2]))  # by key, then time (the rules' input order)
+    key = np.array([r[0] for r in rows], dtype=np.int64)
+    kind = np.array([r[1] for r in rows], dtype=np.int8)
+    t = np.array([float(r[2]) for r in rows])
+    new_key = np.r_[True, key[1:] != key[:-1]] if len(key) else np.zeros(0, dtype=bool)
+    found = attempts_of_sorted(t, kind, new_key, idle_gap)
+    expected, outside = _loop_attempts(t, kind, key, idle_gap)
+    assert found["starts"].tolist() == [a["start"] for a in expected]
+    assert found["number"].tolist() == [a["number"] for a in expected]
+    assert found["end_kind"].tolist() == [a["end_kind"] for a in expected]
+    assert np.array_equal(found["end_time"], [a["end_time"] for a in expected], equal_nan=True)
+    assert found["unended"].tolist() == [a["unended"] for a in expected]
+    assert found["clicks"].tolist() == [a["clicks"] for a in expected]
+    assert found["errors"].tolist() == [a["errors"] for a in expected]
+    assert found["outside"].tolist() == outside
+    if expected:
+        assert found["max_gap"].tolist() == [a["max_gap"] for a in expected]
+    if idle_gap is not None and expected:
+        assert np.allclose(found["idle"], [a["idle"] for a in expected])
+    summary = attempts_of_sorted(t, kind, new_key, None, gaps=False)  # what a streaming summary asks for
+    assert summary["max_gap"] is None and summary["idle"] is None
+    assert summary["clicks"].tolist() == found["clicks"].tolist()

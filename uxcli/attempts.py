@@ -59,53 +59,85 @@ def _order(key: np.ndarray, t: np.ndarray) -> np.ndarray | None:
     return np.lexsort((np.arange(len(key)), t, key))
 
 
-def attempts_of_sorted(t: np.ndarray, kind: np.ndarray, new_key: np.ndarray, idle_gap: float | None = None) -> dict:
+def attempts_of_sorted(t: np.ndarray, kind: np.ndarray, new_key: np.ndarray, idle_gap: float | None = None,
+                       gaps: bool = True) -> dict:
     """The attempt rules on arrays of events sorted by key, then time (both engines use this).
 
     A start opens an attempt; the first terminal event after it with the same key closes it;
     events in between belong to it; anything else is outside every attempt. ``new_key`` marks
-    the first event of each key. Returns per-attempt arrays in sorted order, plus ``inside``
-    (per event) and ``starts`` (positions of the start events).
+    the first event of each key. Returns per-attempt arrays in sorted order, plus ``starts``
+    (positions of the start events), ``key_of`` (each attempt's key, counted from 0) and
+    ``outside`` (positions of events outside every attempt). ``gaps=False`` skips max_gap and
+    idle (a summary needs neither).
+
+    An attempt's events are one run of positions, so everything per attempt comes from where
+    each run ends: searchsorted and cumulative counts over the runs, not over every event
+    (events are ~10x attempts).
     """
-    is_start = kind == START
-    starts = np.flatnonzero(is_start)
+    n = len(kind)
+    key_starts = np.flatnonzero(new_key)
+    starts = np.flatnonzero(kind == START)
     m = len(starts)
-    segment = np.cumsum(new_key, dtype=np.int32)
-    attempt_id = np.cumsum(is_start, dtype=np.int32) - 1  # the latest start at or before each event
-    opened = attempt_id >= 0
-    safe_id = np.where(opened, attempt_id, 0)
-    if m:
-        opened &= segment[starts[safe_id]] == segment
-    is_terminal = (kind >= SUCCESS) & (kind <= ABANDON)
-    closing = np.cumsum(is_terminal & opened, dtype=np.int32)
-    terminals_so_far = closing - (closing[starts][safe_id] if m else 0)  # a start is never terminal
-    inside = opened & ((terminals_so_far == 0) | ((terminals_so_far == 1) & is_terminal))
-    ids = attempt_id[inside]
-    kinds_in = kind[inside]
-    clicks = np.bincount(ids[kinds_in == CLICK], minlength=m).astype(np.float64)
-    errors = np.bincount(ids[kinds_in == ERROR], minlength=m).astype(np.float64)
-    end_rows = np.flatnonzero(inside & is_terminal)
+    key_of = np.searchsorted(key_starts, starts, side="right") - 1
+    key_end = np.r_[key_starts[1:], n]
+    bound = np.minimum(np.r_[starts[1:], n], key_end[key_of])  # next start or the key's end
+    terminals = np.flatnonzero((kind >= SUCCESS) & (kind <= ABANDON))
+    first_end = np.searchsorted(terminals, starts)  # a start is never terminal
+    end_row = terminals[np.minimum(first_end, len(terminals) - 1)] if len(terminals) else np.zeros(m, np.int64)
+    ended = (first_end < len(terminals)) & (end_row < bound)
+    last = np.where(ended, end_row, bound - 1)  # the attempt's last event
+    end_row = end_row[ended]
     end_kind = np.full(m, ABANDON, dtype=np.int8)
+    end_kind[ended] = kind[end_row]
     end_time = np.full(m, np.nan)
-    end_kind[attempt_id[end_rows]] = kind[end_rows]
-    end_time[attempt_id[end_rows]] = t[end_rows]
-    unended = np.ones(m, dtype=bool)
-    unended[attempt_id[end_rows]] = False
-    # Pauses between consecutive events of an attempt (its events are contiguous here).
-    t_in = t[inside]
-    gap = np.zeros(len(ids))
-    if len(ids) > 1:
-        gap[1:] = np.where(ids[1:] == ids[:-1], np.diff(t_in), 0.0)
-    firsts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, dtype=np.int64)
-    max_gap = np.maximum.reduceat(gap, firsts) if m else np.zeros(0)
-    idle = np.add.reduceat(np.maximum(gap - idle_gap, 0.0), firsts) if m and idle_gap is not None else None
-    start_segment = segment[starts]
-    first_of_segment = np.r_[True, start_segment[1:] != start_segment[:-1]] if m else np.zeros(0, bool)
-    index = np.arange(m)
-    number = index - np.maximum.accumulate(np.where(first_of_segment, index, 0)) + 1 if m else index
-    return {"starts": starts, "number": number.astype(np.int64), "end_kind": end_kind, "end_time": end_time,
-            "unended": unended, "clicks": clicks, "errors": errors, "max_gap": max_gap, "idle": idle,
-            "inside": inside}
+    end_time[ended] = t[end_row]
+    found = {"starts": starts, "key_of": key_of, "end_kind": end_kind, "end_time": end_time, "unended": ~ended,
+             "clicks": _count_in(kind == CLICK, starts, last), "errors": _count_in(kind == ERROR, starts, last),
+             "number": _numbers(key_of), "outside": _outside(n, starts, last), "max_gap": None, "idle": None}
+    if gaps:
+        found["max_gap"], found["idle"] = _gaps(t, starts, last, idle_gap)
+    return found
+
+
+def _count_in(flags: np.ndarray, starts: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """How many flagged events lie in each run starts[i]..last[i] (a start is never flagged)."""
+    if len(starts) == 0:
+        return np.zeros(0)
+    so_far = np.cumsum(flags, dtype=np.int32)
+    return (so_far[last] - so_far[starts]).astype(np.float64)
+
+
+def _numbers(key_of: np.ndarray) -> np.ndarray:
+    """Attempt numbers within each key: 1, 2, 3..."""
+    index = np.arange(len(key_of))
+    if len(key_of) == 0:
+        return index
+    first = np.r_[True, key_of[1:] != key_of[:-1]]
+    return index - np.maximum.accumulate(np.where(first, index, 0)) + 1
+
+
+def _outside(n: int, starts: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Positions of events in no run (usually none: then nothing per event is built)."""
+    if int((last - starts).sum()) + len(starts) == n:
+        return np.zeros(0, dtype=np.int64)
+    edges = np.bincount(starts, minlength=n + 1) - np.bincount(last + 1, minlength=n + 1)
+    return np.flatnonzero(np.cumsum(edges[:n]) == 0)
+
+
+def _gaps(t: np.ndarray, starts: np.ndarray, last: np.ndarray, idle_gap: float | None):
+    """Per run: the longest pause between consecutive events, and (with ``idle_gap``) the seconds
+    by which pauses exceed it. Each run's first event counts as a 0 pause, as v1 did."""
+    m = len(starts)
+    if m == 0:
+        return np.zeros(0), None
+    gap = np.zeros(len(t) + 1)  # one spare: a run may end at the last event
+    np.subtract(t[1:], t[:-1], out=gap[1:len(t)])
+    gap[starts] = 0.0
+    bounds = np.empty(2 * m, dtype=np.int64)
+    bounds[0::2], bounds[1::2] = starts, last + 1  # reduceat over [start, last]; odd slots unused
+    max_gap = np.maximum.reduceat(gap, bounds)[0::2]
+    idle = np.add.reduceat(np.maximum(gap - idle_gap, 0.0), bounds)[0::2] if idle_gap is not None else None
+    return max_gap, idle
 
 
 def derive_attempts(events: pd.DataFrame, idle_gap: float | None = None) -> Derived:
@@ -140,7 +172,7 @@ def derive_attempts(events: pd.DataFrame, idle_gap: float | None = None) -> Deri
 
     new_key = np.r_[True, k[1:] != k[:-1]] if n else np.zeros(0, dtype=bool)
     found = attempts_of_sorted(t, kind, new_key, idle_gap)
-    starts, inside, end_time = found["starts"], found["inside"], found["end_time"]
+    starts, end_time = found["starts"], found["end_time"]
     start_rows = starts if order is None else order[starts]
     timing = {"_start": t[starts], "_end": end_time, "_max_gap": found["max_gap"], "_unended": found["unended"]}
     if found["idle"] is not None:
@@ -149,7 +181,7 @@ def derive_attempts(events: pd.DataFrame, idle_gap: float | None = None) -> Deri
     attempts = _attempt_frame(events, start_rows, found["number"], found["end_kind"],
                               np.round(end_time - t[starts], 6), found["clicks"], found["errors"], timing)
     unended = attempts.pop("_unended").to_numpy(dtype=bool)  # in the frame's (input) order
-    outside = np.flatnonzero(~inside)
+    outside = found["outside"]
     outside_rows = outside if order is None else order[outside]
     return Derived(attempts, np.sort(outside_rows), unended, repeats, dropped_rows)
 

@@ -66,8 +66,8 @@ class _Counts:
     def add(self, group: np.ndarray, values: np.ndarray) -> None:
         if len(values) == 0:
             return
-        self.parts.append(_merge_equal(group.astype(np.int64), values.astype(np.float64),
-                                       np.ones(len(values), dtype=np.int64)))
+        group, values = group.astype(np.int64), values.astype(np.float64)
+        self.parts.append(_tally(group, values) or _merge_equal(group, values, np.ones(len(values), dtype=np.int64)))
         self.size += len(self.parts[-1][0])
         if len(self.parts) > 1 and self.size > 2 * self.merged_size + (1 << 16):
             self.parts = [_merge_equal(*(np.concatenate(c) for c in zip(*self.parts)))]
@@ -80,6 +80,21 @@ class _Counts:
             self.parts = [_merge_equal(*(np.concatenate(c) for c in zip(*self.parts)))] if self.parts else [empty]
         group, values, weight = self.parts[0]
         return values, weight, np.bincount(group, minlength=groups)
+
+
+def _tally(group: np.ndarray, values: np.ndarray):
+    """_merge_equal of unit weights by one bincount, when the values are small whole numbers (as
+    clicks are) and the (group, value) grid is not much bigger than the values; else None."""
+    top = values.max()
+    if not (values.min() >= 0 and top < 1 << 20) or np.signbit(values).any() or np.any(values != np.floor(values)):
+        return None
+    width = int(top) + 1
+    size = (int(group.max()) + 1) * width
+    if size > 4 * len(values) + (1 << 16):
+        return None
+    tally = np.bincount(group * width + values.astype(np.int64), minlength=size)
+    cells = np.flatnonzero(tally)
+    return cells // width, (cells % width).astype(np.float64), tally[cells]
 
 
 def _merge_equal(group, values, weight):
@@ -106,8 +121,11 @@ class _Samples:
     def add(self, group: np.ndarray, values: np.ndarray) -> None:
         if len(values) == 0:
             return
-        order = np.argsort(group, kind="stable")
-        ids, counts = np.unique(group[order], return_counts=True)
+        # stable: equal groups keep their order. Small ids sort by radix (int16): no comparisons
+        order = np.argsort(group.astype(np.int16) if group.max() < 1 << 15 else group, kind="stable")
+        per_group = np.bincount(group)
+        ids = np.flatnonzero(per_group)
+        counts = per_group[ids]
         self.parts.append((ids, counts, values[order].astype(np.float64)))
         self.done = None
 

@@ -194,15 +194,16 @@ class RunningOverlaps:
         opened = self.open
         if len(opened["row"]) == 0:
             return late
-        near = np.isin(opened["who"], w)
+        near = _among(opened["who"], w)  # w is sorted
         if near.any():  # an arrival running at an open attempt's start: that start overlaps it
             pw, ps, pr = opened["who"][near], opened["start"][near], opened["row"][near]
-            tag = np.r_[np.zeros(len(w), dtype=np.int8), np.ones(len(pw), dtype=np.int8)]
-            merged = np.lexsort((tag, np.r_[s, ps], np.r_[w, pw]))
+            mine = np.flatnonzero(_among(w, np.unique(pw)))  # arrivals of those participants
+            tag = np.r_[np.zeros(len(mine), dtype=np.int8), np.ones(len(pw), dtype=np.int8)]
+            merged = np.lexsort((tag, np.r_[s[mine], ps], np.r_[w[mine], pw]))
             arrival = np.maximum.accumulate(np.where(tag[merged] == 0, merged, -1))  # latest at or before
             points = np.flatnonzero(tag[merged] == 1)
-            j, k = arrival[points], merged[points] - len(w)
-            j, k = j[j >= 0], k[j >= 0]
+            j, k = arrival[points], merged[points] - len(mine)
+            j, k = mine[j[j >= 0]], k[j >= 0]
             if np.any((w[j] == pw[k]) & (e[j] > ps[k]) & (r[j] != pr[k])):
                 raise Fallback("an attempt was running when another one started (v1 lists them)")
         now = np.flatnonzero(np.isin(r, opened["row"]))
@@ -216,3 +217,9 @@ class RunningOverlaps:
         behind = s[now] <= self._latest("start", w[now])
         late[now[u[now] & behind & (end_before <= s[now])]] = True
         return late
+
+
+def _among(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """np.isin for a sorted, non-empty second argument: a binary search per value, no sorting."""
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[at] == values

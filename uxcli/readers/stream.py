@@ -4,7 +4,7 @@ One mechanism: the file is read in byte blocks cut at line ends; blocks are pars
 side by side on a small thread pool (only the columns needed, labels dictionary-encoded), their labels are
 mapped to global integer codes (dictionaries are small: a Python dict lookup per distinct
 label, never per row), and its events, ordered by key (stable, so in file order within a key),
-go through :func:`_derive_sorted`: the rules of :func:`uxcli.attempts.derive_attempts` on
+go through :func:`uxcli.attempts.attempts_of_sorted`: the rules of :func:`uxcli.attempts.derive_attempts` on
 integer arrays (bincount, cumsum, reduceat; no Python per row or per attempt). A reading thread
 parses block i + 1 while block i is derived. Between blocks the only state is:
 
@@ -102,14 +102,10 @@ class _Labels:
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def _lookup(self, values: list[str]) -> np.ndarray:
-        out = np.empty(len(values), dtype=np.int32)
-        raw = self.raw
-        for i, value in enumerate(values):
-            code = raw.get(value)
-            if code is None:
-                code = self._new(value)
-            out[i] = code
-        return out
+        codes = list(map(self.raw.get, values))
+        if None in codes:  # a dictionary lists each label once: each new one is added once
+            codes = [self._new(value) if code is None else code for value, code in zip(values, codes)]
+        return np.array(codes, dtype=np.int32)
 
     def _new(self, value: str) -> int:
         text = value.strip()
@@ -206,12 +202,17 @@ class _KeyState:
         return np.searchsorted(self.keys, ukeys)
 
 
-def _derive_sorted(t: np.ndarray, kind: np.ndarray, new_key: np.ndarray, idle_gap: float | None) -> dict:
-    """uxcli.attempts.attempts_of_sorted, after checking for repeated events (v1 reports them)."""
+def _check_order(t: np.ndarray, kind: np.ndarray, new_key: np.ndarray) -> None:
+    """Within a key, times must not go back, and an event must not repeat the one before (same
+    time and kind): v1 reports both (and drops repeated starts and ends)."""
     same = ~new_key[1:]
-    if np.any(same & (t[1:] == t[:-1]) & (kind[1:] == kind[:-1])):
-        raise Fallback("repeated events")  # v1 reports (and for starts and ends drops) them
-    return attempts_of_sorted(t, kind, new_key, idle_gap)
+    not_after = same & (t[1:] <= t[:-1])
+    if not not_after.any():  # the usual case: one check for both
+        return
+    if np.any(not_after & (t[1:] < t[:-1])):
+        raise Fallback("events out of time order within a participant and task")
+    if np.any(not_after & (kind[1:] == kind[:-1])):
+        raise Fallback("repeated events")
 
 
 def _key_order(keys: np.ndarray) -> np.ndarray | None:
@@ -310,15 +311,16 @@ def _blocks(path, start: int, block_size: int, total: int, progress: ProgressFn 
                 if buf.find(b'"', 0, cut) >= 0:
                     raise Fallback("quotes")
                 block = memoryview(buf)[:cut]  # parsed (into new arrays) before the next read
-                if np.frombuffer(block, dtype=np.uint8).max() >= 128:
+                data = np.frombuffer(block, dtype=np.uint8)
+                if data.max() >= 128:
                     try:
                         str(block, "utf-8")
                     except UnicodeDecodeError:
                         raise Fallback("not UTF-8") from None
                 # pyarrow skips blank lines and ends a line at a lone CR: the parsed row count
                 # must equal the line count for row i to be line header_line + 1 + i (add_block)
-                yield block, buf.count(b"\n", 0, cut) + (buf[cut - 1] != 10)
-                del block
+                yield block, int(np.count_nonzero(data == 10)) + (buf[cut - 1] != 10)
+                del block, data
                 buf[:have - cut] = buf[cut:have]  # the partial last line to the front (same size)
                 have -= cut
             if progress is not None:
@@ -407,7 +409,9 @@ class _Engine:
         try:
             table = pacsv.read_csv(
                 pa.py_buffer(block),
-                read_options=pacsv.ReadOptions(column_names=h.headers, block_size=4 << 20, use_threads=threads),
+                # one chunk per block: one dictionary per label column to map to global codes
+                read_options=pacsv.ReadOptions(column_names=h.headers, block_size=max(len(block), 1 << 20),
+                                               use_threads=threads),
                 # blocks are checked: no quotes, valid UTF-8 (so pyarrow need not look for either)
                 parse_options=pacsv.ParseOptions(delimiter=h.delimiter, quote_char=False, invalid_row_handler=bad_row),
                 convert_options=pacsv.ConvertOptions(include_columns=wanted, column_types=types,
@@ -539,17 +543,21 @@ class _Engine:
         if n == 0:
             return
         if order is None:  # already in key order: no copies
-            k, t, kind, order = keys, block["t"], block["kind"], np.arange(n)
+            k, t, kind = keys, block["t"], block["kind"]
         else:
             k, t, kind = keys[order], block["t"][order], block["kind"][order]
+
+        def src(positions: np.ndarray) -> np.ndarray:
+            """Sorted positions as indices into the block's arrays."""
+            return positions if order is None else order[positions]
+
         new_key = np.r_[True, k[1:] != k[:-1]]
-        if np.any(~new_key[1:] & (t[1:] < t[:-1])):
-            raise Fallback("events out of time order within a participant and task")
+        _check_order(t, kind, new_key)
         starts = np.flatnonzero(new_key)
         ends = np.r_[starts[1:], n] - 1
         ukeys = k[starts]
         pos, found = self.state.lookup(ukeys)
-        fresh = order[starts] >= injected  # the key's first row here is new (not a parked one)
+        fresh = src(starts) >= injected  # the key's first row here is new (not a parked one)
         check = found & fresh
         p = pos[check]
         first_t, first_kind = t[starts[check]], kind[starts[check]]
@@ -558,26 +566,27 @@ class _Engine:
         if np.any((first_t == self.state.last_t[p]) & (first_kind == self.state.last_kind[p])):
             raise Fallback("repeated event across blocks")
 
-        found = _derive_sorted(t, kind, new_key, self.idle_gap)
+        # a summary (reducer) needs no pauses unless idle time is capped
+        found = attempts_of_sorted(t, kind, new_key, self.idle_gap,
+                                   gaps=self.reducer is None or self.idle_gap is not None)
         pos = self.state.insert(ukeys)
         self.state.last_t[pos] = t[ends]
         self.state.last_kind[pos] = kind[ends]
 
         starts = found["starts"]
         m = len(starts)
-        segment = np.cumsum(new_key) - 1
-        apos = pos[segment[starts]]
+        key_of = found["key_of"]
+        apos = pos[key_of]
         keep = np.ones(m, dtype=bool)
         unended = found["unended"]
         if not final and m:
             # the last attempt of each key, if it has no end yet, may go on in the next block
-            start_segment = segment[starts]
-            last = np.r_[start_segment[1:] != start_segment[:-1], True]
+            last = np.r_[key_of[1:] != key_of[:-1], True]
             still_open = last & unended
             keep = ~still_open
-            self._park(block, order, ends, segment, starts[still_open])
+            self._park(block, src, starts[still_open], ends[key_of[still_open]])
             if self.reducer is not None and still_open.any():
-                opened = order[starts[still_open]]
+                opened = src(starts[still_open])
                 self.overlaps.park(_who(block["participant"][opened], self._code(block, "session")[opened]),
                                    t[starts[still_open]], block["_row"][opened])
         number = found["number"] + self.state.count[apos]
@@ -585,7 +594,7 @@ class _Engine:
         if len(finished):
             first = np.flatnonzero(np.r_[True, finished[1:] != finished[:-1]])
             self.state.count[finished[first]] += np.diff(np.r_[first, len(finished)]).astype(np.int32)
-        source = order[starts[keep]]  # the start rows, as indices into the block's arrays
+        source = src(starts[keep])  # the start rows, as indices into the block's arrays
         if len(source):
             out = {}
             for name in ("participant", "session", "variant", "task"):
@@ -604,7 +613,8 @@ class _Engine:
             out["_row"] = block["_row"][source]
             out["_start"] = start_t
             out["_end"] = end_t
-            out["_max_gap"] = found["max_gap"][keep]
+            if found["max_gap"] is not None:
+                out["_max_gap"] = found["max_gap"][keep]
             if self.idle_gap is not None:
                 out["_idle"] = found["idle"][keep]
             self.pieces.columns = list(out)
@@ -616,19 +626,19 @@ class _Engine:
             else:
                 self.pieces.append(out)
             self.pieces.unended.append(out["_row"][unended[keep]])
-        outside = block["_row"][order[~found["inside"]]]
+        outside = block["_row"][src(found["outside"])]
         self.pieces.outside_count += len(outside)
         self.pieces.outside.append(outside)
 
-    def _park(self, block, order, ends, segment, where) -> None:
+    def _park(self, block, src, where, ends) -> None:
         """Keep the rows of still-open attempts: from their start (sorted position ``where``) to
-        the key's last row in this block."""
+        their key's last row in this block (sorted position ``ends``); ``src`` maps sorted
+        positions to the block's rows."""
         if len(where) == 0:
             return
-        mark = np.zeros(len(order) + 1, dtype=np.int64)
-        np.add.at(mark, where, 1)
-        np.add.at(mark, ends[segment[where]] + 1, -1)
-        rows = order[np.cumsum(mark[:-1]) > 0]
+        lengths = ends - where + 1
+        offsets = np.r_[0, np.cumsum(lengths)[:-1]]
+        rows = src(np.repeat(where - offsets, lengths) + np.arange(int(lengths.sum())))
         rows.sort()
         carried = {c: v[rows] for c, v in block.items()}
         carried["_key"] = self._keys_of(carried)
