@@ -46,7 +46,7 @@ types["timestamp"] = pa.float64()
 
 def parse(block):
     return pacsv.read_csv(pa.py_buffer(block),
-        read_options=pacsv.ReadOptions(column_names=names, block_size=max(len(block), 1 << 20), use_threads=False),
+        read_options=pacsv.ReadOptions(column_names=names, block_size=4 << 20, use_threads=False),
         parse_options=pacsv.ParseOptions(quote_char=False),
         convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False, check_utf8=False)).num_rows
 
