@@ -162,7 +162,8 @@ class GroupStats:
     def __init__(self, time_of: str = "success") -> None:
         check_options(time_of=time_of)
         self.time_of = time_of
-        self.timed = np.array([OUTCOMES.index(o) for o in TIME_OF[time_of]])
+        # by outcome code + 1 (unknown -1, success 0, failure 1, abandon 2): is its time kept?
+        self.timed = np.array([False] + [o in TIME_OF[time_of] for o in OUTCOMES])
         self.groups = 0
         self.first = np.zeros(0, dtype=np.int64)  # smallest order key of each group's attempts
         self.counts = {name: np.zeros(0, dtype=np.int64) for name in self.COUNTS}
@@ -190,9 +191,12 @@ class GroupStats:
         size = self.groups
         np.minimum.at(self.first, group, np.asarray(order, dtype=np.int64))
         counts = self.counts
-        counts["attempts"] += np.bincount(group, minlength=size)
+        outcome = np.asarray(outcome, dtype=np.int64)
+        # one count per (group, outcome): columns unknown, success, failure, abandon
+        by_outcome = np.bincount(group * 4 + (outcome + 1), minlength=4 * size).reshape(size, 4)
+        counts["attempts"] += by_outcome.sum(axis=1)
         for code, name in enumerate(("successes", "failures", "abandons")):
-            counts[name] += np.bincount(group[outcome == code], minlength=size)
+            counts[name] += by_outcome[:, code + 1]
         errors = np.asarray(errors, dtype=np.float64)
         known = ~np.isnan(errors)
         counts["errors_n"] += np.bincount(group[known], minlength=size)
@@ -202,7 +206,7 @@ class GroupStats:
         with_clicks = (outcome == 0) & ~np.isnan(clicks)
         self.clicks.add(group[with_clicks], clicks[with_clicks])
         time = np.asarray(time, dtype=np.float64)
-        timed = np.isin(outcome, self.timed) & (time > 0)  # log times need positive values
+        timed = self.timed[outcome + 1] & (time > 0)  # log times need positive values
         self.times.add(group[timed], time[timed])
 
     def merged(self) -> GroupStats:

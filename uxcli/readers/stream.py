@@ -5,8 +5,8 @@ side by side on a small thread pool (only the columns needed, labels dictionary-
 mapped to global integer codes (dictionaries are small: a Python dict lookup per distinct
 label, never per row), and its events, ordered by key (stable, so in file order within a key),
 go through :func:`uxcli.attempts.attempts_of_sorted`: the rules of :func:`uxcli.attempts.derive_attempts` on
-integer arrays (bincount, cumsum, reduceat; no Python per row or per attempt). A reading thread
-parses block i + 1 while block i is derived. Between blocks the only state is:
+integer arrays (searchsorted and running counts; no Python per row or per attempt). The pool
+parses the next blocks while one is derived. Between blocks the only state is:
 
 * per (participant, session, task) key: the time and kind of its last event (to prove the file
   is in time order within each key, and to catch a repeated event across a block boundary) and
@@ -479,8 +479,8 @@ class _Engine:
     def columns(self, block, lines: int, source) -> dict[str, np.ndarray]:
         """A block's rows as arrays: global label codes, kind, t, _row, and their key order.
 
-        Runs in the reading thread (it needs nothing from the derivation's state). ``block`` is
-        CSV bytes, or a table parse() made of them.
+        ``block`` is CSV bytes, or a table parse() made of them. (Running this in a thread of its
+        own, beside the derivation, saved nothing measurable: both mostly wait for the GIL.)
         """
         table = block if isinstance(block, pa.Table) else self.parse(block)
         n = table.num_rows
@@ -688,46 +688,6 @@ class _Engine:
         return pd.DataFrame(data, copy=False)
 
 
-def _ahead(items):
-    """Yield from ``items``, producing the next item in a thread meanwhile (pyarrow and NumPy let
-    go of the GIL, so block i + 1 is parsed while block i is derived: both cores stay busy)."""
-    import queue
-    import threading
-
-    box: queue.Queue = queue.Queue(maxsize=1)
-    stop = threading.Event()
-    done = object()
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if stop.is_set():
-                    return
-                box.put((item, None))
-            box.put((done, None))
-        except BaseException as exc:  # handed to the consumer
-            box.put((None, exc))
-
-    thread = threading.Thread(target=produce, name="uxcli-stream", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item, error = box.get()
-            if error is not None:
-                raise error
-            if item is done:
-                return
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():  # unblock a producer waiting to put, then let it finish
-            try:
-                box.get(timeout=0.05)
-            except queue.Empty:
-                pass
-        thread.join()
-
-
 # Threads parsing blocks side by side, each with pyarrow's single-threaded parser. On 2 cores this
 # beat one block at a time on pyarrow's own threads (10M events: 2.1-2.3 s against 2.6 s): blocks
 # are independent, so the parsers never wait for each other. One core: one block at a time.
@@ -773,8 +733,8 @@ def read_event_log(source, index: int, layout: str | None, encoding: str | None,
     blocks = _blocks(source.path, header.data_start, block_size or BLOCK_SIZE, total, progress)
     if PARSE_WORKERS > 1:
         blocks = _parsed_ahead(engine, blocks, PARSE_WORKERS)
-    for cols in _ahead(engine.columns(block, lines, source) for block, lines in blocks):
-        engine.derive(cols, final=False)
+    for block, lines in blocks:  # blocks parse on the pool while this thread maps and derives
+        engine.derive(engine.columns(block, lines, source), final=False)
     if engine.rows == 0:
         raise Fallback("no data rows")
     engine.derive({c: np.zeros(0, dtype=np.int32) for c in header.labels} | {
