@@ -95,6 +95,61 @@ def _gate(rules, study: dict, groups=None, by=None, *, gate_on: opt.GateOn, conf
     return check(rules, groups, by, study, mode=gate_on.value, confidence=confidence)
 
 
+def _one_score(instrument: str, paths: list[str], *, confidence: float, fail_under: list[str] | None,
+               gate_on: opt.GateOn, fmt: opt.Format | None, output: Path | None, encoding: str | None,
+               verbose: bool, debug: bool, impute: bool = False, column: str | None = None) -> None:
+    """The body of sus, umux-lite and nps: read, score each respondent, summarise, gate, render.
+
+    What differs per instrument is in _ONE_SCORE: its results function (uxcli.surveys), the figures
+    the gate sees, the table view (uxcli.render.survey) and its extra arguments, and the respondent
+    columns of JSON output.
+    """
+    with reported_errors(debug):
+        fmt = choose_format(fmt, output)
+        check_output_path(output, paths)
+        rules = gating.parse(fail_under)
+        responses = _read(paths, instrument, encoding=encoding, impute=impute, column=column, verbose=verbose)
+        import importlib
+
+        import uxcli.surveys
+
+        spec = _ONE_SCORE[instrument]
+        respondents, summary = getattr(uxcli.surveys, spec["results"])(responses, confidence)
+        figures = spec["figures"](respondents, summary, confidence)
+        failures, checks = _gate(rules, figures, gate_on=gate_on, confidence=confidence)
+        if fmt is opt.Format.table:
+            view = getattr(importlib.import_module("uxcli.render.survey"), spec["view"])
+            render_table(view(respondents, summary, confidence=confidence, **spec.get("view_args", _no_args)(figures)),
+                         output)
+        else:
+            write_output(_respondents_and_summary(fmt, respondents, summary, spec["keys"], spec["title"]), output)
+        gating.report(failures, checks, rules, gate_on.value)
+
+
+def _no_args(figures: dict) -> dict:
+    return {}
+
+
+def _sus_figures(respondents, summary: dict, confidence: float) -> dict:
+    from uxcli.benchmarks import sus_figures
+
+    return sus_figures(respondents["score"].to_numpy(), confidence, 1 - confidence)
+
+
+_ONE_SCORE: dict[str, dict[str, Any]] = {
+    "sus": {"results": "sus_results", "view": "sus_view", "title": "SUS summary",
+            "keys": ["participant", "score"], "figures": _sus_figures,
+            "view_args": lambda figures: {"benchmark": figures.get("sus_verdict")}},
+    "umux-lite": {"results": "umux_lite_results", "view": "umux_view", "title": "UMUX-Lite summary",
+                  "keys": ["participant", "raw", "sus_equivalent"],
+                  "figures": lambda _, s, __: {"umux_mean": s["sus_mean"], "umux_ci_low": s["sus_ci_low"],
+                                               "umux_ci_high": s["sus_ci_high"]}},
+    "nps": {"results": "nps_results", "view": "nps_view", "title": "NPS summary",
+            "keys": ["participant", "rating", "category"],
+            "figures": lambda _, s, __: {"nps": s["nps"], "nps_ci_low": s["ci_low"], "nps_ci_high": s["ci_high"]}},
+}
+
+
 def sus(
     paths: opt.Paths,
     confidence: opt.ConfidenceOption = 0.95,
@@ -113,26 +168,8 @@ def sus(
 
     Example: uxcli sus responses.csv --fail-under sus=68
     """
-    with reported_errors(debug):
-        fmt = choose_format(fmt, output)
-        check_output_path(output, paths)
-        rules = gating.parse(fail_under)
-        responses = _read(paths, "sus", encoding=encoding, impute=impute_neutral, verbose=verbose)
-        from uxcli.benchmarks import sus_figures
-        from uxcli.surveys import sus_results
-
-        respondents, summary = sus_results(responses, confidence)
-        figures = sus_figures(respondents["score"].to_numpy(), confidence, 1 - confidence)
-        failures, checks = _gate(rules, figures, gate_on=gate_on, confidence=confidence)
-        if fmt is opt.Format.table:
-            from uxcli.render.survey import sus_view
-
-            render_table(sus_view(respondents, summary, confidence=confidence,
-                                  benchmark=figures.get("sus_verdict")), output)
-        else:
-            write_output(_respondents_and_summary(fmt, respondents, summary, ["participant", "score"],
-                                                  "SUS summary"), output)
-        gating.report(failures, checks, rules, gate_on.value)
+    _one_score("sus", paths, confidence=confidence, fail_under=fail_under, gate_on=gate_on, fmt=fmt, output=output,
+               encoding=encoding, verbose=verbose, debug=debug, impute=impute_neutral)
 
 
 def umux_lite(
@@ -151,26 +188,8 @@ def umux_lite(
 
     Item columns: UMUX1/UMUX2 (or Q1/Q2, or the item texts); YAML: questionnaires: {umux_lite: [a, b]}. Gate on the SUS-equivalent mean with --fail-under umux=68.
     """
-    with reported_errors(debug):
-        fmt = choose_format(fmt, output)
-        check_output_path(output, paths)
-        rules = gating.parse(fail_under)
-        responses = _read(paths, "umux-lite", encoding=encoding, impute=impute_neutral, verbose=verbose)
-        from uxcli.surveys import umux_lite_results
-
-        respondents, summary = umux_lite_results(responses, confidence)
-        figures = {"umux_mean": summary["sus_mean"], "umux_ci_low": summary["sus_ci_low"],
-                   "umux_ci_high": summary["sus_ci_high"]}
-        failures, checks = _gate(rules, figures, gate_on=gate_on, confidence=confidence)
-        if fmt is opt.Format.table:
-            from uxcli.render.survey import umux_view
-
-            render_table(umux_view(respondents, summary, confidence=confidence), output)
-        else:
-            write_output(_respondents_and_summary(fmt, respondents, summary,
-                                                  ["participant", "raw", "sus_equivalent"], "UMUX-Lite summary"),
-                         output)
-        gating.report(failures, checks, rules, gate_on.value)
+    _one_score("umux-lite", paths, confidence=confidence, fail_under=fail_under, gate_on=gate_on, fmt=fmt,
+               output=output, encoding=encoding, verbose=verbose, debug=debug, impute=impute_neutral)
 
 
 def nps(
@@ -189,24 +208,8 @@ def nps(
 
     Answer column: a header mentioning "recommend" or "NPS", or the only answer column; YAML: questionnaires: {nps: 9}.
     """
-    with reported_errors(debug):
-        fmt = choose_format(fmt, output)
-        check_output_path(output, paths)
-        rules = gating.parse(fail_under)
-        responses = _read(paths, "nps", encoding=encoding, column=column, verbose=verbose)
-        from uxcli.surveys import nps_results
-
-        respondents, summary = nps_results(responses, confidence)
-        figures = {"nps": summary["nps"], "nps_ci_low": summary["ci_low"], "nps_ci_high": summary["ci_high"]}
-        failures, checks = _gate(rules, figures, gate_on=gate_on, confidence=confidence)
-        if fmt is opt.Format.table:
-            from uxcli.render.survey import nps_view
-
-            render_table(nps_view(respondents, summary, confidence=confidence), output)
-        else:
-            write_output(_respondents_and_summary(fmt, respondents, summary,
-                                                  ["participant", "rating", "category"], "NPS summary"), output)
-        gating.report(failures, checks, rules, gate_on.value)
+    _one_score("nps", paths, confidence=confidence, fail_under=fail_under, gate_on=gate_on, fmt=fmt, output=output,
+               encoding=encoding, verbose=verbose, debug=debug, column=column)
 
 
 def _per_task_output(fmt: opt.Format, frame, output: Path | None, view) -> None:
