@@ -48,33 +48,45 @@ def read_events(table: CsvTable, file_index: int, problems: Problems, account: F
 
 
 def _warn_typos(table: CsvTable, words: pd.Series, unknown: list[str], problems: Problems) -> None:
+    """Unknown event kinds of a whole file (see warn_unknown_events)."""
+    found = []
+    for word in filter(worth_a_warning, unknown):
+        rows = np.flatnonzero((words == word).to_numpy())
+        found.append((word, len(rows), table.line(int(rows[0]))))
+    warn_unknown_events(found, table.name, table.fields["event"], table.header_line, problems)
+
+
+def worth_a_warning(word: str) -> bool:
+    """An unknown event word to warn about: not blank, and not one of the kinds uxcli knows it
+    does not count (page, note, ...)."""
+    normalized = normalize_word(word)
+    return normalized != "" and normalized not in OTHER_EVENTS
+
+
+def warn_unknown_events(found: list[tuple[str, int, int]], file: str, column: str, header_line: int,
+                        problems: Problems) -> None:
     """Unknown event kinds are kept as 'other' (neither click nor error).
 
-    One that looks like a typo of a known kind gets its own warning; the other unknown
-    kinds (a recorder's own events) are named together in one warning per file.
+    ``found`` holds (word, rows, line of its first row) per word worth a warning. One that looks like a typo
+    of a known kind gets its own warning; the other unknown kinds (a recorder's own events) are named
+    together in one warning per file. Both readers (whole-file and streaming) word them here.
     """
     others: list[str] = []
-    header = table.fields["event"]
-    for word in unknown:
-        normalized = normalize_word(word)
-        if normalized == "" or normalized in OTHER_EVENTS:
-            continue
+    for word, count, line in found:
         guess = closest_word(word, list(EVENT_WORDS))
-        rows = np.flatnonzero((words == word).to_numpy())
         if guess is None:
-            others.append(f'"{word}" ({len(rows)}×)')
+            others.append(f'"{word}" ({count}×)')
             continue
         problems.warning(
-            f'"{word}" is not a known event kind; {len(rows)} row{"s" if len(rows) != 1 else ""} counted as '
+            f'"{word}" is not a known event kind; {count} row{"s" if count != 1 else ""} counted as '
             "neither click nor error",
-            file=table.name, line=table.line(int(rows[0])), column=header, value=word,
-            hint=f'did you mean "{guess}"?',
+            file=file, line=line, column=column, value=word, hint=f'did you mean "{guess}"?',
         )
     if others:
         shown = ", ".join(others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else "")
         problems.warning(
             f"event kinds uxcli does not count (kept, counted as neither click nor error): {shown}",
-            file=table.name, line=table.header_line, column=header,
+            file=file, line=header_line, column=column,
             hint="uxcli counts start, click, error, success, failure and abandon, and synonyms such as "
             "tap, completed or gave up",
         )

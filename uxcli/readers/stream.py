@@ -765,34 +765,11 @@ def read_event_log(source, index: int, layout: str | None, encoding: str | None,
 
 
 def _warn_typos(engine: _Engine, info, problems: Problems) -> None:
-    """v1's warnings about event words uxcli does not know (uxcli.readers.events._warn_typos)."""
-    from uxcli.vocab import EVENT_WORDS, OTHER_EVENTS, closest_word, normalize_word
+    """v1's warnings about event words uxcli does not know, from the counts kept while streaming."""
+    from uxcli.readers.events import warn_unknown_events, worth_a_warning
 
+    found = [(word, int(engine.event_counts[code]), int(info.lines(np.array([engine.event_first[code]]))[0]))
+             for code, word in enumerate(engine.events.names)
+             if engine.kind_of[code] == engine.other and worth_a_warning(word)]
     header = engine.header
-    column = header.fields["event"]
-    others: list[str] = []
-    for code, word in enumerate(engine.events.names):
-        if engine.kind_of[code] != engine.other:
-            continue
-        normalized = normalize_word(word)
-        if normalized == "" or normalized in OTHER_EVENTS:
-            continue
-        count = int(engine.event_counts[code])
-        guess = closest_word(word, list(EVENT_WORDS))
-        if guess is None:
-            others.append(f'"{word}" ({count}×)')
-            continue
-        problems.warning(
-            f'"{word}" is not a known event kind; {count} row{"s" if count != 1 else ""} counted as '
-            "neither click nor error",
-            file=info.name, line=int(info.lines(np.array([engine.event_first[code]]))[0]), column=column,
-            value=word, hint=f'did you mean "{guess}"?',
-        )
-    if others:
-        shown = ", ".join(others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else "")
-        problems.warning(
-            f"event kinds uxcli does not count (kept, counted as neither click nor error): {shown}",
-            file=info.name, line=header.header_line, column=column,
-            hint="uxcli counts start, click, error, success, failure and abandon, and synonyms such as "
-            "tap, completed or gave up",
-        )
+    warn_unknown_events(found, info.name, header.fields["event"], header.header_line, problems)

@@ -214,6 +214,8 @@ def read_responses(
     named on the command line must have them. ``column`` names the answer column of a
     single-item instrument explicitly.
     """
+    from uxcli.readers import _looks_like_yaml
+
     spec = INSTRUMENTS[instrument] if isinstance(instrument, str) else instrument
     problems = Problems()
     out = _Rows()
@@ -243,17 +245,6 @@ def read_responses(
         raise InputError(f"no {spec.name} answers found in {', '.join(paths)}")
     return Responses(spec, frame, problems, notes, files)
 
-
-def _looks_like_yaml(source: Source, data: bytes) -> bool:
-    if source.suffix in (".yaml", ".yml"):
-        return True
-    if source.suffix:
-        return False
-    for line in data.splitlines()[:20]:
-        if line.strip() and not line.lstrip().startswith(b"#"):
-            return bool(re.match(rb"^\s*(---|[\w\- ]+:(\s|$))", line)) and not any(
-                d in line for d in (b",", b";", b"\t"))
-    return False
 
 
 def _add(out: _Rows, spec: Instrument, labels: dict, task: str | None, answers: list[int | None],
