@@ -443,7 +443,10 @@ def bench_size(n: int, args, ux_ok: bool, ux_why: str, out_dir: str) -> dict:
         with open(outputs["uxcli"], "rb") as a, open(outputs["uxcli_v1"], "rb") as b:
             same = a.read() == b.read()
         res["checks"]["uxcli_v1"] = {
-            "tool": "uxcli --engine v1 vs streaming", "ok": same, "count_mismatches": [], "metric_mismatches": [],
+            "tool": "uxcli --engine v1 vs streaming",
+            "ok": same,
+            "count_mismatches": [],
+            "metric_mismatches": [],
             "note": "byte-identical CSV output" if same else "the two engines' CSV outputs differ",
         }
         print(f"[{human(n)}] check engines: {'PASS' if same else 'FAIL'}", flush=True)
@@ -679,14 +682,18 @@ def write_report(
         )
     L.append("")
     if any(s["ratios"].get("v1_wall_vs_stream") for s in sizes):
-        L.append("Before/after: uxcli's in-memory (v1) reader (`--engine v1`) against the streaming engine "
-                 "(the default for event logs of 16 MB and more):\n")
+        L.append(
+            "Before/after: uxcli's in-memory (v1) reader (`--engine v1`) against the streaming engine "
+            "(the default for event logs of 16 MB and more):\n"
+        )
         L.append("| events | v1 / streaming wall | v1 / streaming peak RSS |")
         L.append("|---:|---:|---:|")
         for s in sizes:
             r = s["ratios"]
-            L.append(f"| {human(s['events_requested'])} | {fmt(r.get('v1_wall_vs_stream'))} "
-                     f"| {fmt(r.get('v1_rss_vs_stream'))} |")
+            L.append(
+                f"| {human(s['events_requested'])} | {fmt(r.get('v1_wall_vs_stream'))} "
+                f"| {fmt(r.get('v1_rss_vs_stream'))} |"
+            )
         L.append("")
     if helpres:
         t, u = helpres.get("typer_minimal", {}), helpres.get("uxcli")
@@ -813,9 +820,12 @@ def main(argv=None) -> int:
     ap.add_argument("--big-dir", default=None, help="directory for the 100M file (default: --data-dir)")
     ap.add_argument("--help-runs", type=int, default=10, help="runs of each --help timing (default 10)")
     ap.add_argument("--skip", default="", help="comma-separated tools to skip: uxcli,duckdb,floor,floor_stream,help")
-    ap.add_argument("--with-v1", action="store_true",
-                    help="also time uxcli's in-memory reader (--engine v1, the 'before') and check both engines "
-                    "print identical output")
+    ap.add_argument(
+        "--with-v1",
+        action="store_true",
+        help="also time uxcli's in-memory reader (--engine v1, the 'before') and check both engines "
+        "print identical output",
+    )
     ap.add_argument(
         "--rss-method",
         choices=["auto", "wait4"],

@@ -41,21 +41,35 @@ STUDY_NAME = "Checkout redesign - online shop (A = current checkout, B = redesig
 # task id -> metadata; dict order is the task order of every session
 TASKS = OrderedDict(
     [
-        ("find-product", {"title": "Find the Kettlo KS200 1.7 l stainless-steel kettle",
-                          "optimal_clicks": 4, "time_limit": 180}),
-        ("add-to-cart", {"title": "Add the kettle (colour: steel) to the cart",
-                         "optimal_clicks": 3, "time_limit": 120}),
-        ("apply-coupon", {"title": "Apply the coupon code AUTUMN10 to the order",
-                          "optimal_clicks": 4, "time_limit": 180}),
-        ("change-address", {"title": "Change the delivery address to the office address on the card",
-                            "optimal_clicks": 6, "time_limit": 180}),
-        ("checkout", {"title": "Complete the purchase with the test credit card",
-                      "optimal_clicks": 8, "time_limit": 240}),
+        (
+            "find-product",
+            {"title": "Find the Kettlo KS200 1.7 l stainless-steel kettle", "optimal_clicks": 4, "time_limit": 180},
+        ),
+        (
+            "add-to-cart",
+            {"title": "Add the kettle (colour: steel) to the cart", "optimal_clicks": 3, "time_limit": 120},
+        ),
+        (
+            "apply-coupon",
+            {"title": "Apply the coupon code AUTUMN10 to the order", "optimal_clicks": 4, "time_limit": 180},
+        ),
+        (
+            "change-address",
+            {
+                "title": "Change the delivery address to the office address on the card",
+                "optimal_clicks": 6,
+                "time_limit": 180,
+            },
+        ),
+        (
+            "checkout",
+            {"title": "Complete the purchase with the test credit card", "optimal_clicks": 8, "time_limit": 240},
+        ),
     ]
 )
 
-CET = dt.timezone(dt.timedelta(hours=1))    # Europe/Berlin in November
-EST = dt.timezone(dt.timedelta(hours=-5))   # America/New_York in November (remote session)
+CET = dt.timezone(dt.timedelta(hours=1))  # Europe/Berlin in November
+EST = dt.timezone(dt.timedelta(hours=-5))  # America/New_York in November (remote session)
 
 # participant, session, variant, local session start, time zone
 PARTICIPANTS = [
@@ -64,7 +78,7 @@ PARTICIPANTS = [
     ("P03", "S3", "A", dt.datetime(2026, 11, 5, 10, 30, tzinfo=CET)),
     ("P04", "S4", "A", dt.datetime(2026, 11, 6, 9, 30, tzinfo=CET)),
     ("P05", "S5", "B", dt.datetime(2026, 11, 9, 10, 0, tzinfo=CET)),
-    ("P06", "S6", "B", dt.datetime(2026, 11, 10, 9, 0, tzinfo=EST)),   # remote, New York
+    ("P06", "S6", "B", dt.datetime(2026, 11, 10, 9, 0, tzinfo=EST)),  # remote, New York
     ("P07", "S7", "B", dt.datetime(2026, 11, 11, 14, 0, tzinfo=CET)),
     ("P08", "S8", "B", dt.datetime(2026, 11, 12, 11, 0, tzinfo=CET)),
 ]
@@ -91,8 +105,13 @@ TERMINAL_ALIASES = {
     ("P05", "find-product", 1): "completed",
     ("P08", "checkout", 1): "completed",
 }
-CANONICAL_TERMINAL = {"success": "success", "completed": "success", "failure": "failure",
-                      "abandon": "abandon", "gave up": "abandon"}
+CANONICAL_TERMINAL = {
+    "success": "success",
+    "completed": "success",
+    "failure": "failure",
+    "abandon": "abandon",
+    "gave up": "abandon",
+}
 
 # In layouts/study.yaml these (participant, task) pairs are given as raw `events:` lists
 # (P07 apply-coupon contains the retry: failure, then a second start, then success).
@@ -111,42 +130,99 @@ OUTCOME_TIME_FACTOR = {S: 1.0, F: 1.35, A: 1.6}
 
 # (low, high) number of errors per task, variant, outcome
 ERRORS = {
-    ("find-product", S): (0, 1), ("find-product", F): (1, 2),
+    ("find-product", S): (0, 1),
+    ("find-product", F): (1, 2),
     ("add-to-cart", S): (0, 0),
-    ("apply-coupon", "A", S): (1, 2), ("apply-coupon", "A", F): (2, 4), ("apply-coupon", "A", A): (3, 4),
-    ("apply-coupon", "B", S): (0, 1), ("apply-coupon", "B", F): (1, 2),
-    ("change-address", S): (0, 1), ("change-address", F): (1, 3),
-    ("checkout", "A", S): (0, 2), ("checkout", "A", F): (2, 3), ("checkout", "A", A): (2, 4),
+    ("apply-coupon", "A", S): (1, 2),
+    ("apply-coupon", "A", F): (2, 4),
+    ("apply-coupon", "A", A): (3, 4),
+    ("apply-coupon", "B", S): (0, 1),
+    ("apply-coupon", "B", F): (1, 2),
+    ("change-address", S): (0, 1),
+    ("change-address", F): (1, 3),
+    ("checkout", "A", S): (0, 2),
+    ("checkout", "A", F): (2, 3),
+    ("checkout", "A", A): (2, 4),
     ("checkout", "B", S): (0, 1),
 }
 
 # click targets: the happy path (in order) and distractors
 CLICKS = {
-    "find-product": (["search-box", "search-button", "filter:brand-kettlo", "product-card:kettlo-ks200"],
-                     ["nav:home-appliances", "filter:price-under-50", "sort:rating", "pagination:next",
-                      "product-card:kettlo-kx150", "breadcrumb:kitchen", "filter:capacity-1.7l"]),
-    "add-to-cart": (["option:colour-steel", "option:qty-plus", "btn:add-to-cart"],
-                    ["option:colour-black", "image-gallery:next", "tab:reviews", "mini-cart:open"]),
-    "apply-coupon": (["link:have-a-coupon", "field:coupon-code", "btn:apply-coupon", "order-summary:discount"],
-                     ["link:promotions", "field:gift-card", "btn:apply-gift-card", "tooltip:coupon-help",
-                      "link:terms-and-conditions", "btn:update-cart"]),
-    "change-address": (["link:edit-address", "field:street", "field:postcode", "field:city",
-                        "dropdown:country", "btn:save-address"],
-                       ["link:my-account", "link:address-book", "btn:add-new-address",
-                        "radio:billing-same-as-delivery", "btn:cancel", "field:company"]),
-    "checkout": (["btn:proceed-to-checkout", "radio:standard-delivery", "field:card-number", "field:expiry",
-                  "field:cvc", "field:name-on-card", "checkbox:terms", "btn:place-order"],
-                 ["radio:express-delivery", "link:payment-methods", "btn:paypal", "tooltip:cvc-help",
-                  "link:back-to-cart", "field:card-number"]),
+    "find-product": (
+        ["search-box", "search-button", "filter:brand-kettlo", "product-card:kettlo-ks200"],
+        [
+            "nav:home-appliances",
+            "filter:price-under-50",
+            "sort:rating",
+            "pagination:next",
+            "product-card:kettlo-kx150",
+            "breadcrumb:kitchen",
+            "filter:capacity-1.7l",
+        ],
+    ),
+    "add-to-cart": (
+        ["option:colour-steel", "option:qty-plus", "btn:add-to-cart"],
+        ["option:colour-black", "image-gallery:next", "tab:reviews", "mini-cart:open"],
+    ),
+    "apply-coupon": (
+        ["link:have-a-coupon", "field:coupon-code", "btn:apply-coupon", "order-summary:discount"],
+        [
+            "link:promotions",
+            "field:gift-card",
+            "btn:apply-gift-card",
+            "tooltip:coupon-help",
+            "link:terms-and-conditions",
+            "btn:update-cart",
+        ],
+    ),
+    "change-address": (
+        ["link:edit-address", "field:street", "field:postcode", "field:city", "dropdown:country", "btn:save-address"],
+        [
+            "link:my-account",
+            "link:address-book",
+            "btn:add-new-address",
+            "radio:billing-same-as-delivery",
+            "btn:cancel",
+            "field:company",
+        ],
+    ),
+    "checkout": (
+        [
+            "btn:proceed-to-checkout",
+            "radio:standard-delivery",
+            "field:card-number",
+            "field:expiry",
+            "field:cvc",
+            "field:name-on-card",
+            "checkbox:terms",
+            "btn:place-order",
+        ],
+        [
+            "radio:express-delivery",
+            "link:payment-methods",
+            "btn:paypal",
+            "tooltip:cvc-help",
+            "link:back-to-cart",
+            "field:card-number",
+        ],
+    ),
 }
 ERROR_TARGETS = {
     "find-product": ["search: no results for kettel", "filter: no products match"],
     "add-to-cart": ["option: select a colour first"],
-    "apply-coupon": ["coupon: code not recognised", "coupon: field is empty", "gift-card: invalid number",
-                     "coupon: code not recognised"],
+    "apply-coupon": [
+        "coupon: code not recognised",
+        "coupon: field is empty",
+        "gift-card: invalid number",
+        "coupon: code not recognised",
+    ],
     "change-address": ["postcode: invalid format", "city: required field", "street: required field"],
-    "checkout": ["card-number: invalid", "expiry: date in the past", "terms: must be accepted",
-                 "payment: declined (test card)"],
+    "checkout": [
+        "card-number: invalid",
+        "expiry: date in the past",
+        "terms: must be accepted",
+        "payment: declined (test card)",
+    ],
 }
 PAGES = {
     "find-product": ["/", "/search?q=kettle", "/c/kitchen/kettles", "/p/kettlo-ks200"],
@@ -157,8 +233,7 @@ PAGES = {
 }
 
 # SUS score per participant (A averages 65.0, B 78.1) and NPS likelihood-to-recommend
-SUS_TARGET = {"P01": 70.0, "P02": 60.0, "P03": 67.5, "P04": 62.5,
-              "P05": 82.5, "P06": 75.0, "P07": 72.5, "P08": 82.5}
+SUS_TARGET = {"P01": 70.0, "P02": 60.0, "P03": 67.5, "P04": 62.5, "P05": 82.5, "P06": 75.0, "P07": 72.5, "P08": 82.5}
 NPS = {"P01": 7, "P02": 5, "P03": 6, "P04": 4, "P05": 9, "P06": 8, "P07": 8, "P08": 10}
 
 SUS_ITEMS = [
@@ -206,8 +281,8 @@ def _click_sequence(rng, task, outcome, n):
 
 def build_study():
     rng = random.Random(SEED)
-    attempts = []   # dicts, in chronological order per participant
-    sessions = []   # dicts: participant, session, variant, first_start (aware datetime), end
+    attempts = []  # dicts, in chronological order per participant
+    sessions = []  # dicts: participant, session, variant, first_start (aware datetime), end
     for pid, sid, variant, local_start in PARTICIPANTS:
         # deciseconds since local_start
         t = rng.randint(3000, 4800)  # intro, consent, think-aloud practice
@@ -230,7 +305,7 @@ def build_study():
                 n_err = rng.randint(lo, hi)
                 opt = TASKS[task]["optimal_clicks"]
                 ratio = secs / MEDIAN_TIME[task][variant]
-                n_clicks = int(round(opt * ratio ** 0.8 + rng.uniform(1, 6) + 1.5 * n_err))
+                n_clicks = int(round(opt * ratio**0.8 + rng.uniform(1, 6) + 1.5 * n_err))
                 n_clicks = min(max(n_clicks, 3), 25)
                 pages = PAGES[task][: rng.randint(2, len(PAGES[task]))]
                 # interior events in logical order, then timestamps
@@ -248,16 +323,34 @@ def build_study():
                 events.append((ds, word, ""))
                 if first_start is None:
                     first_start = t
-                attempts.append({
-                    "participant": pid, "session": sid, "variant": variant, "task": task,
-                    "attempt": n_attempt, "outcome": outcome, "time_ds": ds,
-                    "clicks": n_clicks, "errors": n_err,
-                    "start_ds": t, "events": events, "local_start": local_start,
-                })
+                attempts.append(
+                    {
+                        "participant": pid,
+                        "session": sid,
+                        "variant": variant,
+                        "task": task,
+                        "attempt": n_attempt,
+                        "outcome": outcome,
+                        "time_ds": ds,
+                        "clicks": n_clicks,
+                        "errors": n_err,
+                        "start_ds": t,
+                        "events": events,
+                        "local_start": local_start,
+                    }
+                )
                 t += ds
                 t += rng.randint(50, 150) if n_attempt < len(outcomes) else rng.randint(450, 1200)
-        sessions.append({"participant": pid, "session": sid, "variant": variant,
-                         "local_start": local_start, "first_start_ds": first_start, "end_ds": t})
+        sessions.append(
+            {
+                "participant": pid,
+                "session": sid,
+                "variant": variant,
+                "local_start": local_start,
+                "first_start_ds": first_start,
+                "end_ds": t,
+            }
+        )
     questionnaires = build_questionnaires(rng, attempts)
     return attempts, sessions, questionnaires
 
@@ -281,8 +374,13 @@ def build_questionnaires(rng, attempts):
         last[(a["participant"], a["task"])] = a
     for (pid, task), a in last.items():
         tries = sum(1 for b in attempts if b["participant"] == pid and b["task"] == task)
-        base = {"find-product": 6, "add-to-cart": 7, "apply-coupon": 5 if a["variant"] == "B" else 3,
-                "change-address": 5, "checkout": 5 if a["variant"] == "A" else 6}[task]
+        base = {
+            "find-product": 6,
+            "add-to-cart": 7,
+            "apply-coupon": 5 if a["variant"] == "B" else 3,
+            "change-address": 5,
+            "checkout": 5 if a["variant"] == "A" else 6,
+        }[task]
         rating = base + rng.choice([-1, 0, 0, 1]) - (2 if a["outcome"] != S else 0) - (tries - 1)
         rating -= 1 if a["errors"] >= 3 else 0
         seq[pid][task] = min(7, max(1, rating))
@@ -314,15 +412,26 @@ def write_events(attempts):
     rows = []
     for a in attempts:
         for off, event, target in a["events"]:
-            rows.append([a["participant"], a["session"], a["variant"], a["task"],
-                         _iso(a["local_start"], a["start_ds"] + off), event, target])
+            rows.append(
+                [
+                    a["participant"],
+                    a["session"],
+                    a["variant"],
+                    a["task"],
+                    _iso(a["local_start"], a["start_ds"] + off),
+                    event,
+                    target,
+                ]
+            )
     _write_csv(HERE / "events.csv", EVENTS_HEADER, rows)
     return len(rows)
 
 
 def write_attempts(attempts):
-    rows = [[a["participant"], a["variant"], a["task"], a["outcome"], _secs(a["time_ds"]),
-             a["clicks"], a["errors"]] for a in attempts]
+    rows = [
+        [a["participant"], a["variant"], a["task"], a["outcome"], _secs(a["time_ds"]), a["clicks"], a["errors"]]
+        for a in attempts
+    ]
     _write_csv(HERE / "layouts" / "attempts.csv", ATTEMPTS_HEADER, rows)
 
 
@@ -351,8 +460,16 @@ def write_messy(attempts):
     w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
     w.writerow(["Participant", "Task", "Outcome", "Time (s)", "Clicks", "Errors"])
     for a in attempts:
-        w.writerow([a["participant"], a["task"], yesno[a["outcome"]], _secs(a["time_ds"]).replace(".", ","),
-                    a["clicks"], a["errors"]])
+        w.writerow(
+            [
+                a["participant"],
+                a["task"],
+                yesno[a["outcome"]],
+                _secs(a["time_ds"]).replace(".", ","),
+                a["clicks"],
+                a["errors"],
+            ]
+        )
     buf.write("\r\n\r\n")  # two blank trailing lines, as Excel users leave them
     (HERE / "messy").mkdir(parents=True, exist_ok=True)
     with open(HERE / "messy" / "attempts_excel_eu.csv", "w", newline="", encoding="utf-8-sig") as fh:
@@ -371,12 +488,19 @@ def write_questionnaires(sessions, questionnaires):
         off = int(when.utcoffset().total_seconds() // 3600)
         stamp = when.strftime("%Y/%m/%d %I:%M:%S %p") + f" GMT{off:+d}"
         rows.append([stamp, pid] + [SUS_LABELS[r - 1] for r in questionnaires["sus"][pid]])
-    _write_csv(HERE / "questionnaires" / "sus.csv", ["Timestamp", "Participant"] + SUS_ITEMS, rows,
-               quoting=csv.QUOTE_ALL)
-    _write_csv(HERE / "questionnaires" / "nps.csv", ["participant", "likelihood_to_recommend"],
-               [[p, v] for p, v in questionnaires["nps"].items()])
-    _write_csv(HERE / "questionnaires" / "seq.csv", ["participant", "task", "seq"],
-               [[p, t, r] for p, tasks in questionnaires["seq"].items() for t, r in tasks.items()])
+    _write_csv(
+        HERE / "questionnaires" / "sus.csv", ["Timestamp", "Participant"] + SUS_ITEMS, rows, quoting=csv.QUOTE_ALL
+    )
+    _write_csv(
+        HERE / "questionnaires" / "nps.csv",
+        ["participant", "likelihood_to_recommend"],
+        [[p, v] for p, v in questionnaires["nps"].items()],
+    )
+    _write_csv(
+        HERE / "questionnaires" / "seq.csv",
+        ["participant", "task", "seq"],
+        [[p, t, r] for p, tasks in questionnaires["seq"].items() for t, r in tasks.items()],
+    )
 
 
 class _Flow(list):
@@ -397,8 +521,9 @@ def write_yaml(attempts, sessions, questionnaires):
             return super().increase_indent(flow, False)
 
     Dumper.add_representer(_Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
-    Dumper.add_representer(_FlowMap, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(),
-                                                                      flow_style=True))
+    Dumper.add_representer(
+        _FlowMap, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True)
+    )
     by_session = defaultdict(list)
     for a in attempts:
         by_session[a["session"]].append(a)
@@ -424,16 +549,28 @@ def write_yaml(attempts, sessions, questionnaires):
                         events.append(ev)
                 tasks.append({"task": a["task"], "events": events})
             else:
-                tasks.append({"task": a["task"], "outcome": a["outcome"], "time": float(_secs(a["time_ds"])),
-                              "clicks": a["clicks"], "errors": a["errors"]})
-        out_sessions.append({
-            "participant": s["participant"], "session": s["session"], "variant": s["variant"],
-            "tasks": tasks,
-            "questionnaires": {"sus": _Flow(questionnaires["sus"][s["participant"]]),
-                               "seq": _FlowMap(questionnaires["seq"][s["participant"]])},
-        })
-    doc = {"study": {"name": STUDY_NAME, "tasks": {t: dict(m) for t, m in TASKS.items()}},
-           "sessions": out_sessions}
+                tasks.append(
+                    {
+                        "task": a["task"],
+                        "outcome": a["outcome"],
+                        "time": float(_secs(a["time_ds"])),
+                        "clicks": a["clicks"],
+                        "errors": a["errors"],
+                    }
+                )
+        out_sessions.append(
+            {
+                "participant": s["participant"],
+                "session": s["session"],
+                "variant": s["variant"],
+                "tasks": tasks,
+                "questionnaires": {
+                    "sus": _Flow(questionnaires["sus"][s["participant"]]),
+                    "seq": _FlowMap(questionnaires["seq"][s["participant"]]),
+                },
+            }
+        )
+    doc = {"study": {"name": STUDY_NAME, "tasks": {t: dict(m) for t, m in TASKS.items()}}, "sessions": out_sessions}
     header = (
         "# uxcli sample study - the same attempts as ../events.csv, in the YAML layout.\n"
         "# Generated by sample_sessions/make_samples.py; do not edit by hand.\n"
@@ -441,8 +578,7 @@ def write_yaml(attempts, sessions, questionnaires):
         "# P02 change-address (a retry) is given as two summarized entries; P07 apply-coupon (also a\n"
         "# retry) as one events list containing two starts. P03 did not attempt change-address.\n"
     )
-    text = yaml.dump(doc, Dumper=Dumper, sort_keys=False, default_flow_style=False, width=110,
-                     allow_unicode=True)
+    text = yaml.dump(doc, Dumper=Dumper, sort_keys=False, default_flow_style=False, width=110, allow_unicode=True)
     (HERE / "layouts").mkdir(parents=True, exist_ok=True)
     with open(HERE / "layouts" / "study.yaml", "w", encoding="utf-8", newline="\n") as fh:
         fh.write(header + text)
@@ -469,8 +605,7 @@ def _events_to_attempts(rows, when):
             open_[key] = {"p": pid, "v": variant, "task": task, "t0": t, "clicks": 0, "errors": 0}
         elif event in CANONICAL_TERMINAL:
             a = open_.pop(key)
-            out.append((pid, variant, task, CANONICAL_TERMINAL[event], round(t - a["t0"], 1),
-                        a["clicks"], a["errors"]))
+            out.append((pid, variant, task, CANONICAL_TERMINAL[event], round(t - a["t0"], 1), a["clicks"], a["errors"]))
         elif event == "click":
             open_[key]["clicks"] += 1
         elif event == "error":
@@ -520,12 +655,17 @@ def check():
         for s in doc["sessions"]:
             for t in s["tasks"]:
                 if "events" in t:
-                    ya += _events_to_attempts([(s["participant"], s["variant"], t["task"], e["event"],
-                                                e.get("target", ""), e["at"]) for e in t["events"]],
-                                              "study.yaml")
+                    ya += _events_to_attempts(
+                        [
+                            (s["participant"], s["variant"], t["task"], e["event"], e.get("target", ""), e["at"])
+                            for e in t["events"]
+                        ],
+                        "study.yaml",
+                    )
                 else:
-                    ya.append((s["participant"], s["variant"], t["task"], t["outcome"], t["time"],
-                               t["clicks"], t["errors"]))
+                    ya.append(
+                        (s["participant"], s["variant"], t["task"], t["outcome"], t["time"], t["clicks"], t["errors"])
+                    )
             sus_yaml[s["participant"]] = s["questionnaires"]["sus"]
             seq_yaml[s["participant"]] = s["questionnaires"]["seq"]
         expect(ya == ev, "layouts/study.yaml differs from events.csv")
@@ -546,16 +686,20 @@ def check():
     # messy/
     with open(HERE / "messy" / "attempts_excel_eu.csv", "rb") as fh:
         raw = fh.read()
-    expect(raw.startswith(b"\xef\xbb\xbf") and raw.endswith(b"\r\n\r\n\r\n") and b"\n" not in raw.replace(b"\r\n", b""),
-           "attempts_excel_eu.csv BOM / CRLF / trailing lines")
+    expect(
+        raw.startswith(b"\xef\xbb\xbf") and raw.endswith(b"\r\n\r\n\r\n") and b"\n" not in raw.replace(b"\r\n", b""),
+        "attempts_excel_eu.csv BOM / CRLF / trailing lines",
+    )
     header, rows = _read_csv(HERE / "messy" / "attempts_excel_eu.csv", encoding="utf-8-sig", delimiter=";")
     rows = [r for r in rows if r]
     eu = [(r[0], r[1], r[2], float(r[3].replace(",", ".")), int(r[4]), int(r[5])) for r in rows]
     expect(eu == [(a[0], a[2], "yes" if a[3] == S else "no", a[4], a[5], a[6]) for a in ev], "attempts_excel_eu.csv")
     header, rows = _read_csv(HERE / "messy" / "tool_export.csv")
     names = {S: "Success", F: "Fail", A: "Gave up"}
-    expect([(r[0], r[1], r[2], float(r[3])) for r in rows] == [(a[0], a[2], names[a[3]], a[4]) for a in ev],
-           "tool_export.csv")
+    expect(
+        [(r[0], r[1], r[2], float(r[3])) for r in rows] == [(a[0], a[2], names[a[3]], a[4]) for a in ev],
+        "tool_export.csv",
+    )
 
     # questionnaires/
     header, rows = _read_csv(HERE / "questionnaires" / "sus.csv")
@@ -587,24 +731,37 @@ def check():
         return t
 
     te, tatt, ty = tally(ev), tally(at), tally(ya)
-    print(f"events.csv: {len(ev_rows)} rows, {len(ev)} attempts, {len(dates)} session days, "
-          f"offsets {sorted(offsets_seen)}")
-    print(f"{'task':<16}{'attempts':>9}{'success':>9}{'failure':>9}{'abandon':>9}"
-          f"   successes: events / attempts.csv / study.yaml / wide Y")
+    print(
+        f"events.csv: {len(ev_rows)} rows, {len(ev)} attempts, {len(dates)} session days, "
+        f"offsets {sorted(offsets_seen)}"
+    )
+    print(
+        f"{'task':<16}{'attempts':>9}{'success':>9}{'failure':>9}{'abandon':>9}"
+        f"   successes: events / attempts.csv / study.yaml / wide Y"
+    )
     for task in TASKS:
         n, s, f, a = te[task]
         wide_y = sum(1 for (p, t), o in final.items() if t == task and o == S)
         print(f"{task:<16}{n:>9}{s:>9}{f:>9}{a:>9}   {s:>9} / {tatt[task][1]:>14} / {ty[task][1]:>10} / {wide_y:>6}")
-    print("apply-coupon by variant (attempts, successes):",
-          {v: (sum(1 for a in ev if a[2] == "apply-coupon" and a[1] == v),
-               sum(1 for a in ev if a[2] == "apply-coupon" and a[1] == v and a[3] == S)) for v in "AB"})
+    print(
+        "apply-coupon by variant (attempts, successes):",
+        {
+            v: (
+                sum(1 for a in ev if a[2] == "apply-coupon" and a[1] == v),
+                sum(1 for a in ev if a[2] == "apply-coupon" and a[1] == v and a[3] == S),
+            )
+            for v in "AB"
+        },
+    )
     retries = sorted({(a[0], a[2]) for a in ev if sum(1 for b in ev if b[:3] == a[:3]) > 1})
     print("retry pairs:", retries)
     print("not attempted (empty wide.csv cell):", empty)
     print("SUS mean:", {v: round(sum(x) / len(x), 2) for v, x in sorted(sus_scores.items())})
     times = [a[4] for a in ev]
-    print(f"time range {min(times)}-{max(times)} s, clicks {min(a[5] for a in ev)}-{max(a[5] for a in ev)}, "
-          f"errors {min(a[6] for a in ev)}-{max(a[6] for a in ev)}")
+    print(
+        f"time range {min(times)}-{max(times)} s, clicks {min(a[5] for a in ev)}-{max(a[5] for a in ev)}, "
+        f"errors {min(a[6] for a in ev)}-{max(a[6] for a in ev)}"
+    )
     for p in problems:
         print("PROBLEM:", p)
     return not problems

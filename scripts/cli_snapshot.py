@@ -36,12 +36,20 @@ TASK_INPUTS = [
     "tests/data/q_compare_paired.csv",
     "tests/data/q_compare_published.csv",
 ]
-MALFORMED = sorted(f"tests/malformed/{p.name}" for p in (ROOT / "tests/malformed").glob("*.*")
-                   if p.suffix in (".csv", ".yaml"))
+MALFORMED = sorted(
+    f"tests/malformed/{p.name}" for p in (ROOT / "tests/malformed").glob("*.*") if p.suffix in (".csv", ".yaml")
+)
 QUESTIONNAIRES = {
-    "sus": ["sample_sessions/questionnaires/sus.csv", "sample_sessions/layouts/study.yaml",
-            *sorted(f"tests/data/{p.name}" for p in (ROOT / "tests/data").glob("q_sus_*"))],
-    "seq": ["sample_sessions/questionnaires/seq.csv", "tests/data/q_seq_wide.csv", "sample_sessions/layouts/study.yaml"],
+    "sus": [
+        "sample_sessions/questionnaires/sus.csv",
+        "sample_sessions/layouts/study.yaml",
+        *sorted(f"tests/data/{p.name}" for p in (ROOT / "tests/data").glob("q_sus_*")),
+    ],
+    "seq": [
+        "sample_sessions/questionnaires/seq.csv",
+        "tests/data/q_seq_wide.csv",
+        "sample_sessions/layouts/study.yaml",
+    ],
     "umux-lite": ["tests/data/q_umux.csv"],
     "nps": ["sample_sessions/questionnaires/nps.csv", "tests/data/q_nps_labels.csv"],
     "csat": ["tests/data/q_csat.csv"],
@@ -102,8 +110,10 @@ def cases() -> list[tuple[str, list[str]]]:
         ("summary", ["sample_sessions/events.csv", "--engine", "stream", "-f", "csv"]),
         ("summary", ["no/such/file.csv", "-f", "csv"]),
         ("attempts", ["sample_sessions/events.csv", "-f", "csv", "--idle-gap", "20", "--speeder-fraction", "0.3"]),
-        ("validate", ["sample_sessions/", "-f", "csv", "--exclude", "participant=P99", "--pseudonymize",
-                      "--salt", "s"]),
+        (
+            "validate",
+            ["sample_sessions/", "-f", "csv", "--exclude", "participant=P99", "--pseudonymize", "--salt", "s"],
+        ),
         ("validate", ["tests/malformed/", "-f", "csv"]),
     ]
     runs.extend(extra)
@@ -118,13 +128,17 @@ def file_cases(scratch: Path) -> list[tuple[str, list[str], Path]]:
             args = [path, "-o", str(out), "--sus", "sample_sessions/questionnaires/sus.csv"]
             runs.append(("report", args, out))
     out = scratch / f"report{len(runs)}.md"
-    runs.append(("report", ["sample_sessions/events.csv", "-o", str(out), "--compare-by", "session",
-                            "--exclude", "participant=P02"], out))
+    runs.append(
+        (
+            "report",
+            ["sample_sessions/events.csv", "-o", str(out), "--compare-by", "session", "--exclude", "participant=P02"],
+            out,
+        )
+    )
     for kind in CHART_KINDS:
         for path in ["sample_sessions/", "sample_sessions/layouts/study.yaml"]:
             out = scratch / f"chart{len(runs)}.svg"
-            runs.append(("chart", [kind, path, "-o", str(out), "--sus", "sample_sessions/questionnaires/sus.csv"],
-                         out))
+            runs.append(("chart", [kind, path, "-o", str(out), "--sus", "sample_sessions/questionnaires/sus.csv"], out))
     return runs
 
 
@@ -145,8 +159,10 @@ def main() -> int:
 
     def record(name: str, command: str, args: list[str], extra: bytes = b"") -> None:
         result = runner.invoke(app, [command, *args], catch_exceptions=True)
-        text = (f"$ uxcli {command} {' '.join(args)}\nexit: {result.exit_code}\n--- stdout\n{result.stdout}"
-                f"--- stderr\n{result.stderr}")
+        text = (
+            f"$ uxcli {command} {' '.join(args)}\nexit: {result.exit_code}\n--- stdout\n{result.stdout}"
+            f"--- stderr\n{result.stderr}"
+        )
         (target / name).write_bytes(text.encode("utf-8") + extra)
 
     for command, args in cases():

@@ -39,8 +39,12 @@ CHROMIUM_FLAGS = (
 
 def find_chromium() -> str | None:
     """UXCLI_CHROMIUM, else Debian's /usr/bin/chromium, else chromium / chromium-browser on PATH."""
-    candidates = [os.environ.get("UXCLI_CHROMIUM"), "/usr/bin/chromium",
-                  shutil.which("chromium"), shutil.which("chromium-browser")]
+    candidates = [
+        os.environ.get("UXCLI_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ]
     for candidate in candidates:
         if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return candidate
@@ -68,8 +72,9 @@ class Deadline:
 class Browser:
     """Headless Chromium driven over the CDP pipe; use as a context manager."""
 
-    def __init__(self, executable: str, user_data_dir: Path, deadline: Deadline,
-                 extra_args: Sequence[str] = ()) -> None:
+    def __init__(
+        self, executable: str, user_data_dir: Path, deadline: Deadline, extra_args: Sequence[str] = ()
+    ) -> None:
         self.deadline = deadline
         to_chrome_read, self._to_chrome = os.pipe()
         self._from_chrome, from_chrome_write = os.pipe()
@@ -80,13 +85,24 @@ class Browser:
             os.dup2(read_copy, 3)
             os.dup2(write_copy, 4)
 
-        args = [executable, *CHROMIUM_FLAGS, f"--user-data-dir={user_data_dir}",
-                "--remote-debugging-pipe", *extra_args, "about:blank"]
+        args = [
+            executable,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={user_data_dir}",
+            "--remote-debugging-pipe",
+            *extra_args,
+            "about:blank",
+        ]
         self.stderr_path = user_data_dir / "chromium-stderr.txt"
         self._stderr = open(self.stderr_path, "wb")  # noqa: SIM115 - closed in close()
         self.process = subprocess.Popen(  # noqa: S603 - fixed argument list
-            args, stdin=subprocess.DEVNULL, stdout=self._stderr, stderr=self._stderr,
-            close_fds=False, preexec_fn=wire_fds, start_new_session=True,
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=self._stderr,
+            stderr=self._stderr,
+            close_fds=False,
+            preexec_fn=wire_fds,
+            start_new_session=True,
         )
         os.close(to_chrome_read)
         os.close(from_chrome_write)
@@ -125,8 +141,7 @@ class Browser:
             self.events.append(message)
         return message
 
-    def call(self, method: str, params: dict[str, Any] | None = None,
-             session: str | None = None) -> dict[str, Any]:
+    def call(self, method: str, params: dict[str, Any] | None = None, session: str | None = None) -> dict[str, Any]:
         """Send one command and return its result (events arriving meanwhile are recorded)."""
         self._next_id += 1
         command: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
@@ -140,14 +155,18 @@ class Browser:
                     raise CDPError(f"{method}: {message['error']}")
                 return message.get("result", {})
 
-    def wait_for_event(self, method: str, session: str | None = None,
-                       predicate: Callable[[dict[str, Any]], bool] = lambda _e: True) -> dict[str, Any]:
+    def wait_for_event(
+        self, method: str, session: str | None = None, predicate: Callable[[dict[str, Any]], bool] = lambda _e: True
+    ) -> dict[str, Any]:
         """The first recorded or future event `method` (of `session`) matching predicate."""
         seen = 0
         while True:
             for event in self.events[seen:]:
-                if (event["method"] == method and (session is None or event.get("sessionId") == session)
-                        and predicate(event)):
+                if (
+                    event["method"] == method
+                    and (session is None or event.get("sessionId") == session)
+                    and predicate(event)
+                ):
                     return event
             seen = len(self.events)
             self._next_message(method)
@@ -175,8 +194,9 @@ class Browser:
         return self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
 
     def evaluate(self, session: str, expression: str) -> Any:
-        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True,
-                                                "awaitPromise": True}, session)
+        result = self.call(
+            "Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True}, session
+        )
         if "exceptionDetails" in result:
             raise CDPError(f"evaluate failed: {result['exceptionDetails']}")
         return result["result"].get("value")

@@ -39,9 +39,23 @@ SPEED = [0.8, 1.3, 0.9, 1.7, 0.7, 1.1, 2.4, 1.0]
 WORD = {"S": "success", "F": "failure", "A": "abandon"}
 
 METRIC_COLUMNS = [
-    "attempts", "successes", "failures", "abandons", "success_rate", "success_ci_low",
-    "success_ci_high", "abandonment_rate", "errors_total", "errors_per_attempt", "error_rate",
-    "clicks_mean", "clicks_median", "time_geomean", "time_median", "time_mean", "time_ci_low",
+    "attempts",
+    "successes",
+    "failures",
+    "abandons",
+    "success_rate",
+    "success_ci_low",
+    "success_ci_high",
+    "abandonment_rate",
+    "errors_total",
+    "errors_per_attempt",
+    "error_rate",
+    "clicks_mean",
+    "clicks_median",
+    "time_geomean",
+    "time_median",
+    "time_mean",
+    "time_ci_low",
     "time_ci_high",
 ]
 
@@ -63,18 +77,20 @@ def sample_attempts(tasks: list[str] | None = None) -> pd.DataFrame:
                 time *= 1.0 + 0.07 * ((p_index * 3 + t_index * 5 + attempt) % 5 - 2)
                 clicks = round(BASE_CLICKS[t_index] * SPEED[p_index]) + attempt - 1
                 errors = {"success": (p_index + t_index) % 3 == 0, "failure": 2, "abandon": 1}[outcome]
-                rows.append({
-                    "participant": participant,
-                    "session": f"S{p_index + 1:02d}",
-                    "variant": VARIANTS[p_index],
-                    "task": task,
-                    "attempt": attempt,
-                    "outcome": outcome,
-                    "time": round(time, 1),
-                    "clicks": float(clicks),
-                    "errors": float(errors),
-                    "source": f"sample.csv:{line}",
-                })
+                rows.append(
+                    {
+                        "participant": participant,
+                        "session": f"S{p_index + 1:02d}",
+                        "variant": VARIANTS[p_index],
+                        "task": task,
+                        "attempt": attempt,
+                        "outcome": outcome,
+                        "time": round(time, 1),
+                        "clicks": float(clicks),
+                        "errors": float(errors),
+                        "source": f"sample.csv:{line}",
+                    }
+                )
                 line += 1
     frame = pd.DataFrame(rows)
     frame["attempt"] = frame["attempt"].astype("int64")
@@ -121,27 +137,31 @@ def summarize(attempts: pd.DataFrame, by: list[str] | None = None, confidence: f
         geomean, t_low, t_high = _geomean_ci(times, confidence)
         errors = group["errors"].to_numpy(float)
         clicks = group["clicks"].to_numpy(float)
-        rows.append({
-            **dict(zip(by, keys, strict=True)),
-            "attempts": n,
-            "successes": successes,
-            "failures": failures,
-            "abandons": abandons,
-            "success_rate": successes / n,
-            "success_ci_low": low,
-            "success_ci_high": high,
-            "abandonment_rate": abandons / n,
-            "errors_total": float(np.nansum(errors)),
-            "errors_per_attempt": float(np.nanmean(errors)) if np.isfinite(errors).any() else math.nan,
-            "error_rate": float(np.mean(errors[np.isfinite(errors)] > 0)) if np.isfinite(errors).any() else math.nan,
-            "clicks_mean": float(np.nanmean(clicks)) if np.isfinite(clicks).any() else math.nan,
-            "clicks_median": float(np.nanmedian(clicks)) if np.isfinite(clicks).any() else math.nan,
-            "time_geomean": geomean,
-            "time_median": float(np.median(times)) if times.size else math.nan,
-            "time_mean": float(np.mean(times)) if times.size else math.nan,
-            "time_ci_low": t_low,
-            "time_ci_high": t_high,
-        })
+        rows.append(
+            {
+                **dict(zip(by, keys, strict=True)),
+                "attempts": n,
+                "successes": successes,
+                "failures": failures,
+                "abandons": abandons,
+                "success_rate": successes / n,
+                "success_ci_low": low,
+                "success_ci_high": high,
+                "abandonment_rate": abandons / n,
+                "errors_total": float(np.nansum(errors)),
+                "errors_per_attempt": float(np.nanmean(errors)) if np.isfinite(errors).any() else math.nan,
+                "error_rate": float(np.mean(errors[np.isfinite(errors)] > 0))
+                if np.isfinite(errors).any()
+                else math.nan,
+                "clicks_mean": float(np.nanmean(clicks)) if np.isfinite(clicks).any() else math.nan,
+                "clicks_median": float(np.nanmedian(clicks)) if np.isfinite(clicks).any() else math.nan,
+                "time_geomean": geomean,
+                "time_median": float(np.median(times)) if times.size else math.nan,
+                "time_mean": float(np.mean(times)) if times.size else math.nan,
+                "time_ci_low": t_low,
+                "time_ci_high": t_high,
+            }
+        )
     return pd.DataFrame(rows, columns=[*by, *METRIC_COLUMNS])
 
 
@@ -158,33 +178,76 @@ def compare(attempts: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
         na2, nb2 = na + z * z / 2, nb + z * z / 2
         pa2, pb2 = (xa + z * z / 4) / na2, (xb + z * z / 4) / nb2
         half = z * math.sqrt(pa2 * (1 - pa2) / na2 + pb2 * (1 - pb2) / nb2)
-        rows.append({"task": task, "metric": "success_rate", "group_a": "A", "group_b": "B",
-                     "value_a": pa, "value_b": pb, "difference": pa - pb,
-                     "ci_low": max(-1.0, pa2 - pb2 - half), "ci_high": min(1.0, pa2 - pb2 + half),
-                     "p_value": 0.5, "test": "N-1 two-proportion"})
+        rows.append(
+            {
+                "task": task,
+                "metric": "success_rate",
+                "group_a": "A",
+                "group_b": "B",
+                "value_a": pa,
+                "value_b": pb,
+                "difference": pa - pb,
+                "ci_low": max(-1.0, pa2 - pb2 - half),
+                "ci_high": min(1.0, pa2 - pb2 + half),
+                "p_value": 0.5,
+                "test": "N-1 two-proportion",
+            }
+        )
         ta = a.loc[a["outcome"] == "success", "time"].to_numpy(float)
         tb = b.loc[b["outcome"] == "success", "time"].to_numpy(float)
         if ta.size >= 2 and tb.size >= 2:
             la, lb = np.log(ta), np.log(tb)
             diff = float(lb.mean() - la.mean())
             se = math.sqrt(la.var(ddof=1) / la.size + lb.var(ddof=1) / lb.size)
-            rows.append({"task": task, "metric": "time", "group_a": "A", "group_b": "B",
-                         "value_a": math.exp(la.mean()), "value_b": math.exp(lb.mean()),
-                         "difference": math.exp(diff), "ci_low": math.exp(diff - z * se),
-                         "ci_high": math.exp(diff + z * se), "p_value": 0.2,
-                         "test": "Welch t on log times"})
+            rows.append(
+                {
+                    "task": task,
+                    "metric": "time",
+                    "group_a": "A",
+                    "group_b": "B",
+                    "value_a": math.exp(la.mean()),
+                    "value_b": math.exp(lb.mean()),
+                    "difference": math.exp(diff),
+                    "ci_low": math.exp(diff - z * se),
+                    "ci_high": math.exp(diff + z * se),
+                    "p_value": 0.2,
+                    "test": "Welch t on log times",
+                }
+            )
         else:
-            rows.append({"task": task, "metric": "time", "group_a": "A", "group_b": "B",
-                         "value_a": math.nan, "value_b": math.nan, "difference": math.nan,
-                         "ci_low": math.nan, "ci_high": math.nan, "p_value": math.nan,
-                         "test": "Welch t on log times"})
+            rows.append(
+                {
+                    "task": task,
+                    "metric": "time",
+                    "group_a": "A",
+                    "group_b": "B",
+                    "value_a": math.nan,
+                    "value_b": math.nan,
+                    "difference": math.nan,
+                    "ci_low": math.nan,
+                    "ci_high": math.nan,
+                    "p_value": math.nan,
+                    "test": "Welch t on log times",
+                }
+            )
         ea, eb = a["errors"].to_numpy(float), b["errors"].to_numpy(float)
         diff = float(eb.mean() - ea.mean())
         se = math.sqrt(ea.var(ddof=1) / ea.size + eb.var(ddof=1) / eb.size)
-        rows.append({"task": task, "metric": "errors_per_attempt", "group_a": "A", "group_b": "B",
-                     "value_a": float(ea.mean()), "value_b": float(eb.mean()), "difference": diff,
-                     "ci_low": diff - z * se, "ci_high": diff + z * se, "p_value": 0.0004,
-                     "test": "Welch t"})
+        rows.append(
+            {
+                "task": task,
+                "metric": "errors_per_attempt",
+                "group_a": "A",
+                "group_b": "B",
+                "value_a": float(ea.mean()),
+                "value_b": float(eb.mean()),
+                "difference": diff,
+                "ci_low": diff - z * se,
+                "ci_high": diff + z * se,
+                "p_value": 0.0004,
+                "test": "Welch t",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -197,13 +260,22 @@ def sus_summary() -> dict:
     mean = float(values.mean())
     sd = float(values.std(ddof=1))
     half = 2.365 * sd / math.sqrt(values.size)  # t(0.975, 7)
-    return {"n": int(values.size), "mean": mean, "sd": sd, "ci_low": mean - half,
-            "ci_high": mean + half, "median": float(np.median(values)), "min": float(values.min()),
-            "max": float(values.max()), "grade": "C+", "percentile": 60.8, "adjective": "Good"}
+    return {
+        "n": int(values.size),
+        "mean": mean,
+        "sd": sd,
+        "ci_low": mean - half,
+        "ci_high": mean + half,
+        "median": float(np.median(values)),
+        "min": float(values.min()),
+        "max": float(values.max()),
+        "grade": "C+",
+        "percentile": 60.8,
+        "adjective": "Good",
+    }
 
 
-def sample_report(tasks: list[str] | None = None, with_sus: bool = True,
-                  with_comparison: bool = True) -> ReportData:
+def sample_report(tasks: list[str] | None = None, with_sus: bool = True, with_comparison: bool = True) -> ReportData:
     attempts = sample_attempts(tasks)
     summary = summarize(attempts)
     return ReportData(

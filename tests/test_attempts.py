@@ -22,39 +22,75 @@ def events(rows: list[tuple], session: bool = False) -> pd.DataFrame:
         order = list(dict.fromkeys(v for v in values if v is not None))
         return pd.Categorical(list(values), categories=order)
 
-    return pd.DataFrame({
-        "participant": cat(participants), "session": cat(sessions), "variant": cat([None] * len(rows)),
-        "task": cat(tasks), "t": np.asarray(times, dtype=np.float64),
-        "kind": np.asarray([CODE[k] for k in kinds], dtype=np.int8),
-        "_file": np.zeros(len(rows), dtype=np.int64), "_row": np.arange(len(rows), dtype=np.int64),
-    })
+    return pd.DataFrame(
+        {
+            "participant": cat(participants),
+            "session": cat(sessions),
+            "variant": cat([None] * len(rows)),
+            "task": cat(tasks),
+            "t": np.asarray(times, dtype=np.float64),
+            "kind": np.asarray([CODE[k] for k in kinds], dtype=np.int8),
+            "_file": np.zeros(len(rows), dtype=np.int64),
+            "_row": np.arange(len(rows), dtype=np.int64),
+        }
+    )
 
 
 def summary(derived) -> list[tuple]:
     a = derived.attempts
-    return list(zip(a["participant"].astype(str), a["task"].astype(str), a["attempt"], a["outcome"].astype(str),
-                    a["time"], a["clicks"], a["errors"], strict=True))
+    return list(
+        zip(
+            a["participant"].astype(str),
+            a["task"].astype(str),
+            a["attempt"],
+            a["outcome"].astype(str),
+            a["time"],
+            a["clicks"],
+            a["errors"],
+            strict=True,
+        )
+    )
 
 
 def test_simple_attempt():
-    d = derive_attempts(events([("P1", "a", 0, "start"), ("P1", "a", 2, "click"), ("P1", "a", 3, "error"),
-                                ("P1", "a", 4, "page"), ("P1", "a", 9.5, "success")]))
+    d = derive_attempts(
+        events(
+            [
+                ("P1", "a", 0, "start"),
+                ("P1", "a", 2, "click"),
+                ("P1", "a", 3, "error"),
+                ("P1", "a", 4, "page"),
+                ("P1", "a", 9.5, "success"),
+            ]
+        )
+    )
     assert summary(d) == [("P1", "a", 1, "success", 9.5, 1.0, 1.0)]
     assert list(d.attempts.columns[: len(ATTEMPT_COLUMNS)]) == ATTEMPT_COLUMNS
     assert d.outside_rows.tolist() == [] and d.unended.tolist() == [False]
 
 
 def test_retry_is_a_second_attempt():
-    d = derive_attempts(events([("P1", "a", 0, "start"), ("P1", "a", 1, "click"), ("P1", "a", 5, "failure"),
-                                ("P1", "a", 10, "start"), ("P1", "a", 11, "click"), ("P1", "a", 12, "click"),
-                                ("P1", "a", 16, "success")]))
+    d = derive_attempts(
+        events(
+            [
+                ("P1", "a", 0, "start"),
+                ("P1", "a", 1, "click"),
+                ("P1", "a", 5, "failure"),
+                ("P1", "a", 10, "start"),
+                ("P1", "a", 11, "click"),
+                ("P1", "a", 12, "click"),
+                ("P1", "a", 16, "success"),
+            ]
+        )
+    )
     assert summary(d) == [("P1", "a", 1, "failure", 5.0, 1.0, 0.0), ("P1", "a", 2, "success", 6.0, 2.0, 0.0)]
     assert d.attempts["_row"].tolist() == [0, 3]
 
 
 def test_second_start_without_end_opens_a_retry():
-    d = derive_attempts(events([("P1", "a", 0, "start"), ("P1", "a", 1, "click"),
-                                ("P1", "a", 10, "start"), ("P1", "a", 15, "success")]))
+    d = derive_attempts(
+        events([("P1", "a", 0, "start"), ("P1", "a", 1, "click"), ("P1", "a", 10, "start"), ("P1", "a", 15, "success")])
+    )
     assert summary(d)[1] == ("P1", "a", 2, "success", 5.0, 0.0, 0.0)
     first = summary(d)[0]
     assert first[:4] == ("P1", "a", 1, "abandon") and np.isnan(first[4]) and first[5] == 1.0
@@ -62,8 +98,9 @@ def test_second_start_without_end_opens_a_retry():
 
 
 def test_unended_attempt_is_abandoned():
-    d = derive_attempts(events([("P1", "a", 0, "start"), ("P1", "a", 3, "click"), ("P1", "b", 5, "start"),
-                                ("P1", "b", 8, "success")]))
+    d = derive_attempts(
+        events([("P1", "a", 0, "start"), ("P1", "a", 3, "click"), ("P1", "b", 5, "start"), ("P1", "b", 8, "success")])
+    )
     rows = summary(d)
     assert rows[0][3] == "abandon" and np.isnan(rows[0][4]) and rows[0][5] == 1.0
     assert rows[1] == ("P1", "b", 1, "success", 3.0, 0.0, 0.0)
@@ -73,46 +110,91 @@ def test_unended_attempt_is_abandoned():
 def test_unended_flags_follow_the_attempts_frame_order():
     # task "a" sorts first (first seen on row 0) but its attempt starts last: the unended flag must
     # line up with the attempts frame (ordered by start row), not with the internal sort order
-    d = derive_attempts(events([("P1", "a", 0, "page"), ("P1", "b", 1, "start"), ("P1", "b", 2, "success"),
-                                ("P1", "a", 3, "start")]))
+    d = derive_attempts(
+        events([("P1", "a", 0, "page"), ("P1", "b", 1, "start"), ("P1", "b", 2, "success"), ("P1", "a", 3, "start")])
+    )
     assert d.attempts["task"].astype(str).tolist() == ["b", "a"]
     assert d.unended.tolist() == [False, True]
     assert d.attempts["_row"][d.unended].tolist() == [3]
 
 
 def test_outside_rows_before_start_and_after_end():
-    frame = events([("P1", "a", 0, "click"), ("P1", "a", 1, "start"), ("P1", "a", 2, "success"),
-                    ("P1", "a", 3, "click"), ("P1", "a", 4, "error"), ("P1", "a", 5, "failure"),
-                    ("P2", "a", 1, "success")])
+    frame = events(
+        [
+            ("P1", "a", 0, "click"),
+            ("P1", "a", 1, "start"),
+            ("P1", "a", 2, "success"),
+            ("P1", "a", 3, "click"),
+            ("P1", "a", 4, "error"),
+            ("P1", "a", 5, "failure"),
+            ("P2", "a", 1, "success"),
+        ]
+    )
     d = derive_attempts(frame)
     assert summary(d) == [("P1", "a", 1, "success", 1.0, 0.0, 0.0)]
     assert d.outside_rows.tolist() == [0, 3, 4, 5, 6]
 
 
 def test_events_of_other_participants_or_tasks_do_not_close_an_attempt():
-    d = derive_attempts(events([("P1", "a", 0, "start"), ("P2", "a", 1, "success"), ("P1", "b", 2, "failure"),
-                                ("P1", "a", 4, "click"), ("P1", "a", 6, "success")]))
+    d = derive_attempts(
+        events(
+            [
+                ("P1", "a", 0, "start"),
+                ("P2", "a", 1, "success"),
+                ("P1", "b", 2, "failure"),
+                ("P1", "a", 4, "click"),
+                ("P1", "a", 6, "success"),
+            ]
+        )
+    )
     assert summary(d) == [("P1", "a", 1, "success", 6.0, 1.0, 0.0)]
     assert d.outside_rows.tolist() == [1, 2]
 
 
 def test_interleaved_tasks():
-    d = derive_attempts(events([("P1", "a", 0, "start"), ("P1", "b", 1, "start"), ("P1", "a", 2, "click"),
-                                ("P1", "b", 3, "error"), ("P1", "b", 4, "abandon"), ("P1", "a", 7, "success")]))
+    d = derive_attempts(
+        events(
+            [
+                ("P1", "a", 0, "start"),
+                ("P1", "b", 1, "start"),
+                ("P1", "a", 2, "click"),
+                ("P1", "b", 3, "error"),
+                ("P1", "b", 4, "abandon"),
+                ("P1", "a", 7, "success"),
+            ]
+        )
+    )
     assert summary(d) == [("P1", "a", 1, "success", 7.0, 1.0, 0.0), ("P1", "b", 1, "abandon", 3.0, 0.0, 1.0)]
 
 
 def test_sessions_are_separate():
-    d = derive_attempts(events([("P1", "S1", "a", 0, "start"), ("P1", "S1", "a", 4, "failure"),
-                                ("P1", "S2", "a", 100, "start"), ("P1", "S2", "a", 103, "success")], session=True))
+    d = derive_attempts(
+        events(
+            [
+                ("P1", "S1", "a", 0, "start"),
+                ("P1", "S1", "a", 4, "failure"),
+                ("P1", "S2", "a", 100, "start"),
+                ("P1", "S2", "a", 103, "success"),
+            ],
+            session=True,
+        )
+    )
     assert [row[2] for row in summary(d)] == [1, 1]
     assert d.attempts["session"].astype(str).tolist() == ["S1", "S2"]
 
 
 def test_out_of_order_equals_sorted():
-    rows = [("P1", "a", 0, "start"), ("P1", "a", 1, "click"), ("P1", "a", 2, "failure"), ("P1", "a", 3, "start"),
-            ("P1", "a", 4, "error"), ("P1", "a", 5, "success"), ("P2", "a", 10, "start"), ("P2", "a", 12, "click"),
-            ("P2", "a", 13, "abandon")]
+    rows = [
+        ("P1", "a", 0, "start"),
+        ("P1", "a", 1, "click"),
+        ("P1", "a", 2, "failure"),
+        ("P1", "a", 3, "start"),
+        ("P1", "a", 4, "error"),
+        ("P1", "a", 5, "success"),
+        ("P2", "a", 10, "start"),
+        ("P2", "a", 12, "click"),
+        ("P2", "a", 13, "abandon"),
+    ]
     sorted_frame = events(rows)
     shuffled = sorted_frame.iloc[[8, 3, 0, 5, 7, 1, 6, 4, 2]]
     a, b = derive_attempts(sorted_frame), derive_attempts(shuffled)
@@ -141,8 +223,16 @@ def test_duration_from_epoch_seconds_is_exact_to_the_millisecond():
 
 def test_combine_orders_categories_by_first_appearance():
     one = derive_attempts(events([("P2", "zeta", 0, "start"), ("P2", "zeta", 1, "success")])).attempts
-    two = derive_attempts(events([("P1", "alpha", 0, "start"), ("P1", "alpha", 1, "success"),
-                                  ("P1", "zeta", 2, "start"), ("P1", "zeta", 3, "failure")])).attempts
+    two = derive_attempts(
+        events(
+            [
+                ("P1", "alpha", 0, "start"),
+                ("P1", "alpha", 1, "success"),
+                ("P1", "zeta", 2, "start"),
+                ("P1", "zeta", 3, "failure"),
+            ]
+        )
+    ).attempts
     two["_file"] = 1
     both = combine([one, two])
     assert list(both["task"].cat.categories) == ["zeta", "alpha"]
@@ -225,8 +315,17 @@ def _loop_attempts(t, kind, key, idle_gap):
             current = None
         if kind[i] == START:
             number = out[-1]["number"] + 1 if out and out[-1]["key"] == key[i] else 1
-            current = {"key": key[i], "start": i, "number": number, "clicks": 0, "errors": 0, "gaps": [0.0],
-                       "end_kind": ABANDON, "end_time": np.nan, "unended": True}
+            current = {
+                "key": key[i],
+                "start": i,
+                "number": number,
+                "clicks": 0,
+                "errors": 0,
+                "gaps": [0.0],
+                "end_kind": ABANDON,
+                "end_time": np.nan,
+                "unended": True,
+            }
         elif current is None:
             outside.append(i)
         else:
@@ -246,8 +345,10 @@ def _loop_attempts(t, kind, key, idle_gap):
 
 
 @settings(max_examples=300, deadline=None)
-@given(hst.lists(hst.tuples(hst.integers(0, 3), hst.integers(0, 6), hst.integers(0, 20)), max_size=60),
-       hst.sampled_from([None, 2.0]))
+@given(
+    hst.lists(hst.tuples(hst.integers(0, 3), hst.integers(0, 6), hst.integers(0, 20)), max_size=60),
+    hst.sampled_from([None, 2.0]),
+)
 def test_array_rules_equal_the_loop(rows, idle_gap):
     from uxcli.attempts import attempts_of_sorted
 

@@ -19,8 +19,13 @@ from uxcli.surveys import above_verdict
 STUDY = "sample_sessions/layouts/study.yaml"
 EVENTS = "sample_sessions/events.csv"
 # sample_sessions/layouts/study.yaml: SEQ per task (P03 did not attempt change-address)
-SEQ = {"find-product": [6, 6, 6, 6, 6, 3, 6, 7], "add-to-cart": [7] * 8, "apply-coupon": [1, 1, 3, 1, 6, 4, 5, 5],
-       "change-address": [5, 4, 2, 4, 4, 6, 6], "checkout": [5, 5, 2, 3, 6, 6, 6, 5]}
+SEQ = {
+    "find-product": [6, 6, 6, 6, 6, 3, 6, 7],
+    "add-to-cart": [7] * 8,
+    "apply-coupon": [1, 1, 3, 1, 6, 4, 5, 5],
+    "change-address": [5, 4, 2, 4, 4, 6, 6],
+    "checkout": [5, 5, 2, 3, 6, 6, 6, 5],
+}
 
 
 def test_proportion_vs_matches_scipy_binomtest():
@@ -45,14 +50,25 @@ def test_add_success_benchmark():
     summary = pd.DataFrame({"task": ["a", "b"], "attempts": [20, 10], "successes": [20, 2]})
     out = add_success_benchmark(summary)
     assert out["benchmark_success_p"].tolist() == pytest.approx(
-        [st.binomtest(20, 20, 0.78, alternative="greater").pvalue, st.binomtest(2, 10, 0.78, alternative="greater").pvalue])
+        [
+            st.binomtest(20, 20, 0.78, alternative="greater").pvalue,
+            st.binomtest(2, 10, 0.78, alternative="greater").pvalue,
+        ]
+    )
     assert out["benchmark_success_verdict"].tolist()[0].startswith("above the 78% completion average")
     assert out["benchmark_success_verdict"].tolist()[1].startswith("below the 78% completion average")
 
 
 def test_add_seq_mean_groups_like_the_summary():
-    ratings = pd.DataFrame({"participant": ["p1", "p2", "p1", "p2"], "session": [None] * 4,
-                            "variant": ["A", "B", "A", "B"], "task": ["t", "t", "u", "u"], "seq": [7.0, 5.0, 3.0, 4.0]})
+    ratings = pd.DataFrame(
+        {
+            "participant": ["p1", "p2", "p1", "p2"],
+            "session": [None] * 4,
+            "variant": ["A", "B", "A", "B"],
+            "task": ["t", "t", "u", "u"],
+            "seq": [7.0, 5.0, 3.0, 4.0],
+        }
+    )
     by_task = add_seq_mean(pd.DataFrame({"task": ["t", "u", "v"]}), ratings, ["task"])
     assert by_task["seq_mean"].tolist()[:2] == [6.0, 3.5] and math.isnan(by_task["seq_mean"].iloc[2])
     by_variant = add_seq_mean(pd.DataFrame({"variant": ["A", "B"]}), ratings, ["variant"])
@@ -90,20 +106,30 @@ def test_seq_mean_joins_the_summary_only_when_sessions_have_seq(cli):
     rows = csv_rows(cli("summary", STUDY, "-f", "csv"))
     assert list(rows[0]) == ["task", *METRICS, "seq_mean"]
     assert {r["task"]: float(r["seq_mean"]) for r in rows} == pytest.approx(
-        {task: float(np.mean(values)) for task, values in SEQ.items()})
+        {task: float(np.mean(values)) for task, values in SEQ.items()}
+    )
 
 
 def test_benchmark_columns(cli):
     rows = csv_rows(cli("summary", STUDY, "-f", "csv", "--benchmark"))
-    assert list(rows[0]) == ["task", *METRICS, "seq_mean", "benchmark_success_p", "benchmark_success_verdict",
-                             "benchmark_seq_p", "benchmark_seq_verdict"]
+    assert list(rows[0]) == [
+        "task",
+        *METRICS,
+        "seq_mean",
+        "benchmark_success_p",
+        "benchmark_success_verdict",
+        "benchmark_seq_p",
+        "benchmark_seq_verdict",
+    ]
     coupon = next(r for r in rows if r["task"] == "apply-coupon")
     assert float(coupon["benchmark_success_p"]) == pytest.approx(
-        st.binomtest(5, 9, 0.78, alternative="greater").pvalue, abs=1e-6)
+        st.binomtest(5, 9, 0.78, alternative="greater").pvalue, abs=1e-6
+    )
     assert coupon["benchmark_success_verdict"] == "not shown above the 78% completion average (p = 0.971)"
     seq = np.array(SEQ["apply-coupon"], dtype=float)
     assert float(coupon["benchmark_seq_p"]) == pytest.approx(
-        st.ttest_1samp(seq, 5.5, alternative="greater").pvalue, abs=1e-6)
+        st.ttest_1samp(seq, 5.5, alternative="greater").pvalue, abs=1e-6
+    )
     below = st.ttest_1samp(seq, 5.5, alternative="less").pvalue
     assert coupon["benchmark_seq_verdict"] == f"below the SEQ 5.5 average (p = {below:.3f})"
     cart = next(r for r in rows if r["task"] == "add-to-cart")

@@ -63,22 +63,23 @@ JSON.stringify({
 })
 """
 
-EXPECTED_FIGURES = ["fig-success", "fig-time", "fig-errors-clicks", "fig-outcome-grid", "fig-sus",
-                    "fig-compare"]
+EXPECTED_FIGURES = ["fig-success", "fig-time", "fig-errors-clicks", "fig-outcome-grid", "fig-sus", "fig-compare"]
 
 
 def _console_errors(browser: Browser, session: str) -> list[str]:
     errors = []
-    for event in browser.session_events(session, "Runtime.consoleAPICalled", "Runtime.exceptionThrown",
-                                        "Log.entryAdded"):
+    for event in browser.session_events(
+        session, "Runtime.consoleAPICalled", "Runtime.exceptionThrown", "Log.entryAdded"
+    ):
         params = event["params"]
         if event["method"] == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
             errors.append(" ".join(str(a.get("value", a.get("description"))) for a in params.get("args", [])))
         elif event["method"] == "Runtime.exceptionThrown":
             errors.append(str(params.get("exceptionDetails", {}).get("text")))
         elif event["method"] == "Log.entryAdded" and params["entry"].get("level") == "error":
-            errors.append(f"{params['entry'].get('source')}: {params['entry'].get('text')} "
-                          f"{params['entry'].get('url', '')}")
+            errors.append(
+                f"{params['entry'].get('source')}: {params['entry'].get('text')} {params['entry'].get('url', '')}"
+            )
     return errors
 
 
@@ -92,13 +93,20 @@ def test_report_in_headless_chromium(tmp_path: Path) -> None:
     profile.mkdir()
 
     deadline = Deadline(30.0)
-    with Browser(CHROMIUM, profile, deadline,  # type: ignore[arg-type]
-                 extra_args=["--window-size=1366,900"]) as browser:
+    with Browser(
+        CHROMIUM,
+        profile,
+        deadline,  # type: ignore[arg-type]
+        extra_args=["--window-size=1366,900"],
+    ) as browser:
         session = browser.open_page()
         for domain in ("Page", "Runtime", "Log", "Network"):
             browser.call(f"{domain}.enable", session=session)
-        browser.call("Emulation.setDeviceMetricsOverride",
-                     {"width": 1366, "height": 900, "deviceScaleFactor": 1, "mobile": False}, session)
+        browser.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 1366, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+            session,
+        )
         navigation = browser.call("Page.navigate", {"url": url}, session)
         assert not navigation.get("errorText"), navigation
         browser.wait_for_event("Page.loadEventFired", session)
@@ -109,21 +117,24 @@ def test_report_in_headless_chromium(tmp_path: Path) -> None:
 
         metrics = browser.call("Page.getLayoutMetrics", session=session)
         height = int(metrics["cssContentSize"]["height"])
-        shot = browser.call("Page.captureScreenshot", {
-            "format": "png", "captureBeyondViewport": True,
-            "clip": {"x": 0, "y": 0, "width": 1366, "height": height, "scale": 1},
-        }, session)
+        shot = browser.call(
+            "Page.captureScreenshot",
+            {
+                "format": "png",
+                "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": 0, "width": 1366, "height": height, "scale": 1},
+            },
+            session,
+        )
         screenshot = tmp_path / "report.png"
         screenshot.write_bytes(base64.b64decode(shot["data"]))
 
-        pdf = browser.call("Page.printToPDF", {"printBackground": False, "preferCSSPageSize": True},
-                           session)
+        pdf = browser.call("Page.printToPDF", {"printBackground": False, "preferCSSPageSize": True}, session)
         printed = tmp_path / "report.pdf"
         printed.write_bytes(base64.b64decode(pdf["data"]))
         browser.drain(0.2)
 
-        requests = [e["params"]["request"]["url"]
-                    for e in browser.session_events(session, "Network.requestWillBeSent")]
+        requests = [e["params"]["request"]["url"] for e in browser.session_events(session, "Network.requestWillBeSent")]
         failed = browser.session_events(session, "Network.loadingFailed")
         errors = _console_errors(browser, session)
 

@@ -65,8 +65,9 @@ def summary_with_missing_task(report) -> pd.DataFrame:
     extra["task"] = ["Nobody finished", "Never attempted"]
     for column in ("time_geomean", "time_median", "time_mean", "time_ci_low", "time_ci_high"):
         extra[column] = np.nan
-    extra.loc[extra.index[1], ["success_rate", "success_ci_low", "success_ci_high",
-                               "errors_per_attempt", "clicks_mean"]] = np.nan
+    extra.loc[
+        extra.index[1], ["success_rate", "success_ci_low", "success_ci_high", "errors_per_attempt", "clicks_mean"]
+    ] = np.nan
     return pd.concat([summary, extra], ignore_index=True)
 
 
@@ -105,8 +106,7 @@ def test_time_chart_log_scale_points_and_geometric_means(report) -> None:
     assert ax.get_xscale() == "log"
     assert tick_texts(ax.get_yticklabels()) == TASKS
     timed = report.attempts["time"].notna() & (report.attempts["time"] > 0)
-    diamonds = [c for c in ax.collections if isinstance(c, PathCollection)
-                and label(c).startswith("Geometric mean")]
+    diamonds = [c for c in ax.collections if isinstance(c, PathCollection) and label(c).startswith("Geometric mean")]
     assert len(diamonds) == 1
     finite = report.summary["time_geomean"].notna()
     assert len(offsets(diamonds[0])) == int(finite.sum()) == 4  # one task has no successes
@@ -116,8 +116,9 @@ def test_time_chart_log_scale_points_and_geometric_means(report) -> None:
         if isinstance(collection, PathCollection) and not label(collection).startswith("Geometric"):
             rows = offsets(collection)[:, 1]
             assert np.all(np.abs(rows - np.round(rows)) <= 0.25)
-    points = np.vstack([offsets(c) for c in ax.collections if isinstance(c, PathCollection)
-                        and label(c).startswith("Success")])
+    points = np.vstack(
+        [offsets(c) for c in ax.collections if isinstance(c, PathCollection) and label(c).startswith("Success")]
+    )
     first_task = report.attempts[(report.attempts["task"] == TASKS[0]) & (report.attempts["outcome"] == "success")]
     on_first_row = sorted(points[np.round(points[:, 1]) == 0][:, 0])
     assert on_first_row == pytest.approx(sorted(first_task["time"]))
@@ -175,7 +176,10 @@ def test_outcome_grid_cells_retries_and_not_attempted(report) -> None:
     hatched = [p for p in cells if p.get_hatch()]
     assert len(hatched) == 1  # P06 never tried "Track an order"
     assert tick_texts(ax.get_yticklabels()) == [f"P0{i} · {'A' if i <= 4 else 'B'}" for i in range(1, 9)]
-    assert [t.replace(" ", "") for t in tick_texts(ax.get_xticklabels())][:2] == ["Findaproduct", "Addtobasketandcheckout"]
+    assert [t.replace(" ", "") for t in tick_texts(ax.get_xticklabels())][:2] == [
+        "Findaproduct",
+        "Addtobasketandcheckout",
+    ]
     labels = texts(fig)
     assert labels.count("×2") == 1 and labels.count("×3") == 1
     # the final attempt decides: P03 failed "Add to basket" first, then succeeded
@@ -220,7 +224,10 @@ def test_compare_chart_values_and_differences(report) -> None:
         assert tick_texts(ax.get_yticklabels()) == TASKS
     assert values_axes[1].get_xscale() == "log" and diff_axes[1].get_xscale() == "log"
     assert [ax.get_title(loc="left") for ax in diff_axes] == [
-        "Difference A − B (points), 95% CI", "Ratio B ÷ A, 95% CI", "Difference B − A, 95% CI"]
+        "Difference A − B (points), 95% CI",
+        "Ratio B ÷ A, 95% CI",
+        "Difference B − A, 95% CI",
+    ]
     time_rows = report.comparison[report.comparison["metric"] == "time"]
     diamonds = offsets(diff_axes[1].collections[-1])
     assert len(diamonds) == int(time_rows["difference"].notna().sum())
@@ -273,8 +280,11 @@ def test_save_figure_formats(report, tmp_path: Path) -> None:
 def test_long_and_hostile_task_names_do_not_break_charts(report) -> None:
     names = ["<script>alert(1)</script>", "A" * 120, "Ünïcödé — tâche", "x", "y"]
     sample = sample_report(tasks=names)
-    for fig in (charts.success_chart(sample.summary), charts.outcome_grid_chart(sample.attempts),
-                charts.time_chart(sample.attempts, sample.summary)):
+    for fig in (
+        charts.success_chart(sample.summary),
+        charts.outcome_grid_chart(sample.attempts),
+        charts.time_chart(sample.attempts, sample.summary),
+    ):
         svg = charts.figure_to_svg(fig)
         assert "<script" not in svg
         assert not math.isnan(fig.get_figheight())

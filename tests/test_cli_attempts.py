@@ -72,8 +72,11 @@ def test_p06_new_york_offset_gives_same_times_as_attempt_table(cli):
 
 def test_attempt_table_retries_numbered_in_input_order(cli):
     rows = attempts_json(cli("attempts", "sample_sessions/layouts/attempts.csv", "-f", "json"))
-    p02 = [(r["task"], r["attempt"], r["outcome"]) for r in rows
-           if r["participant"] == "P02" and r["task"] == "change-address"]
+    p02 = [
+        (r["task"], r["attempt"], r["outcome"])
+        for r in rows
+        if r["participant"] == "P02" and r["task"] == "change-address"
+    ]
     assert p02 == [("change-address", 1, "failure"), ("change-address", 2, "success")]
     assert rows[0]["source"] == "sample_sessions/layouts/attempts.csv:2"
 
@@ -126,8 +129,9 @@ def test_event_missing_end_is_abandon_with_warning(cli, edge):
 
 def test_missing_end_warning_names_the_right_start(cli, tmp_path):
     path = tmp_path / "order.csv"
-    path.write_text("participant,task,timestamp,event\nP1,a,0,page\nP1,b,1,start\nP1,b,2,success\n"
-                    "P1,a,3,start\n", encoding="utf-8")
+    path.write_text(
+        "participant,task,timestamp,event\nP1,a,0,page\nP1,b,1,start\nP1,b,2,success\nP1,a,3,start\n", encoding="utf-8"
+    )
     result = cli("attempts", path, "-f", "json")
     rows = attempts_json(result)
     assert [(r["task"], r["outcome"]) for r in rows] == [("b", "success"), ("a", "abandon")]
@@ -158,7 +162,9 @@ def test_edge_summary_warnings_and_counts(cli):
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
     assert [(r["task"], r["attempts"], r["successes"], r["failures"], r["abandons"]) for r in rows] == [
-        ("search", 3, 1, 1, 1), ("cart", 2, 0, 0, 2)]
+        ("search", 3, 1, 1, 1),
+        ("cart", 2, 0, 0, 2),
+    ]
     assert len(warnings(result)) == 3
     assert not any(line.startswith("error") for line in result.stderr.splitlines())
 
@@ -190,13 +196,17 @@ def test_iso_timestamps_with_time_zone_offsets(cli):
     # 10:00+01:00 -> 09:01:30Z is 90 s; 08:00:00.250-05:00 -> 13:02:00.750Z is 120.5 s;
     # 23:59:50+00:00 -> next day 01:00:20+01:00 is 30 s across midnight
     assert [(r["participant"], r["outcome"], r["time"]) for r in rows] == [
-        ("P1", "success", 90.0), ("P2", "failure", 120.5), ("P3", "success", 30.0)]
+        ("P1", "success", 90.0),
+        ("P2", "failure", 120.5),
+        ("P3", "success", 30.0),
+    ]
 
 
 def test_mixed_timestamp_kinds_are_an_error(cli, tmp_path):
     path = tmp_path / "mixed.csv"
-    path.write_text("participant,task,timestamp,event\nP1,a,5,start\nP1,a,2026-01-01T10:00:00Z,success\n",
-                    encoding="utf-8")
+    path.write_text(
+        "participant,task,timestamp,event\nP1,a,5,start\nP1,a,2026-01-01T10:00:00Z,success\n", encoding="utf-8"
+    )
     result = cli("attempts", path, "-f", "json")
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.startswith(f'error: {path}:3: column "timestamp"')
@@ -204,18 +214,21 @@ def test_mixed_timestamp_kinds_are_an_error(cli, tmp_path):
 
 def test_event_sessions_separate_attempts(cli, tmp_path):
     path = tmp_path / "s.csv"
-    path.write_text("participant,session,task,timestamp,event\n"
-                    "P1,S1,a,0,start\nP1,S1,a,5,success\nP1,S2,a,100,start\nP1,S2,a,107,failure\n",
-                    encoding="utf-8")
+    path.write_text(
+        "participant,session,task,timestamp,event\n"
+        "P1,S1,a,0,start\nP1,S1,a,5,success\nP1,S2,a,100,start\nP1,S2,a,107,failure\n",
+        encoding="utf-8",
+    )
     rows = attempts_json(cli("attempts", path, "-f", "json"))
     assert [(r["session"], r["attempt"], r["outcome"], r["time"]) for r in rows] == [
-        ("S1", 1, "success", 5.0), ("S2", 1, "failure", 7.0)]
+        ("S1", 1, "success", 5.0),
+        ("S2", 1, "failure", 7.0),
+    ]
 
 
 def test_event_typo_warns_with_suggestion(cli, tmp_path):
     path = tmp_path / "typo.csv"
-    path.write_text("participant,task,timestamp,event\nP1,a,0,start\nP1,a,1,clik\nP1,a,2,success\n",
-                    encoding="utf-8")
+    path.write_text("participant,task,timestamp,event\nP1,a,0,start\nP1,a,1,clik\nP1,a,2,success\n", encoding="utf-8")
     result = cli("attempts", path, "-f", "json")
     rows = attempts_json(result)
     assert rows[0]["clicks"] == 0.0

@@ -8,8 +8,19 @@ import json
 
 import pytest
 
-KEYS = ["task", "metric", "group_a", "group_b", "value_a", "value_b", "difference", "ci_low", "ci_high",
-        "p_value", "test"]
+KEYS = [
+    "task",
+    "metric",
+    "group_a",
+    "group_b",
+    "value_a",
+    "value_b",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "test",
+]
 STUDY = "sample_sessions/layouts/study.yaml"
 PAIRED = "tests/data/q_compare_paired.csv"
 PUBLISHED = "tests/data/q_compare_published.csv"
@@ -25,7 +36,12 @@ def test_json_is_an_array_with_exactly_the_documented_keys(cli):
     assert all(list(r) == KEYS for r in rows)
     assert {r["metric"] for r in rows} == {"success_rate", "time", "errors_per_attempt"}
     assert [r["task"] for r in rows if r["metric"] == "success_rate"] == [
-        "find-product", "add-to-cart", "apply-coupon", "change-address", "checkout"]
+        "find-product",
+        "add-to-cart",
+        "apply-coupon",
+        "change-address",
+        "checkout",
+    ]
     assert {(r["group_a"], r["group_b"]) for r in rows} == {("A", "B")}
 
 
@@ -98,13 +114,16 @@ def test_swapping_a_and_b_flips_the_direction(cli):
             assert b["p_value"] == pytest.approx(f["p_value"], abs=1e-6)
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--by", "session"], "session has 8 values"),
-    (["--a", "C"], "--a 'C': no such variant"),
-    (["--by", "device"], "cannot group by 'device'"),
-    (["--by", "task"], "cannot compare groups of task"),
-    (["--pairing", "sometimes"], "sometimes"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--by", "session"], "session has 8 values"),
+        (["--a", "C"], "--a 'C': no such variant"),
+        (["--by", "device"], "cannot group by 'device'"),
+        (["--by", "task"], "cannot compare groups of task"),
+        (["--pairing", "sometimes"], "sometimes"),
+    ],
+)
 def test_usage_errors_exit_2(cli, args, message):
     result = cli("compare", STUDY, *args, "-f", "json")
     assert result.exit_code == 2, (result.stdout, result.stderr)

@@ -27,22 +27,40 @@ def as_json(result):
 # --- answers ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("instrument,raw,expected", [
-    ("sus", "Strongly agree", 5), ("sus", " strongly DISAGREE ", 1), ("sus", "4", 4), ("sus", 2.0, 2),
-    ("sus", "", None), ("sus", None, None),
-    ("nps", "10 - Extremely likely", 10), ("nps", "0 - Not at all likely", 0), ("nps", "7", 7),
-    ("csat", "Very satisfied", 5), ("csat", "neither satisfied nor dissatisfied", 3), ("csat", "2", 2),
-    ("seq", "7 (very easy)", 7), ("umux-lite", "6", 6),
-])
+@pytest.mark.parametrize(
+    "instrument,raw,expected",
+    [
+        ("sus", "Strongly agree", 5),
+        ("sus", " strongly DISAGREE ", 1),
+        ("sus", "4", 4),
+        ("sus", 2.0, 2),
+        ("sus", "", None),
+        ("sus", None, None),
+        ("nps", "10 - Extremely likely", 10),
+        ("nps", "0 - Not at all likely", 0),
+        ("nps", "7", 7),
+        ("csat", "Very satisfied", 5),
+        ("csat", "neither satisfied nor dissatisfied", 3),
+        ("csat", "2", 2),
+        ("seq", "7 (very easy)", 7),
+        ("umux-lite", "6", 6),
+    ],
+)
 def test_parse_answer(instrument, raw, expected):
     assert parse_answer(raw, INSTRUMENTS[instrument]) == expected
 
 
-@pytest.mark.parametrize("instrument,raw,message", [
-    ("sus", "6", "out of range"), ("sus", "Agre", 'did you mean "Agree"'), ("sus", "3.5", "whole number"),
-    ("nps", "11", "out of range: NPS answers are 0-10"), ("seq", "Agree", "not a SEQ answer"),
-    ("sus", True, "not a SUS answer"),
-])
+@pytest.mark.parametrize(
+    "instrument,raw,message",
+    [
+        ("sus", "6", "out of range"),
+        ("sus", "Agre", 'did you mean "Agree"'),
+        ("sus", "3.5", "whole number"),
+        ("nps", "11", "out of range: NPS answers are 0-10"),
+        ("seq", "Agree", "not a SEQ answer"),
+        ("sus", True, "not a SUS answer"),
+    ],
+)
 def test_parse_answer_errors(instrument, raw, message):
     with pytest.raises(ValueError, match=message):
         parse_answer(raw, INSTRUMENTS[instrument])
@@ -163,7 +181,12 @@ def test_nps_survey_export_with_labels_and_a_blank(cli):
     result = cli("nps", "tests/data/q_nps_labels.csv", "-f", "json")
     doc = as_json(result)
     assert [(r["participant"], r["rating"]) for r in doc["respondents"]] == [
-        ("N1", 10), ("N2", 0), ("N3", 8), ("N4", 9), ("N5", 6)]
+        ("N1", 10),
+        ("N2", 0),
+        ("N3", 8),
+        ("N4", 9),
+        ("N5", 6),
+    ]
     assert "q_nps_labels.csv:7: no NPS answers; not scored" in result.stderr
 
 
@@ -186,8 +209,10 @@ def test_csat_per_task_with_labels(cli):
     z2 = Z95**2
     centre = (2 + z2 / 2) / (4 + z2)
     half = Z95 * math.sqrt(centre * (1 - centre) / (4 + z2))
-    assert (search["ci_low"], search["ci_high"]) == (pytest.approx(centre - half, abs=1e-6),
-                                                     pytest.approx(centre + half, abs=1e-6))
+    assert (search["ci_low"], search["ci_high"]) == (
+        pytest.approx(centre - half, abs=1e-6),
+        pytest.approx(centre + half, abs=1e-6),
+    )
 
 
 def test_csat_without_tasks_and_gate(cli):

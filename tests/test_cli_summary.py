@@ -82,8 +82,7 @@ def test_confidence_option_narrows_interval(cli):
 # --- every layout gives the README's counts ----------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["events.csv", "layouts/attempts.csv", "layouts/study.yaml",
-                                  "messy/tool_export.csv"])
+@pytest.mark.parametrize("path", ["events.csv", "layouts/attempts.csv", "layouts/study.yaml", "messy/tool_export.csv"])
 def test_layouts_give_readme_counts(cli, path):
     rows = as_json(cli("summary", f"sample_sessions/{path}", "--format", "json"))
     assert [r["task"] for r in rows] == TASK_ORDER  # groups keep first-appearance order
@@ -101,8 +100,7 @@ def test_wide_matrix_counts(cli):
         "change-address": (7, 6, 1, 0),
         "checkout": (8, 6, 2, 0),
     }
-    assert all(r["time_geomean"] is None and r["clicks_mean"] is None and r["errors_total"] is None
-               for r in rows)
+    assert all(r["time_geomean"] is None and r["clicks_mean"] is None and r["errors_total"] is None for r in rows)
 
 
 def test_excel_eu_counts_and_values(cli):
@@ -112,8 +110,15 @@ def test_excel_eu_counts_and_values(cli):
     reference = as_json(cli("summary", "sample_sessions/layouts/attempts.csv", "--format", "json"))
     # decimal commas read as decimals: times, clicks and errors match the attempt table exactly
     for mine, ref in zip(rows, reference, strict=True):
-        for metric in ("time_geomean", "time_mean", "time_ci_low", "time_ci_high", "clicks_mean",
-                       "errors_total", "error_rate"):
+        for metric in (
+            "time_geomean",
+            "time_mean",
+            "time_ci_low",
+            "time_ci_high",
+            "clicks_mean",
+            "errors_total",
+            "error_rate",
+        ):
             assert mine[metric] == ref[metric], (mine["task"], metric)
 
 
@@ -125,15 +130,22 @@ def test_readme_variant_claim(cli):
     assert list(rows[0]) == ["task", "variant", *METRICS]
 
 
-OPTION_SETS = [[], ["--by", "task,variant"], ["--time-of", "all"], ["--by", "participant", "--time-of", "failed"],
-               ["--by", "variant", "--confidence", "0.9"]]
+OPTION_SETS = [
+    [],
+    ["--by", "task,variant"],
+    ["--time-of", "all"],
+    ["--by", "participant", "--time-of", "failed"],
+    ["--by", "variant", "--confidence", "0.9"],
+]
 
 
 @pytest.mark.parametrize("options", OPTION_SETS, ids=lambda o: " ".join(o) or "default")
 def test_event_log_attempt_table_and_yaml_identical(cli, options):
     """The same 41 attempts, three layouts: every metric must be identical."""
-    outputs = [as_json(cli("summary", f"sample_sessions/{p}", "-f", "json", *options))
-               for p in ("events.csv", "layouts/attempts.csv", "layouts/study.yaml")]
+    outputs = [
+        as_json(cli("summary", f"sample_sessions/{p}", "-f", "json", *options))
+        for p in ("events.csv", "layouts/attempts.csv", "layouts/study.yaml")
+    ]
     # group columns and every metric (questionnaire columns, which only the YAML carries, aside)
     keys = [k for k in outputs[0][0] if k in METRICS or k in ("task", "variant", "participant")]
     assert len(keys) > len(METRICS)
@@ -298,8 +310,9 @@ def test_time_header_aliases(cli, tmp_path, header):
     assert row["task"] == "m" and row["time_mean"] == 42.0
 
 
-@pytest.mark.parametrize("participant", ["participant", "Participant ID", "user", "user_id", "Tester",
-                                         "respondent", "ID"])
+@pytest.mark.parametrize(
+    "participant", ["participant", "Participant ID", "user", "user_id", "Tester", "respondent", "ID"]
+)
 @pytest.mark.parametrize("task", ["task", "Task_ID", "task name", "MISSION"])
 def test_label_header_aliases(cli, tmp_path, participant, task):
     path = tmp_path / "t.csv"
@@ -366,8 +379,11 @@ def test_header_only_file(cli, tmp_path):
     assert f"{path}:1" in line and "no data rows" in line
 
 
-@pytest.mark.parametrize("text", ["participant,task,outcome\r\n\r\n\r\n", "participant;task;outcome\r\n;;\r\n;;\r\n"],
-                         ids=["blank-lines", "empty-delimiter-rows"])
+@pytest.mark.parametrize(
+    "text",
+    ["participant,task,outcome\r\n\r\n\r\n", "participant;task;outcome\r\n;;\r\n;;\r\n"],
+    ids=["blank-lines", "empty-delimiter-rows"],
+)
 def test_header_with_only_blank_rows_is_header_only(cli, tmp_path, text):
     # a spreadsheet export of an empty sheet: nothing to analyse is bad data, not an empty result
     path = write(tmp_path, "t.csv", text)
@@ -462,11 +478,14 @@ def test_no_paths_is_usage_error(cli):
 # --- -o ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("suffix,check", [
-    (".csv", lambda text: text.startswith("task,attempts,")),
-    (".json", lambda text: json.loads(text)[0]["task"] == "find-product"),
-    (".md", lambda text: text.startswith("| task | attempts |")),
-])
+@pytest.mark.parametrize(
+    "suffix,check",
+    [
+        (".csv", lambda text: text.startswith("task,attempts,")),
+        (".json", lambda text: json.loads(text)[0]["task"] == "find-product"),
+        (".md", lambda text: text.startswith("| task | attempts |")),
+    ],
+)
 def test_output_file_format_from_suffix(cli, tmp_path, suffix, check):
     out = tmp_path / f"metrics{suffix}"
     result = cli("summary", "sample_sessions/events.csv", "-o", out)
@@ -508,8 +527,7 @@ def test_failed_run_writes_no_output_file(cli, tmp_path):
 
 
 def run_python(*args, stdin=None):
-    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=ROOT, input=stdin,
-                          timeout=120)
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=ROOT, input=stdin, timeout=120)
 
 
 def test_python_m_uxcli_help():

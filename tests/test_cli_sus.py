@@ -15,8 +15,7 @@ from uxcli import questionnaires as q
 
 SUMMARY_KEYS = ["n", "mean", "sd", "median", "min", "max", "ci_low", "ci_high", "grade", "percentile", "adjective"]
 # sample_sessions/README.md: the mean SUS score is 65.0 for A and 78.1 for B (four participants each).
-SAMPLE_SCORES = {"P01": 70.0, "P02": 60.0, "P03": 67.5, "P04": 62.5, "P05": 82.5, "P06": 75.0, "P07": 72.5,
-                 "P08": 82.5}
+SAMPLE_SCORES = {"P01": 70.0, "P02": 60.0, "P03": 67.5, "P04": 62.5, "P05": 82.5, "P06": 75.0, "P07": 72.5, "P08": 82.5}
 
 
 def run_json(cli, *args) -> dict:
@@ -153,8 +152,9 @@ def test_bad_answers_are_all_reported_by_line_and_nothing_is_scored(cli):
     assert errors[0].startswith('error: tests/data/q_sus_bad.csv:3: column "Q4": 1 of 10 SUS answers missing')
     assert "--impute-neutral" in errors[0]
     assert errors[1] == 'error: tests/data/q_sus_bad.csv:4: column "Q4": "6" is out of range: SUS answers are 1-5'
-    assert errors[2].startswith('error: tests/data/q_sus_bad.csv:5: column "Q9": "Agre" is not a SUS answer '
-                                '(did you mean "Agree"?)')
+    assert errors[2].startswith(
+        'error: tests/data/q_sus_bad.csv:5: column "Q9": "Agre" is not a SUS answer (did you mean "Agree"?)'
+    )
     assert errors[3] == "error: 3 problems with SUS answers (listed above); nothing scored"
     assert "Traceback" not in result.stderr
 
@@ -183,8 +183,9 @@ def test_missing_without_impute_is_an_error_with_the_line(cli):
 
 def test_yaml_bad_answer_points_at_the_line(cli, tmp_path):
     path = tmp_path / "s.yaml"
-    path.write_text("sessions:\n  - participant: A\n    tasks: []\n    questionnaires:\n"
-                    "      sus: [3, 3, 3, 3, 3, 3, 3, 3, 3, 9]\n")
+    path.write_text(
+        "sessions:\n  - participant: A\n    tasks: []\n    questionnaires:\n      sus: [3, 3, 3, 3, 3, 3, 3, 3, 3, 9]\n"
+    )
     result = cli("sus", path, "-f", "json")
     assert result.exit_code == 1
     assert 's.yaml:5: column "sus[10]": "9" is out of range' in result.stderr
@@ -216,8 +217,17 @@ def test_table_shows_respondents_and_summary(cli, tmp_path):
     result = cli("sus", SAMPLES / "questionnaires" / "sus.csv", "-o", out)
     assert result.exit_code == 0, result.stderr
     text = out.read_text()
-    for needle in ("Respondents", "P08", "82.5", "SUS summary", "71.6 (64.6–78.5)", "C+", "Good", "62",
-                   "not shown above the SUS 68 average"):
+    for needle in (
+        "Respondents",
+        "P08",
+        "82.5",
+        "SUS summary",
+        "71.6 (64.6–78.5)",
+        "C+",
+        "Good",
+        "62",
+        "not shown above the SUS 68 average",
+    ):
         assert needle in text, needle
 
 
@@ -240,8 +250,9 @@ def test_gate_sus_68_exit_codes(cli):
     assert failed.stdout == passed.stdout  # the output is still written
     assert "gate failed: overall: SUS mean 71.6 < 75.0 (rule sus=75, point estimate)" in failed.stderr
     # the lower bound of the 95% CI (64.6) misses 68 although the mean passes
-    bound = cli("sus", SAMPLES / "questionnaires" / "sus.csv", "-f", "csv", "--fail-under", "sus=68",
-                "--gate-on", "bound")
+    bound = cli(
+        "sus", SAMPLES / "questionnaires" / "sus.csv", "-f", "csv", "--fail-under", "sus=68", "--gate-on", "bound"
+    )
     assert bound.exit_code == 1
     assert "SUS mean 64.6 < 68.0 (rule sus=68, lower bound of the 95% CI)" in bound.stderr
 

@@ -176,14 +176,17 @@ def test_pick_groups():
     assert pick_groups(["A", "B"], "variant", None, "A") == ("B", "A")
 
 
-@pytest.mark.parametrize("values,a,b,message", [
-    (["A"], None, None, "only 'A'"),
-    ([], None, None, "no values"),
-    (["A", "B", "C"], None, None, "choose two with --a and --b"),
-    (["A", "B", "C"], "A", None, "name the other group with --b"),
-    (["A", "B"], "X", None, "--a 'X': no such variant"),
-    (["A", "B"], "A", "A", "both 'A'"),
-])
+@pytest.mark.parametrize(
+    "values,a,b,message",
+    [
+        (["A"], None, None, "only 'A'"),
+        ([], None, None, "no values"),
+        (["A", "B", "C"], None, None, "choose two with --a and --b"),
+        (["A", "B", "C"], "A", None, "name the other group with --b"),
+        (["A", "B"], "X", None, "--a 'X': no such variant"),
+        (["A", "B"], "A", "A", "both 'A'"),
+    ],
+)
 def test_pick_groups_errors(values, a, b, message):
     with pytest.raises(OptionError, match=message):
         pick_groups(values, "variant", a, b)
@@ -199,11 +202,27 @@ def test_grouping_by_task_or_unknown_column_is_refused():
 
 def test_verdict_wording():
     base = {"task": "t", "group_a": "old", "group_b": "new", "ci_low": 0.0, "ci_high": 0.0}
-    assert verdict({**base, "metric": "time", "value_a": 100, "value_b": 72, "difference": 0.72,
-                    "p_value": 0.01}) == "new is faster: 0.72× the time, p = 0.010"
-    assert verdict({**base, "metric": "time", "value_a": 100, "value_b": 140, "difference": 1.4,
-                    "p_value": 0.2}) == "no significant difference (p = 0.200)"
-    assert verdict({**base, "metric": "errors_per_attempt", "value_a": 2.0, "value_b": 0.5, "difference": -1.5,
-                    "p_value": 0.001}).startswith("new has fewer errors: 0.50 vs 2.00 per attempt")
-    assert verdict({**base, "metric": "success_rate", "value_a": 0.5, "value_b": 0.5, "difference": 0.0,
-                    "p_value": float("nan")}) == "no difference (the same in both groups)"
+    assert (
+        verdict({**base, "metric": "time", "value_a": 100, "value_b": 72, "difference": 0.72, "p_value": 0.01})
+        == "new is faster: 0.72× the time, p = 0.010"
+    )
+    assert (
+        verdict({**base, "metric": "time", "value_a": 100, "value_b": 140, "difference": 1.4, "p_value": 0.2})
+        == "no significant difference (p = 0.200)"
+    )
+    assert verdict(
+        {**base, "metric": "errors_per_attempt", "value_a": 2.0, "value_b": 0.5, "difference": -1.5, "p_value": 0.001}
+    ).startswith("new has fewer errors: 0.50 vs 2.00 per attempt")
+    assert (
+        verdict(
+            {
+                **base,
+                "metric": "success_rate",
+                "value_a": 0.5,
+                "value_b": 0.5,
+                "difference": 0.0,
+                "p_value": float("nan"),
+            }
+        )
+        == "no difference (the same in both groups)"
+    )

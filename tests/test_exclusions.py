@@ -25,8 +25,10 @@ def test_parse_rule_forms():
 
 def test_apply_first_rule_wins_and_reasons_are_kept():
     frame = uxcli.load([EVENTS]).attempts
-    rules = [Rule({"participant": ["P03"]}, "fell asleep", "x.yaml:2"),
-             Rule({"task": ["checkout"]}, None, "--exclude task=checkout")]
+    rules = [
+        Rule({"participant": ["P03"]}, "fell asleep", "x.yaml:2"),
+        Rule({"task": ["checkout"]}, None, "--exclude task=checkout"),
+    ]
     kept, excluded = apply(frame, rules)
     assert len(kept) + len(excluded) == len(frame) == 41
     assert (kept["participant"] != "P03").all() and (kept["task"] != "checkout").all()
@@ -52,9 +54,11 @@ def test_unknown_field_is_an_error_naming_the_rule():
 
 def test_exclusion_file(tmp_path):
     path = tmp_path / "exclusions.yaml"
-    path.write_text("# kept with the study\nexclude:\n  - participant: P03\n    reason: fell asleep\n"
-                    "  - participant: [P05, P07]\n    task: checkout\n    reason: prototype crashed\n",
-                    encoding="utf-8")
+    path.write_text(
+        "# kept with the study\nexclude:\n  - participant: P03\n    reason: fell asleep\n"
+        "  - participant: [P05, P07]\n    task: checkout\n    reason: prototype crashed\n",
+        encoding="utf-8",
+    )
     rules = load_exclusions(path)
     assert [(r.conditions, r.reason, r.origin) for r in rules] == [
         ({"participant": ["P03"]}, "fell asleep", f"{path}:3"),
@@ -62,14 +66,17 @@ def test_exclusion_file(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("text,line,message", [
-    ("exclude: P03\n", 1, "must be a list"),
-    ("exclude:\n  - P03\n", 1, "must be a mapping"),
-    ("exclude:\n  - reason: why\n", 2, "names no field"),
-    ("exclude:\n  - participant: {a: 1}\n", 2, "wants a value"),
-    ("other: 1\n", 1, "no exclude: list"),
-    ("exclude: [\n", 2, "invalid YAML"),
-])
+@pytest.mark.parametrize(
+    "text,line,message",
+    [
+        ("exclude: P03\n", 1, "must be a list"),
+        ("exclude:\n  - P03\n", 1, "must be a mapping"),
+        ("exclude:\n  - reason: why\n", 2, "names no field"),
+        ("exclude:\n  - participant: {a: 1}\n", 2, "wants a value"),
+        ("other: 1\n", 1, "no exclude: list"),
+        ("exclude: [\n", 2, "invalid YAML"),
+    ],
+)
 def test_bad_exclusion_files_name_the_line(tmp_path, text, line, message):
     path = tmp_path / "x.yaml"
     path.write_text(text, encoding="utf-8")
@@ -80,10 +87,13 @@ def test_bad_exclusion_files_name_the_line(tmp_path, text, line, message):
 
 def test_study_file_columns_rules_quality_tasks(tmp_path):
     path = tmp_path / "study.yaml"
-    path.write_text("study:\n  name: Checkout\n  tasks: [find-product, checkout]\n"
-                    'columns:\n  "Tester ID": participant\n  Mission: task\n'
-                    "exclude:\n  - participant: P03\n    reason: no-show\n"
-                    "quality:\n  speeders: 5\n  cap_idle: true\n  idle_gap: 60\n", encoding="utf-8")
+    path.write_text(
+        "study:\n  name: Checkout\n  tasks: [find-product, checkout]\n"
+        'columns:\n  "Tester ID": participant\n  Mission: task\n'
+        "exclude:\n  - participant: P03\n    reason: no-show\n"
+        "quality:\n  speeders: 5\n  cap_idle: true\n  idle_gap: 60\n",
+        encoding="utf-8",
+    )
     study = load_study(path)
     assert study.columns == {"Tester ID": "participant", "Mission": "task"}
     assert study.tasks == ["find-product", "checkout"]
@@ -123,8 +133,7 @@ def test_exclude_on_the_command_line(cli):
     result = cli("summary", EVENTS, "-f", "json", "--exclude", "participant=P03,P07", "--by", "participant")
     assert result.exit_code == 0
     assert [r["participant"] for r in json.loads(result.stdout)] == ["P01", "P02", "P04", "P05", "P06", "P08"]
-    assert result.stderr == ("note: Excluded 10 attempts of participant P03, P07 "
-                             "(--exclude participant=P03,P07).\n")
+    assert result.stderr == ("note: Excluded 10 attempts of participant P03, P07 (--exclude participant=P03,P07).\n")
 
 
 def test_exclusions_file_reason_in_the_table_caption(cli, tmp_path):
@@ -139,8 +148,7 @@ def test_exclusions_file_reason_in_the_table_caption(cli, tmp_path):
 
 def test_study_file_maps_columns_of_another_tool(cli, tmp_path):
     study = tmp_path / "study.yaml"
-    study.write_text('columns:\n  "Tester ID": participant\n  "Mission": task\n  "Result": outcome\n',
-                     encoding="utf-8")
+    study.write_text('columns:\n  "Tester ID": participant\n  "Mission": task\n  "Result": outcome\n', encoding="utf-8")
     export = tmp_path / "export.csv"
     export.write_text("Tester ID,Mission,Result,Duration (s)\nP1,a,Success,20\nP2,a,Fail,30\n", encoding="utf-8")
     rows = json.loads(cli("summary", export, "--study", study, "-f", "json").stdout)
@@ -149,8 +157,9 @@ def test_study_file_maps_columns_of_another_tool(cli, tmp_path):
 
 def test_exclude_by_any_column_and_attempt(cli, tmp_path):
     path = tmp_path / "t.csv"
-    path.write_text("participant,task,outcome,device\nP1,a,no,phone\nP1,a,yes,phone\nP2,a,yes,laptop\n",
-                    encoding="utf-8")
+    path.write_text(
+        "participant,task,outcome,device\nP1,a,no,phone\nP1,a,yes,phone\nP2,a,yes,laptop\n", encoding="utf-8"
+    )
     rows = json.loads(cli("attempts", path, "-f", "json", "--exclude", "device=phone").stdout)
     assert [r["participant"] for r in rows] == ["P2"]
     rows = json.loads(cli("attempts", path, "-f", "json", "--exclude", "participant=P1&attempt=1").stdout)
@@ -160,8 +169,10 @@ def test_exclude_by_any_column_and_attempt(cli, tmp_path):
 def test_unmatched_exclusion_warns_and_strict_fails(cli):
     result = cli("summary", EVENTS, "-f", "json", "--exclude", "participant=P3")
     assert result.exit_code == 0
-    assert 'warning: column "participant": "P3" matches no attempt (--exclude participant=P3) ' \
-           '(did you mean "P03"?)' in result.stderr
+    assert (
+        'warning: column "participant": "P3" matches no attempt (--exclude participant=P3) '
+        '(did you mean "P03"?)' in result.stderr
+    )
     assert cli("summary", EVENTS, "-f", "json", "--exclude", "participant=P3", "--strict").exit_code == 1
 
 
@@ -172,9 +183,12 @@ def test_bad_exclude_is_a_usage_error(cli):
 
 def test_exclusions_from_a_yaml_data_files_study_section(cli, tmp_path):
     path = tmp_path / "s.yaml"
-    path.write_text("study:\n  exclude:\n    - participant: P2\n      reason: pilot\n"
-                    "sessions:\n  - participant: P1\n    tasks:\n      - {task: a, outcome: success}\n"
-                    "  - participant: P2\n    tasks:\n      - {task: a, outcome: failure}\n", encoding="utf-8")
+    path.write_text(
+        "study:\n  exclude:\n    - participant: P2\n      reason: pilot\n"
+        "sessions:\n  - participant: P1\n    tasks:\n      - {task: a, outcome: success}\n"
+        "  - participant: P2\n    tasks:\n      - {task: a, outcome: failure}\n",
+        encoding="utf-8",
+    )
     result = cli("summary", path, "-f", "json")
     assert json.loads(result.stdout)[0]["attempts"] == 1
     assert "Excluded 1 attempt of participant P2: pilot" in result.stderr

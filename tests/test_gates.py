@@ -17,36 +17,42 @@ EVENTS = "sample_sessions/events.csv"
 # --- parsing ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text,metric,target,task", [
-    ("success=0.8", "success", 0.8, None),
-    ("success=80%", "success", 0.8, None),
-    ("completion=0.9", "success", 0.9, None),
-    ("success=apply-coupon:0.5", "success", 0.5, "apply-coupon"),
-    ("time=checkout:120", "time", 120.0, "checkout"),
-    ("time=checkout:120s", "time", 120.0, "checkout"),
-    ("time=90", "time", 90.0, None),
-    ("sus=68", "sus", 68.0, None),
-    ("SEQ=5.5", "seq", 5.5, None),
-    ("errors=0.5", "errors", 0.5, None),
-    ("nps=0", "nps", 0.0, None),
-    ("umux-lite=68", "umux", 68.0, None),
-])
+@pytest.mark.parametrize(
+    "text,metric,target,task",
+    [
+        ("success=0.8", "success", 0.8, None),
+        ("success=80%", "success", 0.8, None),
+        ("completion=0.9", "success", 0.9, None),
+        ("success=apply-coupon:0.5", "success", 0.5, "apply-coupon"),
+        ("time=checkout:120", "time", 120.0, "checkout"),
+        ("time=checkout:120s", "time", 120.0, "checkout"),
+        ("time=90", "time", 90.0, None),
+        ("sus=68", "sus", 68.0, None),
+        ("SEQ=5.5", "seq", 5.5, None),
+        ("errors=0.5", "errors", 0.5, None),
+        ("nps=0", "nps", 0.0, None),
+        ("umux-lite=68", "umux", 68.0, None),
+    ],
+)
 def test_parse_rule(text, metric, target, task):
     rule = parse_rule(text)
     assert (rule.metric.key, rule.target, rule.task, rule.text) == (metric, pytest.approx(target), task, text)
 
 
-@pytest.mark.parametrize("text,message", [
-    ("success", "METRIC=TARGET"),
-    ("speed=3", "METRIC=TARGET"),
-    ("success=1.5", "fraction 0-1"),
-    ("success=abc", "not a number"),
-    ("time=:90", "task name before ':' is empty"),
-    ("time=checkout:0", "must be positive"),
-    ("sus=checkout:68", "study-wide, not per task"),
-    ("sus=68%", "percent only makes sense"),
-    ("success=nan", "not a number"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("success", "METRIC=TARGET"),
+        ("speed=3", "METRIC=TARGET"),
+        ("success=1.5", "fraction 0-1"),
+        ("success=abc", "not a number"),
+        ("time=:90", "task name before ':' is empty"),
+        ("time=checkout:0", "must be positive"),
+        ("sus=checkout:68", "study-wide, not per task"),
+        ("sus=68%", "percent only makes sense"),
+        ("success=nan", "not a number"),
+    ],
+)
 def test_parse_rule_errors(text, message):
     with pytest.raises(OptionError, match=message):
         parse_rule(text)
@@ -54,11 +60,17 @@ def test_parse_rule_errors(text, message):
 
 # --- checking --------------------------------------------------------------------------------------
 
-GROUPS = pd.DataFrame({
-    "task": ["a", "b"],
-    "success_rate": [0.9, 0.56], "success_ci_low": [0.6, 0.27], "success_ci_high": [0.99, 0.81],
-    "time_geomean": [50.0, 90.1], "time_ci_low": [40.0, 72.3], "time_ci_high": [60.0, 112.3],
-})
+GROUPS = pd.DataFrame(
+    {
+        "task": ["a", "b"],
+        "success_rate": [0.9, 0.56],
+        "success_ci_low": [0.6, 0.27],
+        "success_ci_high": [0.99, 0.81],
+        "time_geomean": [50.0, 90.1],
+        "time_ci_low": [40.0, 72.3],
+        "time_ci_high": [60.0, 112.3],
+    }
+)
 
 
 def test_point_estimate_is_the_default():
@@ -70,11 +82,13 @@ def test_point_estimate_is_the_default():
 def test_bound_uses_the_pessimistic_end():
     failures, _ = check(parse_rules(["success=0.5"]), GROUPS, ["task"], mode="bound")
     assert [str(f) for f in failures] == [
-        'task "b": success rate 0.27 < 0.50 (rule success=0.5, lower bound of the 95% CI)']
+        'task "b": success rate 0.27 < 0.50 (rule success=0.5, lower bound of the 95% CI)'
+    ]
     # time: lower is better, so the bound is the upper end of the interval
     failures, _ = check(parse_rules(["time=100"]), GROUPS, ["task"], mode="bound", confidence=0.9)
     assert [str(f) for f in failures] == [
-        'task "b": time (geometric mean) 112.3 s > 100.0 s (rule time=100, upper bound of the 90% CI)']
+        'task "b": time (geometric mean) 112.3 s > 100.0 s (rule time=100, upper bound of the 90% CI)'
+    ]
     assert check(parse_rules(["time=100"]), GROUPS, ["task"])[0] == []
 
 
@@ -126,8 +140,7 @@ def test_summary_gate_fails_with_exit_1_and_still_writes_the_output(cli):
         'gate failed: task "apply-coupon": success rate 0.56 < 0.80 (rule success=0.8, point estimate)',
         'gate failed: task "change-address": success rate 0.75 < 0.80 (rule success=0.8, point estimate)',
         'gate failed: task "checkout": success rate 0.75 < 0.80 (rule success=0.8, point estimate)',
-        'gate failed: task "checkout": time (geometric mean) 90.1 s > 80.0 s (rule time=checkout:80, '
-        'point estimate)',
+        'gate failed: task "checkout": time (geometric mean) 90.1 s > 80.0 s (rule time=checkout:80, point estimate)',
         "error: 4 of 6 gate checks failed",
     ]
 
@@ -141,8 +154,9 @@ def test_summary_gate_on_bound(cli):
 
 
 def test_summary_gate_errors_seq_and_sus(cli):
-    result = cli("summary", STUDY, "-f", "csv", "--fail-under", "sus=68", "--fail-under", "seq=4",
-                 "--fail-under", "errors=1.5")
+    result = cli(
+        "summary", STUDY, "-f", "csv", "--fail-under", "sus=68", "--fail-under", "seq=4", "--fail-under", "errors=1.5"
+    )
     assert result.exit_code == 1
     assert 'task "apply-coupon": SEQ mean 3.25 < 4.00 (rule seq=4, point estimate)' in result.stderr
     assert 'task "apply-coupon": errors per attempt 1.78 > 1.50 (rule errors=1.5, point estimate)' in result.stderr
@@ -158,11 +172,14 @@ def test_summary_gate_grouped_by_variant(cli):
     assert 'task "apply-coupon", variant "A": success rate 0.25 < 0.50' in result.stderr
 
 
-@pytest.mark.parametrize("rule,message", [
-    ("success=2", "fraction 0-1"),
-    ("time=chekout:80", 'did you mean "checkout"'),
-    ("speed=1", "METRIC=TARGET"),
-])
+@pytest.mark.parametrize(
+    "rule,message",
+    [
+        ("success=2", "fraction 0-1"),
+        ("time=chekout:80", 'did you mean "checkout"'),
+        ("speed=1", "METRIC=TARGET"),
+    ],
+)
 def test_summary_bad_rule_exit_2(cli, rule, message):
     result = cli("summary", EVENTS, "-f", "csv", "--fail-under", rule)
     assert result.exit_code == 2

@@ -144,8 +144,7 @@ def test_html_structure_golden(page: str) -> None:
 def test_html_is_one_self_contained_file(page: str) -> None:
     assert page.startswith("<!DOCTYPE html>")
     lowered = page.lower()
-    for forbidden in ("<script", "<link", "<img", "<iframe", "<object", "<embed", "@import", "src=",
-                      "@font-face"):
+    for forbidden in ("<script", "<link", "<img", "<iframe", "<object", "<embed", "@import", "src=", "@font-face"):
         assert forbidden not in lowered, forbidden
     assert set(re.findall(r"https?://[^\s\"'<>)]+", page)) <= ALLOWED_URLS
     assert re.findall(r"url\((?!#)", page) == []
@@ -168,7 +167,7 @@ def test_figures_have_alt_text_and_captions(page: str) -> None:
 
 def test_user_text_is_escaped() -> None:
     hostile = "<script>alert(1)</script>"
-    report = sample_report(tasks=[hostile, "Tom & Jerry's \"task\"", "C", "D", "E"])
+    report = sample_report(tasks=[hostile, 'Tom & Jerry\'s "task"', "C", "D", "E"])
     report.title = "<b>Study</b>"
     report.notes = ["<img src=x onerror=alert(1)>"]
     report.overview = {"<i>label</i>": "<u>value</u>"}
@@ -221,8 +220,9 @@ def test_markdown_golden(tmp_path: Path) -> None:
 
 
 def test_markdown_links_into_a_subdirectory(tmp_path: Path) -> None:
-    text, files = render_markdown_report(sample_report(), tmp_path / "my report_files", "my report",
-                                         link_dir="my report_files/")
+    text, files = render_markdown_report(
+        sample_report(), tmp_path / "my report_files", "my report", link_dir="my report_files/"
+    )
     assert "](my%20report_files/my%20report-success.svg)" in text
     assert tmp_path / "my report_files" / "my report-success.svg" in files
 

@@ -19,13 +19,19 @@ NAN = float("nan")
 def frame(rows: list[tuple], task_categories: list[str] | None = None) -> pd.DataFrame:
     """rows: (participant, variant, task, outcome, time, clicks, errors)."""
     p, v, t, o, time, clicks, errors = (list(c) for c in zip(*rows, strict=True))
-    return pd.DataFrame({
-        "participant": pd.Categorical(p), "session": pd.Categorical([None] * len(rows)),
-        "variant": pd.Categorical(v), "task": pd.Categorical(t, categories=task_categories),
-        "attempt": np.ones(len(rows), dtype=np.int64),
-        "outcome": pd.Categorical(o, categories=["success", "failure", "abandon"]),
-        "time": np.asarray(time, float), "clicks": np.asarray(clicks, float), "errors": np.asarray(errors, float),
-    })
+    return pd.DataFrame(
+        {
+            "participant": pd.Categorical(p),
+            "session": pd.Categorical([None] * len(rows)),
+            "variant": pd.Categorical(v),
+            "task": pd.Categorical(t, categories=task_categories),
+            "attempt": np.ones(len(rows), dtype=np.int64),
+            "outcome": pd.Categorical(o, categories=["success", "failure", "abandon"]),
+            "time": np.asarray(time, float),
+            "clicks": np.asarray(clicks, float),
+            "errors": np.asarray(errors, float),
+        }
+    )
 
 
 ROWS = [
@@ -97,15 +103,28 @@ def test_adjusted_wald_through_summarize():
 def test_nan_means_unknown_not_zero():
     rows = [("P1", "A", "a", "success", NAN, NAN, NAN), ("P2", "A", "a", "failure", NAN, NAN, NAN)]
     r = summarize(frame(rows)).iloc[0]
-    for name in ("errors_total", "errors_per_attempt", "error_rate", "clicks_mean", "clicks_median",
-                 "time_geomean", "time_median", "time_mean", "time_ci_low", "time_ci_high"):
+    for name in (
+        "errors_total",
+        "errors_per_attempt",
+        "error_rate",
+        "clicks_mean",
+        "clicks_median",
+        "time_geomean",
+        "time_median",
+        "time_mean",
+        "time_ci_low",
+        "time_ci_high",
+    ):
         assert math.isnan(r[name]), name
     assert r["success_rate"] == 0.5 and r["abandonment_rate"] == 0.0
 
 
 def test_partly_known_values_use_the_known_ones():
-    rows = [("P1", "A", "a", "success", 10.0, 4, 2), ("P2", "A", "a", "success", NAN, NAN, NAN),
-            ("P3", "A", "a", "success", 40.0, 6, 0)]
+    rows = [
+        ("P1", "A", "a", "success", 10.0, 4, 2),
+        ("P2", "A", "a", "success", NAN, NAN, NAN),
+        ("P3", "A", "a", "success", 40.0, 6, 0),
+    ]
     r = summarize(frame(rows)).iloc[0]
     assert r["errors_total"] == 2 and r["errors_per_attempt"] == 1.0 and r["error_rate"] == 0.5
     assert r["clicks_mean"] == 5.0
@@ -130,14 +149,22 @@ def test_all_successes_interval_is_clipped():
 
 
 def test_groups_keep_first_appearance_order():
-    rows = [("P1", "B", "zeta", "success", 1, 1, 0), ("P1", "A", "alpha", "success", 1, 1, 0),
-            ("P2", "A", "zeta", "failure", 1, 1, 0), ("P2", "B", "mid", "success", 1, 1, 0)]
+    rows = [
+        ("P1", "B", "zeta", "success", 1, 1, 0),
+        ("P1", "A", "alpha", "success", 1, 1, 0),
+        ("P2", "A", "zeta", "failure", 1, 1, 0),
+        ("P2", "B", "mid", "success", 1, 1, 0),
+    ]
     # categories deliberately alphabetical: order must still follow the rows
     table = summarize(frame(rows, task_categories=["alpha", "mid", "zeta"]))
     assert table["task"].astype(str).tolist() == ["zeta", "alpha", "mid"]
     by2 = summarize(frame(rows), by=["variant", "task"])
     assert list(zip(by2["variant"].astype(str), by2["task"].astype(str), strict=True)) == [
-        ("B", "zeta"), ("A", "alpha"), ("A", "zeta"), ("B", "mid")]
+        ("B", "zeta"),
+        ("A", "alpha"),
+        ("A", "zeta"),
+        ("B", "mid"),
+    ]
 
 
 def test_by_participant():
@@ -168,8 +195,9 @@ def test_confidence_changes_intervals():
     assert wide["success_ci_low"] < narrow["success_ci_low"] < narrow["success_ci_high"] < wide["success_ci_high"]
 
 
-@pytest.mark.parametrize("kwargs", [{"by": ["device"]}, {"by": ["_file"]}, {"time_of": "failures"},
-                                    {"confidence": 1.5}, {"confidence": 0}])
+@pytest.mark.parametrize(
+    "kwargs", [{"by": ["device"]}, {"by": ["_file"]}, {"time_of": "failures"}, {"confidence": 1.5}, {"confidence": 0}]
+)
 def test_bad_options_are_option_errors(kwargs):
     with pytest.raises(OptionError):
         summarize(frame(ROWS), **kwargs)
@@ -201,14 +229,17 @@ def test_group_stats_in_blocks_in_any_order_equal_the_whole(seed, size, blocks):
     from uxcli.metrics import GroupStats, group_stats, outcome_codes
 
     rng = np.random.default_rng(seed)
-    attempts = pd.DataFrame({
-        "task": pd.Categorical(rng.choice(["a", "b", "c"], size)),
-        "outcome": pd.Categorical(rng.choice(["success", "failure", "abandon"], size),
-                                  categories=["success", "failure", "abandon"]),
-        "time": np.round(rng.lognormal(3, 1, size), 3),
-        "clicks": rng.poisson(4, size).astype(float),
-        "errors": np.where(rng.random(size) < 0.1, np.nan, rng.poisson(0.5, size)),
-    })
+    attempts = pd.DataFrame(
+        {
+            "task": pd.Categorical(rng.choice(["a", "b", "c"], size)),
+            "outcome": pd.Categorical(
+                rng.choice(["success", "failure", "abandon"], size), categories=["success", "failure", "abandon"]
+            ),
+            "time": np.round(rng.lognormal(3, 1, size), 3),
+            "clicks": rng.poisson(4, size).astype(float),
+            "errors": np.where(rng.random(size) < 0.1, np.nan, rng.poisson(0.5, size)),
+        }
+    )
     whole = group_stats(attempts, ["task"], "all")
     pieces = GroupStats("all")
     group = whole.labels["task"].cat.codes.to_numpy()  # any id per group will do: use the label's code
@@ -217,11 +248,18 @@ def test_group_stats_in_blocks_in_any_order_equal_the_whole(seed, size, blocks):
     cuts = np.sort(rng.integers(0, size + 1, blocks - 1))
     parts = np.split(np.arange(size), cuts)
     for part in (parts[i] for i in rng.permutation(len(parts))):
-        pieces.add(gid[part], part, outcome_codes(attempts)[part], attempts["errors"].to_numpy()[part],
-                   attempts["clicks"].to_numpy()[part], attempts["time"].to_numpy()[part])
+        pieces.add(
+            gid[part],
+            part,
+            outcome_codes(attempts)[part],
+            attempts["errors"].to_numpy()[part],
+            attempts["clicks"].to_numpy()[part],
+            attempts["time"].to_numpy()[part],
+        )
     pd.testing.assert_frame_equal(pieces.summary(whole.labels), whole.summary(), check_exact=True)
-    pd.testing.assert_frame_equal(pieces.merged().summary(pd.DataFrame(index=range(min(size, 1)))),
-                                  whole.overall().summary(), check_exact=True)
+    pd.testing.assert_frame_equal(
+        pieces.merged().summary(pd.DataFrame(index=range(min(size, 1)))), whole.overall().summary(), check_exact=True
+    )
 
 
 def test_medians_from_the_click_histogram():

@@ -59,8 +59,9 @@ def test_summary_by_participant(cli):
 
 def test_codes_are_stable_across_files_and_runs(cli):
     a = json.loads(cli("attempts", EVENTS, "-f", "json", "--pseudonymize", "--salt", "k").stdout)
-    b = json.loads(cli("attempts", SAMPLES / "layouts" / "attempts.csv", "-f", "json", "--pseudonymize",
-                       "--salt", "k").stdout)
+    b = json.loads(
+        cli("attempts", SAMPLES / "layouts" / "attempts.csv", "-f", "json", "--pseudonymize", "--salt", "k").stdout
+    )
     assert [r["participant"] for r in a] == [r["participant"] for r in b]
 
 
@@ -91,14 +92,33 @@ def test_no_raw_id_in_any_output(cli, tmp_path):
 
 def test_exclusion_rules_may_use_codes(cli):
     code = Pseudonymizer("k").code("P03")
-    result = cli("summary", EVENTS, "-f", "json", "--pseudonymize", "--salt", "k", "--exclude",
-                 f"participant={code}", "--by", "participant")
+    result = cli(
+        "summary",
+        EVENTS,
+        "-f",
+        "json",
+        "--pseudonymize",
+        "--salt",
+        "k",
+        "--exclude",
+        f"participant={code}",
+        "--by",
+        "participant",
+    )
     assert code not in [r["participant"] for r in json.loads(result.stdout)]
     assert f"Excluded 4 attempts of participant {code}" in result.stderr
 
 
 def test_strict_error_is_pseudonymized_too(cli):
-    result = cli("summary", SAMPLES.parent / "tests" / "malformed" / "variant_conflict.csv", "--strict",
-                 "--pseudonymize", "--salt", "k", "-f", "csv")
+    result = cli(
+        "summary",
+        SAMPLES.parent / "tests" / "malformed" / "variant_conflict.csv",
+        "--strict",
+        "--pseudonymize",
+        "--salt",
+        "k",
+        "-f",
+        "csv",
+    )
     assert result.exit_code == 1
     assert '"P1"' not in result.stderr and f'"{Pseudonymizer("k").code("P1")}"' in result.stderr

@@ -52,15 +52,25 @@ def test_max_gap_is_the_longest_pause_inside_an_attempt(log):
 
 def test_idle_excess_needs_the_threshold_at_read_time(log):
     frame = attempts(log, idle_gap=30)
-    assert by_key(frame, frame["_idle"]) == {("P1", "a"): 38.0, ("P1", "b"): 0.0, ("P2", "a"): 0.0,
-                                             ("P2", "b"): 10.0, ("P3", "a"): 10.0}
+    assert by_key(frame, frame["_idle"]) == {
+        ("P1", "a"): 38.0,
+        ("P1", "b"): 0.0,
+        ("P2", "a"): 0.0,
+        ("P2", "b"): 10.0,
+        ("P3", "a"): 10.0,
+    }
 
 
 def test_speeders_by_seconds(log):
     frame = attempts(log)
     flags = flag(frame, QualityOptions(speeders=10))
-    assert by_key(frame, flags["speeder"]) == {("P1", "a"): False, ("P1", "b"): True, ("P2", "a"): False,
-                                               ("P2", "b"): False, ("P3", "a"): False}
+    assert by_key(frame, flags["speeder"]) == {
+        ("P1", "a"): False,
+        ("P1", "b"): True,
+        ("P2", "a"): False,
+        ("P2", "b"): False,
+        ("P3", "a"): False,
+    }
     assert by_key(frame, flags["detail"])[("P1", "b")] == "speeder: 3.0 s < 10 s"
 
 
@@ -109,8 +119,9 @@ def test_partial_is_judged_within_variant():
 
 
 def test_outliers_by_log_time_z(tmp_path):
-    rows = ["participant,task,outcome,time"] + [f"P{i},a,yes,{t}" for i, t in
-                                                enumerate([30, 31, 29, 32, 30, 28, 31, 30, 29, 300])]
+    rows = ["participant,task,outcome,time"] + [
+        f"P{i},a,yes,{t}" for i, t in enumerate([30, 31, 29, 32, 30, 28, 31, 30, 29, 300])
+    ]
     path = tmp_path / "t.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     frame = attempts(path)
@@ -127,11 +138,16 @@ def test_no_flags_without_times(tmp_path):
     assert (flags["flags"] == "").all()
 
 
-@pytest.mark.parametrize("options,word", [
-    (QualityOptions(speeders=0), "--speeders"), (QualityOptions(speeder_fraction=1.5), "--speeder-fraction"),
-    (QualityOptions(idle_gap=-1), "--idle-gap"), (QualityOptions(cap_idle=True), "--cap-idle"),
-    (QualityOptions(outliers=float("nan")), "--outliers"),
-])
+@pytest.mark.parametrize(
+    "options,word",
+    [
+        (QualityOptions(speeders=0), "--speeders"),
+        (QualityOptions(speeder_fraction=1.5), "--speeder-fraction"),
+        (QualityOptions(idle_gap=-1), "--idle-gap"),
+        (QualityOptions(cap_idle=True), "--cap-idle"),
+        (QualityOptions(outliers=float("nan")), "--outliers"),
+    ],
+)
 def test_bad_thresholds_are_usage_errors(options, word):
     with pytest.raises(OptionError) as info:
         options.check()
@@ -192,6 +208,18 @@ def test_quality_thresholds_from_the_study_file(cli, log, tmp_path):
 
 def test_help_documents_the_options(cli):
     text = cli("summary", "--help").stdout
-    for option in ("--speeders", "--speeder-fraction", "--idle-gap", "--cap-idle", "--partial", "--outliers",
-                   "--drop-flagged", "--exclude", "--exclusions", "--study", "--pseudonymize", "--salt"):
+    for option in (
+        "--speeders",
+        "--speeder-fraction",
+        "--idle-gap",
+        "--cap-idle",
+        "--partial",
+        "--outliers",
+        "--drop-flagged",
+        "--exclude",
+        "--exclusions",
+        "--study",
+        "--pseudonymize",
+        "--salt",
+    ):
         assert option in text, option

@@ -94,9 +94,7 @@ def test_sus_score_rejects_bad_input():
     assert q.sus_score(q.impute_neutral([5, 1] * 4 + [None, None])) == 90.0
 
 
-answer_rows = hst.lists(
-    hst.integers(min_value=1, max_value=5), min_size=10, max_size=10
-)
+answer_rows = hst.lists(hst.integers(min_value=1, max_value=5), min_size=10, max_size=10)
 
 
 @given(answer_rows)
@@ -219,9 +217,7 @@ def test_sus_summary_matches_numpy_and_scipy():
     scores = [72.5, 85.0, 60.0, 90.0, 77.5, 67.5, None]
     summary = q.sus_summary(scores, 0.95)
     values = np.array([72.5, 85.0, 60.0, 90.0, 77.5, 67.5])
-    low, high = st.t.interval(
-        0.95, values.size - 1, loc=values.mean(), scale=st.sem(values)
-    )
+    low, high = st.t.interval(0.95, values.size - 1, loc=values.mean(), scale=st.sem(values))
     assert summary["n"] == 6
     assert summary["mean"] == pytest.approx(values.mean())
     assert summary["sd"] == pytest.approx(values.std(ddof=1))
@@ -250,9 +246,7 @@ def test_seq_summary():
     ratings = [6, 7, 5, 6, 7, 4, 6, None]
     values = np.array([6, 7, 5, 6, 7, 4, 6.0])
     summary = q.seq_summary(ratings, 0.9)
-    low, high = st.t.interval(
-        0.9, values.size - 1, loc=values.mean(), scale=st.sem(values)
-    )
+    low, high = st.t.interval(0.9, values.size - 1, loc=values.mean(), scale=st.sem(values))
     assert summary["n"] == 7
     assert summary["mean"] == pytest.approx(values.mean())
     assert (summary["ci_low"], summary["ci_high"]) == pytest.approx((low, high))
@@ -282,9 +276,7 @@ def test_umux_lite_formula(i1, i2, raw, sus):
 
 
 def test_umux_lite_vectorised_and_validated():
-    assert q.umux_lite(np.array([7, 1]), np.array([7, 1])) == pytest.approx(
-        [100.0, 0.0]
-    )
+    assert q.umux_lite(np.array([7, 1]), np.array([7, 1])) == pytest.approx([100.0, 0.0])
     with pytest.raises(ValueError):
         q.umux_lite(8, 3)
 
@@ -307,9 +299,7 @@ def test_umux_lite_summary():
 # --- NPS ------------------------------------------------------------------------------------------------
 
 
-def hand_nps_interval(
-    promoters: int, detractors: int, n: int, z: float
-) -> tuple[float, float]:
+def hand_nps_interval(promoters: int, detractors: int, n: int, z: float) -> tuple[float, float]:
     # Adjusted-Wald NPS interval (Rocks 2016; MeasuringU), written out independently.
     n_adj = n + 3
     p = (promoters + 0.75) / n_adj

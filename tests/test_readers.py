@@ -28,14 +28,17 @@ def error_of(path, **kw) -> InputError:
     return info.value
 
 
-@pytest.mark.parametrize("path,layout", [
-    ("events.csv", "events"),
-    ("layouts/attempts.csv", "attempts"),
-    ("layouts/wide.csv", "wide"),
-    ("layouts/study.yaml", "yaml"),
-    ("messy/attempts_excel_eu.csv", "attempts"),
-    ("messy/tool_export.csv", "attempts"),
-])
+@pytest.mark.parametrize(
+    "path,layout",
+    [
+        ("events.csv", "events"),
+        ("layouts/attempts.csv", "attempts"),
+        ("layouts/wide.csv", "wide"),
+        ("layouts/study.yaml", "yaml"),
+        ("messy/attempts_excel_eu.csv", "attempts"),
+        ("messy/tool_export.csv", "attempts"),
+    ],
+)
 def test_layout_detection(path, layout):
     data = load(SAMPLES / path)
     assert [f.layout for f in data.files] == [layout]
@@ -48,8 +51,13 @@ def test_attempts_frame_dtypes():
     for column in ("time", "clicks", "errors"):
         assert frame[column].dtype == np.float64
     assert set(frame["outcome"].astype(str)) == {"success", "failure", "abandon"}
-    assert list(frame["task"].cat.categories) == ["find-product", "add-to-cart", "apply-coupon",
-                                                  "change-address", "checkout"]
+    assert list(frame["task"].cat.categories) == [
+        "find-product",
+        "add-to-cart",
+        "apply-coupon",
+        "change-address",
+        "checkout",
+    ]
 
 
 def test_layout_override_is_used():
@@ -91,8 +99,9 @@ def test_blank_rows_set_aside():
 
 
 def test_extra_columns_are_kept_and_groupable(tmp_path):
-    path = write(tmp_path, "a.csv", "participant,task,outcome,device\n P1 ,a,yes,phone\nP1,a,no,desktop\n"
-                                    "P2,b,yes,phone\n")
+    path = write(
+        tmp_path, "a.csv", "participant,task,outcome,device\n P1 ,a,yes,phone\nP1,a,no,desktop\nP2,b,yes,phone\n"
+    )
     data = load(path)
     assert "device" in data.attempts.columns
     assert list(data.attempts["participant"].astype(str)) == ["P1", "P1", "P2"]  # whitespace stripped
@@ -189,29 +198,41 @@ def test_yaml_study_metadata_and_responses():
 
 
 def test_yaml_outcome_booleans_and_clock_times(tmp_path):
-    path = write(tmp_path, "s.yml", "sessions:\n"
-                 "  - participant: P1\n    tasks:\n"
-                 "      - {task: a, outcome: yes, time: 1:05}\n"
-                 "      - {task: b, outcome: no, time: '0:01:10'}\n"
-                 "      - {task: c, outcome: gave up, time: 12.5}\n")
+    path = write(
+        tmp_path,
+        "s.yml",
+        "sessions:\n"
+        "  - participant: P1\n    tasks:\n"
+        "      - {task: a, outcome: yes, time: 1:05}\n"
+        "      - {task: b, outcome: no, time: '0:01:10'}\n"
+        "      - {task: c, outcome: gave up, time: 12.5}\n",
+    )
     frame = load(path).attempts
     assert list(frame["outcome"].astype(str)) == ["success", "failure", "abandon"]
     assert list(frame["time"]) == [65.0, 70.0, 12.5]
 
 
 def test_yaml_events_with_iso_times(tmp_path):
-    path = write(tmp_path, "s.yaml", "participant: P1\ntasks:\n  - task: a\n    events:\n"
-                 "      - {at: '2026-11-03T10:00:00+01:00', event: start}\n"
-                 "      - {at: '2026-11-03T09:00:07Z', event: click}\n"
-                 "      - {at: '2026-11-03T04:00:12-05:00', event: success}\n")
+    path = write(
+        tmp_path,
+        "s.yaml",
+        "participant: P1\ntasks:\n  - task: a\n    events:\n"
+        "      - {at: '2026-11-03T10:00:00+01:00', event: start}\n"
+        "      - {at: '2026-11-03T09:00:07Z', event: click}\n"
+        "      - {at: '2026-11-03T04:00:12-05:00', event: success}\n",
+    )
     frame = load(path).attempts
     assert list(frame["time"]) == [12.0]
     assert list(frame["clicks"]) == [1.0]
 
 
 def test_yaml_bad_outcome_names_line(tmp_path):
-    path = write(tmp_path, "s.yaml", "sessions:\n  - participant: P1\n    tasks:\n      - task: a\n"
-                 "        outcome: success\n      - task: b\n        outcome: maybe\n")
+    path = write(
+        tmp_path,
+        "s.yaml",
+        "sessions:\n  - participant: P1\n    tasks:\n      - task: a\n"
+        "        outcome: success\n      - task: b\n        outcome: maybe\n",
+    )
     err = error_of(path)
     assert (err.problem.file, err.problem.line, err.problem.column) == (str(path), 6, "outcome")
 

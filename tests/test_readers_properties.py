@@ -41,8 +41,16 @@ def event_logs(draw):
             t += draw(st.integers(1, 300)) / 4
             end = draw(st.sampled_from(TERMINALS))
             rows.append((participant, variant, task, t, end))
-            attempts.append({"participant": participant, "task": task, "outcome": end, "time": t - start,
-                             "clicks": clicks, "errors": errors})
+            attempts.append(
+                {
+                    "participant": participant,
+                    "task": task,
+                    "outcome": end,
+                    "time": t - start,
+                    "clicks": clicks,
+                    "errors": errors,
+                }
+            )
             t += draw(st.integers(1, 50))
     return rows, attempts
 
@@ -60,8 +68,10 @@ def load_text(tmp_path, text, name="log.csv", **kw):
 
 
 def as_records(frame: pd.DataFrame) -> list[tuple]:
-    return sorted((str(r.participant), str(r.task), str(r.outcome), round(float(r.time), 6), r.clicks, r.errors)
-                  for r in frame.itertuples())
+    return sorted(
+        (str(r.participant), str(r.task), str(r.outcome), round(float(r.time), 6), r.clicks, r.errors)
+        for r in frame.itertuples()
+    )
 
 
 @SETTINGS
@@ -74,7 +84,8 @@ def test_generated_log_reads_exactly(tmp_path, log):
     assert not dataset.problems.items
     assert as_records(dataset.attempts) == sorted(
         (a["participant"], a["task"], a["outcome"], round(a["time"], 6), float(a["clicks"]), float(a["errors"]))
-        for a in expected)
+        for a in expected
+    )
     # nothing lost: every row is used (these logs have no stray events)
     assert dataset.rows_read == len(rows) == dataset.rows_used
 
@@ -91,8 +102,10 @@ def test_shuffled_rows_give_the_same_metrics(tmp_path, log, seed):
     second = load_text(tmp_path, to_csv(shuffled), "b.csv")
     assert as_records(first.attempts) == as_records(second.attempts)
     by = ["task", "variant"]
-    a, b = (uxcli.summarize(d.attempts, by).astype({c: str for c in by}).sort_values(by).reset_index(drop=True)
-            for d in (first, second))
+    a, b = (
+        uxcli.summarize(d.attempts, by).astype({c: str for c in by}).sort_values(by).reset_index(drop=True)
+        for d in (first, second)
+    )
     pd.testing.assert_frame_equal(a, b)
 
 
@@ -109,8 +122,12 @@ def test_attempts_in_log_equal_reported_plus_excluded(tmp_path, log, data):
     quality = QualityOptions(
         speeders=data.draw(st.sampled_from([None, 5.0, 30.0])),
         speeder_fraction=data.draw(st.sampled_from([None, 0.5])),
-        idle_gap=20.0, cap_idle=data.draw(st.booleans()), partial=data.draw(st.booleans()),
-        outliers=data.draw(st.sampled_from([None, 1.0, 2.0])), drop_flagged=data.draw(st.booleans()))
+        idle_gap=20.0,
+        cap_idle=data.draw(st.booleans()),
+        partial=data.draw(st.booleans()),
+        outliers=data.draw(st.sampled_from([None, 1.0, 2.0])),
+        drop_flagged=data.draw(st.booleans()),
+    )
     prepare(dataset, Preparation(rules=rules, quality=quality))
     assert dataset.attempts_read == len(expected)
     assert len(dataset.attempts) + len(dataset.excluded) == len(expected)
@@ -136,9 +153,44 @@ def test_cli_counts_add_up(cli, tmp_path, log):
 
 # --- garbage -----------------------------------------------------------------------------------------
 
-TOKENS = ["participant", "task", "outcome", "timestamp", "event", "time", "variant", "P1", "a", "yes", "start",
-          "success", "click", "1", "-2", "1:30", "2026-01-01T00:00:00Z", "nan", "", '"', "\n", "\r\n", ",", ";",
-          "\t", "é", "\x00", "sessions:", "- ", ": ", "[", "&a", "*a", "!!python/object", "\ufeff", "ÿþ"]
+TOKENS = [
+    "participant",
+    "task",
+    "outcome",
+    "timestamp",
+    "event",
+    "time",
+    "variant",
+    "P1",
+    "a",
+    "yes",
+    "start",
+    "success",
+    "click",
+    "1",
+    "-2",
+    "1:30",
+    "2026-01-01T00:00:00Z",
+    "nan",
+    "",
+    '"',
+    "\n",
+    "\r\n",
+    ",",
+    ";",
+    "\t",
+    "é",
+    "\x00",
+    "sessions:",
+    "- ",
+    ": ",
+    "[",
+    "&a",
+    "*a",
+    "!!python/object",
+    "\ufeff",
+    "ÿþ",
+]
 
 
 @st.composite
@@ -155,8 +207,11 @@ def garbage(draw):
 def test_garbage_never_gives_a_traceback(cli, tmp_path, data, suffix):
     path = tmp_path / f"garbage{suffix}"
     path.write_bytes(data)
-    for args in (["summary", path, "-f", "json"], ["validate", path, "-f", "json"],
-                 ["attempts", path, "-f", "csv", "--partial", "--speeder-fraction", "0.5", "--pseudonymize"]):
+    for args in (
+        ["summary", path, "-f", "json"],
+        ["validate", path, "-f", "json"],
+        ["attempts", path, "-f", "csv", "--partial", "--speeder-fraction", "0.5", "--pseudonymize"],
+    ):
         result = cli(*args)
         assert result.exit_code in (0, 1), (args, result.stderr)
         assert "Traceback" not in result.stderr and "error: unexpected " not in result.stderr, result.stderr

@@ -13,13 +13,15 @@ from uxcli.render.text import RENDERERS, records, to_csv, to_json, to_markdown
 
 
 def sample() -> pd.DataFrame:
-    return pd.DataFrame({
-        "task": pd.Categorical(["a|b", "c", None]),
-        "attempts": np.array([3, 0, 1], dtype=np.int64),
-        "rate": [0.5, -0.0, np.nan],
-        "time": [1 / 3, -1e-9, 2.0],
-        "_hidden": [1, 2, 3],
-    })
+    return pd.DataFrame(
+        {
+            "task": pd.Categorical(["a|b", "c", None]),
+            "attempts": np.array([3, 0, 1], dtype=np.int64),
+            "rate": [0.5, -0.0, np.nan],
+            "time": [1 / 3, -1e-9, 2.0],
+            "_hidden": [1, 2, 3],
+        }
+    )
 
 
 def test_records_clean_values():

@@ -57,8 +57,9 @@ def test_corpus_validate(cli, name):
     assert result.exit_code == case["validate"], (result.stdout, result.stderr)
     problems = json.loads(result.stdout)
     if case["message"]:
-        assert any(case["message"] in f"{p['message']} ({p['hint']})" or case["message"] in p["message"]
-                   for p in problems), problems
+        assert any(
+            case["message"] in f"{p['message']} ({p['hint']})" or case["message"] in p["message"] for p in problems
+        ), problems
         if case["line"]:
             assert any(p["line"] == case["line"] and p["file"] == str(path) for p in problems), problems
     else:
@@ -78,8 +79,9 @@ def test_validate_whole_corpus_keeps_going(cli):
     result = cli("validate", CORPUS, "-f", "json")
     assert result.exit_code == 1
     files = {p["file"] for p in json.loads(result.stdout)}
-    expected = {str(CORPUS / n) for n, c in EXPECTED.items() if c["message"] and c["line"] is not None or
-                c["summary"] == 1}
+    expected = {
+        str(CORPUS / n) for n, c in EXPECTED.items() if c["message"] and c["line"] is not None or c["summary"] == 1
+    }
     assert expected <= files | {None}
     assert "unreadable" in result.stderr
 
@@ -89,13 +91,15 @@ def test_validate_whole_corpus_keeps_going(cli):
 
 def test_billion_laughs_refused_fast_and_small(tmp_path):
     """Refused within a second of work and with small memory (measured in a child process)."""
-    code = ("import resource, time, uxcli\n"
-            "from uxcli.errors import InputError\n"
-            "t = time.perf_counter()\n"
-            "try:\n"
-            f"    uxcli.load([{str(CORPUS / 'billion_laughs.yaml')!r}])\n"
-            "except InputError as e:\n"
-            "    print(round(time.perf_counter() - t, 3), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, e)\n")
+    code = (
+        "import resource, time, uxcli\n"
+        "from uxcli.errors import InputError\n"
+        "t = time.perf_counter()\n"
+        "try:\n"
+        f"    uxcli.load([{str(CORPUS / 'billion_laughs.yaml')!r}])\n"
+        "except InputError as e:\n"
+        "    print(round(time.perf_counter() - t, 3), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, e)\n"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     seconds, peak_kb, message = proc.stdout.split(" ", 2)
     assert "too many nodes" in message
@@ -121,8 +125,9 @@ def test_deeply_nested_yaml(cli, tmp_path):
     path = tmp_path / "deep.yaml"
     path.write_text("sessions: " + "[" * 50_000 + "]" * 50_000 + "\n", encoding="utf-8")
     result = cli("summary", path, "-f", "json")
-    assert result.exit_code == 1 and error_lines(result) == [f"error: {path}: YAML nesting is too deep "
-                                                             "(real study files nest a few levels)"]
+    assert result.exit_code == 1 and error_lines(result) == [
+        f"error: {path}: YAML nesting is too deep (real study files nest a few levels)"
+    ]
 
 
 def test_yaml_with_control_characters(cli, tmp_path):
@@ -135,12 +140,15 @@ def test_yaml_with_control_characters(cli, tmp_path):
 # --- stdin, encodings, garbage --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text,line,layout", [
-    ("participant,task,timestamp,event\nP1,a,0,start\nP1,a,x,success\n", 3, "events"),
-    ("participant,task,outcome\nP1,a,yes\nP2,a,perhaps\n", 3, "attempts"),
-    ("Participant,Login\nP1,Y\nP2,Q\n", 3, "wide"),
-    ("sessions:\n  - participant: P1\n    tasks:\n      - task: a\n        outcome: perhaps\n", 4, "yaml"),
-])
+@pytest.mark.parametrize(
+    "text,line,layout",
+    [
+        ("participant,task,timestamp,event\nP1,a,0,start\nP1,a,x,success\n", 3, "events"),
+        ("participant,task,outcome\nP1,a,yes\nP2,a,perhaps\n", 3, "attempts"),
+        ("Participant,Login\nP1,Y\nP2,Q\n", 3, "wide"),
+        ("sessions:\n  - participant: P1\n    tasks:\n      - task: a\n        outcome: perhaps\n", 4, "yaml"),
+    ],
+)
 def test_stdin_errors_name_stdin_and_line(cli, text, line, layout):
     result = cli("summary", "-", "-f", "json", input=text.encode("utf-8"))
     lines = error_lines(result)
@@ -148,11 +156,14 @@ def test_stdin_errors_name_stdin_and_line(cli, text, line, layout):
     assert lines[0].startswith(f"error: <stdin>:{line}:"), lines[0]
 
 
-@pytest.mark.parametrize("layout_text,column", [
-    ("participant,task,timestamp,event\nP1,a,0,start\nP1,a,x,success\n", 'column "timestamp"'),
-    ("participant,task,outcome\nP1,a,yes\nP2,a,perhaps\n", 'column "outcome"'),
-    ("Participant,Login\nP1,Y\nP2,Q\n", 'column "Login"'),
-])
+@pytest.mark.parametrize(
+    "layout_text,column",
+    [
+        ("participant,task,timestamp,event\nP1,a,0,start\nP1,a,x,success\n", 'column "timestamp"'),
+        ("participant,task,outcome\nP1,a,yes\nP2,a,perhaps\n", 'column "outcome"'),
+        ("Participant,Login\nP1,Y\nP2,Q\n", 'column "Login"'),
+    ],
+)
 def test_errors_name_the_column_in_every_csv_layout(cli, tmp_path, layout_text, column):
     path = tmp_path / "x.csv"
     path.write_text(layout_text, encoding="utf-8")
@@ -227,8 +238,9 @@ def test_validate_output_is_atomic_and_refuses_inputs(cli, tmp_path):
 
 
 def _uxcli(*args, **kw):
-    return subprocess.Popen([sys.executable, "-m", "uxcli", *args], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, **kw)
+    return subprocess.Popen(
+        [sys.executable, "-m", "uxcli", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw
+    )
 
 
 def test_ctrl_c_exits_130_without_traceback():
@@ -252,10 +264,16 @@ def test_ctrl_c_during_validate_exits_130():
 @pytest.mark.skipif(not hasattr(signal, "SIGPIPE"), reason="POSIX pipes")
 def test_broken_pipe_is_quiet(tmp_path):
     big = tmp_path / "big.csv"
-    big.write_text("participant,task,outcome\n" + "".join(f"P{i},t{i % 7},yes\n" for i in range(100_000)),
-                   encoding="utf-8")
-    proc = subprocess.run(f"{sys.executable} -m uxcli attempts {big} -f csv | head -1", shell=True, cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    big.write_text(
+        "participant,task,outcome\n" + "".join(f"P{i},t{i % 7},yes\n" for i in range(100_000)), encoding="utf-8"
+    )
+    proc = subprocess.run(
+        f"{sys.executable} -m uxcli attempts {big} -f csv | head -1",
+        shell=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.stdout.startswith("participant,")
     assert proc.stderr == ""
-

@@ -70,11 +70,14 @@ def test_explicit_wrong_encoding_is_an_input_error():
         decode(b"abc", "no-such-codec")
 
 
-@pytest.mark.parametrize("data", [
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",
-    bytes(range(256)) * 4,
-    b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb5U",  # an .xlsx is a zip file
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",
+        bytes(range(256)) * 4,
+        b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb5U",  # an .xlsx is a zip file
+    ],
+)
 def test_binary_garbage_is_an_input_error(data):
     with pytest.raises(InputError) as info:
         decode(data)

@@ -53,9 +53,7 @@ def test_adjusted_wald_published_1_of_5():
     assert round(high * 100) == 64
 
 
-@pytest.mark.parametrize(
-    "x,n,conf", [(0, 5, 0.95), (3, 7, 0.9), (10, 12, 0.99), (27, 40, 0.8)]
-)
+@pytest.mark.parametrize("x,n,conf", [(0, 5, 0.95), (3, 7, 0.9), (10, 12, 0.99), (27, 40, 0.8)])
 def test_adjusted_wald_matches_hand_formula(x, n, conf):
     # Formula from Sauro & Lewis (2005, HFES) / QUX ch. 3, computed independently here.
     expected = hand_adjusted_wald(x, n, st.norm.ppf(1 - (1 - conf) / 2))
@@ -103,9 +101,7 @@ def test_best_point_estimate_rules():
     assert stats.best_point_estimate(19, 20) == pytest.approx(min(20 / 22, 19.5 / 21))
     assert stats.best_point_estimate(10, 10) == pytest.approx(11 / 12)
     assert math.isnan(stats.best_point_estimate(0, 0))
-    vector = stats.best_point_estimate(
-        np.array([2, 7, 9, 10]), np.array([10, 10, 10, 10])
-    )
+    vector = stats.best_point_estimate(np.array([2, 7, 9, 10]), np.array([10, 10, 10, 10]))
     assert vector == pytest.approx([(2 + z2 / 2) / (10 + z2), 0.7, 10 / 12, 11 / 12])
 
 
@@ -144,15 +140,11 @@ def test_log_t_interval_vectorised_equals_per_group():
     groups = [[55, 65, 75, 62, 45, 135], [10.0, 12.0], [7.0], []]
     n = np.array([len(g) for g in groups])
     mean_log = np.array([np.mean(np.log(g)) if g else np.nan for g in groups])
-    sd_log = np.array(
-        [np.std(np.log(g), ddof=1) if len(g) > 1 else np.nan for g in groups]
-    )
+    sd_log = np.array([np.std(np.log(g), ddof=1) if len(g) > 1 else np.nan for g in groups])
     value, low, high = stats.log_t_interval(n, mean_log, sd_log, 0.95)
     for i, group in enumerate(groups):
         expected = stats.geometric_mean_ci(group, 0.95)
-        np.testing.assert_allclose(
-            [value[i], low[i], high[i]], list(expected), equal_nan=True
-        )
+        np.testing.assert_allclose([value[i], low[i], high[i]], list(expected), equal_nan=True)
     assert value[2] == pytest.approx(7.0) and np.isnan(low[2]) and np.isnan(value[3])
 
 
@@ -162,9 +154,7 @@ def test_mean_t_interval_matches_hand_computation():
     n = len(values)
     half = st.t.ppf(0.975, n - 1) * np.std(values, ddof=1) / math.sqrt(n)
     assert mean == pytest.approx(np.mean(values))
-    assert (low, high) == pytest.approx(
-        (np.mean(values) - half, np.mean(values) + half)
-    )
+    assert (low, high) == pytest.approx((np.mean(values) - half, np.mean(values) + half))
     single = stats.mean_t_interval([5.0])
     assert single.value == 5.0 and math.isnan(single.low)
     assert math.isnan(stats.mean_t_interval([]).value)
@@ -201,15 +191,11 @@ def test_n1_is_less_conservative_than_yates():
     # QUX ch. 5 contrasts the same data under Yates' chi-square: 2.905, p 0.0883 (computed here
     # with scipy); the N-1 test's p must be the smaller one.
     chi2, p_yates, _, _ = st.chi2_contingency([[11, 1], [5, 5]], correction=True)
-    assert chi2 == pytest.approx(2.905, abs=5e-4) and p_yates == pytest.approx(
-        0.0883, abs=5e-5
-    )
+    assert chi2 == pytest.approx(2.905, abs=5e-4) and p_yates == pytest.approx(0.0883, abs=5e-5)
     assert stats.two_proportion_n1(11, 12, 5, 10).p_value < p_yates
 
 
-@pytest.mark.parametrize(
-    "x1,n1,x2,n2", [(11, 12, 5, 10), (20, 40, 30, 45), (3, 8, 7, 9)]
-)
+@pytest.mark.parametrize("x1,n1,x2,n2", [(11, 12, 5, 10), (20, 40, 30, 45), (3, 8, 7, 9)])
 def test_n1_z_squared_is_scaled_pearson_chi2(x1, n1, x2, n2):
     # N-1 chi-square = Pearson chi-square x (N-1)/N (Campbell 2007; QUX ch. 5), via scipy.
     chi2 = st.chi2_contingency([[x1, n1 - x1], [x2, n2 - x2]], correction=False)[0]
@@ -226,9 +212,7 @@ def test_difference_interval_is_agresti_caffo_at_z2():
     p1, p2 = (x1 + 1) / (n1 + 2), (x2 + 1) / (n2 + 2)
     half = 2 * math.sqrt(p1 * (1 - p1) / (n1 + 2) + p2 * (1 - p2) / (n2 + 2))
     result = stats.two_proportion_n1(x1, n1, x2, n2, CONF_Z2)
-    assert (result.ci_low, result.ci_high) == pytest.approx(
-        (p1 - p2 - half, p1 - p2 + half)
-    )
+    assert (result.ci_low, result.ci_high) == pytest.approx((p1 - p2 - half, p1 - p2 + half))
 
 
 def test_n1_undefined_cases():
@@ -279,9 +263,7 @@ def test_paired_proportions_against_agresti_min():
     diff = (only_b - only_a) / (n + 2)
     sd = math.sqrt((only_a + only_b + 1) - (only_b - only_a) ** 2 / (n + 2)) / (n + 2)
     result = stats.compare_paired_proportions(a, b, CONF_Z2)
-    assert (result.ci_low, result.ci_high) == pytest.approx(
-        (diff - 2 * sd, diff + 2 * sd)
-    )
+    assert (result.ci_low, result.ci_high) == pytest.approx((diff - 2 * sd, diff + 2 * sd))
     assert result.difference == pytest.approx(b.mean() - a.mean())
     assert result.p_value == pytest.approx(hand_mcnemar(only_a, only_b))
     assert result.test == "McNemar exact"
@@ -312,9 +294,7 @@ def test_compare_log_times_welch():
     half = st.t.ppf(0.95, df) * math.sqrt(va + vb)
     diff = lb.mean() - la.mean()
     assert result.difference == pytest.approx(st.gmean(B_TIMES) / st.gmean(A_TIMES))
-    assert (result.ci_low, result.ci_high) == pytest.approx(
-        (math.exp(diff - half), math.exp(diff + half))
-    )
+    assert (result.ci_low, result.ci_high) == pytest.approx((math.exp(diff - half), math.exp(diff + half)))
     assert result.p_value == pytest.approx(st.ttest_ind(lb, la, equal_var=False).pvalue)
     assert result.test == "Welch t on log times"
     assert result.ci_low < result.difference < result.ci_high
@@ -327,9 +307,7 @@ def test_compare_log_times_paired():
     d = np.log(b) - np.log(a)
     half = st.t.ppf(0.975, d.size - 1) * st.sem(d)
     assert result.difference == pytest.approx(st.gmean(b / a))
-    assert (result.ci_low, result.ci_high) == pytest.approx(
-        (math.exp(d.mean() - half), math.exp(d.mean() + half))
-    )
+    assert (result.ci_low, result.ci_high) == pytest.approx((math.exp(d.mean() - half), math.exp(d.mean() + half)))
     assert result.p_value == pytest.approx(st.ttest_1samp(d, 0).pvalue)
     assert result.test == "paired t on log times"
 
@@ -358,9 +336,7 @@ def test_compare_means_welch_and_paired():
     paired = stats.compare_means(a, b, paired=True, confidence=0.95)
     d = b - a
     half = st.t.ppf(0.975, d.size - 1) * st.sem(d)
-    assert (paired.ci_low, paired.ci_high) == pytest.approx(
-        (d.mean() - half, d.mean() + half)
-    )
+    assert (paired.ci_low, paired.ci_high) == pytest.approx((d.mean() - half, d.mean() + half))
     assert paired.p_value == pytest.approx(st.ttest_1samp(d, 0).pvalue)
     assert paired.test == "paired t"
 
@@ -380,9 +356,7 @@ def test_one_sided_mean_vs_benchmark():
     # One-sample t, alternative "greater" (QUX ch. 4), against SUS 68, recomputed by hand.
     values = np.array([72.5, 80, 65, 77.5, 90, 70])
     t = (values.mean() - 68) / st.sem(values)
-    assert stats.one_sided_mean_vs(values, 68) == pytest.approx(
-        st.t.sf(t, values.size - 1)
-    )
+    assert stats.one_sided_mean_vs(values, 68) == pytest.approx(st.t.sf(t, values.size - 1))
     assert math.isnan(stats.one_sided_mean_vs([75.0], 68))
 
 
@@ -422,9 +396,7 @@ def test_sum_score_components_and_interval():
 
 
 def test_sum_score_uses_only_available_components():
-    result = stats.sum_score(
-        successes=7, attempts=10, satisfaction=[6, 7, 5, 6], scale=7
-    )
+    result = stats.sum_score(successes=7, attempts=10, satisfaction=[6, 7, 5, 6], scale=7)
     sat = st.norm.cdf((6 - 5.5) / np.std([6, 7, 5, 6], ddof=1))
     assert result.components == 2
     assert result.score == pytest.approx((0.7 + sat) / 2)

@@ -82,12 +82,12 @@ def compare_grouped(path, v1, **kw) -> None:
         for column in by:  # the labels' categories may list labels with no attempt: compare the labels
             mine[column], theirs[column] = mine[column].astype(object), theirs[column].astype(object)
         pd.testing.assert_frame_equal(mine, theirs, check_exact=True)
-        pd.testing.assert_frame_equal(grouped.grouped.overall().summary(), summarize(v1.attempts, []),
-                                      check_exact=True)
+        pd.testing.assert_frame_equal(grouped.grouped.overall().summary(), summarize(v1.attempts, []), check_exact=True)
         assert list(grouped.grouped.time_counts()) == list(time_counts(v1.attempts, by))
         assert _problems(grouped) == _problems(v1)
-        assert ([dataclasses.astuple(f.account) for f in grouped.files]
-                == [dataclasses.astuple(f.account) for f in v1.files])
+        assert [dataclasses.astuple(f.account) for f in grouped.files] == [
+            dataclasses.astuple(f.account) for f in v1.files
+        ]
 
 
 @pytest.fixture(autouse=True)
@@ -103,9 +103,21 @@ TERMINALS = ["success", "failure", "abandon", "completed", "gave up", "Give_Up",
 MIDDLE = ["click", "click", "click", "error", "page", "tap", "scrol", "clik", "hover", "Mistake", "custom_event"]
 
 
-def make_log(seed: int, *, iso: bool = False, eu: bool = False, session: bool = True, variant: bool = True,
-             extra: bool = True, note: bool = True, crlf: bool = False, interleave: bool = True,
-             padded: bool = False, participants: int = 8, unended: bool = True) -> str:
+def make_log(
+    seed: int,
+    *,
+    iso: bool = False,
+    eu: bool = False,
+    session: bool = True,
+    variant: bool = True,
+    extra: bool = True,
+    note: bool = True,
+    crlf: bool = False,
+    interleave: bool = True,
+    padded: bool = False,
+    participants: int = 8,
+    unended: bool = True,
+) -> str:
     """A seeded event log with retries, unended attempts, events outside attempts, unknown and
     misspelt event words, overlapping attempts, empty cells in optional columns; in time order
     within each participant + session + task (the order recorders write)."""
@@ -235,19 +247,24 @@ def test_summaries_while_streaming_are_used(tmp_path, block_size, seed):
 
 def test_summaries_while_streaming_fall_back_on_overlaps_and_variant_conflicts(tmp_path):
     overlap = "participant,task,timestamp,event\nP1,a,0,start\nP1,b,1,start\nP1,a,2,success\nP1,b,3,success\n"
-    conflict = ("participant,variant,task,timestamp,event\n" + "".join(
-        f"P{i},A,a,{i},start\nP{i},A,a,{i + 0.5},success\n" for i in range(5)) + "P0,B,b,9,start\nP0,B,b,10,success\n")
-    within = ("participant,variant,task,timestamp,event\n" + "".join(
+    conflict = (
+        "participant,variant,task,timestamp,event\n"
+        + "".join(f"P{i},A,a,{i},start\nP{i},A,a,{i + 0.5},success\n" for i in range(5))
+        + "P0,B,b,9,start\nP0,B,b,10,success\n"
+    )
+    within = "participant,variant,task,timestamp,event\n" + "".join(
         f"P{i},A,a,{i},start\nP{i},A,a,{i + 0.5},success\nP{i},B,b,{i + 10},start\nP{i},B,b,{i + 11},success\n"
-        for i in range(5)))
+        for i in range(5)
+    )
     for text, used in ((overlap, False), (conflict, False), (within, True)):
         path = write(tmp_path, text)
         GROUPED_USED.clear()
         compare(path, 64)
         assert GROUPED_USED == [used] * 2
         v1 = read([str(path)], engine="v1")
-        assert any("still running" in p.message or "several variants" in p.message
-                   for p in v1.problems.items) == (not used)
+        assert any("still running" in p.message or "several variants" in p.message for p in v1.problems.items) == (
+            not used
+        )
 
 
 @pytest.mark.parametrize("block_size", [40, 64, 100, 4096])
@@ -255,10 +272,12 @@ def test_unended_attempts_overtaken_by_later_tasks(tmp_path, block_size):
     """An attempt that never ends stays open to the end of the file while the participant's later
     tasks finish: it is checked as a point at its start, so the summary still streams. One that
     another attempt was running over makes it give up (v1 lists that overlap)."""
-    fine = ("participant,task,timestamp,event\nP1,a,0,start\nP1,b,1,start\nP1,b,2,success\nP1,c,3,start\n"
-            + "".join(f"P2,a,{i},click\n" for i in range(20)))
-    covered = ("participant,task,timestamp,event\nP1,b,-5,start\nP1,a,0,start\nP1,b,5,success\n"
-               + "".join(f"P2,a,{i},click\n" for i in range(20)))
+    fine = "participant,task,timestamp,event\nP1,a,0,start\nP1,b,1,start\nP1,b,2,success\nP1,c,3,start\n" + "".join(
+        f"P2,a,{i},click\n" for i in range(20)
+    )
+    covered = "participant,task,timestamp,event\nP1,b,-5,start\nP1,a,0,start\nP1,b,5,success\n" + "".join(
+        f"P2,a,{i},click\n" for i in range(20)
+    )
     for text, used in ((fine, True), (covered, False)):
         path = write(tmp_path, text)
         GROUPED_USED.clear()
@@ -315,11 +334,21 @@ def test_summaries_while_streaming_across_files(tmp_path):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seed=hs.integers(0, 10_000), block=hs.integers(40, 5000), participants=hs.integers(1, 12),
-       iso=hs.booleans(), eu=hs.booleans(), interleave=hs.booleans(), session=hs.booleans())
+@given(
+    seed=hs.integers(0, 10_000),
+    block=hs.integers(40, 5000),
+    participants=hs.integers(1, 12),
+    iso=hs.booleans(),
+    eu=hs.booleans(),
+    interleave=hs.booleans(),
+    session=hs.booleans(),
+)
 def test_generated_logs_property(tmp_path, seed, block, participants, iso, eu, interleave, session):
-    path = write(tmp_path, make_log(seed, iso=iso, eu=eu and not iso, interleave=interleave, session=session,
-                                    participants=participants), f"log_{seed}_{block}.csv")
+    path = write(
+        tmp_path,
+        make_log(seed, iso=iso, eu=eu and not iso, interleave=interleave, session=session, participants=participants),
+        f"log_{seed}_{block}.csv",
+    )
     assert compare(path, block) == "stream"
 
 
@@ -337,8 +366,16 @@ def test_attempt_spanning_many_blocks(tmp_path):
     """One long attempt cut into ~100 blocks, with a retry and an unended attempt after it."""
     lines = ["participant,task,timestamp,event", "P1,t,0,start"]
     lines += [f"P1,t,{i},{'click' if i % 7 else 'error'}" for i in range(1, 400)]
-    lines += ["P1,t,400,failure", "P1,t,401,start", "P1,t,402,click", "P2,t,5,start", "P1,t,403,success",
-              "P2,t,6,click", "P3,u,1,click", "P3,u,2,start"]
+    lines += [
+        "P1,t,400,failure",
+        "P1,t,401,start",
+        "P1,t,402,click",
+        "P2,t,5,start",
+        "P1,t,403,success",
+        "P2,t,6,click",
+        "P3,u,1,click",
+        "P3,u,2,start",
+    ]
     path = write(tmp_path, "\n".join(lines) + "\n")
     for block in (40, 100, 1000):
         assert compare(path, block) == "stream"

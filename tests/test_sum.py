@@ -118,14 +118,28 @@ def test_cli_json_and_csv(cli):
 
 
 def test_cli_options_and_ratings_file(cli):
-    result = cli("sum", "sample_sessions/events.csv", "--ratings", "sample_sessions/questionnaires/seq.csv",
-                 "--time-spec", "120", "--time-spec", "checkout=240", "--opportunities", "5", "-f", "json")
+    result = cli(
+        "sum",
+        "sample_sessions/events.csv",
+        "--ratings",
+        "sample_sessions/questionnaires/seq.csv",
+        "--time-spec",
+        "120",
+        "--time-spec",
+        "checkout=240",
+        "--opportunities",
+        "5",
+        "-f",
+        "json",
+    )
     assert result.exit_code == 0, result.stderr
     tasks = {t["task"]: t for t in json.loads(result.stdout)["tasks"]}
     assert {t["components"] for t in tasks.values()} == {4}
     assert tasks["checkout"]["time_spec"] == 240 and tasks["find-product"]["time_spec"] == 120
     # the satisfaction component from the SEQ CSV equals the one from the YAML sessions
-    yaml = {t["task"]: t for t in json.loads(cli("sum", "sample_sessions/layouts/study.yaml", "-f", "json").stdout)["tasks"]}
+    yaml = {
+        t["task"]: t for t in json.loads(cli("sum", "sample_sessions/layouts/study.yaml", "-f", "json").stdout)["tasks"]
+    }
     assert tasks["apply-coupon"]["satisfaction"] == yaml["apply-coupon"]["satisfaction"]
 
 

@@ -24,8 +24,7 @@ def problems(result) -> list[dict]:
     return json.loads(result.stdout)
 
 
-CLEAN = ("participant,task,timestamp,event\nP1,a,0,start\nP1,a,2,click\nP1,a,5,success\n"
-         "P2,a,10,start\nP2,a,19,failure\n")
+CLEAN = "participant,task,timestamp,event\nP1,a,0,start\nP1,a,2,click\nP1,a,5,success\nP2,a,10,start\nP2,a,19,failure\n"
 
 
 def test_clean_file_exits_0_with_empty_list(cli, tmp_path):
@@ -43,8 +42,12 @@ def test_sample_study_has_one_design_note(cli):
 
 
 def test_every_problem_is_listed_not_just_the_first(cli, tmp_path):
-    path = write(tmp_path, "t.csv", "participant,task,outcome,time\n"
-                 "P1,a,yes,10\nP2,a,sucess,5\nP3,a,no,-4\nP4,a,yes,abc\nP5,a,yes,1,2\nP6,a,yes,3,4\n")
+    path = write(
+        tmp_path,
+        "t.csv",
+        "participant,task,outcome,time\n"
+        "P1,a,yes,10\nP2,a,sucess,5\nP3,a,no,-4\nP4,a,yes,abc\nP5,a,yes,1,2\nP6,a,yes,3,4\n",
+    )
     result = cli("validate", path, "-f", "json")
     assert result.exit_code == 1
     found = {(p["line"], p["column"]) for p in problems(result)}
@@ -57,8 +60,15 @@ def test_problem_fields_severity_where_column_value_hint(cli, tmp_path):
     path = write(tmp_path, "t.csv", "participant,task,outcome\nP1,a,success\nP2,a,sucess\n")
     (problem,) = problems(cli("validate", path, "-f", "json"))
     assert list(problem) == COLUMNS
-    assert problem == {"severity": "error", "file": str(path), "line": 3, "column": "outcome", "value": "sucess",
-                       "message": '"sucess" is not an outcome', "hint": 'did you mean "success"?'}
+    assert problem == {
+        "severity": "error",
+        "file": str(path),
+        "line": 3,
+        "column": "outcome",
+        "value": "sucess",
+        "message": '"sucess" is not an outcome',
+        "hint": 'did you mean "success"?',
+    }
 
 
 def test_csv_format_has_the_same_columns(cli, tmp_path):
@@ -106,8 +116,11 @@ def test_read_keep_going_records_file_failures():
 
 
 def test_ragged_rows_all_listed_and_counted(tmp_path):
-    path = write(tmp_path, "r.csv", "participant,task,outcome\n" + "".join(
-        f"P{i},a,yes{',x' if i % 3 == 0 else ''}\n" for i in range(1, 31)))
+    path = write(
+        tmp_path,
+        "r.csv",
+        "participant,task,outcome\n" + "".join(f"P{i},a,yes{',x' if i % 3 == 0 else ''}\n" for i in range(1, 31)),
+    )
     dataset = read([str(path)], keep_going=True)
     lines = [p.line for p in dataset.problems.errors]
     assert lines == [i + 1 for i in range(1, 31) if i % 3 == 0]
@@ -128,7 +141,7 @@ def test_missing_column_names_found_columns_and_closest(cli, tmp_path):
     path = write(tmp_path, "t.csv", "Tester,Misson,Result\nP1,a,yes\n")
     (problem,) = problems(cli("validate", path, "-f", "json", "--layout", "attempts", "--map", "Tester=participant"))
     assert problem["line"] == 1
-    assert 'no task column' in problem["message"] and '"Tester", "Misson", "Result"' in problem["message"]
+    assert "no task column" in problem["message"] and '"Tester", "Misson", "Result"' in problem["message"]
     assert problem["hint"] == 'did you mean "Misson"? map it with --map "Misson=task"'
 
 
@@ -177,8 +190,9 @@ def test_exclusion_rules_are_checked(cli, tmp_path):
 
 
 def test_pseudonymize_hides_ids_in_problems(cli, tmp_path):
-    path = write(tmp_path, "t.csv", "participant,variant,task,outcome\nAlice,A,a,yes\nAlice,B,b,yes\n"
-                 "Bob,A,a,no\nBob,A,b,no\n")
+    path = write(
+        tmp_path, "t.csv", "participant,variant,task,outcome\nAlice,A,a,yes\nAlice,B,b,yes\nBob,A,a,no\nBob,A,b,no\n"
+    )
     result = cli("validate", path, "-f", "json", "--pseudonymize", "--salt", "k")
     text = result.stdout
     assert "Alice" not in text and "Bob" not in text and '"p-' in text
@@ -212,8 +226,10 @@ def test_within_subjects_variants_are_not_a_conflict(tmp_path):
     from uxcli.cli import app
 
     log = tmp_path / "within.csv"
-    log.write_text("participant,variant,task,outcome\n"
-                   "P1,A,a,yes\nP1,B,a,no\nP2,A,a,yes\nP2,B,a,yes\nP3,A,a,no\nP3,B,a,yes\n", encoding="utf-8")
+    log.write_text(
+        "participant,variant,task,outcome\nP1,A,a,yes\nP1,B,a,no\nP2,A,a,yes\nP2,B,a,yes\nP3,A,a,no\nP3,B,a,yes\n",
+        encoding="utf-8",
+    )
     runner = CliRunner()
     checked = runner.invoke(app, ["validate", str(log), "-f", "csv", "--strict"])
     assert "several variants" not in checked.stdout + checked.stderr

@@ -15,41 +15,82 @@ from uxcli.vocab import (
 )
 
 
-@pytest.mark.parametrize("header,normal", [
-    ("Participant ID", "participantid"),
-    ("Task_Name", "taskname"),
-    ("Time (s)", "time"),
-    ("TIME-ON-TASK", "timeontask"),
-    ("time_on-task", "timeontask"),
-    ("Duration [sec]", "duration"),
-    ("\ufeffparticipant", "participant"),
-    ("  user_id  ", "userid"),
-])
+@pytest.mark.parametrize(
+    "header,normal",
+    [
+        ("Participant ID", "participantid"),
+        ("Task_Name", "taskname"),
+        ("Time (s)", "time"),
+        ("TIME-ON-TASK", "timeontask"),
+        ("time_on-task", "timeontask"),
+        ("Duration [sec]", "duration"),
+        ("\ufeffparticipant", "participant"),
+        ("  user_id  ", "userid"),
+    ],
+)
 def test_normalize_header(header, normal):
     assert normalize_header(header) == normal
 
 
-@pytest.mark.parametrize("header,field", [
-    ("participant", "participant"), ("Participant ID", "participant"), ("user", "participant"),
-    ("User_ID", "participant"), ("Tester", "participant"), ("respondent", "participant"), ("ID", "participant"),
-    ("task", "task"), ("Task_ID", "task"), ("task name", "task"), ("Mission", "task"),
-    ("time", "time"), ("time_s", "time"), ("Seconds", "time"), ("Duration (s)", "time"),
-    ("TIME-ON-TASK", "time"), ("Time (s)", "time"),
-    ("Timestamp", "timestamp"), ("Event", "event"), ("Outcome", "outcome"), ("Result", "outcome"),
-    ("Clicks", "clicks"), ("Errors", "errors"), ("Session", "session"), ("Variant", "variant"),
-    ("device", None), ("Login", None),
-])
+@pytest.mark.parametrize(
+    "header,field",
+    [
+        ("participant", "participant"),
+        ("Participant ID", "participant"),
+        ("user", "participant"),
+        ("User_ID", "participant"),
+        ("Tester", "participant"),
+        ("respondent", "participant"),
+        ("ID", "participant"),
+        ("task", "task"),
+        ("Task_ID", "task"),
+        ("task name", "task"),
+        ("Mission", "task"),
+        ("time", "time"),
+        ("time_s", "time"),
+        ("Seconds", "time"),
+        ("Duration (s)", "time"),
+        ("TIME-ON-TASK", "time"),
+        ("Time (s)", "time"),
+        ("Timestamp", "timestamp"),
+        ("Event", "event"),
+        ("Outcome", "outcome"),
+        ("Result", "outcome"),
+        ("Clicks", "clicks"),
+        ("Errors", "errors"),
+        ("Session", "session"),
+        ("Variant", "variant"),
+        ("device", None),
+        ("Login", None),
+    ],
+)
 def test_field_for(header, field):
     assert field_for(header) == field
 
 
-@pytest.mark.parametrize("word,kind", [
-    ("start", "start"), ("Click", "click"), ("ERROR", "error"),
-    ("success", "success"), ("complete", "success"), ("Completed", "success"), ("pass", "success"),
-    ("failure", "failure"), ("fail", "failure"), ("Failed", "failure"),
-    ("abandon", "abandon"), ("give up", "abandon"), ("gave up", "abandon"), ("give_up", "abandon"),
-    ("Give_Up", "abandon"), ("GAVE-UP", "abandon"), ("quit", "abandon"), ("skip", "abandon"),
-])
+@pytest.mark.parametrize(
+    "word,kind",
+    [
+        ("start", "start"),
+        ("Click", "click"),
+        ("ERROR", "error"),
+        ("success", "success"),
+        ("complete", "success"),
+        ("Completed", "success"),
+        ("pass", "success"),
+        ("failure", "failure"),
+        ("fail", "failure"),
+        ("Failed", "failure"),
+        ("abandon", "abandon"),
+        ("give up", "abandon"),
+        ("gave up", "abandon"),
+        ("give_up", "abandon"),
+        ("Give_Up", "abandon"),
+        ("GAVE-UP", "abandon"),
+        ("quit", "abandon"),
+        ("skip", "abandon"),
+    ],
+)
 def test_event_words(word, kind):
     assert EVENT_WORDS[normalize_word(word)] == kind
 
@@ -59,14 +100,31 @@ def test_other_event_words_are_not_kinds(word):
     assert normalize_word(word) not in EVENT_WORDS
 
 
-@pytest.mark.parametrize("word,outcome", [
-    ("success", "success"), ("yes", "success"), ("Y", "success"), ("true", "success"), ("1", "success"),
-    ("pass", "success"), ("completed", "success"),
-    ("failure", "failure"), ("no", "failure"), ("n", "failure"), ("FALSE", "failure"), ("0", "failure"),
-    ("fail", "failure"),
-    ("abandon", "abandon"), ("Gave up", "abandon"), ("skip", "abandon"), (" quit ", "abandon"),
-    ("maybe", None), ("", None), ("2", None),
-])
+@pytest.mark.parametrize(
+    "word,outcome",
+    [
+        ("success", "success"),
+        ("yes", "success"),
+        ("Y", "success"),
+        ("true", "success"),
+        ("1", "success"),
+        ("pass", "success"),
+        ("completed", "success"),
+        ("failure", "failure"),
+        ("no", "failure"),
+        ("n", "failure"),
+        ("FALSE", "failure"),
+        ("0", "failure"),
+        ("fail", "failure"),
+        ("abandon", "abandon"),
+        ("Gave up", "abandon"),
+        ("skip", "abandon"),
+        (" quit ", "abandon"),
+        ("maybe", None),
+        ("", None),
+        ("2", None),
+    ],
+)
 def test_outcome_for(word, outcome):
     assert outcome_for(word) == outcome
 

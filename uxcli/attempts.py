@@ -59,8 +59,9 @@ def _order(key: np.ndarray, t: np.ndarray) -> np.ndarray | None:
     return np.lexsort((np.arange(len(key)), t, key))
 
 
-def attempts_of_sorted(t: np.ndarray, kind: np.ndarray, new_key: np.ndarray, idle_gap: float | None = None,
-                       gaps: bool = True) -> dict:
+def attempts_of_sorted(
+    t: np.ndarray, kind: np.ndarray, new_key: np.ndarray, idle_gap: float | None = None, gaps: bool = True
+) -> dict:
     """The attempt rules on arrays of events sorted by key, then time (both engines use this).
 
     A start opens an attempt; the first terminal event after it with the same key closes it;
@@ -91,9 +92,19 @@ def attempts_of_sorted(t: np.ndarray, kind: np.ndarray, new_key: np.ndarray, idl
     end_kind[ended] = kind[end_row]
     end_time = np.full(m, np.nan)
     end_time[ended] = t[end_row]
-    found = {"starts": starts, "key_of": key_of, "end_kind": end_kind, "end_time": end_time, "unended": ~ended,
-             "clicks": _count_in(kind == CLICK, starts, last), "errors": _count_in(kind == ERROR, starts, last),
-             "number": _numbers(key_of), "outside": _outside(n, starts, last), "max_gap": None, "idle": None}
+    found = {
+        "starts": starts,
+        "key_of": key_of,
+        "end_kind": end_kind,
+        "end_time": end_time,
+        "unended": ~ended,
+        "clicks": _count_in(kind == CLICK, starts, last),
+        "errors": _count_in(kind == ERROR, starts, last),
+        "number": _numbers(key_of),
+        "outside": _outside(n, starts, last),
+        "max_gap": None,
+        "idle": None,
+    }
     if gaps:
         found["max_gap"], found["idle"] = _gaps(t, starts, last, idle_gap)
     return found
@@ -131,7 +142,7 @@ def _gaps(t: np.ndarray, starts: np.ndarray, last: np.ndarray, idle_gap: float |
     if m == 0:
         return np.zeros(0), None
     gap = np.zeros(len(t) + 1)  # one spare: a run may end at the last event
-    np.subtract(t[1:], t[:-1], out=gap[1:len(t)])
+    np.subtract(t[1:], t[:-1], out=gap[1 : len(t)])
     gap[starts] = 0.0
     bounds = np.empty(2 * m, dtype=np.int64)
     bounds[0::2], bounds[1::2] = starts, last + 1  # reduceat over [start, last]; odd slots unused
@@ -178,8 +189,16 @@ def derive_attempts(events: pd.DataFrame, idle_gap: float | None = None) -> Deri
     if found["idle"] is not None:
         timing["_idle"] = found["idle"]
     # Rounded to the microsecond: epoch-second floats carry ~1e-7 s of noise into differences.
-    attempts = _attempt_frame(events, start_rows, found["number"], found["end_kind"],
-                              np.round(end_time - t[starts], 6), found["clicks"], found["errors"], timing)
+    attempts = _attempt_frame(
+        events,
+        start_rows,
+        found["number"],
+        found["end_kind"],
+        np.round(end_time - t[starts], 6),
+        found["clicks"],
+        found["errors"],
+        timing,
+    )
     unended = attempts.pop("_unended").to_numpy(dtype=bool)  # in the frame's (input) order
     outside = found["outside"]
     outside_rows = outside if order is None else order[outside]
@@ -187,8 +206,13 @@ def derive_attempts(events: pd.DataFrame, idle_gap: float | None = None) -> Deri
 
 
 def _attempt_frame(
-    events: pd.DataFrame, start_rows: np.ndarray, number: np.ndarray,
-    end_kind: np.ndarray, time: np.ndarray, clicks: np.ndarray, errors: np.ndarray,
+    events: pd.DataFrame,
+    start_rows: np.ndarray,
+    number: np.ndarray,
+    end_kind: np.ndarray,
+    time: np.ndarray,
+    clicks: np.ndarray,
+    errors: np.ndarray,
     internal: dict[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     data = {name: events[name].take(start_rows).reset_index(drop=True) for name in KEY_COLUMNS}
@@ -253,5 +277,6 @@ def _categorical_in_order(series: pd.Series) -> pd.Series:
         return used.cat.reorder_categories(list(order))
     values = series.astype(object).where(series.notna(), None)
     order = pd.unique(values.dropna().astype(str))
-    return pd.Series(pd.Categorical(values.where(values.isna(), values.astype(str)), categories=order),
-                     index=series.index)
+    return pd.Series(
+        pd.Categorical(values.where(values.isna(), values.astype(str)), categories=order), index=series.index
+    )

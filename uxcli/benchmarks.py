@@ -54,8 +54,14 @@ def add_success_benchmark(summary: pd.DataFrame, alpha: float = 0.05) -> pd.Data
     return out
 
 
-def add_seq_mean(summary: pd.DataFrame, ratings: pd.DataFrame, by: list[str], confidence: float = 0.95,
-                 benchmark: bool = False, alpha: float = 0.05) -> pd.DataFrame:
+def add_seq_mean(
+    summary: pd.DataFrame,
+    ratings: pd.DataFrame,
+    by: list[str],
+    confidence: float = 0.95,
+    benchmark: bool = False,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """seq_mean per group (plus hidden _seq_n, _seq_ci_low, _seq_ci_high for the gates); with
     ``benchmark`` also benchmark_seq_p and benchmark_seq_verdict against 5.5.
 
@@ -72,8 +78,15 @@ def add_seq_mean(summary: pd.DataFrame, ratings: pd.DataFrame, by: list[str], co
                 groups[tuple(None if pd.isna(k) else str(k) for k in key)] = part["seq"].to_numpy(np.float64)
         else:
             groups[()] = ratings["seq"].to_numpy(np.float64)
-    columns: dict[str, list] = {"seq_mean": [], "_seq_n": [], "_seq_ci_low": [], "_seq_ci_high": [],
-                                "benchmark_seq_p": [], "benchmark_seq_verdict": [], "_benchmark_seq_short": []}
+    columns: dict[str, list] = {
+        "seq_mean": [],
+        "_seq_n": [],
+        "_seq_ci_low": [],
+        "_seq_ci_high": [],
+        "benchmark_seq_p": [],
+        "benchmark_seq_verdict": [],
+        "_benchmark_seq_short": [],
+    }
     for _, row in out.iterrows():
         values = groups.get(_key(row, by), np.zeros(0))
         estimate = stats.mean_t_interval(values, confidence)
@@ -84,9 +97,9 @@ def add_seq_mean(summary: pd.DataFrame, ratings: pd.DataFrame, by: list[str], co
         columns["_seq_ci_high"].append(estimate.high)
         columns["benchmark_seq_p"].append(above)
         columns["benchmark_seq_verdict"].append(
-            above_verdict(above, below, f"SEQ {SEQ_AVERAGE}", alpha) if values.size else "no SEQ ratings")
-        columns["_benchmark_seq_short"].append(
-            above_verdict(above, below, "", alpha) if values.size else "no ratings")
+            above_verdict(above, below, f"SEQ {SEQ_AVERAGE}", alpha) if values.size else "no SEQ ratings"
+        )
+        columns["_benchmark_seq_short"].append(above_verdict(above, below, "", alpha) if values.size else "no ratings")
     for name, values in columns.items():
         if "benchmark_" in name and not benchmark:
             continue
@@ -95,8 +108,9 @@ def add_seq_mean(summary: pd.DataFrame, ratings: pd.DataFrame, by: list[str], co
     return out
 
 
-def add_errors_interval(summary: pd.DataFrame, attempts: pd.DataFrame, by: list[str],
-                        confidence: float = 0.95) -> pd.DataFrame:
+def add_errors_interval(
+    summary: pd.DataFrame, attempts: pd.DataFrame, by: list[str], confidence: float = 0.95
+) -> pd.DataFrame:
     """Hidden _errors_ci_low/_errors_ci_high: t interval of errors per attempt (for the gates)."""
     out = summary.copy()
     groups: dict[tuple, np.ndarray] = {}
@@ -127,5 +141,11 @@ def sus_figures(scores: np.ndarray, confidence: float = 0.95, alpha: float = 0.0
         return {}
     summary = sus_summary(scores, confidence)
     p_above, verdict = sus_benchmark(scores, alpha)
-    return {"sus_n": summary["n"], "sus_mean": summary["mean"], "sus_ci_low": summary["ci_low"],
-            "sus_ci_high": summary["ci_high"], "sus_p_above": p_above, "sus_verdict": verdict}
+    return {
+        "sus_n": summary["n"],
+        "sus_mean": summary["mean"],
+        "sus_ci_low": summary["ci_low"],
+        "sus_ci_high": summary["ci_high"],
+        "sus_p_above": p_above,
+        "sus_verdict": verdict,
+    }

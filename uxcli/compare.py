@@ -37,8 +37,19 @@ from uxcli.errors import OptionError
 from uxcli.metrics import check_by
 from uxcli.surveys import p_text
 
-COMPARE_COLUMNS = ["task", "metric", "group_a", "group_b", "value_a", "value_b", "difference", "ci_low",
-                   "ci_high", "p_value", "test"]
+COMPARE_COLUMNS = [
+    "task",
+    "metric",
+    "group_a",
+    "group_b",
+    "value_a",
+    "value_b",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "test",
+]
 PAIRINGS = ("auto", "paired", "independent")
 
 
@@ -96,8 +107,10 @@ def pick_groups(values: list[str], by: str, a: str | None, b: str | None) -> tup
         return a, b
     if len(values) < 2:
         found = f"only {shown}" if values else "no values"
-        raise OptionError(f"compare needs two {by} values, the data have {found}",
-                          hint="choose the groups with --by (e.g. --by session)")
+        raise OptionError(
+            f"compare needs two {by} values, the data have {found}",
+            hint="choose the groups with --by (e.g. --by session)",
+        )
     if a is None and b is None:
         if len(values) > 2:
             raise OptionError(f"{by} has {len(values)} values ({shown}); choose two with --a and --b")
@@ -112,23 +125,27 @@ def pick_groups(values: list[str], by: str, a: str | None, b: str | None) -> tup
 
 def _per_participant(attempts: pd.DataFrame, by: str) -> pd.DataFrame:
     """One row per participant × task × group: final outcome, completion time, errors per attempt."""
-    frame = pd.DataFrame({
-        "participant": attempts["participant"].astype(object).map(_text),
-        "task": attempts["task"].astype(object).map(_text),
-        "group": attempts[by].astype(object).map(_text),
-        "outcome": attempts["outcome"].astype(str),
-        "time": attempts["time"].to_numpy(dtype=np.float64),
-        "errors": attempts["errors"].to_numpy(dtype=np.float64),
-    })
+    frame = pd.DataFrame(
+        {
+            "participant": attempts["participant"].astype(object).map(_text),
+            "task": attempts["task"].astype(object).map(_text),
+            "group": attempts[by].astype(object).map(_text),
+            "outcome": attempts["outcome"].astype(str),
+            "time": attempts["time"].to_numpy(dtype=np.float64),
+            "errors": attempts["errors"].to_numpy(dtype=np.float64),
+        }
+    )
     frame = frame[frame["group"].notna() & frame["participant"].notna()]
     keys = ["task", "group", "participant"]
     grouped = frame.groupby(keys, sort=False)
     last = grouped.tail(1).set_index(keys)
-    out = pd.DataFrame({
-        "success": (last["outcome"] == "success").astype(np.float64),
-        "time": np.where((last["outcome"] == "success") & (last["time"] > 0), last["time"], np.nan),
-        "errors": grouped["errors"].mean(),
-    })
+    out = pd.DataFrame(
+        {
+            "success": (last["outcome"] == "success").astype(np.float64),
+            "time": np.where((last["outcome"] == "success") & (last["time"] > 0), last["time"], np.nan),
+            "errors": grouped["errors"].mean(),
+        }
+    )
     return out.reset_index()
 
 
@@ -145,10 +162,21 @@ def _geomean(values: np.ndarray) -> float:
 
 def _row(task, metric, a, b, value_a, value_b, result: stats.Comparison, design: TaskDesign) -> dict:
     subjects = "within subjects" if design.paired else "between subjects"
-    return {"task": task, "metric": metric, "group_a": a, "group_b": b, "value_a": value_a, "value_b": value_b,
-            "difference": result.difference, "ci_low": result.ci_low, "ci_high": result.ci_high,
-            "p_value": result.p_value, "test": f"{result.test}, {subjects}", "_design": design.describe(),
-            "_statistic": result.statistic}
+    return {
+        "task": task,
+        "metric": metric,
+        "group_a": a,
+        "group_b": b,
+        "value_a": value_a,
+        "value_b": value_b,
+        "difference": result.difference,
+        "ci_low": result.ci_low,
+        "ci_high": result.ci_high,
+        "p_value": result.p_value,
+        "test": f"{result.test}, {subjects}",
+        "_design": design.describe(),
+        "_statistic": result.statistic,
+    }
 
 
 def compare(
@@ -167,8 +195,10 @@ def compare(
         raise OptionError(f"--confidence must be between 0 and 1, not {confidence}")
     check_by(attempts, [by])
     if by in ("task", "participant"):
-        raise OptionError(f"cannot compare groups of {by}: compare variants, sessions or rounds "
-                          f"(--by variant, --by session, or another input column)")
+        raise OptionError(
+            f"cannot compare groups of {by}: compare variants, sessions or rounds "
+            f"(--by variant, --by session, or another input column)"
+        )
     values = [v for v in pd.unique(attempts[by].astype(object).map(_text)) if v is not None]
     group_a, group_b = pick_groups(values, by, a, b)
     people = _per_participant(attempts, by)
@@ -184,15 +214,16 @@ def compare(
         common = [p for p in set_a if p in set(set_b)]
         paired = bool(common) if pairing == "auto" else pairing == "paired"
         if paired and not common:
-            raise OptionError(f'--pairing paired: no participant did task "{task}" in both {group_a} and '
-                              f"{group_b}")
+            raise OptionError(f'--pairing paired: no participant did task "{task}" in both {group_a} and {group_b}')
         if paired:
             left_out = len(set(set_a) | set(set_b)) - len(common)
             design = TaskDesign(task, True, len(common), len(common), left_out)
             if left_out:
                 people_word = "participant" if left_out == 1 else "participants"
-                notes.append(f'task "{task}": {left_out} {people_word} did only one of {group_a} and {group_b}; '
-                             f"left out of the paired tests")
+                notes.append(
+                    f'task "{task}": {left_out} {people_word} did only one of {group_a} and {group_b}; '
+                    f"left out of the paired tests"
+                )
         else:
             design = TaskDesign(task, False, len(set_a), len(set_b))
         designs.append(design)
@@ -208,21 +239,28 @@ def _task_rows(task, rows_a, rows_b, common, design, group_a, group_b, confidenc
     if design.paired:
         sa, sb = _aligned(rows_a, rows_b, "success", common)
         result = stats.compare_paired_proportions(sa, sb, confidence)
-        out.append(_row(task, "success_rate", group_a, group_b, float(np.mean(sa)), float(np.mean(sb)),
-                        result, design))
+        out.append(_row(task, "success_rate", group_a, group_b, float(np.mean(sa)), float(np.mean(sb)), result, design))
         ta, tb = _aligned(rows_a, rows_b, "time", common)
         both = ~(np.isnan(ta) | np.isnan(tb))
         if both.any() or (~np.isnan(ta)).any() or (~np.isnan(tb)).any():
             result = stats.compare_log_times(ta, tb, paired=True, confidence=confidence)
-            out.append(_row(task, "time", group_a, group_b, _geomean(ta[both]), _geomean(tb[both]), result,
-                            design))
+            out.append(_row(task, "time", group_a, group_b, _geomean(ta[both]), _geomean(tb[both]), result, design))
         ea, eb = _aligned(rows_a, rows_b, "errors", common)
         if (~np.isnan(ea)).any() or (~np.isnan(eb)).any():
             result = stats.compare_means(ea, eb, paired=True, confidence=confidence)
             both = ~(np.isnan(ea) | np.isnan(eb))
-            out.append(_row(task, "errors_per_attempt", group_a, group_b,
-                            float(np.mean(ea[both])) if both.any() else math.nan,
-                            float(np.mean(eb[both])) if both.any() else math.nan, result, design))
+            out.append(
+                _row(
+                    task,
+                    "errors_per_attempt",
+                    group_a,
+                    group_b,
+                    float(np.mean(ea[both])) if both.any() else math.nan,
+                    float(np.mean(eb[both])) if both.any() else math.nan,
+                    result,
+                    design,
+                )
+            )
         return out
     xa, na = int(rows_a["success"].sum()), len(rows_a)
     xb, nb = int(rows_b["success"].sum()), len(rows_b)
@@ -260,8 +298,7 @@ def verdict(row: dict | pd.Series, alpha: float = 0.05) -> str:
     metric, diff = row["metric"], row["difference"]
     if metric == "success_rate":
         word = "more" if diff > 0 else "less"
-        return (f"{b} succeeds {word} often: {row['value_b']:.0%} vs {row['value_a']:.0%} of participants, "
-                f"{p_text(p)}")
+        return f"{b} succeeds {word} often: {row['value_b']:.0%} vs {row['value_a']:.0%} of participants, {p_text(p)}"
     if metric == "time":
         word = "faster" if diff < 1 else "slower"
         return f"{b} is {word}: {diff:.2f}× the time, {p_text(p)}"

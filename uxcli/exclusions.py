@@ -50,8 +50,9 @@ class Rule:
         """Where the rule came from; a command-line rule is rewritten with ``show`` (pseudonym codes)."""
         if not self.origin.startswith("--exclude"):
             return self.origin
-        return "--exclude " + "&".join(f"{name}=" + ",".join(show(name, v) for v in values)
-                                      for name, values in self.conditions.items())
+        return "--exclude " + "&".join(
+            f"{name}=" + ",".join(show(name, v) for v in values) for name, values in self.conditions.items()
+        )
 
     def describe(self, show=lambda name, value: value) -> str:
         parts = []
@@ -98,8 +99,10 @@ def parse_rule(text: str) -> Rule:
         name = name.strip()
         items = [v.strip() for v in values.split(",") if v.strip()]
         if not sep or not name or not items:
-            raise OptionError(f'--exclude wants FIELD=VALUE[,VALUE…][&FIELD=VALUE…], got {text!r}',
-                              hint="e.g. --exclude participant=P03,P07 or --exclude \"participant=P05&task=checkout\"")
+            raise OptionError(
+                f"--exclude wants FIELD=VALUE[,VALUE…][&FIELD=VALUE…], got {text!r}",
+                hint='e.g. --exclude participant=P03,P07 or --exclude "participant=P05&task=checkout"',
+            )
         conditions.setdefault(name.lower() if name.lower() in _KNOWN else name, []).extend(items)
     return Rule(conditions, None, f"--exclude {text}")
 
@@ -113,8 +116,12 @@ def rules_from_yaml(doc: Any, name: str) -> list[Rule]:
     if isinstance(doc, dict):
         entries = doc.get("exclude", doc.get("exclusions"))
         if entries is None:
-            raise InputError("no exclude: list", file=name, line=line,
-                             hint="write exclude: then one - participant: P03 / reason: … entry per rule")
+            raise InputError(
+                "no exclude: list",
+                file=name,
+                line=line,
+                hint="write exclude: then one - participant: P03 / reason: … entry per rule",
+            )
     else:
         entries = doc
     if entries is None:
@@ -125,8 +132,9 @@ def rules_from_yaml(doc: Any, name: str) -> list[Rule]:
     for entry in entries:
         where = getattr(entry, "line", line)
         if not isinstance(entry, dict) or not entry:
-            raise InputError("each exclusion rule must be a mapping such as {participant: P03, reason: …}",
-                             file=name, line=where)
+            raise InputError(
+                "each exclusion rule must be a mapping such as {participant: P03, reason: …}", file=name, line=where
+            )
         conditions: dict[str, list[str]] = {}
         reason = None
         for key, value in entry.items():
@@ -139,8 +147,12 @@ def rules_from_yaml(doc: Any, name: str) -> list[Rule]:
                 raise InputError(f"{key}: wants a value or a list of values", file=name, line=where)
             conditions[key.lower() if key.lower() in _KNOWN else key] = [str(v).strip() for v in values]
         if not conditions:
-            raise InputError("exclusion rule names no field to match (only a reason)", file=name, line=where,
-                             hint="add e.g. participant: P03")
+            raise InputError(
+                "exclusion rule names no field to match (only a reason)",
+                file=name,
+                line=where,
+                hint="add e.g. participant: P03",
+            )
         rules.append(Rule(conditions, reason, f"{name}:{where}", name, where))
     return rules
 
@@ -175,15 +187,21 @@ def load_study(path: str | Path) -> Study:
     study = Study(path=name, metadata=settings)
     columns = settings.get("columns") or {}
     if not isinstance(columns, dict):
-        raise InputError('columns: must map headers to fields, e.g. {"Tester ID": participant}', file=name,
-                         line=getattr(doc, "line", 1))
+        raise InputError(
+            'columns: must map headers to fields, e.g. {"Tester ID": participant}',
+            file=name,
+            line=getattr(doc, "line", 1),
+        )
     for header, target in columns.items():
         target_name = str(target).strip().lower()
         if target_name not in MAP_FIELDS:
             close = difflib.get_close_matches(target_name, MAP_FIELDS, n=1)
-            raise InputError(f'columns: "{header}" maps to "{target}", which is not a field uxcli knows',
-                             file=name, line=getattr(columns, "line", None),
-                             hint=f'did you mean "{close[0]}"?' if close else "fields: " + ", ".join(MAP_FIELDS))
+            raise InputError(
+                f'columns: "{header}" maps to "{target}", which is not a field uxcli knows',
+                file=name,
+                line=getattr(columns, "line", None),
+                hint=f'did you mean "{close[0]}"?' if close else "fields: " + ", ".join(MAP_FIELDS),
+            )
         study.columns[str(header).strip()] = target_name
     if settings.get("exclude") is not None or settings.get("exclusions") is not None:
         study.rules = rules_from_yaml(settings, name)
@@ -238,14 +256,24 @@ def check_rules(attempts: pd.DataFrame, rules: list[Rule], problems: Problems) -
                 if value in present:
                     continue
                 lowered = {p.lower(): p for p in present}
-                close = [lowered[value.lower()]] if value.lower() in lowered else difflib.get_close_matches(
-                    value, sorted(present), n=1, cutoff=0.6)
-                problems.warning(f'"{value}" matches no attempt ({rule.origin})', file=rule.file,
-                                 line=rule.line, column=name, value=value,
-                                 hint=f'did you mean "{close[0]}"?' if close else "check the spelling")
+                close = (
+                    [lowered[value.lower()]]
+                    if value.lower() in lowered
+                    else difflib.get_close_matches(value, sorted(present), n=1, cutoff=0.6)
+                )
+                problems.warning(
+                    f'"{value}" matches no attempt ({rule.origin})',
+                    file=rule.file,
+                    line=rule.line,
+                    column=name,
+                    value=value,
+                    hint=f'did you mean "{close[0]}"?' if close else "check the spelling",
+                )
 
 
-def apply(attempts: pd.DataFrame, rules: list[Rule], problems: Problems | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def apply(
+    attempts: pd.DataFrame, rules: list[Rule], problems: Problems | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(kept attempts, excluded attempts with ``_reason`` and ``_rule`` columns). First matching rule wins."""
     problems = problems if problems is not None else Problems()
     check_rules(attempts, rules, problems)
@@ -306,15 +334,19 @@ def prepare(dataset, options: Preparation):
             hit = by_rule[by_rule["_rule"] == rule.origin]
             if len(hit):
                 why = f": {rule.reason}" if rule.reason else ""
-                notes.append(f"Excluded {_plural(len(hit), 'attempt')} of {rule.describe(show)}{why} "
-                             f"({rule.shown_origin(show) if pseudonymizer else rule.origin}).")
+                notes.append(
+                    f"Excluded {_plural(len(hit), 'attempt')} of {rule.describe(show)}{why} "
+                    f"({rule.shown_origin(show) if pseudonymizer else rule.origin})."
+                )
 
     quality = options.quality
     if quality.idle_gap is not None and quality.cap_idle:
         attempts, changed, removed = idle_capped(attempts)
         if changed:
-            notes.append(f"Idle time capped: pauses count at most {quality.idle_gap:g} s, which shortened "
-                         f"{_plural(changed, 'attempt')} by {removed:.1f} s in all (--cap-idle).")
+            notes.append(
+                f"Idle time capped: pauses count at most {quality.idle_gap:g} s, which shortened "
+                f"{_plural(changed, 'attempt')} by {removed:.1f} s in all (--cap-idle)."
+            )
     flags = None
     if quality.flagging:
         flags = flag(attempts, quality, options.study.tasks, everyone=dataset.attempts)
@@ -323,8 +355,10 @@ def prepare(dataset, options: Preparation):
         if quality.idle_gap is not None and not quality.cap_idle and "_max_gap" in attempts:
             unchecked = int(attempts["_max_gap"].isna().sum())
             if unchecked:
-                notes.append(f"{_plural(unchecked, 'attempt')} could not be checked for idle gaps "
-                             "(no event times: attempt tables and success matrices).")
+                notes.append(
+                    f"{_plural(unchecked, 'attempt')} could not be checked for idle gaps "
+                    "(no event times: attempt tables and success matrices)."
+                )
         if flagged.any():
             if quality.drop_flagged:
                 dropped = attempts[flagged].copy()
@@ -345,11 +379,15 @@ def prepare(dataset, options: Preparation):
         shown = {r.origin: r.shown_origin(show) for r in rules}
         for column in ("_reason", "_rule"):
             excluded[column] = excluded[column].astype(object).replace(shown)
-        dataset.responses = [{**r, "participant": pseudonymizer.code(r["participant"])} if r.get("participant")
-                             else r for r in dataset.responses]
+        dataset.responses = [
+            {**r, "participant": pseudonymizer.code(r["participant"])} if r.get("participant") else r
+            for r in dataset.responses
+        ]
         if pseudonymizer.random_salt:
-            notes.append("Participant ids are pseudonymized with a random salt: codes change from run to run "
-                         "(pass --salt or set UXCLI_SALT to keep them stable).")
+            notes.append(
+                "Participant ids are pseudonymized with a random salt: codes change from run to run "
+                "(pass --salt or set UXCLI_SALT to keep them stable)."
+            )
         else:
             notes.append("Participant ids are pseudonymized (salted codes).")
     dataset.attempts = attempts
@@ -379,10 +417,15 @@ def _flag_notes(attempts: pd.DataFrame, flags: pd.DataFrame, quality: QualityOpt
     notes = []
     who, task = attempts["participant"].to_numpy(), attempts["task"].to_numpy()
     descriptions = {
-        "speeder": "speeder" + ("" if quality.speeders is None else f" (under {quality.speeders:g} s") +
-                   ("" if quality.speeder_fraction is None else
-                    (" or " if quality.speeders is not None else " (") +
-                    f"under {quality.speeder_fraction:g} x the task median") + ")",
+        "speeder": "speeder"
+        + ("" if quality.speeders is None else f" (under {quality.speeders:g} s")
+        + (
+            ""
+            if quality.speeder_fraction is None
+            else (" or " if quality.speeders is not None else " (")
+            + f"under {quality.speeder_fraction:g} x the task median"
+        )
+        + ")",
         "idle": f"idle (a pause over {quality.idle_gap or 0:g} s)",
         "outlier": f"time outlier (|log-time z| > {quality.outliers or 0:g})",
     }
@@ -393,15 +436,17 @@ def _flag_notes(attempts: pd.DataFrame, flags: pd.DataFrame, quality: QualityOpt
         if len(hits) == 0:
             notes.append(f"No attempt flagged as {descriptions[name]}.")
             continue
-        listed = [f"{show('participant', str(who[i]))} {task[i]}" for i in hits[:MAX_NAMED + 1]]
+        listed = [f"{show('participant', str(who[i]))} {task[i]}" for i in hits[: MAX_NAMED + 1]]
         more = len(hits) - len(listed)
         notes.append(f"Flagged {_plural(len(hits), 'attempt')} as {descriptions[name]}: {_names(listed, more)}.")
     if "partial" in flags:
         hits = flags["partial"].to_numpy()
         people = [str(p) for p in pd.unique(who[hits])]
         if people:
-            notes.append(f"Flagged {_plural(len(people), 'partial participant')} (did not attempt every task): "
-                         f"{_names([show('participant', p) for p in people])}.")
+            notes.append(
+                f"Flagged {_plural(len(people), 'partial participant')} (did not attempt every task): "
+                f"{_names([show('participant', p) for p in people])}."
+            )
         else:
             notes.append("No partial participants: everyone attempted every task.")
     return notes

@@ -51,21 +51,31 @@ class Metric:
 
 
 METRICS: dict[str, Metric] = {
-    "success": Metric("success", "success rate", "success_rate", "success_ci_low", "success_ci_high", True, True,
-                      "fraction"),
-    "time": Metric("time", "time (geometric mean)", "time_geomean", "time_ci_low", "time_ci_high", False, True,
-                   "seconds"),
-    "errors": Metric("errors", "errors per attempt", "errors_per_attempt", "_errors_ci_low", "_errors_ci_high",
-                     False, True),
+    "success": Metric(
+        "success", "success rate", "success_rate", "success_ci_low", "success_ci_high", True, True, "fraction"
+    ),
+    "time": Metric(
+        "time", "time (geometric mean)", "time_geomean", "time_ci_low", "time_ci_high", False, True, "seconds"
+    ),
+    "errors": Metric(
+        "errors", "errors per attempt", "errors_per_attempt", "_errors_ci_low", "_errors_ci_high", False, True
+    ),
     "seq": Metric("seq", "SEQ mean", "seq_mean", "_seq_ci_low", "_seq_ci_high", True, True),
     "sus": Metric("sus", "SUS mean", "sus_mean", "sus_ci_low", "sus_ci_high", True, False),
-    "umux": Metric("umux", "UMUX-Lite (SUS-equivalent) mean", "umux_mean", "umux_ci_low", "umux_ci_high", True,
-                   False),
+    "umux": Metric("umux", "UMUX-Lite (SUS-equivalent) mean", "umux_mean", "umux_ci_low", "umux_ci_high", True, False),
     "nps": Metric("nps", "NPS", "nps", "nps_ci_low", "nps_ci_high", True, False),
     "csat": Metric("csat", "CSAT", "csat", "csat_ci_low", "csat_ci_high", True, True, "fraction"),
 }
-ALIASES = {"success_rate": "success", "completion": "success", "sus_mean": "sus", "seq_mean": "seq",
-           "umux-lite": "umux", "umuxlite": "umux", "error": "errors", "errors_per_attempt": "errors"}
+ALIASES = {
+    "success_rate": "success",
+    "completion": "success",
+    "sus_mean": "sus",
+    "seq_mean": "seq",
+    "umux-lite": "umux",
+    "umuxlite": "umux",
+    "error": "errors",
+    "errors_per_attempt": "errors",
+}
 
 
 @dataclass(frozen=True)
@@ -95,8 +105,9 @@ def parse_rule(text: str) -> Rule:
     key = ALIASES.get(name.strip().lower(), name.strip().lower())
     if not sep or key not in METRICS:
         choices = ", ".join(METRICS)
-        raise OptionError(f"--fail-under wants METRIC=TARGET or METRIC=TASK:TARGET with METRIC one of "
-                          f"{choices}; got {text!r}")
+        raise OptionError(
+            f"--fail-under wants METRIC=TARGET or METRIC=TASK:TARGET with METRIC one of {choices}; got {text!r}"
+        )
     metric = METRICS[key]
     task, colon, number = rest.rpartition(":")
     task = task.strip() if colon else None
@@ -163,8 +174,11 @@ def _check_one(rule: Rule, where: str, values: dict, mode: str, confidence: floa
     if passed:
         return None
     sign = "<" if metric.higher_is_better else ">"
-    return Failure(rule, where, f"{where}: {metric.label} {_figure(figure, metric)} {sign} "
-                                f"{_figure(target, metric)} (rule {rule.text}, {how})")
+    return Failure(
+        rule,
+        where,
+        f"{where}: {metric.label} {_figure(figure, metric)} {sign} {_figure(target, metric)} (rule {rule.text}, {how})",
+    )
 
 
 def _where(row: pd.Series, by: list[str]) -> str:
@@ -173,8 +187,15 @@ def _where(row: pd.Series, by: list[str]) -> str:
     return ", ".join(f'{column} "{row[column]}"' for column in by)
 
 
-def check(rules: list[Rule], groups: pd.DataFrame | None = None, by: list[str] | None = None,
-          study: dict | None = None, *, mode: str = "point", confidence: float = 0.95) -> tuple[list[Failure], int]:
+def check(
+    rules: list[Rule],
+    groups: pd.DataFrame | None = None,
+    by: list[str] | None = None,
+    study: dict | None = None,
+    *,
+    mode: str = "point",
+    confidence: float = 0.95,
+) -> tuple[list[Failure], int]:
     """Check rules against per-group rows (a summary frame, with its group columns ``by``) and
     study-wide figures (``study``: sus_mean, sus_ci_low, ...). Returns (failures, checks made).
 
@@ -198,8 +219,10 @@ def check(rules: list[Rule], groups: pd.DataFrame | None = None, by: list[str] |
         rows = groups
         if rule.task is not None:
             if "task" not in by:
-                raise OptionError(f"--fail-under {rule.text!r} names a task, but the rows are grouped by "
-                                  f"{', '.join(by) or 'nothing'}; add task to --by")
+                raise OptionError(
+                    f"--fail-under {rule.text!r} names a task, but the rows are grouped by "
+                    f"{', '.join(by) or 'nothing'}; add task to --by"
+                )
             tasks = [str(t) for t in pd.unique(groups["task"].astype(object))]
             if rule.task not in tasks:
                 guess = difflib.get_close_matches(rule.task, tasks, n=1, cutoff=0.6)

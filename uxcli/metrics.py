@@ -24,12 +24,24 @@ from uxcli import stats
 from uxcli.errors import OptionError
 
 METRICS = [
-    "attempts", "successes", "failures", "abandons",
-    "success_rate", "success_ci_low", "success_ci_high",
+    "attempts",
+    "successes",
+    "failures",
+    "abandons",
+    "success_rate",
+    "success_ci_low",
+    "success_ci_high",
     "abandonment_rate",
-    "errors_total", "errors_per_attempt", "error_rate",
-    "clicks_mean", "clicks_median",
-    "time_geomean", "time_median", "time_mean", "time_ci_low", "time_ci_high",
+    "errors_total",
+    "errors_per_attempt",
+    "error_rate",
+    "clicks_mean",
+    "clicks_median",
+    "time_geomean",
+    "time_median",
+    "time_mean",
+    "time_ci_low",
+    "time_ci_high",
 ]
 COUNT_METRICS = ["attempts", "successes", "failures", "abandons"]
 OUTCOMES = ("success", "failure", "abandon")  # outcome codes 0, 1, 2 (uxcli.attempts.OUTCOME_DTYPE); -1 unknown
@@ -144,7 +156,7 @@ class _Samples:
             for ids, counts, part in self.parts:
                 ends = np.cumsum(counts)
                 for g, start, end in zip(ids.tolist(), (ends - counts).tolist(), ends.tolist()):
-                    values[at[g]:at[g] + end - start] = part[start:end]
+                    values[at[g] : at[g] + end - start] = part[start:end]
                     at[g] += end - start
         bounds = np.r_[0, np.cumsum(per_group)]
         for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
@@ -178,8 +190,15 @@ class GroupStats:
         self.errors_sum = np.r_[self.errors_sum, np.zeros(extra)]
         self.groups = groups
 
-    def add(self, group: np.ndarray, order: np.ndarray, outcome: np.ndarray, errors: np.ndarray,
-            clicks: np.ndarray, time: np.ndarray) -> None:
+    def add(
+        self,
+        group: np.ndarray,
+        order: np.ndarray,
+        outcome: np.ndarray,
+        errors: np.ndarray,
+        clicks: np.ndarray,
+        time: np.ndarray,
+    ) -> None:
         """Add attempts, given as arrays: group ids (0, 1, 2...; later blocks may bring new ids), an
         order key (groups are listed by their smallest), outcome codes (0 success, 1 failure,
         2 abandon, -1 unknown), and errors, clicks and time (NaN: not known)."""
@@ -248,16 +267,24 @@ class GroupStats:
         times = _moments(*self.times.sorted(size), logs=True)
         geomean, t_low, t_high = stats.log_t_interval(times["n"], times["log_mean"], times["log_sd"], confidence)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out.update({
-                "success_rate": x / n, "success_ci_low": low, "success_ci_high": high,
-                "abandonment_rate": counts["abandons"] / n,
-                "errors_total": np.where(known > 0, self.errors_sum, np.nan),
-                "errors_per_attempt": self.errors_sum / known,
-                "error_rate": counts["has_error"] / known,
-                "clicks_mean": clicks["mean"], "clicks_median": clicks["median"],
-                "time_geomean": geomean, "time_median": times["median"], "time_mean": times["mean"],
-                "time_ci_low": t_low, "time_ci_high": t_high,
-            })
+            out.update(
+                {
+                    "success_rate": x / n,
+                    "success_ci_low": low,
+                    "success_ci_high": high,
+                    "abandonment_rate": counts["abandons"] / n,
+                    "errors_total": np.where(known > 0, self.errors_sum, np.nan),
+                    "errors_per_attempt": self.errors_sum / known,
+                    "error_rate": counts["has_error"] / known,
+                    "clicks_mean": clicks["mean"],
+                    "clicks_median": clicks["median"],
+                    "time_geomean": geomean,
+                    "time_median": times["median"],
+                    "time_mean": times["mean"],
+                    "time_ci_low": t_low,
+                    "time_ci_high": t_high,
+                }
+            )
         order = self.order()
         metrics = pd.DataFrame({name: np.asarray(out[name])[order] for name in METRICS})
         groups = labels.iloc[order].reset_index(drop=True)
@@ -287,10 +314,18 @@ def _moments(values: np.ndarray, weight: np.ndarray | None, entries: np.ndarray,
     """Per-group count, mean and median (and mean and SD of the logs) of values sorted by group,
     then value; ``entries`` per group; ``weight`` None means 1 each."""
     size = len(entries)
-    n = entries.astype(np.float64) if weight is None else np.bincount(
-        np.repeat(np.arange(size), entries), weights=weight, minlength=size)
-    out = {"n": n, "mean": np.full(size, np.nan), "median": np.full(size, np.nan),
-           "log_mean": np.full(size, np.nan), "log_sd": np.full(size, np.nan)}
+    n = (
+        entries.astype(np.float64)
+        if weight is None
+        else np.bincount(np.repeat(np.arange(size), entries), weights=weight, minlength=size)
+    )
+    out = {
+        "n": n,
+        "mean": np.full(size, np.nan),
+        "median": np.full(size, np.nan),
+        "log_mean": np.full(size, np.nan),
+        "log_sd": np.full(size, np.nan),
+    }
     present = np.flatnonzero(n > 0)
     if len(present) == 0:
         return out
@@ -348,15 +383,22 @@ def _factorize(attempts: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.Da
     return group, attempts[by].iloc[first].reset_index(drop=True)
 
 
-def group_stats(attempts: pd.DataFrame, by: list[str] | tuple[str, ...] = ("task",),
-                time_of: str = "success") -> Grouped:
+def group_stats(
+    attempts: pd.DataFrame, by: list[str] | tuple[str, ...] = ("task",), time_of: str = "success"
+) -> Grouped:
     """The group statistics of an attempts frame."""
     by = list(by)
     check_by(attempts, by)
     result = GroupStats(time_of)
     group, labels = _factorize(attempts, by)
-    result.add(group, np.arange(len(attempts)), outcome_codes(attempts), attempts["errors"].to_numpy(np.float64),
-               attempts["clicks"].to_numpy(np.float64), attempts["time"].to_numpy(np.float64))
+    result.add(
+        group,
+        np.arange(len(attempts)),
+        outcome_codes(attempts),
+        attempts["errors"].to_numpy(np.float64),
+        attempts["clicks"].to_numpy(np.float64),
+        attempts["time"].to_numpy(np.float64),
+    )
     return Grouped(by, result, labels)
 
 

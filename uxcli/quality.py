@@ -44,8 +44,15 @@ class QualityOptions:
 
     @property
     def flagging(self) -> bool:
-        return any((self.speeders is not None, self.speeder_fraction is not None,
-                    self.idle_gap is not None and not self.cap_idle, self.partial, self.outliers is not None))
+        return any(
+            (
+                self.speeders is not None,
+                self.speeder_fraction is not None,
+                self.idle_gap is not None and not self.cap_idle,
+                self.partial,
+                self.outliers is not None,
+            )
+        )
 
     @property
     def active(self) -> bool:
@@ -53,8 +60,12 @@ class QualityOptions:
 
     def check(self) -> None:
         """Raise OptionError for values no study could mean."""
-        for name, low, high in (("speeders", 0, None), ("speeder_fraction", 0, 1), ("idle_gap", 0, None),
-                                ("outliers", 0, None)):
+        for name, low, high in (
+            ("speeders", 0, None),
+            ("speeder_fraction", 0, 1),
+            ("idle_gap", 0, None),
+            ("outliers", 0, None),
+        ):
             value = getattr(self, name)
             if value is None:
                 continue
@@ -84,24 +95,38 @@ class QualityOptions:
         for key, value in mapping.items():
             name = str(key).replace("-", "_")
             if name not in known:
-                raise InputError(f'quality: has no setting "{key}"', file=file, line=getattr(mapping, "line", line),
-                                 hint="settings: " + ", ".join(known))
+                raise InputError(
+                    f'quality: has no setting "{key}"',
+                    file=file,
+                    line=getattr(mapping, "line", line),
+                    hint="settings: " + ", ".join(known),
+                )
             if name in ("cap_idle", "partial", "drop_flagged"):
                 if not isinstance(value, bool):
-                    raise InputError(f"quality: {key} must be true or false, not {value!r}", file=file,
-                                     line=getattr(mapping, "line", line))
+                    raise InputError(
+                        f"quality: {key} must be true or false, not {value!r}",
+                        file=file,
+                        line=getattr(mapping, "line", line),
+                    )
                 values[name] = value
             else:
                 try:
                     values[name] = None if value is None else float(value)
                 except (TypeError, ValueError):
-                    raise InputError(f"quality: {key} must be a number, not {value!r}", file=file,
-                                     line=getattr(mapping, "line", line)) from None
+                    raise InputError(
+                        f"quality: {key} must be a number, not {value!r}",
+                        file=file,
+                        line=getattr(mapping, "line", line),
+                    ) from None
         return cls(**values)
 
 
-def flag(attempts: pd.DataFrame, options: QualityOptions, tasks: list[str] | None = None,
-         everyone: pd.DataFrame | None = None) -> pd.DataFrame:
+def flag(
+    attempts: pd.DataFrame,
+    options: QualityOptions,
+    tasks: list[str] | None = None,
+    everyone: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per attempt (same index): a bool column per enabled flag, ``flags`` (text) and ``detail``.
 
     ``detail`` explains each flag of the attempt, e.g. "speeder: 4.2 s < 10 s". ``everyone``
@@ -120,7 +145,9 @@ def flag(attempts: pd.DataFrame, options: QualityOptions, tasks: list[str] | Non
         gaps = attempts["_max_gap"].to_numpy(dtype=np.float64) if "_max_gap" in attempts else np.full(len(time), np.nan)
         mask = gaps > options.idle_gap
         out["idle"] = mask
-        details.append((mask, lambda rows: [f"idle: a pause of {g:.1f} s > {options.idle_gap:g} s" for g in gaps[rows]]))
+        details.append(
+            (mask, lambda rows: [f"idle: a pause of {g:.1f} s > {options.idle_gap:g} s" for g in gaps[rows]])
+        )
     if options.partial:
         mask, why = _partial(attempts, tasks, attempts if everyone is None else everyone)
         out["partial"] = mask
@@ -128,10 +155,12 @@ def flag(attempts: pd.DataFrame, options: QualityOptions, tasks: list[str] | Non
     if options.outliers is not None:
         mask, z = _outliers(attempts, time, options.outliers)
         out["outlier"] = mask
-        details.append((mask, lambda rows: [f"outlier: log-time z = {v:.2f} (|z| > {options.outliers:g})"
-                                            for v in z[rows]]))
-    out["flags"] = _join(len(out), [(out[name].to_numpy(), lambda rows, name=name: [name] * len(rows))
-                                    for name in FLAGS if name in out])
+        details.append(
+            (mask, lambda rows: [f"outlier: log-time z = {v:.2f} (|z| > {options.outliers:g})" for v in z[rows]])
+        )
+    out["flags"] = _join(
+        len(out), [(out[name].to_numpy(), lambda rows, name=name: [name] * len(rows)) for name in FLAGS if name in out]
+    )
     out["detail"] = _join(len(out), details)
     return out
 
@@ -163,9 +192,12 @@ def _speeders(attempts: pd.DataFrame, time: np.ndarray, options: QualityOptions)
         mask |= time < limit
 
     def why(rows: np.ndarray) -> list[str]:
-        return [f"speeder: {t:.1f} s < {options.speeders:g} s" if a else
-                f"speeder: {t:.1f} s < {lim:.1f} s ({options.speeder_fraction:g} x the task median)"
-                for t, a, lim in zip(time[rows], absolute[rows], limit[rows])]
+        return [
+            f"speeder: {t:.1f} s < {options.speeders:g} s"
+            if a
+            else f"speeder: {t:.1f} s < {lim:.1f} s ({options.speeder_fraction:g} x the task median)"
+            for t, a, lim in zip(time[rows], absolute[rows], limit[rows])
+        ]
 
     return mask, why
 
@@ -175,15 +207,22 @@ def expected_tasks(attempts: pd.DataFrame, tasks: list[str] | None = None) -> pd
     # distinct (participant, variant, task) first: categorical columns make this cheap, and the
     # text conversions below then run on a few rows per participant, not on every attempt
     did = attempts[["participant", "variant", "task"]].dropna(subset=["participant", "task"]).drop_duplicates()
-    did = pd.DataFrame({"participant": did["participant"].astype(str).to_numpy(),
-                        "task": did["task"].astype(str).to_numpy(),
-                        "variant": did["variant"].astype(object).where(did["variant"].notna(), "").astype(str)
-                        .to_numpy()}).drop_duplicates(["participant", "task"])
+    did = pd.DataFrame(
+        {
+            "participant": did["participant"].astype(str).to_numpy(),
+            "task": did["task"].astype(str).to_numpy(),
+            "variant": did["variant"].astype(object).where(did["variant"].notna(), "").astype(str).to_numpy(),
+        }
+    ).drop_duplicates(["participant", "task"])
     done = did.groupby("participant", sort=False)["task"].nunique()
     if tasks:
         wanted = set(map(str, tasks))
-        done = did[did["task"].isin(wanted)].groupby("participant", sort=False)["task"].nunique().reindex(
-            done.index, fill_value=0)
+        done = (
+            did[did["task"].isin(wanted)]
+            .groupby("participant", sort=False)["task"]
+            .nunique()
+            .reindex(done.index, fill_value=0)
+        )
         expected = pd.Series(len(wanted), index=done.index)
     else:
         variant = did.drop_duplicates("participant").set_index("participant")["variant"]

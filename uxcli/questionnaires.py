@@ -76,9 +76,7 @@ SUS_ADJECTIVES: tuple[tuple[float, str], ...] = (
 )
 # The nearest adjective mean wins, so the cut points are the midpoints between adjacent means;
 # a score exactly on a midpoint takes the higher adjective.
-_ADJECTIVE_CUTS = [
-    (low + high) / 2 for (low, _), (high, _) in itertools.pairwise(SUS_ADJECTIVES)
-]
+_ADJECTIVE_CUTS = [(low + high) / 2 for (low, _), (high, _) in itertools.pairwise(SUS_ADJECTIVES)]
 
 
 def _is_missing(value: Any) -> bool:
@@ -107,18 +105,12 @@ def parse_likert(value: Any, scale: int = 5) -> int | None:
             number = float(text)
         except ValueError:
             pass
-    elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
-        value, bool
-    ):
+    elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
         number = float(value)
     if number is None:
-        labels = (
-            ", ".join(f'"{label}"' for label in LIKERT_LABELS) if scale == 5 else ""
-        )
+        labels = ", ".join(f'"{label}"' for label in LIKERT_LABELS) if scale == 5 else ""
         extra = f" or one of {labels}" if labels else ""
-        raise ValueError(
-            f"{value!r} is not a Likert answer: expected a number 1-{scale}{extra}"
-        )
+        raise ValueError(f"{value!r} is not a Likert answer: expected a number 1-{scale}{extra}")
     if not number.is_integer():
         raise ValueError(f"{value!r} is not a whole number: expected 1-{scale}")
     if not 1 <= number <= scale:
@@ -140,9 +132,7 @@ def _check_items(items: np.ndarray, low: int, high: int, name: str) -> None:
     present = items[~np.isnan(items)]
     bad = present[(present < low) | (present > high) | (present != np.round(present))]
     if bad.size:
-        raise ValueError(
-            f"{name} answers must be whole numbers {low}-{high}, got {bad[0]:g}"
-        )
+        raise ValueError(f"{name} answers must be whole numbers {low}-{high}, got {bad[0]:g}")
 
 
 def sus_scores(matrix: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
@@ -152,9 +142,7 @@ def sus_scores(matrix: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
     """
     items = np.asarray(matrix, dtype=float)
     if items.ndim != 2 or items.shape[1] != 10:
-        raise ValueError(
-            f"SUS needs 10 answers per respondent, got shape {items.shape}"
-        )
+        raise ValueError(f"SUS needs 10 answers per respondent, got shape {items.shape}")
     _check_items(items, 1, 5, "SUS")
     odd = items[:, 0::2] - 1
     even = 5 - items[:, 1::2]
@@ -170,9 +158,7 @@ def sus_score(answers: Sequence[int]) -> float:
     if len(answers) != 10:
         raise ValueError(f"SUS needs exactly 10 answers, got {len(answers)}")
     if any(_is_missing(answer) for answer in answers):
-        raise ValueError(
-            "SUS answer missing; impute_neutral() replaces missing answers with 3"
-        )
+        raise ValueError("SUS answer missing; impute_neutral() replaces missing answers with 3")
     return float(sus_scores([list(answers)])[0])
 
 
@@ -229,9 +215,7 @@ def _describe(values: np.ndarray, confidence: float, low: float, high: float) ->
 
 
 def _present(values: Sequence[float] | np.ndarray) -> np.ndarray:
-    arr = np.array(
-        [NAN if _is_missing(v) else v for v in np.ravel(values)], dtype=float
-    )
+    arr = np.array([NAN if _is_missing(v) else v for v in np.ravel(values)], dtype=float)
     return arr[~np.isnan(arr)]
 
 
@@ -266,9 +250,7 @@ def seq_summary(
     values = _present(ratings)
     _check_items(values, 1, 7, "SEQ")
     summary = _describe(values, confidence, 1.0, 7.0)
-    summary.update(
-        benchmark=benchmark, p_above=stats.one_sided_mean_vs(values, benchmark)
-    )
+    summary.update(benchmark=benchmark, p_above=stats.one_sided_mean_vs(values, benchmark))
     return summary
 
 

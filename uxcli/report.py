@@ -40,9 +40,17 @@ def build_report(dataset: Dataset, options: ReportOptions, notes: list[str] | No
     title = options.title or str(dataset.study.get("name") or dataset.study.get("title") or "Usability study report")
     generated = options.generated or dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip()
     return ReportData(
-        title=title, generated=generated, overview=_overview(attempts), notes=notes,
-        summary=summary, group_columns=["task"], attempts=attempts, sus_scores=sus_scores,
-        sus_summary=sus_summary, comparison=comparison, confidence=options.confidence,
+        title=title,
+        generated=generated,
+        overview=_overview(attempts),
+        notes=notes,
+        summary=summary,
+        group_columns=["task"],
+        attempts=attempts,
+        sus_scores=sus_scores,
+        sus_summary=sus_summary,
+        comparison=comparison,
+        confidence=options.confidence,
         time_n=list(time_counts(attempts, ["task"], options.time_of)),
     )
 

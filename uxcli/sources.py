@@ -63,11 +63,17 @@ def _expand(raw: str) -> list[Source]:
         return [Source(STDIN_NAME)]
     path = Path(raw)
     if path.is_dir():
-        found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in DIRECTORY_SUFFIXES
-                       and not p.name.startswith((".", "~$")))  # hidden files, Office lock files
+        found = sorted(
+            p
+            for p in path.iterdir()
+            if p.is_file() and p.suffix.lower() in DIRECTORY_SUFFIXES and not p.name.startswith((".", "~$"))
+        )  # hidden files, Office lock files
         if not found:
-            raise InputError("directory has no .csv, .yaml or .yml files", file=raw,
-                             hint="name the files themselves if they have another suffix")
+            raise InputError(
+                "directory has no .csv, .yaml or .yml files",
+                file=raw,
+                hint="name the files themselves if they have another suffix",
+            )
         return [Source(str(p), p) for p in found]
     if path.exists():
         return [Source(raw, path)]
@@ -81,12 +87,17 @@ def to_utf8(source: Source, encoding: str | None, problems: Problems) -> bytes:
         try:
             return _recode(data, encoding)
         except LookupError as exc:
-            raise InputError(f"unknown encoding {encoding!r}", file=source.name,
-                             hint="e.g. --encoding utf-8, utf-16, cp1252 or latin-1") from exc
+            raise InputError(
+                f"unknown encoding {encoding!r}",
+                file=source.name,
+                hint="e.g. --encoding utf-8, utf-16, cp1252 or latin-1",
+            ) from exc
         except UnicodeDecodeError as exc:
             raise InputError(
-                f"is not valid {encoding} (byte {exc.start})", file=source.name,
-                line=data.count(b"\n", 0, exc.start) + 1, value=repr(data[exc.start:exc.start + 1])[1:],
+                f"is not valid {encoding} (byte {exc.start})",
+                file=source.name,
+                line=data.count(b"\n", 0, exc.start) + 1,
+                value=repr(data[exc.start : exc.start + 1])[1:],
                 hint="pass the right --encoding, or leave it out to let uxcli detect it",
             ) from exc
     if data.startswith(codecs.BOM_UTF8):
@@ -99,19 +110,27 @@ def to_utf8(source: Source, encoding: str | None, problems: Problems) -> bytes:
     if guessed:
         return _recode_detected(data, guessed, source)
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise InputError("looks like a spreadsheet workbook (.xlsx/.xls), not CSV or YAML text", file=source.name,
-                         hint='save it from the spreadsheet program as "CSV UTF-8"')
+        raise InputError(
+            "looks like a spreadsheet workbook (.xlsx/.xls), not CSV or YAML text",
+            file=source.name,
+            hint='save it from the spreadsheet program as "CSV UTF-8"',
+        )
     if b"\x00" in data[:8192]:
-        raise InputError("looks like a binary file, not CSV or YAML text", file=source.name,
-                         line=data.count(b"\n", 0, data.index(b"\x00")) + 1,
-                         hint="uxcli reads CSV and YAML text; pass --encoding if this is text in another encoding")
+        raise InputError(
+            "looks like a binary file, not CSV or YAML text",
+            file=source.name,
+            line=data.count(b"\n", 0, data.index(b"\x00")) + 1,
+            hint="uxcli reads CSV and YAML text; pass --encoding if this is text in another encoding",
+        )
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         if _looks_binary(data):
-            raise InputError("looks like a binary file, not CSV or YAML text", file=source.name,
-                             hint="uxcli reads CSV and YAML text; pass --encoding if this is text in "
-                             "another encoding") from None
+            raise InputError(
+                "looks like a binary file, not CSV or YAML text",
+                file=source.name,
+                hint="uxcli reads CSV and YAML text; pass --encoding if this is text in another encoding",
+            ) from None
         return _fallback_8bit(data, source, exc, problems)
     return data
 
@@ -133,10 +152,13 @@ def _recode_detected(data: bytes, encoding: str, source: Source) -> bytes:
         return _recode(data, encoding)
     except UnicodeDecodeError as exc:
         width = 4 if "32" in encoding else 2
-        line = data[:exc.start].decode(encoding, errors="replace").count("\n") + 1 if exc.start % width == 0 else None
-        raise InputError(f"looks like {encoding.upper()} text but has an invalid byte sequence at byte {exc.start}",
-                         file=source.name, line=line,
-                         hint="the file may be truncated or not text at all; pass --encoding if you know it") from exc
+        line = data[: exc.start].decode(encoding, errors="replace").count("\n") + 1 if exc.start % width == 0 else None
+        raise InputError(
+            f"looks like {encoding.upper()} text but has an invalid byte sequence at byte {exc.start}",
+            file=source.name,
+            line=line,
+            hint="the file may be truncated or not text at all; pass --encoding if you know it",
+        ) from exc
 
 
 def _recode(data: bytes, encoding: str) -> bytes:
@@ -171,7 +193,9 @@ def _fallback_8bit(data: bytes, source: Source, exc: UnicodeDecodeError, problem
             continue
         problems.warning(
             f"is not UTF-8 (first bad byte on this line); read it as {encoding}",
-            file=source.name, line=line, value=repr(data[exc.start:exc.start + 1])[1:],
+            file=source.name,
+            line=line,
+            value=repr(data[exc.start : exc.start + 1])[1:],
             hint="if names look wrong, pass --encoding (e.g. --encoding latin-1 or mac-roman), or save as UTF-8",
         )
         return recoded

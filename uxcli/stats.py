@@ -42,6 +42,7 @@ def expected_freq(table):
 
     return compute(table)
 
+
 NAN = float("nan")
 
 ArrayLike = float | int | Sequence[float] | np.ndarray
@@ -116,9 +117,7 @@ def z_for(confidence: float) -> float:
     return float(_special().ndtri(1 - (1 - confidence) / 2))  # = scipy.stats.norm.ppf
 
 
-def adjusted_wald(
-    successes: ArrayLike, n: ArrayLike, confidence: float = 0.95
-) -> Interval:
+def adjusted_wald(successes: ArrayLike, n: ArrayLike, confidence: float = 0.95) -> Interval:
     """Adjusted-Wald (Agresti–Coull) interval for a proportion, clipped to [0, 1].
 
     Sauro & Lewis (2005, HFES) and QUX ch. 3: p_adj = (x + z²/2)/(n + z²),
@@ -139,9 +138,7 @@ def adjusted_wald(
     return Interval(_scalar_or_array(low), _scalar_or_array(high))
 
 
-def best_point_estimate(
-    successes: ArrayLike, n: ArrayLike, confidence: float = 0.95
-) -> float | np.ndarray:
+def best_point_estimate(successes: ArrayLike, n: ArrayLike, confidence: float = 0.95) -> float | np.ndarray:
     """Best point estimate of a completion rate (Lewis & Sauro 2006, JUS 1(3); QUX ch. 3).
 
     x/n ≤ .5: adjusted-Wald centre (x + z²/2)/(n + z²); .5 < x/n < .9: x/n;
@@ -162,9 +159,7 @@ def best_point_estimate(
     return _scalar_or_array(result)
 
 
-def log_t_interval(
-    n: ArrayLike, mean_log: ArrayLike, sd_log: ArrayLike, confidence: float = 0.95
-) -> Estimate:
+def log_t_interval(n: ArrayLike, mean_log: ArrayLike, sd_log: ArrayLike, confidence: float = 0.95) -> Estimate:
     """Geometric mean and its log-t interval from per-group aggregates of ln(time).
 
     QUX ch. 3 / Sauro & Lewis (CHI 2010): exp(m ± t(1 − α/2, n − 1)·s/√n), asymmetric around
@@ -182,9 +177,7 @@ def log_t_interval(
         geomean = np.where(size >= 1, np.exp(m), np.nan)
         low = np.where(defined, np.exp(m - half), np.nan)
         high = np.where(defined, np.exp(m + half), np.nan)
-    return Estimate(
-        _scalar_or_array(geomean), _scalar_or_array(low), _scalar_or_array(high)
-    )
+    return Estimate(_scalar_or_array(geomean), _scalar_or_array(low), _scalar_or_array(high))
 
 
 def geometric_mean_ci(times: ArrayLike, confidence: float = 0.95) -> Estimate:
@@ -218,9 +211,7 @@ def mean_t_interval(values: ArrayLike, confidence: float = 0.95) -> Estimate:
     return Estimate(mean, float(low), float(high))
 
 
-def lostness(
-    unique_pages: ArrayLike, total_pages: ArrayLike, minimum_pages: ArrayLike
-) -> float | np.ndarray:
+def lostness(unique_pages: ArrayLike, total_pages: ArrayLike, minimum_pages: ArrayLike) -> float | np.ndarray:
     """Lostness L = sqrt((N/S − 1)² + (R/N − 1)²) (Smith 1996, Interacting with Computers 8(4)).
 
     N unique pages visited, S total pages visited, R minimum pages needed. L < 0.4 not lost,
@@ -235,9 +226,7 @@ def lostness(
     return _scalar_or_array(value)
 
 
-def _difference_interval(
-    x1: float, n1: float, x2: float, n2: float, confidence: float
-) -> tuple[float, float]:
+def _difference_interval(x1: float, n1: float, x2: float, n2: float, confidence: float) -> tuple[float, float]:
     """Adjusted-Wald interval for p1 − p2 (QUX ch. 5): add z²/4 successes, z²/2 trials per group.
 
     At 95% this is close to Agresti & Caffo (2000), who add 1 success and 2 trials.
@@ -255,9 +244,7 @@ def _check_counts(x: int, n: int) -> None:
         raise ValueError(f"need 0 <= successes <= n, got {x} of {n}")
 
 
-def two_proportion_n1(
-    x1: int, n1: int, x2: int, n2: int, confidence: float = 0.95
-) -> Comparison:
+def two_proportion_n1(x1: int, n1: int, x2: int, n2: int, confidence: float = 0.95) -> Comparison:
     """N−1 two-proportion test of p1 vs p2, difference = p1 − p2 (QUX ch. 5; Campbell 2007).
 
     z = (p1 − p2)·sqrt((N − 1)/N) / sqrt(P·Q·(1/n1 + 1/n2)), two-sided normal p. CI: adjusted-Wald
@@ -281,9 +268,7 @@ def two_proportion_n1(
     return Comparison(p1 - p2, low, high, p_value, "N-1 two-proportion", z)
 
 
-def compare_proportions(
-    x1: int, n1: int, x2: int, n2: int, confidence: float = 0.95
-) -> Comparison:
+def compare_proportions(x1: int, n1: int, x2: int, n2: int, confidence: float = 0.95) -> Comparison:
     """Between-subjects comparison of two completion rates, difference = p1 − p2 (QUX ch. 5).
 
     QUX ch. 5 recommends the N−1 two-proportion test unless an expected cell count is below 1,
@@ -315,9 +300,7 @@ def mcnemar_exact(b: int, c: int) -> float:
     return float(st.binomtest(int(b), int(b + c), 0.5).pvalue)
 
 
-def compare_paired_proportions(
-    a: ArrayLike, b: ArrayLike, confidence: float = 0.95
-) -> Comparison:
+def compare_paired_proportions(a: ArrayLike, b: ArrayLike, confidence: float = 0.95) -> Comparison:
     """Within-subjects comparison of two completion rates, difference = mean(b) − mean(a).
 
     `a` and `b` are aligned per participant (truthy = success); pairs with a missing value are
@@ -352,9 +335,7 @@ def compare_paired_proportions(
     )
 
 
-def _t_test(
-    a: np.ndarray, b: np.ndarray, paired: bool, confidence: float
-) -> tuple[float, float, float, float] | None:
+def _t_test(a: np.ndarray, b: np.ndarray, paired: bool, confidence: float) -> tuple[float, float, float, float] | None:
     """scipy t test of b against a: (ci_low, ci_high, p, t) of b − a; None when undefined."""
     if a.size < 2 or b.size < 2:
         return None
@@ -380,9 +361,7 @@ def _pairs(a: ArrayLike, b: ArrayLike, paired: bool) -> tuple[np.ndarray, np.nda
     return first[keep], second[keep]
 
 
-def compare_log_times(
-    a: ArrayLike, b: ArrayLike, paired: bool = False, confidence: float = 0.95
-) -> Comparison:
+def compare_log_times(a: ArrayLike, b: ArrayLike, paired: bool = False, confidence: float = 0.95) -> Comparison:
     """Compare task times on the log scale; difference = geomean(b) / geomean(a) (a ratio).
 
     QUX ch. 5 and Sauro & Lewis (CHI 2010): t test on ln(time) — Welch between subjects, paired
@@ -404,9 +383,7 @@ def compare_log_times(
     return Comparison(ratio, math.exp(low), math.exp(high), p_value, test, t)
 
 
-def compare_means(
-    a: ArrayLike, b: ArrayLike, paired: bool = False, confidence: float = 0.95
-) -> Comparison:
+def compare_means(a: ArrayLike, b: ArrayLike, paired: bool = False, confidence: float = 0.95) -> Comparison:
     """Compare two means, difference = mean(b) − mean(a) (QUX ch. 5; used for errors per attempt).
 
     Welch's t test between subjects, paired t within subjects (aligned arrays, incomplete pairs
@@ -467,9 +444,7 @@ def _proportion_estimate(p: float, trials: float, confidence: float) -> Estimate
     return Estimate(p, low, high)
 
 
-def _z_component(
-    values: np.ndarray, spec: float, higher_is_better: bool, confidence: float
-) -> Estimate:
+def _z_component(values: np.ndarray, spec: float, higher_is_better: bool, confidence: float) -> Estimate:
     if values.size < 2:
         return _NAN_ESTIMATE
     mean, sd = float(np.mean(values)), float(np.std(values, ddof=1))

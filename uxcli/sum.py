@@ -28,12 +28,25 @@ from uxcli.errors import OptionError
 from uxcli.metrics import TIME_OF
 
 SUM_COLUMNS = [
-    "task", "sum", "sum_ci_low", "sum_ci_high", "components",
-    "completion", "completion_ci_low", "completion_ci_high",
-    "satisfaction", "satisfaction_ci_low", "satisfaction_ci_high",
-    "time", "time_ci_low", "time_ci_high",
-    "errors", "errors_ci_low", "errors_ci_high",
-    "time_spec", "opportunities",
+    "task",
+    "sum",
+    "sum_ci_low",
+    "sum_ci_high",
+    "components",
+    "completion",
+    "completion_ci_low",
+    "completion_ci_high",
+    "satisfaction",
+    "satisfaction_ci_low",
+    "satisfaction_ci_high",
+    "time",
+    "time_ci_low",
+    "time_ci_high",
+    "errors",
+    "errors_ci_low",
+    "errors_ci_high",
+    "time_spec",
+    "opportunities",
 ]
 COMPONENTS = ("completion", "satisfaction", "time", "errors")
 SEQ_SCALE = 7
@@ -113,19 +126,35 @@ def single_usability_metric(
         spec = _pick(time_specs, task, study or {}, "time_limit")
         chances = _pick(opportunities, task, study or {}, "error_opportunities")
         result = stats.sum_score(
-            successes, n, satisfaction=seq, times=times if times.size else None,
-            time_spec=None if math.isnan(spec) else spec, errors=errors if errors.size else None,
-            opportunities=None if math.isnan(chances) else chances, scale=SEQ_SCALE, confidence=confidence)
+            successes,
+            n,
+            satisfaction=seq,
+            times=times if times.size else None,
+            time_spec=None if math.isnan(spec) else spec,
+            errors=errors if errors.size else None,
+            opportunities=None if math.isnan(chances) else chances,
+            scale=SEQ_SCALE,
+            confidence=confidence,
+        )
         for reason in _missing(seq, times, spec, errors, chances, result):
             reasons.setdefault(reason, []).append(task)
-        row = {"task": task, "sum": result.score, "sum_ci_low": result.low, "sum_ci_high": result.high,
-               "components": result.components, "time_spec": spec, "opportunities": chances}
+        row = {
+            "task": task,
+            "sum": result.score,
+            "sum_ci_low": result.low,
+            "sum_ci_high": result.high,
+            "components": result.components,
+            "time_spec": spec,
+            "opportunities": chances,
+        }
         for name in COMPONENTS:
             estimate = getattr(result, name)
             row[name], row[f"{name}_ci_low"], row[f"{name}_ci_high"] = estimate.value, estimate.low, estimate.high
         rows.append(row)
-    notes = [f"{reason}: {'every task' if len(names) == len(tasks) > 1 else ', '.join(names)}"
-             for reason, names in reasons.items()]
+    notes = [
+        f"{reason}: {'every task' if len(names) == len(tasks) > 1 else ', '.join(names)}"
+        for reason, names in reasons.items()
+    ]
     frame = pd.DataFrame(rows, columns=SUM_COLUMNS)
     frame["components"] = frame["components"].astype(np.int64)
     overall = {"task": None}
@@ -151,6 +180,7 @@ def _missing(seq, times, spec, errors, chances, result) -> list[str]:
     if not errors.size:
         out.append("errors left out, no error counts")
     elif math.isnan(chances):
-        out.append("errors left out, no error opportunities (--opportunities TASK=N or "
-                   "study.tasks.TASK.error_opportunities)")
+        out.append(
+            "errors left out, no error opportunities (--opportunities TASK=N or study.tasks.TASK.error_opportunities)"
+        )
     return out

@@ -19,8 +19,7 @@ from uxcli.readers.survey import Responses
 SUS_AVERAGE = 68.0  # 50th percentile (Sauro 2011; QUX ch. 8)
 SEQ_AVERAGE = 5.5  # MeasuringU average across tasks
 COMPLETION_AVERAGE = 0.78  # Sauro (2011), ~1,200 tasks
-SUS_SUMMARY_KEYS = ("n", "mean", "sd", "median", "min", "max", "ci_low", "ci_high", "grade", "percentile",
-                    "adjective")
+SUS_SUMMARY_KEYS = ("n", "mean", "sd", "median", "min", "max", "ci_low", "ci_high", "grade", "percentile", "adjective")
 
 
 def _labels(frame: pd.DataFrame) -> pd.DataFrame:
@@ -96,8 +95,14 @@ def seq_results(responses: Responses, confidence: float = 0.95, alpha: float = 0
         values = frame.loc[mask, "item1"].to_numpy(dtype=np.float64)
         summary = q.seq_summary(values, confidence, SEQ_AVERAGE)
         above, below = mean_vs(values, SEQ_AVERAGE)
-        rows.append({"task": task, **{k: summary[k] for k in SEQ_COLUMNS[1:7]},
-                     "p_above": above, "verdict": above_verdict(above, below, "5.5", alpha)})
+        rows.append(
+            {
+                "task": task,
+                **{k: summary[k] for k in SEQ_COLUMNS[1:7]},
+                "p_above": above,
+                "verdict": above_verdict(above, below, "5.5", alpha),
+            }
+        )
     return pd.DataFrame(rows, columns=SEQ_COLUMNS)
 
 
@@ -117,11 +122,17 @@ def seq_ratings(responses: list[dict]) -> pd.DataFrame:
         try:
             rating = parse_answer(response.get("answers"), spec)
         except ValueError as exc:
-            raise InputError(str(exc), file=response.get("file"), line=response.get("line"),
-                             column=f"seq: {response['task']}") from None
+            raise InputError(
+                str(exc), file=response.get("file"), line=response.get("line"), column=f"seq: {response['task']}"
+            ) from None
         if rating is not None:
-            rows.append({**{k: response.get(k) for k in ("participant", "session", "variant")},
-                         "task": str(response["task"]), "seq": float(rating)})
+            rows.append(
+                {
+                    **{k: response.get(k) for k in ("participant", "session", "variant")},
+                    "task": str(response["task"]),
+                    "seq": float(rating),
+                }
+            )
     return pd.DataFrame(rows, columns=["participant", "session", "variant", "task", "seq"])
 
 
@@ -138,8 +149,11 @@ def umux_lite_results(responses: Responses, confidence: float = 0.95) -> tuple[p
     respondents["raw"] = raw
     respondents["sus_equivalent"] = np.atleast_1d(q.umux_lite_sus(raw)) if len(raw) else np.zeros(0)
     respondents["source"] = responses.frame["source"].to_numpy()
-    summary = q.umux_lite_summary(items[:, 0], items[:, 1], confidence) if len(items) else \
-        q.umux_lite_summary([], [], confidence)
+    summary = (
+        q.umux_lite_summary(items[:, 0], items[:, 1], confidence)
+        if len(items)
+        else q.umux_lite_summary([], [], confidence)
+    )
     return respondents, {key: summary[key] for key in UMUX_SUMMARY_KEYS}
 
 

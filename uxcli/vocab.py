@@ -11,14 +11,36 @@ import re
 
 # Canonical field -> accepted spellings (already normalised: see normalize_header).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "participant": ("participant", "participantid", "user", "userid", "tester", "testerid",
-                    "respondent", "respondentid", "id", "pid", "subject", "subjectid"),
+    "participant": (
+        "participant",
+        "participantid",
+        "user",
+        "userid",
+        "tester",
+        "testerid",
+        "respondent",
+        "respondentid",
+        "id",
+        "pid",
+        "subject",
+        "subjectid",
+    ),
     "task": ("task", "taskid", "taskname", "mission", "missionid", "scenario"),
     "timestamp": ("timestamp", "ts", "datetime", "eventtime", "at", "when"),
     "event": ("event", "eventtype", "eventname", "action", "kind"),
     "outcome": ("outcome", "result", "status", "success", "completed", "completion", "tasksuccess"),
-    "time": ("time", "times", "seconds", "duration", "durations", "timeontask", "tot",
-             "elapsed", "timesec", "taskduration"),
+    "time": (
+        "time",
+        "times",
+        "seconds",
+        "duration",
+        "durations",
+        "timeontask",
+        "tot",
+        "elapsed",
+        "timesec",
+        "taskduration",
+    ),
     "clicks": ("clicks", "clickcount", "nclicks", "numclicks", "taps"),
     "errors": ("errors", "errorcount", "nerrors", "numerrors", "mistakes"),
     "session": ("session", "sessionid"),
@@ -27,9 +49,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "note": ("note", "notes", "comment", "comments"),
 }
 
-ALIAS_TO_FIELD: dict[str, str] = {
-    alias: name for name, aliases in COLUMN_ALIASES.items() for alias in aliases
-}
+ALIAS_TO_FIELD: dict[str, str] = {alias: name for name, aliases in COLUMN_ALIASES.items() for alias in aliases}
 
 _UNITS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -92,8 +112,26 @@ def outcome_for(value: str) -> str | None:
 
 
 # Event kinds recorders commonly log that uxcli keeps but does not count: never "typos".
-OTHER_EVENTS = ("page", "pageview", "page view", "view", "navigate", "navigation", "scroll", "hover",
-                "focus", "blur", "input", "keypress", "key", "submit", "note", "comment", "load", "resize")
+OTHER_EVENTS = (
+    "page",
+    "pageview",
+    "page view",
+    "view",
+    "navigate",
+    "navigation",
+    "scroll",
+    "hover",
+    "focus",
+    "blur",
+    "input",
+    "keypress",
+    "key",
+    "submit",
+    "note",
+    "comment",
+    "load",
+    "resize",
+)
 
 
 def closest_word(value: str, vocabulary: list[str] | tuple[str, ...]) -> str | None:

@@ -37,10 +37,17 @@ def attempts(
     with reported_errors(debug):
         fmt = choose_format(fmt, output)
         check_output_path(output, [*paths, *data_files(data)])
-        dataset = read_inputs(paths, layout=layout, encoding=encoding, column_map=column_map,
-                              strict=strict, verbose=verbose, engine=engine,
-                              prep=data_options(**data),
-                              notes=fmt is not opt.Format.table)
+        dataset = read_inputs(
+            paths,
+            layout=layout,
+            encoding=encoding,
+            column_map=column_map,
+            strict=strict,
+            verbose=verbose,
+            engine=engine,
+            prep=data_options(**data),
+            notes=fmt is not opt.Format.table,
+        )
         table = dataset.attempts_table()
         if fmt is opt.Format.table:
             from uxcli.render.table import frame_table

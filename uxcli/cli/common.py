@@ -25,8 +25,13 @@ if TYPE_CHECKING:
     from uxcli.readers import Dataset
 
 MAX_WARNINGS = 10
-SUFFIX_FORMATS = {".csv": Format.csv, ".json": Format.json, ".md": Format.markdown,
-                  ".markdown": Format.markdown, ".txt": Format.table}
+SUFFIX_FORMATS = {
+    ".csv": Format.csv,
+    ".json": Format.json,
+    ".md": Format.markdown,
+    ".markdown": Format.markdown,
+    ".txt": Format.table,
+}
 
 
 def say(message: str) -> None:
@@ -93,8 +98,14 @@ class _ReadProgress:
             from rich.console import Console
             from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-            self.bar = Progress(TextColumn("reading"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-                                transient=True, console=Console(stderr=True))
+            self.bar = Progress(
+                TextColumn("reading"),
+                BarColumn(),
+                DownloadColumn(),
+                TimeRemainingColumn(),
+                transient=True,
+                console=Console(stderr=True),
+            )
             self.bar.start()
             self.task = self.bar.add_task("reading", total=total)
         self.bar.update(self.task, completed=done, total=total)
@@ -105,9 +116,19 @@ class _ReadProgress:
             self.bar = None
 
 
-def read_inputs(paths: list[str], *, layout, encoding, column_map, strict: bool, verbose: bool,
-                prep: Preparation | None = None, notes: bool = True, engine: str = "auto",
-                summarize=None) -> Dataset:
+def read_inputs(
+    paths: list[str],
+    *,
+    layout,
+    encoding,
+    column_map,
+    strict: bool,
+    verbose: bool,
+    prep: Preparation | None = None,
+    notes: bool = True,
+    engine: str = "auto",
+    summarize=None,
+) -> Dataset:
     """Read, report warnings on stderr, stop on the first error (or warning with --strict).
 
     With ``prep`` (see data_options) exclusions, quality flags and pseudonymization are
@@ -122,10 +143,16 @@ def read_inputs(paths: list[str], *, layout, encoding, column_map, strict: bool,
     idle_gap = prep.quality.idle_gap if prep and prep.quality.cap_idle else None
     progress = _ReadProgress() if sys.stderr.isatty() else None  # never in pipes or CI logs
     try:
-        dataset = read(paths, layout=layout.value if layout else None, encoding=encoding,
-                       column_map={**study_columns, **parse_map(column_map)}, idle_gap=idle_gap,
-                       engine=getattr(engine, "value", engine), progress=progress,
-                       summarize=summarize if prep is None or not prep.active else None)
+        dataset = read(
+            paths,
+            layout=layout.value if layout else None,
+            encoding=encoding,
+            column_map={**study_columns, **parse_map(column_map)},
+            idle_gap=idle_gap,
+            engine=getattr(engine, "value", engine),
+            progress=progress,
+            summarize=summarize if prep is None or not prep.active else None,
+        )
     finally:
         if progress is not None:
             progress.close()
@@ -141,8 +168,14 @@ def read_inputs(paths: list[str], *, layout, encoding, column_map, strict: bool,
         if private is None or not hasattr(exc, "problem"):
             raise
         p = exc.problem
-        raise type(exc)(private.text(p.message), file=p.file, line=p.line, column=p.column,
-                        value=private.value(p.value), hint=private.text(p.hint)) from None
+        raise type(exc)(
+            private.text(p.message),
+            file=p.file,
+            line=p.line,
+            column=p.column,
+            value=private.value(p.value),
+            hint=private.text(p.hint),
+        ) from None
     show_warnings(dataset, verbose)
     if verbose:
         say(dataset.accounting())
@@ -187,8 +220,9 @@ def check_output_path(output: Path | None, paths: list[str]) -> None:
         if raw == "-":
             continue
         path = Path(raw).resolve()
-        if target == path or (path.is_dir() and target.parent == path and output.suffix.lower()
-                                in (".csv", ".yaml", ".yml")):
+        if target == path or (
+            path.is_dir() and target.parent == path and output.suffix.lower() in (".csv", ".yaml", ".yml")
+        ):
             raise OptionError(f"output {output} would overwrite an input; choose another path")
 
 
@@ -238,11 +272,21 @@ def data_files(data: dict) -> list[str]:
     return [str(data[key]) for key in ("study", "exclusions") if data.get(key)]
 
 
-def data_options(*, study: Path | None = None, exclude: list[str] | None = None, exclusions: Path | None = None,
-                 speeders: float | None = None, speeder_fraction: float | None = None,
-                 idle_gap: float | None = None, cap_idle: bool = False, partial: bool = False,
-                 outliers: float | None = None, drop_flagged: bool = False, pseudonymize: bool = False,
-                 salt: str | None = None) -> Preparation:
+def data_options(
+    *,
+    study: Path | None = None,
+    exclude: list[str] | None = None,
+    exclusions: Path | None = None,
+    speeders: float | None = None,
+    speeder_fraction: float | None = None,
+    idle_gap: float | None = None,
+    cap_idle: bool = False,
+    partial: bool = False,
+    outliers: float | None = None,
+    drop_flagged: bool = False,
+    pseudonymize: bool = False,
+    salt: str | None = None,
+) -> Preparation:
     """The data-quality, exclusion and privacy options of a command, checked, as one Preparation.
 
     Study and exclusion files are read here (so their errors come before the data's).

@@ -29,28 +29,44 @@ class Pairing(str, Enum):
 
 CompareByOption = Annotated[
     str,
-    typer.Option("--by", help="The column whose values are the two groups: variant, session, or any input "
-                 "column (e.g. round).", rich_help_panel=opt.STATS),
+    typer.Option(
+        "--by",
+        help="The column whose values are the two groups: variant, session, or any input column (e.g. round).",
+        rich_help_panel=opt.STATS,
+    ),
 ]
 GroupAOption = Annotated[
     Optional[str],
-    typer.Option("--a", help="The baseline group A (default: the first value in the data).",
-                 show_default=False, rich_help_panel=opt.STATS),
+    typer.Option(
+        "--a",
+        help="The baseline group A (default: the first value in the data).",
+        show_default=False,
+        rich_help_panel=opt.STATS,
+    ),
 ]
 GroupBOption = Annotated[
     Optional[str],
-    typer.Option("--b", help="The group B compared with A (default: the second value).",
-                 show_default=False, rich_help_panel=opt.STATS),
+    typer.Option(
+        "--b",
+        help="The group B compared with A (default: the second value).",
+        show_default=False,
+        rich_help_panel=opt.STATS,
+    ),
 ]
 AlphaOption = Annotated[
     float,
-    typer.Option("--alpha", min=0.0001, max=0.5, help="Significance level for the words in the table.",
-                 rich_help_panel=opt.STATS),
+    typer.Option(
+        "--alpha", min=0.0001, max=0.5, help="Significance level for the words in the table.", rich_help_panel=opt.STATS
+    ),
 ]
 PairingOption = Annotated[
     Pairing,
-    typer.Option("--pairing", help="auto: paired (within subjects) when the same participants did the task in "
-                 "both groups, independent otherwise; or force one.", rich_help_panel=opt.STATS),
+    typer.Option(
+        "--pairing",
+        help="auto: paired (within subjects) when the same participants did the task in "
+        "both groups, independent otherwise; or force one.",
+        rich_help_panel=opt.STATS,
+    ),
 ]
 
 
@@ -82,9 +98,15 @@ def compare(
     with reported_errors(debug):
         fmt = choose_format(fmt, output)
         check_output_path(output, [*paths, *data_files(data)])
-        dataset = read_inputs(paths, layout=layout, encoding=encoding, column_map=column_map,
-                              strict=strict, verbose=verbose,
-                              prep=data_options(**data))
+        dataset = read_inputs(
+            paths,
+            layout=layout,
+            encoding=encoding,
+            column_map=column_map,
+            strict=strict,
+            verbose=verbose,
+            prep=data_options(**data),
+        )
         from uxcli.compare import compare as run_compare
 
         result = run_compare(dataset.attempts, by.strip(), a, b, confidence=confidence, pairing=pairing.value)

@@ -29,8 +29,10 @@ def report(failures: list[Failure], checks: int, rules: list[Rule], mode: str) -
 
     estimate = "point estimates" if mode == "point" else "pessimistic CI bounds"
     if not failures:
-        say(f"gates passed: {checks} check{'s' if checks != 1 else ''} of "
-            f"{', '.join(r.text for r in rules)} on {estimate}")
+        say(
+            f"gates passed: {checks} check{'s' if checks != 1 else ''} of "
+            f"{', '.join(r.text for r in rules)} on {estimate}"
+        )
         return
     for failure in failures:
         say(f"gate failed: {failure}")
@@ -48,8 +50,17 @@ class SummaryExtras:
     checks: int
 
 
-def summary_extras(dataset: Dataset, result: Any, overall_stats: Any, by: list[str], *, confidence: float,
-                   benchmark: bool, rules: list[Rule], gate_on: str) -> SummaryExtras:
+def summary_extras(
+    dataset: Dataset,
+    result: Any,
+    overall_stats: Any,
+    by: list[str],
+    *,
+    confidence: float,
+    benchmark: bool,
+    rules: list[Rule],
+    gate_on: str,
+) -> SummaryExtras:
     """seq_mean (when the sessions carry SEQ ratings), benchmark columns, and the gate checks.
 
     Without SEQ ratings, --benchmark or rules the summary frame comes back unchanged, so the default
@@ -73,9 +84,13 @@ def summary_extras(dataset: Dataset, result: Any, overall_stats: Any, by: list[s
             frame = add_success_benchmark(frame, alpha)
         if "errors" in keys:
             frame = add_errors_interval(frame, dataset.attempts, groups, confidence)
-        public = [*groups, *METRICS, *(["seq_mean"] if has_seq else []),
-                  *(["benchmark_success_p", "benchmark_success_verdict"] if benchmark else []),
-                  *(["benchmark_seq_p", "benchmark_seq_verdict"] if benchmark and has_seq else [])]
+        public = [
+            *groups,
+            *METRICS,
+            *(["seq_mean"] if has_seq else []),
+            *(["benchmark_success_p", "benchmark_success_verdict"] if benchmark else []),
+            *(["benchmark_seq_p", "benchmark_seq_verdict"] if benchmark and has_seq else []),
+        ]
         return frame[public + [c for c in frame.columns if c not in public]]
 
     frame, overall = extend(result, by), (extend(overall, []) if overall is not None else None)
@@ -91,16 +106,19 @@ def summary_extras(dataset: Dataset, result: Any, overall_stats: Any, by: list[s
     if has_seq:
         from uxcli.render.formatting import format_number
 
-        columns.append(("SEQ", [format_number(v, 2) for v in frame["seq_mean"]],
-                        format_number(overall["seq_mean"].iloc[0], 2)))
+        columns.append(
+            ("SEQ", [format_number(v, 2) for v in frame["seq_mean"]], format_number(overall["seq_mean"].iloc[0], 2))
+        )
     if benchmark:
-        columns.append(("vs 78%", list(frame["_benchmark_success_short"]),
-                        overall["_benchmark_success_short"].iloc[0]))
+        columns.append(("vs 78%", list(frame["_benchmark_success_short"]), overall["_benchmark_success_short"].iloc[0]))
         if has_seq:
             columns.append(("SEQ vs 5.5", list(frame["_benchmark_seq_short"]), overall["_benchmark_seq_short"].iloc[0]))
     footer = None
     if benchmark:
-        footer = (f"SUS {figures['sus_mean']:.1f} (n = {figures['sus_n']}): {figures['sus_verdict']}."
-                  if figures else "No SUS answers to compare with the average of 68.")
+        footer = (
+            f"SUS {figures['sus_mean']:.1f} (n = {figures['sus_n']}): {figures['sus_verdict']}."
+            if figures
+            else "No SUS answers to compare with the average of 68."
+        )
         footer += " One-sided tests against published averages at alpha = " + f"{alpha:.2g}."
     return SummaryExtras(frame, columns, footer, failures, checks)

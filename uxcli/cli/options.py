@@ -43,49 +43,74 @@ Paths = Annotated[
 ]
 FormatOption = Annotated[
     Optional[Format],
-    typer.Option("--format", "-f", help="Output format (default: table on a terminal, else csv; "
-                 "with -o, taken from the file suffix).", show_default=False, rich_help_panel=OUTPUT),
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format (default: table on a terminal, else csv; with -o, taken from the file suffix).",
+        show_default=False,
+        rich_help_panel=OUTPUT,
+    ),
 ]
 OutputOption = Annotated[
     Optional[Path],
-    typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.",
-                 dir_okay=False, rich_help_panel=OUTPUT),
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file (atomically) instead of stdout.",
+        dir_okay=False,
+        rich_help_panel=OUTPUT,
+    ),
 ]
 LayoutOption = Annotated[
     Optional[Layout],
-    typer.Option("--layout", help="Input layout (default: detected from the columns).",
-                 show_default=False, rich_help_panel=INPUT),
+    typer.Option(
+        "--layout", help="Input layout (default: detected from the columns).", show_default=False, rich_help_panel=INPUT
+    ),
 ]
 EncodingOption = Annotated[
     Optional[str],
-    typer.Option("--encoding", help="Text encoding of CSV input (default: UTF-8/UTF-16 detected, "
-                 "Windows-1252 fallback).", show_default=False, rich_help_panel=INPUT),
+    typer.Option(
+        "--encoding",
+        help="Text encoding of CSV input (default: UTF-8/UTF-16 detected, Windows-1252 fallback).",
+        show_default=False,
+        rich_help_panel=INPUT,
+    ),
 ]
 MapOption = Annotated[
     Optional[list[str]],
-    typer.Option("--map", help='Read a column as a field, e.g. --map "Tester ID=participant". Repeatable.',
-                 show_default=False, rich_help_panel=INPUT),
+    typer.Option(
+        "--map",
+        help='Read a column as a field, e.g. --map "Tester ID=participant". Repeatable.',
+        show_default=False,
+        rich_help_panel=INPUT,
+    ),
 ]
 ByOption = Annotated[
     str,
-    typer.Option("--by", help="Group by these column(s), comma-separated: task, participant, variant, "
-                 "session, or any input column.", rich_help_panel=STATS),
+    typer.Option(
+        "--by",
+        help="Group by these column(s), comma-separated: task, participant, variant, session, or any input column.",
+        rich_help_panel=STATS,
+    ),
 ]
 ConfidenceOption = Annotated[
     float,
-    typer.Option("--confidence", min=0.5, max=0.999, help="Confidence level of the intervals.",
-                 rich_help_panel=STATS),
+    typer.Option("--confidence", min=0.5, max=0.999, help="Confidence level of the intervals.", rich_help_panel=STATS),
 ]
 TimeOfOption = Annotated[
     TimeOf,
-    typer.Option("--time-of", help="Which attempts the time columns use: success (completion time), "
-                 "failed (time until failure or abandon) or all (total time on task).",
-                 rich_help_panel=STATS),
+    typer.Option(
+        "--time-of",
+        help="Which attempts the time columns use: success (completion time), "
+        "failed (time until failure or abandon) or all (total time on task).",
+        rich_help_panel=STATS,
+    ),
 ]
 StrictOption = Annotated[
     bool,
-    typer.Option("--strict", help="Treat warnings as errors (exit 1) for pipelines that must not "
-                 "proceed on dirty data."),
+    typer.Option(
+        "--strict", help="Treat warnings as errors (exit 1) for pipelines that must not proceed on dirty data."
+    ),
 ]
 VerboseOption = Annotated[
     bool,
@@ -108,23 +133,34 @@ class GateOn(str, Enum):
 
 FailUnderOption = Annotated[
     Optional[list[str]],
-    typer.Option("--fail-under", metavar="RULE",
-                 help="Exit 1 when a task misses a target: success=0.8 (or 80%), time=TASK:SECONDS, "
-                 "errors=0.5, seq=5.5, sus=68; METRIC=TASK:TARGET checks one task. Output is still "
-                 "written; failures are listed on stderr. Repeatable.",
-                 show_default=False, rich_help_panel=GATES),
+    typer.Option(
+        "--fail-under",
+        metavar="RULE",
+        help="Exit 1 when a task misses a target: success=0.8 (or 80%), time=TASK:SECONDS, "
+        "errors=0.5, seq=5.5, sus=68; METRIC=TASK:TARGET checks one task. Output is still "
+        "written; failures are listed on stderr. Repeatable.",
+        show_default=False,
+        rich_help_panel=GATES,
+    ),
 ]
 GateOnOption = Annotated[
     GateOn,
-    typer.Option("--gate-on", help="What --fail-under compares with the target: point (the estimate, "
-                 "default) or bound (the pessimistic end of the --confidence interval).",
-                 rich_help_panel=GATES),
+    typer.Option(
+        "--gate-on",
+        help="What --fail-under compares with the target: point (the estimate, "
+        "default) or bound (the pessimistic end of the --confidence interval).",
+        rich_help_panel=GATES,
+    ),
 ]
 BenchmarkOption = Annotated[
     bool,
-    typer.Option("--benchmark", help="Add how each task stands against published averages (78% "
-                 "completion, SEQ 5.5; SUS 68 in the caption), by one-sided tests at alpha = 1 - "
-                 "--confidence.", rich_help_panel=STATS),
+    typer.Option(
+        "--benchmark",
+        help="Add how each task stands against published averages (78% "
+        "completion, SEQ 5.5; SUS 68 in the caption), by one-sided tests at alpha = 1 - "
+        "--confidence.",
+        rich_help_panel=STATS,
+    ),
 ]
 
 
@@ -134,41 +170,78 @@ PRIVACY = "Privacy"
 
 StudyOption = Annotated[
     Optional[Path],
-    typer.Option("--study", metavar="FILE", help="Study YAML: columns: (header: field, like --map), exclude: "
-                 "rules with reasons, quality: thresholds (speeders, idle_gap, …) and tasks:. Options given "
-                 "on the command line win.", dir_okay=False, show_default=False, rich_help_panel=INPUT),
+    typer.Option(
+        "--study",
+        metavar="FILE",
+        help="Study YAML: columns: (header: field, like --map), exclude: "
+        "rules with reasons, quality: thresholds (speeders, idle_gap, …) and tasks:. Options given "
+        "on the command line win.",
+        dir_okay=False,
+        show_default=False,
+        rich_help_panel=INPUT,
+    ),
 ]
 ExcludeOption = Annotated[
     Optional[list[str]],
-    typer.Option("--exclude", metavar="FIELD=VALUES", help="Leave attempts out: --exclude participant=P03,P07, "
-                 'or --exclude "participant=P05&task=checkout" (all must match). Any column works. Repeatable; '
-                 "the output says what was excluded.", show_default=False, rich_help_panel=QUALITY),
+    typer.Option(
+        "--exclude",
+        metavar="FIELD=VALUES",
+        help="Leave attempts out: --exclude participant=P03,P07, "
+        'or --exclude "participant=P05&task=checkout" (all must match). Any column works. Repeatable; '
+        "the output says what was excluded.",
+        show_default=False,
+        rich_help_panel=QUALITY,
+    ),
 ]
 ExclusionsOption = Annotated[
     Optional[Path],
-    typer.Option("--exclusions", metavar="FILE", help="YAML list of exclusion rules with reasons, kept with "
-                 "the study: exclude: [{participant: P03, reason: fell asleep}].", dir_okay=False,
-                 show_default=False, rich_help_panel=QUALITY),
+    typer.Option(
+        "--exclusions",
+        metavar="FILE",
+        help="YAML list of exclusion rules with reasons, kept with "
+        "the study: exclude: [{participant: P03, reason: fell asleep}].",
+        dir_okay=False,
+        show_default=False,
+        rich_help_panel=QUALITY,
+    ),
 ]
 SpeedersOption = Annotated[
     Optional[float],
-    typer.Option("--speeders", metavar="SECONDS", help="Flag attempts faster than SECONDS.",
-                 show_default=False, rich_help_panel=QUALITY),
+    typer.Option(
+        "--speeders",
+        metavar="SECONDS",
+        help="Flag attempts faster than SECONDS.",
+        show_default=False,
+        rich_help_panel=QUALITY,
+    ),
 ]
 SpeederFractionOption = Annotated[
     Optional[float],
-    typer.Option("--speeder-fraction", metavar="FRACTION", help="Flag attempts faster than this fraction of "
-                 "their task's median time, e.g. 0.25.", show_default=False, rich_help_panel=QUALITY),
+    typer.Option(
+        "--speeder-fraction",
+        metavar="FRACTION",
+        help="Flag attempts faster than this fraction of their task's median time, e.g. 0.25.",
+        show_default=False,
+        rich_help_panel=QUALITY,
+    ),
 ]
 IdleGapOption = Annotated[
     Optional[float],
-    typer.Option("--idle-gap", metavar="SECONDS", help="Flag attempts with no event for more than SECONDS "
-                 "(event logs).", show_default=False, rich_help_panel=QUALITY),
+    typer.Option(
+        "--idle-gap",
+        metavar="SECONDS",
+        help="Flag attempts with no event for more than SECONDS (event logs).",
+        show_default=False,
+        rich_help_panel=QUALITY,
+    ),
 ]
 CapIdleOption = Annotated[
     bool,
-    typer.Option("--cap-idle", help="With --idle-gap: count each pause at most SECONDS in time on task, "
-                 "instead of flagging the attempt.", rich_help_panel=QUALITY),
+    typer.Option(
+        "--cap-idle",
+        help="With --idle-gap: count each pause at most SECONDS in time on task, instead of flagging the attempt.",
+        rich_help_panel=QUALITY,
+    ),
 ]
 PartialOption = Annotated[
     bool,
@@ -176,35 +249,55 @@ PartialOption = Annotated[
 ]
 OutliersOption = Annotated[
     Optional[float],
-    typer.Option("--outliers", metavar="Z", help="Flag attempts whose log time is more than Z standard "
-                 "deviations from their task's mean (with n attempts |z| stays below (n-1)/√n: try 2 for small "
-                 "studies).", show_default=False, rich_help_panel=QUALITY),
+    typer.Option(
+        "--outliers",
+        metavar="Z",
+        help="Flag attempts whose log time is more than Z standard "
+        "deviations from their task's mean (with n attempts |z| stays below (n-1)/√n: try 2 for small "
+        "studies).",
+        show_default=False,
+        rich_help_panel=QUALITY,
+    ),
 ]
 DropFlaggedOption = Annotated[
     bool,
-    typer.Option("--drop-flagged", help="Exclude flagged attempts (by default they are kept and reported).",
-                 rich_help_panel=QUALITY),
+    typer.Option(
+        "--drop-flagged",
+        help="Exclude flagged attempts (by default they are kept and reported).",
+        rich_help_panel=QUALITY,
+    ),
 ]
 PseudonymizeOption = Annotated[
     bool,
-    typer.Option("--pseudonymize", help="Replace participant ids with salted codes (p-3f9a1c) in every output, "
-                 "so it can be shared.", rich_help_panel=PRIVACY),
+    typer.Option(
+        "--pseudonymize",
+        help="Replace participant ids with salted codes (p-3f9a1c) in every output, so it can be shared.",
+        rich_help_panel=PRIVACY,
+    ),
 ]
 SaltOption = Annotated[
     Optional[str],
-    typer.Option("--salt", envvar="UXCLI_SALT", help="Secret for --pseudonymize: the same salt gives the same "
-                 "codes across files and runs. Without one a random salt is drawn, so codes change every run.",
-                 show_default=False, rich_help_panel=PRIVACY),
+    typer.Option(
+        "--salt",
+        envvar="UXCLI_SALT",
+        help="Secret for --pseudonymize: the same salt gives the same "
+        "codes across files and runs. Without one a random salt is drawn, so codes change every run.",
+        show_default=False,
+        rich_help_panel=PRIVACY,
+    ),
 ]
 AllOption = Annotated[
     bool,
-    typer.Option("--all", help="List every instance of a problem (by default 20 per column and file, then a "
-                 "count)."),
+    typer.Option("--all", help="List every instance of a problem (by default 20 per column and file, then a count)."),
 ]
 EngineOption = Annotated[
     str,
-    typer.Option("--engine", hidden=True, help="Reading engine: auto (big event logs block by block), v1 (whole "
-                 "file in memory) or stream (block by block whenever the file allows it)."),
+    typer.Option(
+        "--engine",
+        hidden=True,
+        help="Reading engine: auto (big event logs block by block), v1 (whole "
+        "file in memory) or stream (block by block whenever the file allows it).",
+    ),
 ]
 
 
@@ -241,8 +334,10 @@ def with_data_options(privacy: bool = True):
     def decorate(command):
         signature = inspect.signature(command, eval_str=True)
         own = [p for p in signature.parameters.values() if p.name != "data"]
-        added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
-                 for name, (annotation, default) in extra.items()]
+        added = [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+            for name, (annotation, default) in extra.items()
+        ]
 
         @functools.wraps(command)
         def wrapper(*args, **kwargs):

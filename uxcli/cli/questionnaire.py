@@ -16,19 +16,33 @@ if TYPE_CHECKING:
 
 ImputeNeutralOption = Annotated[
     bool,
-    typer.Option("--impute-neutral", help="Score a missing answer as the scale's neutral point (3 on SUS; "
-                 "Bangor, Kortum & Miller 2008) instead of refusing the respondent.",
-                 rich_help_panel=opt.INPUT),
+    typer.Option(
+        "--impute-neutral",
+        help="Score a missing answer as the scale's neutral point (3 on SUS; "
+        "Bangor, Kortum & Miller 2008) instead of refusing the respondent.",
+        rich_help_panel=opt.INPUT,
+    ),
 ]
 ColumnOption = Annotated[
     Optional[str],
-    typer.Option("--column", help="The column holding the answers (default: found from the header).",
-                 show_default=False, rich_help_panel=opt.INPUT),
+    typer.Option(
+        "--column",
+        help="The column holding the answers (default: found from the header).",
+        show_default=False,
+        rich_help_panel=opt.INPUT,
+    ),
 ]
 
 
-def _read(paths: list[str], instrument: str, *, encoding: str | None, impute: bool = False,
-          column: str | None = None, verbose: bool = False) -> Responses:
+def _read(
+    paths: list[str],
+    instrument: str,
+    *,
+    encoding: str | None,
+    impute: bool = False,
+    column: str | None = None,
+    verbose: bool = False,
+) -> Responses:
     """Read answers; list every bad answer on stderr and stop (exit 1) if there is any."""
     from uxcli.readers.survey import read_responses
 
@@ -48,11 +62,15 @@ def _read(paths: list[str], instrument: str, *, encoding: str | None, impute: bo
     imputed = int(responses.frame["imputed"].sum())
     if imputed:
         people = int((responses.frame["imputed"] > 0).sum())
-        say(f"note: {imputed} missing answer{'s' if imputed != 1 else ''} of {people} respondent"
-            f"{'s' if people != 1 else ''} scored as {responses.instrument.neutral} (--impute-neutral)")
+        say(
+            f"note: {imputed} missing answer{'s' if imputed != 1 else ''} of {people} respondent"
+            f"{'s' if people != 1 else ''} scored as {responses.instrument.neutral} (--impute-neutral)"
+        )
     if verbose:
-        say(f"{len(responses.frame)} {responses.instrument.name} respondents read from {len(responses.files)} "
-            f"file{'s' if len(responses.files) != 1 else ''}")
+        say(
+            f"{len(responses.frame)} {responses.instrument.name} respondents read from {len(responses.files)} "
+            f"file{'s' if len(responses.files) != 1 else ''}"
+        )
     return responses
 
 
@@ -71,8 +89,7 @@ def _json(document: Any) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def _respondents_and_summary(fmt: opt.Format, respondents, summary: dict, keys: list[str],
-                             summary_title: str) -> str:
+def _respondents_and_summary(fmt: opt.Format, respondents, summary: dict, keys: list[str], summary_title: str) -> str:
     """JSON {"respondents": [...], "summary": {...}}; CSV the respondents; Markdown both."""
     from uxcli.render.text import records, to_csv, to_markdown
 
@@ -95,9 +112,21 @@ def _gate(rules, study: dict, groups=None, by=None, *, gate_on: opt.GateOn, conf
     return check(rules, groups, by, study, mode=gate_on.value, confidence=confidence)
 
 
-def _one_score(instrument: str, paths: list[str], *, confidence: float, fail_under: list[str] | None,
-               gate_on: opt.GateOn, fmt: opt.Format | None, output: Path | None, encoding: str | None,
-               verbose: bool, debug: bool, impute: bool = False, column: str | None = None) -> None:
+def _one_score(
+    instrument: str,
+    paths: list[str],
+    *,
+    confidence: float,
+    fail_under: list[str] | None,
+    gate_on: opt.GateOn,
+    fmt: opt.Format | None,
+    output: Path | None,
+    encoding: str | None,
+    verbose: bool,
+    debug: bool,
+    impute: bool = False,
+    column: str | None = None,
+) -> None:
     """The body of sus, umux-lite and nps: read, score each respondent, summarise, gate, render.
 
     What differs per instrument is in _ONE_SCORE: its results function (uxcli.surveys), the figures
@@ -119,8 +148,9 @@ def _one_score(instrument: str, paths: list[str], *, confidence: float, fail_und
         failures, checks = _gate(rules, figures, gate_on=gate_on, confidence=confidence)
         if fmt is opt.Format.table:
             view = getattr(importlib.import_module("uxcli.render.survey"), spec["view"])
-            render_table(view(respondents, summary, confidence=confidence, **spec.get("view_args", _no_args)(figures)),
-                         output)
+            render_table(
+                view(respondents, summary, confidence=confidence, **spec.get("view_args", _no_args)(figures)), output
+            )
         else:
             write_output(_respondents_and_summary(fmt, respondents, summary, spec["keys"], spec["title"]), output)
         gating.report(failures, checks, rules, gate_on.value)
@@ -137,16 +167,32 @@ def _sus_figures(respondents, summary: dict, confidence: float) -> dict:
 
 
 _ONE_SCORE: dict[str, dict[str, Any]] = {
-    "sus": {"results": "sus_results", "view": "sus_view", "title": "SUS summary",
-            "keys": ["participant", "score"], "figures": _sus_figures,
-            "view_args": lambda figures: {"benchmark": figures.get("sus_verdict")}},
-    "umux-lite": {"results": "umux_lite_results", "view": "umux_view", "title": "UMUX-Lite summary",
-                  "keys": ["participant", "raw", "sus_equivalent"],
-                  "figures": lambda _, s, __: {"umux_mean": s["sus_mean"], "umux_ci_low": s["sus_ci_low"],
-                                               "umux_ci_high": s["sus_ci_high"]}},
-    "nps": {"results": "nps_results", "view": "nps_view", "title": "NPS summary",
-            "keys": ["participant", "rating", "category"],
-            "figures": lambda _, s, __: {"nps": s["nps"], "nps_ci_low": s["ci_low"], "nps_ci_high": s["ci_high"]}},
+    "sus": {
+        "results": "sus_results",
+        "view": "sus_view",
+        "title": "SUS summary",
+        "keys": ["participant", "score"],
+        "figures": _sus_figures,
+        "view_args": lambda figures: {"benchmark": figures.get("sus_verdict")},
+    },
+    "umux-lite": {
+        "results": "umux_lite_results",
+        "view": "umux_view",
+        "title": "UMUX-Lite summary",
+        "keys": ["participant", "raw", "sus_equivalent"],
+        "figures": lambda _, s, __: {
+            "umux_mean": s["sus_mean"],
+            "umux_ci_low": s["sus_ci_low"],
+            "umux_ci_high": s["sus_ci_high"],
+        },
+    },
+    "nps": {
+        "results": "nps_results",
+        "view": "nps_view",
+        "title": "NPS summary",
+        "keys": ["participant", "rating", "category"],
+        "figures": lambda _, s, __: {"nps": s["nps"], "nps_ci_low": s["ci_low"], "nps_ci_high": s["ci_high"]},
+    },
 }
 
 
@@ -168,8 +214,19 @@ def sus(
 
     Example: uxcli sus responses.csv --fail-under sus=68
     """
-    _one_score("sus", paths, confidence=confidence, fail_under=fail_under, gate_on=gate_on, fmt=fmt, output=output,
-               encoding=encoding, verbose=verbose, debug=debug, impute=impute_neutral)
+    _one_score(
+        "sus",
+        paths,
+        confidence=confidence,
+        fail_under=fail_under,
+        gate_on=gate_on,
+        fmt=fmt,
+        output=output,
+        encoding=encoding,
+        verbose=verbose,
+        debug=debug,
+        impute=impute_neutral,
+    )
 
 
 def umux_lite(
@@ -188,8 +245,19 @@ def umux_lite(
 
     Item columns: UMUX1/UMUX2 (or Q1/Q2, or the item texts); YAML: questionnaires: {umux_lite: [a, b]}. Gate on the SUS-equivalent mean with --fail-under umux=68.
     """
-    _one_score("umux-lite", paths, confidence=confidence, fail_under=fail_under, gate_on=gate_on, fmt=fmt,
-               output=output, encoding=encoding, verbose=verbose, debug=debug, impute=impute_neutral)
+    _one_score(
+        "umux-lite",
+        paths,
+        confidence=confidence,
+        fail_under=fail_under,
+        gate_on=gate_on,
+        fmt=fmt,
+        output=output,
+        encoding=encoding,
+        verbose=verbose,
+        debug=debug,
+        impute=impute_neutral,
+    )
 
 
 def nps(
@@ -208,8 +276,19 @@ def nps(
 
     Answer column: a header mentioning "recommend" or "NPS", or the only answer column; YAML: questionnaires: {nps: 9}.
     """
-    _one_score("nps", paths, confidence=confidence, fail_under=fail_under, gate_on=gate_on, fmt=fmt, output=output,
-               encoding=encoding, verbose=verbose, debug=debug, column=column)
+    _one_score(
+        "nps",
+        paths,
+        confidence=confidence,
+        fail_under=fail_under,
+        gate_on=gate_on,
+        fmt=fmt,
+        output=output,
+        encoding=encoding,
+        verbose=verbose,
+        debug=debug,
+        column=column,
+    )
 
 
 def _per_task_output(fmt: opt.Format, frame, output: Path | None, view) -> None:
@@ -282,9 +361,14 @@ def csat(
         frame = csat_results(responses, confidence)
         renamed = frame.rename(columns={"ci_low": "csat_ci_low", "ci_high": "csat_ci_high"})
         per_task = frame["task"].notna().any()
-        failures, checks = _gate(rules, {} if per_task else renamed.iloc[0].to_dict(),
-                                 renamed if per_task else None, ["task"] if per_task else None,
-                                 gate_on=gate_on, confidence=confidence)
+        failures, checks = _gate(
+            rules,
+            {} if per_task else renamed.iloc[0].to_dict(),
+            renamed if per_task else None,
+            ["task"] if per_task else None,
+            gate_on=gate_on,
+            confidence=confidence,
+        )
         view = None
         if fmt is opt.Format.table:
             from uxcli.render.survey import csat_view

@@ -21,25 +21,47 @@ from uxcli.cli.common import (
 
 ReportOutput = Annotated[
     Path,
-    typer.Option("--output", "-o", help="report.html (self-contained) or report.md (charts as SVG files beside it).",
-                 dir_okay=False, rich_help_panel=opt.OUTPUT),
+    typer.Option(
+        "--output",
+        "-o",
+        help="report.html (self-contained) or report.md (charts as SVG files beside it).",
+        dir_okay=False,
+        rich_help_panel=opt.OUTPUT,
+    ),
 ]
-TitleOption = Annotated[Optional[str], typer.Option("--title", help="Report title (default: study name).",
-                                                    show_default=False)]
+TitleOption = Annotated[
+    Optional[str], typer.Option("--title", help="Report title (default: study name).", show_default=False)
+]
 SusOption = Annotated[
     Optional[list[str]],
-    typer.Option("--sus", help="SUS answers (CSV export or YAML sessions) to include. Repeatable. "
-                 "YAML sessions given as inputs are used automatically.", show_default=False),
+    typer.Option(
+        "--sus",
+        help="SUS answers (CSV export or YAML sessions) to include. Repeatable. "
+        "YAML sessions given as inputs are used automatically.",
+        show_default=False,
+    ),
 ]
-CompareByOption = Annotated[str, typer.Option("--compare-by", help="Column whose two values are compared "
-                                              "(when it has two or more).", rich_help_panel=opt.STATS)]
+CompareByOption = Annotated[
+    str,
+    typer.Option(
+        "--compare-by",
+        help="Column whose two values are compared (when it has two or more).",
+        rich_help_panel=opt.STATS,
+    ),
+]
 
 
 def _options(title, confidence, time_of, compare_by, sus, encoding):
     from uxcli.report import ReportOptions
 
-    return ReportOptions(title=title, confidence=confidence, time_of=time_of.value, compare_by=compare_by,
-                         sus_paths=tuple(sus or ()), encoding=encoding)
+    return ReportOptions(
+        title=title,
+        confidence=confidence,
+        time_of=time_of.value,
+        compare_by=compare_by,
+        sus_paths=tuple(sus or ()),
+        encoding=encoding,
+    )
 
 
 @opt.with_data_options()
@@ -70,9 +92,15 @@ def report(
 
             raise OptionError(f"cannot tell the report format from {output.name!r}: use .html or .md")
         check_output_path(output, [*paths, *(sus or []), *data_files(data)])
-        dataset = read_inputs(paths, layout=layout, encoding=encoding, column_map=column_map,
-                              strict=strict, verbose=verbose,
-                              prep=data_options(**data))
+        dataset = read_inputs(
+            paths,
+            layout=layout,
+            encoding=encoding,
+            column_map=column_map,
+            strict=strict,
+            verbose=verbose,
+            prep=data_options(**data),
+        )
         from uxcli.report import build_report
 
         data = build_report(dataset, _options(title, confidence, time_of, compare_by, sus, encoding))
@@ -101,11 +129,19 @@ def _chart_kinds() -> list[str]:
     return ["success", "time", "errors-clicks", "outcome-grid", "sus", "compare"]
 
 
-KindArgument = Annotated[str, typer.Argument(help="success | time | errors-clicks | outcome-grid | sus | compare",
-                                             show_default=False)]
-ChartOutput = Annotated[Optional[Path], typer.Option("--output", "-o", help="chart.png, chart.svg or chart.pdf "
-                                                     "(default: SVG on stdout).", dir_okay=False,
-                                                     rich_help_panel=opt.OUTPUT)]
+KindArgument = Annotated[
+    str, typer.Argument(help="success | time | errors-clicks | outcome-grid | sus | compare", show_default=False)
+]
+ChartOutput = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--output",
+        "-o",
+        help="chart.png, chart.svg or chart.pdf (default: SVG on stdout).",
+        dir_okay=False,
+        rich_help_panel=opt.OUTPUT,
+    ),
+]
 
 
 @opt.with_data_options()
@@ -137,15 +173,30 @@ def chart(
         if output is not None and output.suffix.lower() not in (".png", ".svg", ".pdf"):
             raise OptionError(f"cannot tell the image format from {output.name!r}: use .png, .svg or .pdf")
         check_output_path(output, [*paths, *(sus or []), *data_files(data)])
-        dataset = read_inputs(paths, layout=layout, encoding=encoding, column_map=column_map,
-                              strict=strict, verbose=verbose,
-                              prep=data_options(**data))
+        dataset = read_inputs(
+            paths,
+            layout=layout,
+            encoding=encoding,
+            column_map=column_map,
+            strict=strict,
+            verbose=verbose,
+            prep=data_options(**data),
+        )
         from uxcli.render import charts
         from uxcli.report import build_report
 
         # Only the chart asked for: no comparison tests or SUS reading for the other kinds.
-        data = build_report(dataset, _options(None, confidence, time_of, compare_by if kind == "compare" else "",
-                                              sus if kind == "sus" else None, encoding))
+        data = build_report(
+            dataset,
+            _options(
+                None,
+                confidence,
+                time_of,
+                compare_by if kind == "compare" else "",
+                sus if kind == "sus" else None,
+                encoding,
+            ),
+        )
         if kind == "sus" and data.sus_scores is None:
             raise InputError("no SUS answers: pass --sus FILE or YAML sessions with questionnaires: {sus: [...]}")
         if kind == "compare" and data.comparison is None:

@@ -21,23 +21,36 @@ from uxcli.cli.common import (
 
 TimeSpecOption = Annotated[
     Optional[list[str]],
-    typer.Option("--time-spec", metavar="TASK=SECONDS",
-                 help="Spec limit for task time (SECONDS alone: every task) (default: study.tasks.TASK.time_limit "
-                 "in YAML). Repeatable.", show_default=False, rich_help_panel=opt.STATS),
+    typer.Option(
+        "--time-spec",
+        metavar="TASK=SECONDS",
+        help="Spec limit for task time (SECONDS alone: every task) (default: study.tasks.TASK.time_limit "
+        "in YAML). Repeatable.",
+        show_default=False,
+        rich_help_panel=opt.STATS,
+    ),
 ]
 OpportunitiesOption = Annotated[
     Optional[list[str]],
-    typer.Option("--opportunities", metavar="TASK=N",
-                 help="Error opportunities per attempt (N alone: every task) (default: "
-                 "study.tasks.TASK.error_opportunities in YAML). Repeatable.", show_default=False,
-                 rich_help_panel=opt.STATS),
+    typer.Option(
+        "--opportunities",
+        metavar="TASK=N",
+        help="Error opportunities per attempt (N alone: every task) (default: "
+        "study.tasks.TASK.error_opportunities in YAML). Repeatable.",
+        show_default=False,
+        rich_help_panel=opt.STATS,
+    ),
 ]
 RatingsOption = Annotated[
     Optional[list[str]],
-    typer.Option("--ratings", metavar="PATH",
-                 help="SEQ ratings (CSV: participant, task, seq) for the satisfaction component, when the "
-                 "logs do not carry them (default: seq: in YAML sessions).", show_default=False,
-                 rich_help_panel=opt.INPUT),
+    typer.Option(
+        "--ratings",
+        metavar="PATH",
+        help="SEQ ratings (CSV: participant, task, seq) for the satisfaction component, when the "
+        "logs do not carry them (default: seq: in YAML sessions).",
+        show_default=False,
+        rich_help_panel=opt.INPUT,
+    ),
 ]
 
 
@@ -47,9 +60,16 @@ def sum_command(
     time_spec: TimeSpecOption = None,
     opportunities: OpportunitiesOption = None,
     ratings: RatingsOption = None,
-    confidence: Annotated[float, typer.Option("--confidence", min=0.5, max=0.999,
-                                              help="Confidence level (SUM tools report 90%).",
-                                              rich_help_panel=opt.STATS)] = 0.90,
+    confidence: Annotated[
+        float,
+        typer.Option(
+            "--confidence",
+            min=0.5,
+            max=0.999,
+            help="Confidence level (SUM tools report 90%).",
+            rich_help_panel=opt.STATS,
+        ),
+    ] = 0.90,
     time_of: opt.TimeOfOption = opt.TimeOf.success,
     fmt: opt.FormatOption = None,
     output: opt.OutputOption = None,
@@ -75,8 +95,9 @@ def sum_command(
         specs = parse_task_numbers(time_spec, "--time-spec")
         chances = parse_task_numbers(opportunities, "--opportunities")
         prep = data_options(**data)
-        dataset = read_inputs(paths, layout=layout, encoding=encoding, column_map=column_map,
-                              strict=strict, verbose=verbose, prep=prep)
+        dataset = read_inputs(
+            paths, layout=layout, encoding=encoding, column_map=column_map, strict=strict, verbose=verbose, prep=prep
+        )
         import pandas as pd
 
         from uxcli.sum import single_usability_metric
@@ -90,11 +111,15 @@ def sum_command(
             extra.raise_errors()
             frame = extra.frame.rename(columns={"item1": "seq"})[["participant", "session", "variant", "task", "seq"]]
             seq = frame if seq.empty else pd.concat([seq, frame], ignore_index=True)
-        frame, overall, notes = single_usability_metric(dataset.attempts, seq,
-                                                        _task_metadata(dataset.study, prep.study.metadata),
-                                                        time_specs=specs,
-                                                        opportunities=chances, confidence=confidence,
-                                                        time_of=time_of.value)
+        frame, overall, notes = single_usability_metric(
+            dataset.attempts,
+            seq,
+            _task_metadata(dataset.study, prep.study.metadata),
+            time_specs=specs,
+            opportunities=chances,
+            confidence=confidence,
+            time_of=time_of.value,
+        )
         for note in notes:
             say(f"note: {note}")
         if fmt is opt.Format.table:

@@ -55,25 +55,46 @@ def summary(
         check_options(confidence, time_of.value)
         # big event logs are summarised while streaming, unless a gate needs every attempt's errors
         request = None if any(r.metric.key == "errors" for r in rules) else SummaryRequest(groups, time_of.value)
-        dataset = read_inputs(paths, layout=layout, encoding=encoding, column_map=column_map,
-                              strict=strict, verbose=verbose, engine=engine,
-                              prep=data_options(**data), summarize=request,
-                              notes=fmt is not opt.Format.table)
+        dataset = read_inputs(
+            paths,
+            layout=layout,
+            encoding=encoding,
+            column_map=column_map,
+            strict=strict,
+            verbose=verbose,
+            engine=engine,
+            prep=data_options(**data),
+            summarize=request,
+            notes=fmt is not opt.Format.table,
+        )
         grouped = dataset.grouped or group_stats(dataset.attempts, groups, time_of.value)
         overall = grouped.overall()
         result = grouped.summary(confidence)
-        extras = gating.summary_extras(dataset, result, overall, groups, confidence=confidence,
-                                       benchmark=benchmark, rules=rules, gate_on=gate_on.value)
+        extras = gating.summary_extras(
+            dataset,
+            result,
+            overall,
+            groups,
+            confidence=confidence,
+            benchmark=benchmark,
+            rules=rules,
+            gate_on=gate_on.value,
+        )
         result = extras.frame
         if fmt is opt.Format.table:
             from uxcli.render.table import summary_table
 
             overall_counts = overall.time_counts()
             table = summary_table(
-                result, overall.summary(confidence), groups, list(grouped.time_counts()),
+                result,
+                overall.summary(confidence),
+                groups,
+                list(grouped.time_counts()),
                 int(overall_counts[0]) if len(overall_counts) else 0,
-                confidence=confidence, time_of=time_of.value,
-                footer="\n".join(t for t in (extras.footer, dataset.accounting()) if t), extra_columns=extras.columns,
+                confidence=confidence,
+                time_of=time_of.value,
+                footer="\n".join(t for t in (extras.footer, dataset.accounting()) if t),
+                extra_columns=extras.columns,
             )
             render_table(table, output)
         else:

@@ -50,8 +50,7 @@ def validate(
     with reported_errors(debug):
         fmt = choose_format(fmt, output)
         check_output_path(output, paths)
-        prep = data_options(study=study, exclude=exclude, exclusions=exclusions, pseudonymize=pseudonymize,
-                            salt=salt)
+        prep = data_options(study=study, exclude=exclude, exclusions=exclusions, pseudonymize=pseudonymize, salt=salt)
         dataset = _check(paths, layout, encoding, {**prep.study.columns, **parse_map(column_map)}, prep, every)
         frame = problems_frame(dataset, _input_order(paths))
         errors = int((frame["severity"] == "error").sum())
@@ -82,8 +81,9 @@ def _check(paths, layout, encoding, column_map, prep, every: bool) -> Dataset:
 
     token = LISTING_LIMIT.set(None if every else MAX_LISTED)
     try:
-        dataset = read(paths, layout=layout.value if layout else None, encoding=encoding, column_map=column_map,
-                       keep_going=True)
+        dataset = read(
+            paths, layout=layout.value if layout else None, encoding=encoding, column_map=column_map, keep_going=True
+        )
         study_checks(dataset, dataset.problems, prep.study.tasks)
         if prep.rules and len(dataset.attempts):
             try:
@@ -126,10 +126,20 @@ def problems_frame(dataset: Dataset, order: list[str] | None = None) -> pd.DataF
             message, hint = private.text(message), private.text(hint)
             value = private.value(value) if problem.column and "participant" in problem.column.lower() else value
             value = private.text(value) if value and value.startswith('"') else value
-        rows.append({"severity": problem.severity, "file": problem.file, "line": problem.line,
-                     "column": problem.column, "value": value, "message": message, "hint": hint,
-                     "_rank": 1 << 30 if problem.file is None else rank[problem.file],
-                     "_unlined": problem.line is None, "_line": problem.line or 0})
+        rows.append(
+            {
+                "severity": problem.severity,
+                "file": problem.file,
+                "line": problem.line,
+                "column": problem.column,
+                "value": value,
+                "message": message,
+                "hint": hint,
+                "_rank": 1 << 30 if problem.file is None else rank[problem.file],
+                "_unlined": problem.line is None,
+                "_line": problem.line or 0,
+            }
+        )
     frame = pd.DataFrame(rows, columns=[*COLUMNS, "_rank", "_unlined", "_line"])
     frame = frame.sort_values(["_rank", "_unlined", "_line"], kind="stable").reset_index(drop=True)
     frame["line"] = pd.Series([None if pd.isna(v) else int(v) for v in frame["line"]], dtype=object)
@@ -143,8 +153,13 @@ def _rich_table(frame: pd.DataFrame, caption: str | None):
 
     files = [f for f in frame["file"].dropna().unique() if f]
     base = _common_directory(files)
-    table = Table(box=box.SIMPLE_HEAVY, caption=caption, caption_justify="left", title_justify="left",
-                  title=f"in {base}" if base else None)
+    table = Table(
+        box=box.SIMPLE_HEAVY,
+        caption=caption,
+        caption_justify="left",
+        title_justify="left",
+        title=f"in {base}" if base else None,
+    )
     table.add_column("", no_wrap=True)
     table.add_column("Where", no_wrap=True)
     table.add_column("Column", no_wrap=True)
@@ -154,10 +169,16 @@ def _rich_table(frame: pd.DataFrame, caption: str | None):
     styles = {"error": "bold red", "warning": "yellow"}
     for row in frame.itertuples(index=False):
         file, line = _cell(row.file), _cell(row.line)
-        file = file[len(base):] if base and file.startswith(base) else file
+        file = file[len(base) :] if base and file.startswith(base) else file
         where = f"{file}:{line}" if file and line else file or "(all inputs)"
-        table.add_row(Text(row.severity, style=styles.get(row.severity, "")), where, _cell(row.column),
-                      _cell(row.value), _cell(row.message), _cell(row.hint))
+        table.add_row(
+            Text(row.severity, style=styles.get(row.severity, "")),
+            where,
+            _cell(row.column),
+            _cell(row.value),
+            _cell(row.message),
+            _cell(row.hint),
+        )
     return table
 
 
@@ -195,8 +216,11 @@ def _files_caption(dataset: Dataset) -> str:
         account = info.account
         aside = sum(account.set_aside.values())
         text = f"{info.name}: {LAYOUT_NAMES.get(info.layout, info.layout)}, {account.rows} rows"
-        text += f", {aside} set aside (" + ", ".join(f"{n} {r}" for r, n in account.set_aside.items()) + ")" \
-            if aside else ", all used"
+        text += (
+            f", {aside} set aside (" + ", ".join(f"{n} {r}" for r, n in account.set_aside.items()) + ")"
+            if aside
+            else ", all used"
+        )
         lines.append(text)
     return "\n".join(lines)
 
@@ -204,15 +228,25 @@ def _files_caption(dataset: Dataset) -> str:
 def _verdict(dataset: Dataset, errors: int, warnings: int, strict: bool) -> str:
     files = len(dataset.files)
     read_names = {f.name for f in dataset.files}
-    unreadable = len({p.file for p in dataset.problems.items if p.severity == "error" and p.file is not None
-                      and p.file not in read_names and not p.column})
+    unreadable = len(
+        {
+            p.file
+            for p in dataset.problems.items
+            if p.severity == "error" and p.file is not None and p.file not in read_names and not p.column
+        }
+    )
     what = f"{files} file{'s' if files != 1 else ''}, {dataset.rows_read} rows, {len(dataset.attempts)} attempts"
     if unreadable:
         what += f"; {unreadable} unreadable"
     if not errors and not warnings:
         return f"ok: {what}: no problems found"
-    counts = ", ".join(part for part in (f"{errors} error{'s' if errors != 1 else ''}" if errors else "",
-                                         f"{warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")
-                       if part)
+    counts = ", ".join(
+        part
+        for part in (
+            f"{errors} error{'s' if errors != 1 else ''}" if errors else "",
+            f"{warnings} warning{'s' if warnings != 1 else ''}" if warnings else "",
+        )
+        if part
+    )
     verdict = "failed" if errors or strict else "ok"
     return f"{verdict}: {what}: {counts}" + (" (--strict makes warnings fail)" if strict and not errors else "")

@@ -101,8 +101,10 @@ class Dataset:
             for reason, count in info.account.set_aside.items():
                 reasons[reason] = reasons.get(reason, 0) + count
         files = len(self.files)
-        text = (f"{self.rows_read} rows read from {files} file{'s' if files != 1 else ''}: "
-                f"{self.rows_used} used, {self.rows_read - self.rows_used} set aside")
+        text = (
+            f"{self.rows_read} rows read from {files} file{'s' if files != 1 else ''}: "
+            f"{self.rows_used} used, {self.rows_read - self.rows_used} set aside"
+        )
         if reasons:
             text += " (" + ", ".join(f"{n} {reason}" for reason, n in reasons.items()) + ")"
         if self.attempts_read is not None and self.excluded is not None and len(self.excluded):
@@ -164,8 +166,16 @@ def load(
     Problems found while reading are collected in ``dataset.problems``; the first
     error is raised (so callers never see numbers computed from broken rows).
     """
-    dataset = read(paths, layout=layout, encoding=encoding, column_map=column_map, idle_gap=idle_gap,
-                   engine=engine, progress=progress, summarize=summarize)
+    dataset = read(
+        paths,
+        layout=layout,
+        encoding=encoding,
+        column_map=column_map,
+        idle_gap=idle_gap,
+        engine=engine,
+        progress=progress,
+        summarize=summarize,
+    )
     dataset.problems.raise_first_error()
     return dataset
 
@@ -210,8 +220,9 @@ def read(
     for source in expand_paths(paths, problems if keep_going else None):
         index = len(files)  # _file indexes dataset.files, so a skipped file leaves no gap
         try:
-            info, frame, extra = _read_one(source, index, layout, encoding, column_map, problems, idle_gap,
-                                           engine, progress)
+            info, frame, extra = _read_one(
+                source, index, layout, encoding, column_map, problems, idle_gap, engine, progress
+            )
         except InputError as exc:
             if not keep_going:
                 raise
@@ -250,8 +261,9 @@ def _read_grouped(paths, layout, encoding, column_map, keep_going, engine, progr
     files: list[InputFile] = []
     try:
         for index, source in enumerate(sources):
-            info, _ = read_event_log(source, index, layout, encoding, column_map, problems, None, progress,
-                                     reducer=reducer)
+            info, _ = read_event_log(
+                source, index, layout, encoding, column_map, problems, None, progress, reducer=reducer
+            )
             info.engine = "stream"
             files.append(info)
         grouped = reducer.finish()
@@ -275,8 +287,11 @@ def _unused_map_entries(files: list[InputFile], column_map: dict[str, str], prob
     for given, target in column_map.items():
         if normalize_header(given) not in present:
             close = difflib.get_close_matches(given, sorted(set(headers)), n=1, cutoff=0.5)
-            problems.warning(f'--map "{given}={target}" names a column that no input has', column=given,
-                             hint=f'did you mean "{close[0]}"?' if close else "check the header spelling")
+            problems.warning(
+                f'--map "{given}={target}" names a column that no input has',
+                column=given,
+                hint=f'did you mean "{close[0]}"?' if close else "check the header spelling",
+            )
 
 
 def check_column_map(column_map: dict[str, str]) -> None:
@@ -333,8 +348,12 @@ def _read_one(source, index, layout, encoding, column_map, problems, idle_gap=No
 
         frame = read_attempt_table(table, index, problems, account)
     if account.rows and account.set_aside.get("blank row", 0) == account.rows:
-        raise InputError("has a header row but no data rows (only blank rows)", file=source.name,
-                         line=table.header_line, hint="the sheet was exported empty; export it again with its rows")
+        raise InputError(
+            "has a header row but no data rows (only blank rows)",
+            file=source.name,
+            line=table.header_line,
+            hint="the sheet was exported empty; export it again with its rows",
+        )
     if table.ragged_rows:  # rows pyarrow left out still count as read, and as set aside
         account.rows += table.ragged_rows
         account.aside("row with a different number of fields", table.ragged_rows)
@@ -356,8 +375,9 @@ def _read_yaml_source(source, data, index, problems, idle_gap=None):
     return info, frame[columns], study
 
 
-def _attempts_from_events(events: pd.DataFrame, info: InputFile, problems: Problems,
-                          idle_gap: float | None = None, table=None) -> pd.DataFrame:
+def _attempts_from_events(
+    events: pd.DataFrame, info: InputFile, problems: Problems, idle_gap: float | None = None, table=None
+) -> pd.DataFrame:
     from uxcli.readers import checks
 
     derived = derive_attempts(events, idle_gap)
@@ -367,17 +387,22 @@ def _attempts_from_events(events: pd.DataFrame, info: InputFile, problems: Probl
     info.account.aside("event outside any attempt", len(derived.outside_rows))
     early = checks.ends_before_start(info, events, derived.outside_rows, problems)
     outside = source_rows[np.setdiff1d(derived.outside_rows, early)]
-    _report_rows(info, outside, "event is outside any attempt (no open start for its participant and task)"
-                 "; not counted", problems, hint="add the missing start event, or delete the stray line")
+    _report_rows(
+        info,
+        outside,
+        "event is outside any attempt (no open start for its participant and task); not counted",
+        problems,
+        hint="add the missing start event, or delete the stray line",
+    )
     unended = derived.attempts["_row"].to_numpy()[derived.unended]
-    _report_rows(info, unended, "attempt has no end event (success, failure or abandon); counted as abandoned",
-                 problems)
+    _report_rows(
+        info, unended, "attempt has no end event (success, failure or abandon); counted as abandoned", problems
+    )
     checks.overlapping_attempts(info, derived.attempts, problems)
     return derived.attempts
 
 
-def _report_rows(info: InputFile, rows: np.ndarray, message: str, problems: Problems,
-                 hint: str | None = None) -> None:
+def _report_rows(info: InputFile, rows: np.ndarray, message: str, problems: Problems, hint: str | None = None) -> None:
     if len(rows) == 0:
         return
     rows = np.sort(rows)

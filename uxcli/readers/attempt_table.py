@@ -26,8 +26,9 @@ def outcomes(words: pd.Series) -> tuple[pd.Categorical, list[str]]:
     return pd.Categorical.from_codes(codes, dtype=OUTCOME_DTYPE), unknown
 
 
-def report_unknown_outcomes(table: CsvTable, header: str, words: pd.Series, unknown: list[str],
-                            problems: Problems) -> None:
+def report_unknown_outcomes(
+    table: CsvTable, header: str, words: pd.Series, unknown: list[str], problems: Problems
+) -> None:
     for word in unknown:
         rows = np.flatnonzero((words == word).to_numpy())
         guess = closest_word(word, list(OUTCOME_WORDS))
@@ -67,20 +68,29 @@ def read_attempt_table(table: CsvTable, file_index: int, problems: Problems, acc
     no_outcome = words.isna().to_numpy() & ~blank
     if no_outcome.any():
         rows = np.flatnonzero(no_outcome)
-        table.report_bad(rows, table.fields["outcome"], np.full(table.num_rows, "", object),
-                         "is an empty outcome; the row is not counted", problems, severity="warning",
-                         hint="fill in success, failure or abandon if the task was attempted")
+        table.report_bad(
+            rows,
+            table.fields["outcome"],
+            np.full(table.num_rows, "", object),
+            "is an empty outcome; the row is not counted",
+            problems,
+            severity="warning",
+            hint="fill in success, failure or abandon if the task was attempted",
+        )
         account.aside("no outcome", len(rows))
-    frame = pd.DataFrame({**cols, "attempt": 1, "outcome": outcome, "time": time,
-                          "clicks": clicks, "errors": errors, **extras})
+    frame = pd.DataFrame(
+        {**cols, "attempt": 1, "outcome": outcome, "time": time, "clicks": clicks, "errors": errors, **extras}
+    )
     frame["_file"] = file_index
     frame["_row"] = np.arange(table.num_rows, dtype=np.int64)
     keep = ~(blank | no_outcome)
     frame = frame[keep] if not keep.all() else frame
     account.double_entries = _warn_double_entries(table, frame, problems)
     # Repeated participant x task rows are retries: number them in input order (or as the file says).
-    order = frame.groupby(["participant", "session", "task"], observed=True, dropna=False,
-                          sort=False).cumcount().to_numpy() + 1
+    order = (
+        frame.groupby(["participant", "session", "task"], observed=True, dropna=False, sort=False).cumcount().to_numpy()
+        + 1
+    )
     if optional["attempt"]:
         frame["attempt"] = _attempt_numbers(table, optional["attempt"], frame, order, problems)
     else:
@@ -89,8 +99,9 @@ def read_attempt_table(table: CsvTable, file_index: int, problems: Problems, acc
     return frame
 
 
-def _start_end_time(table: CsvTable, start_header: str, end_header: str, time: np.ndarray,
-                    problems: Problems) -> np.ndarray:
+def _start_end_time(
+    table: CsvTable, start_header: str, end_header: str, time: np.ndarray, problems: Problems
+) -> np.ndarray:
     """Attempt tables with start and end columns: time is end - start; an end before its start is an error."""
     from uxcli.readers.times import timestamps
 
@@ -102,34 +113,54 @@ def _start_end_time(table: CsvTable, start_header: str, end_header: str, time: n
     raw = np.asarray(table.strings(end_header).to_numpy(zero_copy_only=False), dtype=object)
     limit = listing_limit()
     for row in backwards[:limit]:
-        problems.error(f'"{raw[row]}" is {-derived[row]:g} s before the start of this attempt',
-                       file=table.name, line=table.line(int(row)), column=end_header, value=str(raw[row]),
-                       hint="the end must come after the start; check both times: day and month swapped?")
+        problems.error(
+            f'"{raw[row]}" is {-derived[row]:g} s before the start of this attempt',
+            file=table.name,
+            line=table.line(int(row)),
+            column=end_header,
+            value=str(raw[row]),
+            hint="the end must come after the start; check both times: day and month swapped?",
+        )
     if len(backwards) > limit:
-        problems.error(f"{len(backwards) - limit} more ends before their start", file=table.name,
-                       column=end_header)
+        problems.error(f"{len(backwards) - limit} more ends before their start", file=table.name, column=end_header)
     derived[backwards] = np.nan
     return np.where(np.isnan(time), derived, time)
 
 
-def _attempt_numbers(table: CsvTable, header: str, frame: pd.DataFrame, order: np.ndarray,
-                     problems: Problems) -> np.ndarray:
-    numbers = table.numbers(header, problems, what="an attempt number (1, 2, …)",
-                            hint="number the attempts of one participant and task 1, 2, …")
+def _attempt_numbers(
+    table: CsvTable, header: str, frame: pd.DataFrame, order: np.ndarray, problems: Problems
+) -> np.ndarray:
+    numbers = table.numbers(
+        header,
+        problems,
+        what="an attempt number (1, 2, …)",
+        hint="number the attempts of one participant and task 1, 2, …",
+    )
     numbers = numbers[frame["_row"].to_numpy()]
     bad = np.flatnonzero(~np.isnan(numbers) & ((numbers < 1) | (numbers != np.round(numbers))))
     raw = table.strings(header).to_numpy(zero_copy_only=False)[frame["_row"].to_numpy()]
     rows = frame["_row"].to_numpy()
-    for i in bad[:listing_limit()]:
-        problems.error(f'"{raw[i]}" is not an attempt number (1, 2, …)', file=table.name,
-                       line=table.line(int(rows[i])), column=header, value=str(raw[i]))
+    for i in bad[: listing_limit()]:
+        problems.error(
+            f'"{raw[i]}" is not an attempt number (1, 2, …)',
+            file=table.name,
+            line=table.line(int(rows[i])),
+            column=header,
+            value=str(raw[i]),
+        )
     numbers = np.where(np.isnan(numbers) | np.isin(np.arange(len(numbers)), bad), order, numbers)
     numbered = frame.assign(attempt=numbers)
     twice = np.flatnonzero(numbered.duplicated(["participant", "session", "task", "attempt"]).to_numpy())
-    for i in twice[:listing_limit()]:
-        problems.warning(f'participant "{frame["participant"].iloc[i]}" has attempt {int(numbers[i])} of task '
-                         f'"{frame["task"].iloc[i]}" twice', file=table.name, line=table.line(int(rows[i])),
-                         column=header, value=str(raw[i]), hint="a double entry? delete one of the rows")
+    for i in twice[: listing_limit()]:
+        problems.warning(
+            f'participant "{frame["participant"].iloc[i]}" has attempt {int(numbers[i])} of task '
+            f'"{frame["task"].iloc[i]}" twice',
+            file=table.name,
+            line=table.line(int(rows[i])),
+            column=header,
+            value=str(raw[i]),
+            hint="a double entry? delete one of the rows",
+        )
     return numbers.astype(np.int64)
 
 
@@ -147,10 +178,13 @@ def _warn_double_entries(table: CsvTable, frame: pd.DataFrame, problems: Problem
     rows = frame["_row"].to_numpy()
     limit = listing_limit()
     for i in found[:limit]:
-        problems.warning(f"row repeats line {table.line(int(first_row[group[i]]))} exactly: a double entry? "
-                         "both are counted (the second as a retry)", file=table.name,
-                         line=table.line(int(rows[i])),
-                         hint="delete one of them if the attempt was entered twice")
+        problems.warning(
+            f"row repeats line {table.line(int(first_row[group[i]]))} exactly: a double entry? "
+            "both are counted (the second as a retry)",
+            file=table.name,
+            line=table.line(int(rows[i])),
+            hint="delete one of them if the attempt was entered twice",
+        )
     if len(found) > limit:
         problems.warning(f"{len(found) - limit} more rows repeat an earlier row exactly", file=table.name)
     return rows[found].tolist()

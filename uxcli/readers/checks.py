@@ -28,8 +28,9 @@ START = 0
 TERMINAL = (3, 4, 5)  # success, failure, abandon codes (uxcli.attempts)
 
 
-def _summarise(problems: Problems, severity: str, count: int, shown: int, message: str, file: str | None,
-               hint: str | None = None) -> None:
+def _summarise(
+    problems: Problems, severity: str, count: int, shown: int, message: str, file: str | None, hint: str | None = None
+) -> None:
     if count > shown:
         problems.add(_problem(severity, f"{count - shown} more: {message}", file, None, None, None, hint))
 
@@ -58,8 +59,14 @@ def _label(value) -> str:
 # --- event logs -----------------------------------------------------------------------------------
 
 
-def repeated_events(info: InputFile, events: pd.DataFrame, repeats: np.ndarray, dropped: np.ndarray,
-                    problems: Problems, table: CsvTable | None = None) -> None:
+def repeated_events(
+    info: InputFile,
+    events: pd.DataFrame,
+    repeats: np.ndarray,
+    dropped: np.ndarray,
+    problems: Problems,
+    table: CsvTable | None = None,
+) -> None:
     """Rows that repeat the previous event of the same participant and task at the same time.
 
     A repeated start or end is a recorder writing twice (a second start would open a phantom
@@ -74,10 +81,16 @@ def repeated_events(info: InputFile, events: pd.DataFrame, repeats: np.ndarray, 
     same = _same_rows(events, rows, earlier, table)
     kept = np.flatnonzero(same & ~is_dropped)
     for subset, message, hint in (
-        (np.flatnonzero(is_dropped), "repeats the event on line {other} (same participant, task, time and event); "
-         "set aside as a duplicate", "a recorder wrote it twice; delete one of the two lines"),
-        (kept, "repeats line {other} exactly; both are counted",
-         "if the recorder wrote it twice, delete one line; a real double click needs distinct timestamps"),
+        (
+            np.flatnonzero(is_dropped),
+            "repeats the event on line {other} (same participant, task, time and event); set aside as a duplicate",
+            "a recorder wrote it twice; delete one of the two lines",
+        ),
+        (
+            kept,
+            "repeats line {other} exactly; both are counted",
+            "if the recorder wrote it twice, delete one line; a real double click needs distinct timestamps",
+        ),
     ):
         if len(subset) == 0:
             continue
@@ -116,8 +129,9 @@ def _same_rows(events: pd.DataFrame, rows: np.ndarray, earlier: np.ndarray, tabl
     return same
 
 
-def ends_before_start(info: InputFile, events: pd.DataFrame, outside_rows: np.ndarray,
-                      problems: Problems) -> np.ndarray:
+def ends_before_start(
+    info: InputFile, events: pd.DataFrame, outside_rows: np.ndarray, problems: Problems
+) -> np.ndarray:
     """End events (outside every attempt) whose time is before the start written above them.
 
     Returns the events-frame indices of those ends (they are reported as errors here, so the
@@ -148,11 +162,14 @@ def ends_before_start(info: InputFile, events: pd.DataFrame, outside_rows: np.nd
     start_lines = info.lines(source_rows[starts[:limit]])
     column = "timestamp" if info.layout == "events" else "at"
     for line, start_line, end, start in zip(lines, start_lines, found[:limit], starts[:limit]):
-        problems.error(f"end event is {t[start] - t[end]:g} s before its start on line {int(start_line)}",
-                       file=info.name, line=int(line), column=column,
-                       hint="check both timestamps: a clock change, or day and month swapped?")
-    _summarise(problems, "error", len(found), min(len(found), limit), "end events before their start",
-               info.name)
+        problems.error(
+            f"end event is {t[start] - t[end]:g} s before its start on line {int(start_line)}",
+            file=info.name,
+            line=int(line),
+            column=column,
+            hint="check both timestamps: a clock change, or day and month swapped?",
+        )
+    _summarise(problems, "error", len(found), min(len(found), limit), "end events before their start", info.name)
     return found
 
 
@@ -184,7 +201,8 @@ def overlapping_attempts(info: InputFile, attempts: pd.DataFrame, problems: Prob
         problems.warning(
             f'participant "{_label(participants[i])}" starts task "{_label(tasks[i])}" while their attempt at '
             f'"{_label(tasks[j])}" (line {int(info.lines(rows[[j]])[0])}) is still running',
-            file=info.name, line=int(info.lines(rows[[i]])[0]),
+            file=info.name,
+            line=int(info.lines(rows[[i]])[0]),
             hint="attempts of one person should not overlap; check the start and end events",
         )
     _summarise(problems, "warning", len(overlap), min(len(overlap), limit), "overlapping attempts", info.name)
@@ -221,11 +239,17 @@ def variant_conflicts(dataset: Dataset, problems: Problems) -> None:
             file, line = _where(dataset, int(r["_file"]), int(r["_row"]))
             places.append(f'"{r["variant"]}" ({file}:{line})')
         file, line = _where(dataset, int(rows["_file"].iloc[1]), int(rows["_row"].iloc[1]))
-        problems.warning(f'participant "{participant}" appears with several variants: ' + ", ".join(places),
-                         file=file, line=line, column="variant", value=str(rows["variant"].iloc[1]),
-                         hint="a participant belongs to one variant; fix the id or the variant")
-    _summarise(problems, "warning", len(conflicted), min(len(conflicted), limit),
-               "participants with several variants", None)
+        problems.warning(
+            f'participant "{participant}" appears with several variants: ' + ", ".join(places),
+            file=file,
+            line=line,
+            column="variant",
+            value=str(rows["variant"].iloc[1]),
+            hint="a participant belongs to one variant; fix the id or the variant",
+        )
+    _summarise(
+        problems, "warning", len(conflicted), min(len(conflicted), limit), "participants with several variants", None
+    )
 
 
 def study_checks(dataset: Dataset, problems: Problems, tasks: list[str] | None = None) -> None:
@@ -254,10 +278,12 @@ def retries(dataset: Dataset, problems: Problems) -> None:
         file, line = _where(dataset, int(row["_file"]), int(row["_row"]))
         problems.warning(
             f'participant "{row["participant"]}" has another row for task "{row["task"]}": '
-            f'counted as a retry (attempt {int(row["attempt"])}); retry or double entry?',
-            file=file, line=line, hint="delete a double entry; add an attempt column (1, 2, …) to mark retries")
-    _summarise(problems, "warning", len(found), min(len(found), limit), "repeated participant x task rows",
-               None)
+            f"counted as a retry (attempt {int(row['attempt'])}); retry or double entry?",
+            file=file,
+            line=line,
+            hint="delete a double entry; add an attempt column (1, 2, …) to mark retries",
+        )
+    _summarise(problems, "warning", len(found), min(len(found), limit), "repeated participant x task rows", None)
 
 
 def task_coverage(dataset: Dataset, problems: Problems, tasks: list[str] | None = None) -> None:
@@ -288,7 +314,11 @@ def task_coverage(dataset: Dataset, problems: Problems, tasks: list[str] | None 
         if reported > limit:
             continue
         shown = ", ".join(f'"{p}"' for p in missing[:8]) + (" …" if len(missing) > 8 else "")
-        problems.warning(f'task "{task}" was attempted by {len(expected) - len(missing)} of {len(expected)} '
-                         f"participants (not by {shown})", column="task", value=task,
-                         hint="fine if it was skipped on purpose; --partial flags these participants in summary")
+        problems.warning(
+            f'task "{task}" was attempted by {len(expected) - len(missing)} of {len(expected)} '
+            f"participants (not by {shown})",
+            column="task",
+            value=task,
+            hint="fine if it was skipped on purpose; --partial flags these participants in summary",
+        )
     _summarise(problems, "warning", reported, min(reported, limit), "tasks not attempted by everyone", None)

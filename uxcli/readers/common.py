@@ -45,14 +45,21 @@ def blank_mask(columns: list[pd.Series | np.ndarray]) -> np.ndarray:
     return mask if mask is not None else np.zeros(0, dtype=bool)
 
 
-def require_labels(table: CsvTable, columns: dict[str, pd.Series], names: tuple[str, ...],
-                   usable: np.ndarray, problems: Problems) -> None:
+def require_labels(
+    table: CsvTable, columns: dict[str, pd.Series], names: tuple[str, ...], usable: np.ndarray, problems: Problems
+) -> None:
     """Report rows that lack a participant or task (they cannot be attributed)."""
     for name in names:
         bad = np.flatnonzero(columns[name].isna().to_numpy() & usable)
         values = np.full(table.num_rows, "", dtype=object)
-        table.report_bad(bad, table.fields[name], values, f"is an empty {name}", problems,
-                         hint=f"every row needs a {name}; fill it in or delete the row")
+        table.report_bad(
+            bad,
+            table.fields[name],
+            values,
+            f"is an empty {name}",
+            problems,
+            hint=f"every row needs a {name}; fill it in or delete the row",
+        )
 
 
 @dataclass

@@ -37,6 +37,7 @@ def listing_limit() -> int:
     limit = LISTING_LIMIT.get()
     return limit if limit else 1 << 62
 
+
 # Fields some attempt tables carry besides the core vocabulary (see attempt_table.py).
 EXTRA_ALIASES = {
     "attempt": ("attempt", "attemptno", "attemptnumber", "attemptnr", "try", "tryno"),
@@ -130,7 +131,9 @@ class CsvTable:
             blank &= np.asarray(pc.equal(col, "").to_numpy(zero_copy_only=False), dtype=bool)
         return blank
 
-    def numbers(self, header: str, problems: Problems, *, what: str = "a number", hint: str | None = None) -> np.ndarray:
+    def numbers(
+        self, header: str, problems: Problems, *, what: str = "a number", hint: str | None = None
+    ) -> np.ndarray:
         """A numeric column as float64; empty cells are NaN, bad cells are reported."""
         text = self.strings(header)
         if self.decimal_comma:
@@ -139,12 +142,14 @@ class CsvTable:
         try:
             parsed = np.asarray(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
         except pa.ArrowInvalid:
-            parsed = pd.to_numeric(pd.Series(text.to_numpy(zero_copy_only=False), dtype=object),
-                                   errors="coerce").to_numpy(dtype=np.float64)
+            parsed = pd.to_numeric(
+                pd.Series(text.to_numpy(zero_copy_only=False), dtype=object), errors="coerce"
+            ).to_numpy(dtype=np.float64)
         return self.checked_finite(parsed, text, header, problems, what, hint)
 
-    def checked_finite(self, parsed: np.ndarray, text, header: str, problems: Problems, what: str,
-                       hint: str | None = None) -> np.ndarray:
+    def checked_finite(
+        self, parsed: np.ndarray, text, header: str, problems: Problems, what: str, hint: str | None = None
+    ) -> np.ndarray:
         """Report cells that are not finite numbers ('abc', 'inf', 'nan', '1e400'); they become NaN."""
         finite = np.isfinite(parsed)
         if finite.all():
@@ -159,8 +164,14 @@ class CsvTable:
         return parsed
 
     def report_bad(
-        self, rows: np.ndarray, header: str, values: np.ndarray, message: str, problems: Problems,
-        severity: str = "error", hint: str | None = None,
+        self,
+        rows: np.ndarray,
+        header: str,
+        values: np.ndarray,
+        message: str,
+        problems: Problems,
+        severity: str = "error",
+        hint: str | None = None,
     ) -> None:
         if len(rows) == 0:
             return
@@ -171,8 +182,17 @@ class CsvTable:
             problems.add(_problem(severity, f'"{value}" {message}', self.name, int(line), header, value, hint))
         if len(rows) > limit:
             more = len(rows) - limit
-            problems.add(_problem(severity, f"{more} more values {message}", self.name, None, header, None,
-                                  hint or "validate --all lists every one"))
+            problems.add(
+                _problem(
+                    severity,
+                    f"{more} more values {message}",
+                    self.name,
+                    None,
+                    header,
+                    None,
+                    hint or "validate --all lists every one",
+                )
+            )
 
 
 def _problem(severity, message, file, line, column, value, hint):
@@ -183,21 +203,27 @@ def _problem(severity, message, file, line, column, value, hint):
 
 def missing_column(table: CsvTable, name: str, layout: str) -> InputError:
     guess = did_you_mean(name, table.headers)
-    hint = f'did you mean "{guess}"? map it with --map "{guess}={name}"' if guess else (
-        f'map a column with --map "COLUMN={name}" or a columns: entry in --study'
+    hint = (
+        f'did you mean "{guess}"? map it with --map "{guess}={name}"'
+        if guess
+        else (f'map a column with --map "COLUMN={name}" or a columns: entry in --study')
     )
     unmatched = [given for given in table.unmatched_map if given.rpartition("=")[2] == name]
     if unmatched:
         given = unmatched[0].rpartition("=")[0]
         close = difflib.get_close_matches(given, table.headers, n=1, cutoff=0.5)
         hint = f'--map "{given}={name}" names no column of this file' + (
-            f'; did you mean "{close[0]}"?' if close else "")
+            f'; did you mean "{close[0]}"?' if close else ""
+        )
     shown = [h if len(h) <= 40 else h[:39] + "…" for h in table.headers[:12]]
-    found = ", ".join(f'"{h}"' for h in shown) + (f" and {len(table.headers) - 12} more"
-                                                   if len(table.headers) > 12 else "")
+    found = ", ".join(f'"{h}"' for h in shown) + (
+        f" and {len(table.headers) - 12} more" if len(table.headers) > 12 else ""
+    )
     return InputError(
         f"no {name} column for the {layout} layout (columns found: {found})",
-        file=table.name, line=table.header_line, hint=hint,
+        file=table.name,
+        line=table.header_line,
+        hint=hint,
     )
 
 
@@ -218,8 +244,9 @@ def categorical(column: pa.ChunkedArray) -> pd.Series:
     return series
 
 
-def read_csv_table(source: Source, data: bytes, column_map: dict[str, str] | None = None,
-                   problems: Problems | None = None) -> CsvTable:
+def read_csv_table(
+    source: Source, data: bytes, column_map: dict[str, str] | None = None, problems: Problems | None = None
+) -> CsvTable:
     """Parse CSV bytes (UTF-8) and map its header to uxcli's fields.
 
     Rows with more or fewer fields than the header are left out; with ``problems``
@@ -257,17 +284,27 @@ def read_csv_table(source: Source, data: bytes, column_map: dict[str, str] | Non
             convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, pa.ArrowKeyError) as exc:
-        raise InputError(f"cannot parse as CSV: {_arrow_message(exc)}", file=source.name,
-                         hint="check the delimiter and the quotes; validate lists the problems") from exc
+        raise InputError(
+            f"cannot parse as CSV: {_arrow_message(exc)}",
+            file=source.name,
+            hint="check the delimiter and the quotes; validate lists the problems",
+        ) from exc
     result = CsvTable(source, data, table, headers, fields, delimiter, header_line)
-    result.unmatched_map = [f"{given}={target}" for given, target in column_map.items()
-                            if fields.get(target) is None or normalize_header(fields[target]) != normalize_header(given)]
+    result.unmatched_map = [
+        f"{given}={target}"
+        for given, target in column_map.items()
+        if fields.get(target) is None or normalize_header(fields[target]) != normalize_header(given)
+    ]
     if ragged:
         result.skipped_lines = _ragged_lines(data, delimiter, header_line, len(headers))
         report_ragged(result, problems)
     if table.num_rows == 0 and not ragged:
-        raise InputError("has a header row but no data rows", file=source.name, line=header_line,
-                         hint="the file holds no attempts or events; export it again with its rows")
+        raise InputError(
+            "has a header row but no data rows",
+            file=source.name,
+            line=header_line,
+            hint="the file holds no attempts or events; export it again with its rows",
+        )
     return result
 
 
@@ -285,8 +322,12 @@ def report_ragged(table: CsvTable, problems: Problems | None) -> None:
     for line in table.skipped_lines[:limit]:
         problems.error(message, file=table.name, line=line, hint=hint)
     if len(table.skipped_lines) > limit:
-        problems.error(f"{len(table.skipped_lines) - limit} more rows with a different number of fields "
-                       f"than the header ({expected})", file=table.name, hint=hint)
+        problems.error(
+            f"{len(table.skipped_lines) - limit} more rows with a different number of fields "
+            f"than the header ({expected})",
+            file=table.name,
+            hint=hint,
+        )
 
 
 def map_fields(headers: list[str], column_map: dict[str, str], name: str, line: int) -> dict[str, str]:
@@ -389,8 +430,11 @@ def _ragged_lines(data: bytes, delimiter: str, header_line: int, expected: int) 
         numbers = np.arange(1, len(starts) + 1)
         bad = ~blank & (numbers > header_line) & (fields != expected)
         return numbers[bad].tolist()
-    return [start for start, record in _csv_records(data, delimiter)
-            if start > header_line and record and len(record) != expected]
+    return [
+        start
+        for start, record in _csv_records(data, delimiter)
+        if start > header_line and record and len(record) != expected
+    ]
 
 
 def _check_quotes(source: Source, data: bytes, delimiter: str, header_line: int) -> None:
@@ -406,6 +450,9 @@ def _check_quotes(source: Source, data: bytes, delimiter: str, header_line: int)
     except csv.Error as exc:
         if "unexpected end of data" not in str(exc):
             return  # a stray quote inside a field: pyarrow reads it as a character
-        raise InputError("a quote opened on this line is never closed, so the rest of the file would be "
-                         "read as one value", file=source.name, line=previous + 1,
-                         hint='close the quote, or write a literal quote as ""') from None
+        raise InputError(
+            "a quote opened on this line is never closed, so the rest of the file would be read as one value",
+            file=source.name,
+            line=previous + 1,
+            hint='close the quote, or write a literal quote as ""',
+        ) from None

@@ -37,8 +37,14 @@ def read_events(table: CsvTable, file_index: int, problems: Problems, account: F
     account.aside("blank row", blank.sum())
     require_labels(table, cols, ("participant", "task"), ~blank, problems)
     no_event = np.flatnonzero(event_words.isna().to_numpy() & ~blank)
-    table.report_bad(no_event, table.fields["event"], np.full(table.num_rows, "", object), "is an empty event",
-                     problems, hint="every row needs an event: start, click, error, success, failure or abandon")
+    table.report_bad(
+        no_event,
+        table.fields["event"],
+        np.full(table.num_rows, "", object),
+        "is an empty event",
+        problems,
+        hint="every row needs an event: start, click, error, success, failure or abandon",
+    )
     kind, unknown = event_codes(event_words)
     _warn_typos(table, event_words, unknown, problems)
     frame = pd.DataFrame({**cols, **extras, "t": t, "kind": kind})
@@ -63,8 +69,9 @@ def worth_a_warning(word: str) -> bool:
     return normalized != "" and normalized not in OTHER_EVENTS
 
 
-def warn_unknown_events(found: list[tuple[str, int, int]], file: str, column: str, header_line: int,
-                        problems: Problems) -> None:
+def warn_unknown_events(
+    found: list[tuple[str, int, int]], file: str, column: str, header_line: int, problems: Problems
+) -> None:
     """Unknown event kinds are kept as 'other' (neither click nor error).
 
     ``found`` holds (word, rows, line of its first row) per word worth a warning. One that looks like a typo
@@ -80,13 +87,19 @@ def warn_unknown_events(found: list[tuple[str, int, int]], file: str, column: st
         problems.warning(
             f'"{word}" is not a known event kind; {count} row{"s" if count != 1 else ""} counted as '
             "neither click nor error",
-            file=file, line=line, column=column, value=word, hint=f'did you mean "{guess}"?',
+            file=file,
+            line=line,
+            column=column,
+            value=word,
+            hint=f'did you mean "{guess}"?',
         )
     if others:
         shown = ", ".join(others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else "")
         problems.warning(
             f"event kinds uxcli does not count (kept, counted as neither click nor error): {shown}",
-            file=file, line=header_line, column=column,
+            file=file,
+            line=header_line,
+            column=column,
             hint="uxcli counts start, click, error, success, failure and abandon, and synonyms such as "
             "tap, completed or gave up",
         )

@@ -56,18 +56,25 @@ class Reducer:
 
     def add(self, attempts: dict[str, np.ndarray], file_index: int) -> None:
         """Add a block's finished attempts (the arrays uxcli.readers.stream builds)."""
-        self.stats.add(self._groups(attempts), (np.int64(file_index) << _ROW_BITS) | attempts["_row"],
-                       attempts["outcome"], attempts["errors"], attempts["clicks"], attempts["time"])
+        self.stats.add(
+            self._groups(attempts),
+            (np.int64(file_index) << _ROW_BITS) | attempts["_row"],
+            attempts["outcome"],
+            attempts["errors"],
+            attempts["clicks"],
+            attempts["time"],
+        )
         self._variants(attempts["participant"], attempts["variant"])  # -1 where a file has no variant
 
     def _groups(self, attempts: dict[str, np.ndarray]) -> np.ndarray:
         n = len(attempts["_row"])
         if not self.by:
             return np.zeros(n, dtype=np.int64)
-        columns = [attempts[c].astype(np.int64) + 1 if c in attempts else np.zeros(n, dtype=np.int64)
-                   for c in self.by]  # codes from 0 (missing) up
+        columns = [
+            attempts[c].astype(np.int64) + 1 if c in attempts else np.zeros(n, dtype=np.int64) for c in self.by
+        ]  # codes from 0 (missing) up
         radix = [int(c.max()) + 1 if n else 1 for c in columns]
-        if np.prod(np.array(radix, dtype=np.float64)) < 2.0 ** 62:  # one int64 per attempt: hashed, not sorted
+        if np.prod(np.array(radix, dtype=np.float64)) < 2.0**62:  # one int64 per attempt: hashed, not sorted
             key = np.zeros(n, dtype=np.int64)
             for column, size in zip(columns, radix):
                 key = key * size + column
@@ -79,8 +86,9 @@ class Reducer:
             keys = np.stack(digits[::-1], axis=1) - 1
         else:
             keys, inverse = np.unique(np.stack(columns, axis=1) - 1, axis=0, return_inverse=True)
-        ids = np.array([self.group_ids.setdefault(key, len(self.group_ids)) for key in map(tuple, keys.tolist())],
-                       dtype=np.int64)
+        ids = np.array(
+            [self.group_ids.setdefault(key, len(self.group_ids)) for key in map(tuple, keys.tolist())], dtype=np.int64
+        )
         return ids[inverse.ravel()]
 
     def _variants(self, participant: np.ndarray, variant: np.ndarray) -> None:
@@ -105,7 +113,9 @@ class Reducer:
     def _labels(self) -> pd.DataFrame:
         if not self.by:
             return pd.DataFrame(index=range(self.stats.groups))
-        keys = np.array(sorted(self.group_ids, key=self.group_ids.__getitem__), dtype=np.int64).reshape(-1, len(self.by))
+        keys = np.array(sorted(self.group_ids, key=self.group_ids.__getitem__), dtype=np.int64).reshape(
+            -1, len(self.by)
+        )
         columns = {}
         for i, name in enumerate(self.by):
             codes = keys[:, i]
@@ -133,8 +143,12 @@ class RunningOverlaps:
         self.state = _KeyState({"start": np.float64, "end": np.float64})
         # attempts open at a block's end, by start row: participant key, start, and the latest end
         # of the participant's attempts that had arrived before
-        self.open: dict[str, np.ndarray] = {"row": np.zeros(0, dtype=np.int64), "who": np.zeros(0, dtype=np.int64),
-                                            "start": np.zeros(0), "end_before": np.zeros(0)}
+        self.open: dict[str, np.ndarray] = {
+            "row": np.zeros(0, dtype=np.int64),
+            "who": np.zeros(0, dtype=np.int64),
+            "start": np.zeros(0),
+            "end_before": np.zeros(0),
+        }
 
     def _latest(self, field: str, who: np.ndarray) -> np.ndarray:
         """The participants' latest start or end so far (-inf for one not seen yet)."""
@@ -154,8 +168,7 @@ class RunningOverlaps:
         at = np.searchsorted(self.open["row"], added["row"])
         self.open = {name: np.insert(values, at, added[name]) for name, values in self.open.items()}
 
-    def check(self, who: np.ndarray, start: np.ndarray, end: np.ndarray, row: np.ndarray,
-              unended: np.ndarray) -> None:
+    def check(self, who: np.ndarray, start: np.ndarray, end: np.ndarray, row: np.ndarray, unended: np.ndarray) -> None:
         """Raise Fallback when an attempt may overlap an earlier one (then v1 reports it).
 
         v1 flags an attempt that starts before the latest end of the attempts sorted before it.

@@ -147,11 +147,12 @@ class _KeyState:
 
     def __init__(self, fields: dict | None = None) -> None:
         self.n = 0
-        self.buffers = {name: np.zeros(0, dtype=dtype)
-                        for name, dtype in {"keys": np.int64, **(fields or self.FIELDS)}.items()}
+        self.buffers = {
+            name: np.zeros(0, dtype=dtype) for name, dtype in {"keys": np.int64, **(fields or self.FIELDS)}.items()
+        }
 
     def __getitem__(self, name: str) -> np.ndarray:
-        return self.buffers[name][:self.n]
+        return self.buffers[name][: self.n]
 
     @property
     def keys(self) -> np.ndarray:
@@ -191,10 +192,10 @@ class _KeyState:
                     # realloc (mremap for big arrays): no second copy alive while growing. Safe:
                     # no view of a buffer outlives a call (keys, last_t, ... are fresh slices).
                     values.resize(capacity, refcheck=False)
-            self.buffers["keys"][self.n:end] = new
+            self.buffers["keys"][self.n : end] = new
             for name, values in self.buffers.items():
                 if name != "keys":
-                    values[self.n:end] = 0
+                    values[self.n : end] = 0
             self.n = end
         else:
             self.buffers = {name: np.insert(self[name], at, new if name == "keys" else 0) for name in self.buffers}
@@ -224,8 +225,11 @@ def _key_order(keys: np.ndarray) -> np.ndarray | None:
 
 
 def _pack(p: np.ndarray, s: np.ndarray, t: np.ndarray) -> np.ndarray:
-    return (((p.astype(np.int64) + 1) << (2 * _CODE_BITS)) | ((s.astype(np.int64) + 1) << _CODE_BITS)
-            | (t.astype(np.int64) + 1))
+    return (
+        ((p.astype(np.int64) + 1) << (2 * _CODE_BITS))
+        | ((s.astype(np.int64) + 1) << _CODE_BITS)
+        | (t.astype(np.int64) + 1)
+    )
 
 
 def _who(participant: np.ndarray, session: np.ndarray) -> np.ndarray:
@@ -257,9 +261,20 @@ def _read_header(source, layout: str | None, column_map: dict[str, str] | None, 
     bom = 0
     if head.startswith(codecs.BOM_UTF8):
         bom = 3
-    elif encoding is None and (head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE,
-                                                codecs.BOM_UTF16_BE, b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
-                               or _guess_utf16(head) or b"\x00" in head[:8192]):
+    elif encoding is None and (
+        head.startswith(
+            (
+                codecs.BOM_UTF32_LE,
+                codecs.BOM_UTF32_BE,
+                codecs.BOM_UTF16_LE,
+                codecs.BOM_UTF16_BE,
+                b"PK\x03\x04",
+                b"\xd0\xcf\x11\xe0",
+            )
+        )
+        or _guess_utf16(head)
+        or b"\x00" in head[:8192]
+    ):
         raise Fallback("not UTF-8 text")
     head = head[bom:]
     if b'"' in head or not head.strip():
@@ -299,7 +314,7 @@ def _blocks(path, start: int, block_size: int, total: int, progress: ProgressFn 
             if len(buf) - have < block_size:  # a line longer than a block: a bigger buffer
                 buf = buf[:have] + bytearray(max(block_size, have))
             with memoryview(buf) as view:
-                more = handle.readinto(view[have:have + block_size])
+                more = handle.readinto(view[have : have + block_size])
             have += more
             if more:
                 cut = buf.rfind(b"\n", 0, have) + 1
@@ -321,7 +336,7 @@ def _blocks(path, start: int, block_size: int, total: int, progress: ProgressFn 
                 # must equal the line count for row i to be line header_line + 1 + i (add_block)
                 yield block, int(np.count_nonzero(data == 10)) + (buf[cut - 1] != 10)
                 del block, data
-                buf[:have - cut] = buf[cut:have]  # the partial last line to the front (same size)
+                buf[: have - cut] = buf[cut:have]  # the partial last line to the front (same size)
                 have -= cut
             if progress is not None:
                 progress(min(handle.tell(), total), total)
@@ -350,10 +365,10 @@ class _Pieces:
             for name, values in out.items():
                 grown = np.empty(capacity, dtype=values.dtype)  # pages are only touched when written
                 if name in self.buffers:
-                    grown[:self.size] = self.buffers[name][:self.size]
+                    grown[: self.size] = self.buffers[name][: self.size]
                 self.buffers[name] = grown
         for name, values in out.items():
-            self.buffers[name][self.size:self.size + n] = values
+            self.buffers[name][self.size : self.size + n] = values
         self.size += n
 
 
@@ -413,9 +428,13 @@ class _Engine:
                 read_options=pacsv.ReadOptions(column_names=h.headers, block_size=4 << 20, use_threads=threads),
                 # blocks are checked: no quotes, valid UTF-8 (so pyarrow need not look for either)
                 parse_options=pacsv.ParseOptions(delimiter=h.delimiter, quote_char=False, invalid_row_handler=bad_row),
-                convert_options=pacsv.ConvertOptions(include_columns=wanted, column_types=types,
-                                                     strings_can_be_null=False, check_utf8=False,
-                                                     decimal_point="," if h.delimiter != "," else "."),
+                convert_options=pacsv.ConvertOptions(
+                    include_columns=wanted,
+                    column_types=types,
+                    strings_can_be_null=False,
+                    check_utf8=False,
+                    decimal_point="," if h.delimiter != "," else ".",
+                ),
             )
         except (pa.ArrowInvalid, pa.ArrowKeyError) as exc:
             raise Fallback(f"pyarrow: {exc}") from None
@@ -534,8 +553,7 @@ class _Engine:
                     keys = np.concatenate((inject_keys[inject_order], keys))
                     block = {c: np.concatenate((inject[c][inject_order], block[c])) for c in block}
                 else:
-                    order = np.insert((np.arange(len(keys)) if order is None else order) + injected, at,
-                                      inject_order)
+                    order = np.insert((np.arange(len(keys)) if order is None else order) + injected, at, inject_order)
                     keys = np.concatenate((inject_keys, keys))
                     block = {c: np.concatenate((inject[c], block[c])) for c in block}
         n = len(keys)
@@ -566,8 +584,9 @@ class _Engine:
             raise Fallback("repeated event across blocks")
 
         # a summary (reducer) needs no pauses unless idle time is capped
-        found = attempts_of_sorted(t, kind, new_key, self.idle_gap,
-                                   gaps=self.reducer is None or self.idle_gap is not None)
+        found = attempts_of_sorted(
+            t, kind, new_key, self.idle_gap, gaps=self.reducer is None or self.idle_gap is not None
+        )
         pos = self.state.insert(ukeys)
         self.state.last_t[pos] = t[ends]
         self.state.last_kind[pos] = kind[ends]
@@ -586,8 +605,11 @@ class _Engine:
             self._park(block, src, starts[still_open], ends[key_of[still_open]])
             if self.reducer is not None and still_open.any():
                 opened = src(starts[still_open])
-                self.overlaps.park(_who(block["participant"][opened], self._code(block, "session")[opened]),
-                                   t[starts[still_open]], block["_row"][opened])
+                self.overlaps.park(
+                    _who(block["participant"][opened], self._code(block, "session")[opened]),
+                    t[starts[still_open]],
+                    block["_row"][opened],
+                )
         number = found["number"] + self.state.count[apos]
         finished = apos[keep]  # key positions, in key order: count each run (no ufunc.at)
         if len(finished):
@@ -619,8 +641,9 @@ class _Engine:
             self.pieces.columns = list(out)
             del out["_file"]
             if self.reducer is not None:
-                self.overlaps.check(_who(out["participant"], out["session"]), start_t, end_t, out["_row"],
-                                    unended[keep])
+                self.overlaps.check(
+                    _who(out["participant"], out["session"]), start_t, end_t, out["_row"], unended[keep]
+                )
                 self.reducer.add(out, self.index)
             else:
                 self.pieces.append(out)
@@ -712,9 +735,18 @@ def _parsed_ahead(engine: _Engine, blocks, workers: int, window: int = 4):
             yield future.result(), count
 
 
-def read_event_log(source, index: int, layout: str | None, encoding: str | None, column_map, problems: Problems,
-                   idle_gap: float | None = None, progress: ProgressFn | None = None,
-                   block_size: int | None = None, reducer=None):
+def read_event_log(
+    source,
+    index: int,
+    layout: str | None,
+    encoding: str | None,
+    column_map,
+    problems: Problems,
+    idle_gap: float | None = None,
+    progress: ProgressFn | None = None,
+    block_size: int | None = None,
+    reducer=None,
+):
     """(InputFile, attempts frame) of an event-log file, read block by block; raises Fallback.
 
     With a ``reducer`` (uxcli.readers.reduce) the attempts go into its group statistics and the
@@ -737,26 +769,38 @@ def read_event_log(source, index: int, layout: str | None, encoding: str | None,
         engine.derive(engine.columns(block, lines, source), final=False)
     if engine.rows == 0:
         raise Fallback("no data rows")
-    engine.derive({c: np.zeros(0, dtype=np.int32) for c in header.labels} | {
-        "t": np.zeros(0), "kind": np.zeros(0, dtype=np.int8), "_row": np.zeros(0, dtype=np.int64)}, final=True)
+    engine.derive(
+        {c: np.zeros(0, dtype=np.int32) for c in header.labels}
+        | {"t": np.zeros(0), "kind": np.zeros(0, dtype=np.int8), "_row": np.zeros(0, dtype=np.int64)},
+        final=True,
+    )
     engine.state = engine.parked = None  # not needed any more: free them before the frame is built
 
     first_line = header.header_line + 1
     account = FileAccount(source.name, "events")
     account.rows = engine.rows
-    info = InputFile(source.name, "events", account, lambda rows: np.asarray(rows, dtype=np.int64) + first_line,
-                     headers=header.headers)
+    info = InputFile(
+        source.name,
+        "events",
+        account,
+        lambda rows: np.asarray(rows, dtype=np.int64) + first_line,
+        headers=header.headers,
+    )
     local = Problems()
     _warn_typos(engine, info, local)
     attempts = engine.attempts_frame() if reducer is None else None
     pieces = engine.pieces
     account.aside("event outside any attempt", pieces.outside_count)
     outside = np.sort(np.concatenate(pieces.outside)) if pieces.outside else np.zeros(0, dtype=np.int64)
-    _report_rows(info, outside, "event is outside any attempt (no open start for its participant and task)"
-                 "; not counted", local, hint="add the missing start event, or delete the stray line")
+    _report_rows(
+        info,
+        outside,
+        "event is outside any attempt (no open start for its participant and task); not counted",
+        local,
+        hint="add the missing start event, or delete the stray line",
+    )
     unended = np.concatenate(pieces.unended) if pieces.unended else np.zeros(0, dtype=np.int64)
-    _report_rows(info, unended, "attempt has no end event (success, failure or abandon); counted as abandoned",
-                 local)
+    _report_rows(info, unended, "attempt has no end event (success, failure or abandon); counted as abandoned", local)
     if attempts is not None:  # the reducer checked as it went
         overlapping_attempts(info, attempts, local)
     for problem in local.items:
@@ -768,8 +812,10 @@ def _warn_typos(engine: _Engine, info, problems: Problems) -> None:
     """v1's warnings about event words uxcli does not know, from the counts kept while streaming."""
     from uxcli.readers.events import warn_unknown_events, worth_a_warning
 
-    found = [(word, int(engine.event_counts[code]), int(info.lines(np.array([engine.event_first[code]]))[0]))
-             for code, word in enumerate(engine.events.names)
-             if engine.kind_of[code] == engine.other and worth_a_warning(word)]
+    found = [
+        (word, int(engine.event_counts[code]), int(info.lines(np.array([engine.event_first[code]]))[0]))
+        for code, word in enumerate(engine.events.names)
+        if engine.kind_of[code] == engine.other and worth_a_warning(word)
+    ]
     header = engine.header
     warn_unknown_events(found, info.name, header.fields["event"], header.header_line, problems)

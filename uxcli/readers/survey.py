@@ -89,31 +89,106 @@ SUS_TEXTS = (
 UMUX_LITE_TEXTS = ((r"capabilit", r"requirement"), (r"easy to use",))
 
 INSTRUMENTS: dict[str, Instrument] = {
-    "sus": Instrument("sus", "SUS", 10, 1, 5, LIKERT_LABELS,
-                      stems=("", "q", "sus", "susq", "item", "susitem", "i", "question"),
-                      texts=SUS_TEXTS, yaml_keys=("sus",)),
-    "umux-lite": Instrument("umux-lite", "UMUX-Lite", 2, 1, 7,
-                            stems=("", "q", "umux", "umuxlite", "umuxl", "umuxq", "umuxliteq", "item", "ul"),
-                            texts=UMUX_LITE_TEXTS, yaml_keys=("umuxlite", "umux")),
-    "seq": Instrument("seq", "SEQ", 1, 1, 7, keywords=r"\bseq\b|^seq|ease|easy|difficult|rating|score",
-                      claims=r"\bseq\b|^seq|single ease", per_task=True, yaml_keys=("seq",)),
-    "nps": Instrument("nps", "NPS", 1, 0, 10, keywords=r"recommend|^nps$|^nps\b|promoter|^ltr$|likelihood",
-                      claims=r"recommend|^nps|promoter|^ltr$",
-                      yaml_keys=("nps",)),
-    "csat": Instrument("csat", "CSAT", 1, 1, 5, CSAT_LABELS, keywords=r"csat|satisf", claims=r"csat|satisf",
-                       per_task=True,
-                       yaml_keys=("csat",)),
+    "sus": Instrument(
+        "sus",
+        "SUS",
+        10,
+        1,
+        5,
+        LIKERT_LABELS,
+        stems=("", "q", "sus", "susq", "item", "susitem", "i", "question"),
+        texts=SUS_TEXTS,
+        yaml_keys=("sus",),
+    ),
+    "umux-lite": Instrument(
+        "umux-lite",
+        "UMUX-Lite",
+        2,
+        1,
+        7,
+        stems=("", "q", "umux", "umuxlite", "umuxl", "umuxq", "umuxliteq", "item", "ul"),
+        texts=UMUX_LITE_TEXTS,
+        yaml_keys=("umuxlite", "umux"),
+    ),
+    "seq": Instrument(
+        "seq",
+        "SEQ",
+        1,
+        1,
+        7,
+        keywords=r"\bseq\b|^seq|ease|easy|difficult|rating|score",
+        claims=r"\bseq\b|^seq|single ease",
+        per_task=True,
+        yaml_keys=("seq",),
+    ),
+    "nps": Instrument(
+        "nps",
+        "NPS",
+        1,
+        0,
+        10,
+        keywords=r"recommend|^nps$|^nps\b|promoter|^ltr$|likelihood",
+        claims=r"recommend|^nps|promoter|^ltr$",
+        yaml_keys=("nps",),
+    ),
+    "csat": Instrument(
+        "csat",
+        "CSAT",
+        1,
+        1,
+        5,
+        CSAT_LABELS,
+        keywords=r"csat|satisf",
+        claims=r"csat|satisf",
+        per_task=True,
+        yaml_keys=("csat",),
+    ),
 }
 
 # Columns survey tools add that are never answers (normalized with vocab.normalize_header).
 META_HEADERS = {
-    "timestamp", "startdate", "enddate", "submitdate", "stagedate", "recordeddate", "date", "time",
-    "status", "ipaddress", "progress", "duration", "durationinseconds", "finished", "responseid",
-    "recipientlastname", "recipientfirstname", "recipientemail", "externalreference",
-    "externaldatareference", "locationlatitude", "locationlongitude", "distributionchannel",
-    "userlanguage", "networkid", "tags", "email", "emailaddress", "name", "collectorid",
-    "startdateutc", "submitdateutc", "useragent", "device", "browser", "language", "comment",
-    "comments", "note", "notes", "qrecaptchascore", "qrelevantidduplicate",
+    "timestamp",
+    "startdate",
+    "enddate",
+    "submitdate",
+    "stagedate",
+    "recordeddate",
+    "date",
+    "time",
+    "status",
+    "ipaddress",
+    "progress",
+    "duration",
+    "durationinseconds",
+    "finished",
+    "responseid",
+    "recipientlastname",
+    "recipientfirstname",
+    "recipientemail",
+    "externalreference",
+    "externaldatareference",
+    "locationlatitude",
+    "locationlongitude",
+    "distributionchannel",
+    "userlanguage",
+    "networkid",
+    "tags",
+    "email",
+    "emailaddress",
+    "name",
+    "collectorid",
+    "startdateutc",
+    "submitdateutc",
+    "useragent",
+    "device",
+    "browser",
+    "language",
+    "comment",
+    "comments",
+    "note",
+    "notes",
+    "qrecaptchascore",
+    "qrelevantidduplicate",
 }
 # Besides the participant aliases in uxcli.vocab: ids survey tools write.
 ID_HEADERS = ("responseid", "respondentid", "responseno", "token", "submissionid", "externalreference")
@@ -143,8 +218,9 @@ class Responses:
         if len(errors) == 1:
             raise InputError.from_problem(errors[0])
         if errors:
-            raise InputError(f"{len(errors)} problems with {self.instrument.name} answers (listed above); "
-                             "nothing scored")
+            raise InputError(
+                f"{len(errors)} problems with {self.instrument.name} answers (listed above); nothing scored"
+            )
 
 
 # --- answers --------------------------------------------------------------------------------------
@@ -228,15 +304,19 @@ def read_responses(
             if _looks_like_yaml(source, data):
                 found = _read_yaml(source, data, spec, out, problems, impute_neutral)
             else:
-                found = _read_csv(source, data, spec, out, problems, impute_neutral, notes,
-                                  column, required=not from_directory)
+                found = _read_csv(
+                    source, data, spec, out, problems, impute_neutral, notes, column, required=not from_directory
+                )
             if found:
                 files.append(source.name)
             elif from_directory:
                 notes.append(f"{source.name}: no {spec.name} answers; skipped")
             elif not found and _looks_like_yaml(source, data):
-                raise InputError(f"no {spec.name} answers in these sessions", file=source.name,
-                                 hint=f"add questionnaires: {{{spec.yaml_keys[0]}: ...}} to each session")
+                raise InputError(
+                    f"no {spec.name} answers in these sessions",
+                    file=source.name,
+                    hint=f"add questionnaires: {{{spec.yaml_keys[0]}: ...}} to each session",
+                )
     frame = pd.DataFrame(out.records, columns=[*LABEL_COLUMNS, *spec.item_columns, "imputed", "source"])
     for name in spec.item_columns:
         frame[name] = frame[name].astype(np.float64)
@@ -246,17 +326,18 @@ def read_responses(
     return Responses(spec, frame, problems, notes, files)
 
 
-
-def _add(out: _Rows, spec: Instrument, labels: dict, task: str | None, answers: list[int | None],
-         source: str, imputed: int) -> None:
+def _add(
+    out: _Rows, spec: Instrument, labels: dict, task: str | None, answers: list[int | None], source: str, imputed: int
+) -> None:
     record = {**labels, "task": task, "imputed": imputed, "source": source}
     for name, answer in zip(spec.item_columns, answers, strict=True):
         record[name] = np.nan if answer is None else float(answer)
     out.records.append(record)
 
 
-def _check_answers(values: list, spec: Instrument, impute: bool, problems: Problems, where: dict,
-                   columns: list[str]) -> tuple[list[int | None], int, bool]:
+def _check_answers(
+    values: list, spec: Instrument, impute: bool, problems: Problems, where: dict, columns: list[str]
+) -> tuple[list[int | None], int, bool]:
     """Parse a respondent's answers: (answers, imputed count, ok)."""
     answers: list[int | None] = []
     ok = True
@@ -276,10 +357,12 @@ def _check_answers(values: list, spec: Instrument, impute: bool, problems: Probl
         else:
             ok = False
             which = ", ".join(missing[:3]) + (" …" if len(missing) > 3 else "")
-            problems.error(f"{len(missing)} of {spec.items} {spec.name} answers missing ({which}); "
-                           f"not scored", column=missing[0] if len(missing) == 1 else None,
-                           hint=f"--impute-neutral scores missing answers as {spec.neutral}, as Bangor et al. did",
-                           **where)
+            problems.error(
+                f"{len(missing)} of {spec.items} {spec.name} answers missing ({which}); not scored",
+                column=missing[0] if len(missing) == 1 else None,
+                hint=f"--impute-neutral scores missing answers as {spec.neutral}, as Bangor et al. did",
+                **where,
+            )
     return answers, imputed, ok
 
 
@@ -294,8 +377,7 @@ def _blank(value: object) -> bool:
 # --- YAML -----------------------------------------------------------------------------------------
 
 
-def _read_yaml(source: Source, data: bytes, spec: Instrument, out: _Rows, problems: Problems,
-               impute: bool) -> bool:
+def _read_yaml(source: Source, data: bytes, spec: Instrument, out: _Rows, problems: Problems, impute: bool) -> bool:
     from uxcli.readers import yamlfile
     from uxcli.readers.common import FileAccount
 
@@ -312,19 +394,28 @@ def _read_yaml(source: Source, data: bytes, spec: Instrument, out: _Rows, proble
         where_text = f"{where['file']}:{where['line']}" if where["line"] else where["file"]
         value = response["answers"]
         if spec.per_task and response.get("task") is not None:
-            _yaml_one(spec, out, problems, labels, str(response["task"]), value, where, where_text,
-                      f"{spec.key}: {response['task']}")
+            _yaml_one(
+                spec,
+                out,
+                problems,
+                labels,
+                str(response["task"]),
+                value,
+                where,
+                where_text,
+                f"{spec.key}: {response['task']}",
+            )
         elif spec.per_task and isinstance(value, dict):
             for task, rating in value.items():
-                _yaml_one(spec, out, problems, labels, str(task), rating, where, where_text,
-                          f"{spec.key}: {task}")
+                _yaml_one(spec, out, problems, labels, str(task), rating, where, where_text, f"{spec.key}: {task}")
         elif spec.items == 1:
             _yaml_one(spec, out, problems, labels, None, value, where, where_text, spec.key)
         else:
             if not isinstance(value, list) or len(value) != spec.items:
                 got = f"{len(value)} answers" if isinstance(value, list) else repr(value)
-                problems.error(f"{spec.key}: must be a list of {spec.items} answers, got {got}",
-                               column=spec.key, **where)
+                problems.error(
+                    f"{spec.key}: must be a list of {spec.items} answers, got {got}", column=spec.key, **where
+                )
                 continue
             columns = [f"{spec.key}[{i}]" for i in range(1, spec.items + 1)]
             answers, imputed, ok = _check_answers(value, spec, impute, problems, where, columns)
@@ -346,8 +437,17 @@ def _yaml_one(spec, out, problems, labels, task, value, where, where_text, colum
 # --- CSV ------------------------------------------------------------------------------------------
 
 
-def _read_csv(source: Source, data: bytes, spec: Instrument, out: _Rows, problems: Problems, impute: bool,
-              notes: list[str], column: str | None, required: bool) -> bool:
+def _read_csv(
+    source: Source,
+    data: bytes,
+    spec: Instrument,
+    out: _Rows,
+    problems: Problems,
+    impute: bool,
+    notes: list[str],
+    column: str | None,
+    required: bool,
+) -> bool:
     from uxcli.readers.csvfile import read_csv_table
 
     table = read_csv_table(source, data)
@@ -364,11 +464,14 @@ def _read_csv(source: Source, data: bytes, spec: Instrument, out: _Rows, problem
     if items is None:
         if not required:
             return False
-        raise InputError(_no_items_message(spec, headers), file=table.name, line=table.header_line,
-                         hint=_no_items_hint(spec))
+        raise InputError(
+            _no_items_message(spec, headers), file=table.name, line=table.header_line, hint=_no_items_hint(spec)
+        )
     if how == "position":
-        notes.append(f"{table.name}: no {spec.name} headers recognised; took "
-                     f"{', '.join(repr(h) for h in items)} as the answers, in order")
+        notes.append(
+            f"{table.name}: no {spec.name} headers recognised; took "
+            f"{', '.join(repr(h) for h in items)} as the answers, in order"
+        )
     columns = {h: table.column(h).cast("string").to_pylist() for h in {*items, *taken}}
     n = table.num_rows
     lines = table.lines(np.arange(n))
@@ -435,8 +538,9 @@ def _is_header_row(values: list, spec: Instrument) -> bool:
     return all(len(t) >= 20 for t in texts)
 
 
-def _item_headers(table, spec: Instrument, taken: set[str], column: str | None, required: bool = True
-                  ) -> tuple[list[str] | None, str]:
+def _item_headers(
+    table, spec: Instrument, taken: set[str], column: str | None, required: bool = True
+) -> tuple[list[str] | None, str]:
     """The answer columns and how they were found: column, texts, numbers, keyword, position, tasks.
 
     Columns that clearly belong to another instrument (SUS item texts, a "recommend" column, ...)
@@ -473,9 +577,12 @@ def _item_headers(table, spec: Instrument, taken: set[str], column: str | None, 
     if required and spec.per_task and not table.has("task") and rest:
         return rest, "tasks"  # wide: one column per task
     if len(hits) > 1:
-        raise InputError(f"several columns could hold the {spec.name} answers: "
-                         f"{', '.join(repr(h) for h in hits)}", file=table.name, line=table.header_line,
-                         hint="name one with --column")
+        raise InputError(
+            f"several columns could hold the {spec.name} answers: {', '.join(repr(h) for h in hits)}",
+            file=table.name,
+            line=table.header_line,
+            hint="name one with --column",
+        )
     return None, ""
 
 
@@ -498,8 +605,7 @@ def _claimed_by_others(headers: list[str], spec: Instrument, table) -> set[str]:
 
 def _answer_candidates(table, headers: list[str]) -> list[str]:
     mapped = set(table.fields.values())
-    return [h for h in headers if h not in mapped and normalize_header(h) not in META_HEADERS
-            and normalize_header(h)]
+    return [h for h in headers if h not in mapped and normalize_header(h) not in META_HEADERS and normalize_header(h)]
 
 
 def _match_texts(headers: list[str], spec: Instrument, table) -> list[str] | None:
@@ -516,15 +622,22 @@ def _match_texts(headers: list[str], spec: Instrument, table) -> list[str] | Non
             hits = unique if len(unique) == 1 else hits
         chosen.append(hits[0] if len(hits) == 1 else None)
         if len(hits) > 1:
-            raise InputError(f"several columns look like {spec.name} item {index + 1}: "
-                             f"{', '.join(repr(h) for h in hits)}", file=table.name, line=table.header_line)
+            raise InputError(
+                f"several columns look like {spec.name} item {index + 1}: {', '.join(repr(h) for h in hits)}",
+                file=table.name,
+                line=table.header_line,
+            )
     missing = [i + 1 for i, h in enumerate(chosen) if h is None]
     if missing and len(missing) < spec.items:
         if len([h for h in chosen if h]) * 2 < spec.items:
             return None  # a stray keyword, not a questionnaire
-        raise InputError(f"{spec.name} item text found for {spec.items - len(missing)} of {spec.items} items; "
-                         f"no column for item {', '.join(map(str, missing))}", file=table.name,
-                         line=table.header_line, hint=_no_items_hint(spec))
+        raise InputError(
+            f"{spec.name} item text found for {spec.items - len(missing)} of {spec.items} items; "
+            f"no column for item {', '.join(map(str, missing))}",
+            file=table.name,
+            line=table.header_line,
+            hint=_no_items_hint(spec),
+        )
     if len(set(chosen)) != len(chosen):
         return None
     return [h for h in chosen if h]
@@ -547,8 +660,11 @@ def _match_numbers(headers: list[str], spec: Instrument, table) -> list[str] | N
         named = [s for s in complete if s.startswith(spec.key.replace("-", "")[:4])]
         if len(named) != 1:
             sets = " and ".join(f"{stems[s][1]}…{stems[s][spec.items]}" for s in complete)
-            raise InputError(f"two sets of numbered columns could be the {spec.name} items: {sets}",
-                             file=table.name, line=table.header_line)
+            raise InputError(
+                f"two sets of numbered columns could be the {spec.name} items: {sets}",
+                file=table.name,
+                line=table.header_line,
+            )
         complete = named
     numbers = stems[complete[0]]
     return [numbers[i] for i in range(1, spec.items + 1)]

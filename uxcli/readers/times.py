@@ -38,15 +38,24 @@ def timestamps(table: CsvTable, header: str, problems: Problems) -> np.ndarray:
     bad = np.flatnonzero(~is_number & ~is_date)
     raw = values.to_numpy()
     table.report_bad(bad[~empty[bad]], header, raw, f"is not {what}", problems, hint=TIMESTAMP_HINT)
-    table.report_bad(bad[empty[bad]], header, raw, "timestamp is missing", problems,
-                     hint="every event needs a time; fill it in or delete the row")
+    table.report_bad(
+        bad[empty[bad]],
+        header,
+        raw,
+        "timestamp is missing",
+        problems,
+        hint="every event needs a time; fill it in or delete the row",
+    )
     if is_number.any() and is_date.any():
         first_number, first_date = np.flatnonzero(is_number)[0], np.flatnonzero(is_date)[0]
         row = max(first_number, first_date)
         other = "a date-time" if row == first_number else "a number of seconds"
         problems.error(
             f'"{raw[row]}" mixes timestamp formats: line {table.line(min(first_number, first_date))} has {other}',
-            file=table.name, line=table.line(row), column=header, value=str(raw[row]),
+            file=table.name,
+            line=table.line(row),
+            column=header,
+            value=str(raw[row]),
             hint="use seconds everywhere or ISO 8601 date-times everywhere",
         )
     return np.where(is_date, as_date, as_number.to_numpy(dtype=np.float64))
@@ -77,12 +86,19 @@ def durations(table: CsvTable, header: str, problems: Problems) -> np.ndarray:
         seconds = clock_seconds(values, table.decimal_comma)
         bad = np.flatnonzero(~np.isfinite(seconds) & (values != "").to_numpy())
         seconds[bad] = np.nan
-        table.report_bad(bad, header, values.to_numpy(), "is not a time (seconds, m:ss or h:mm:ss)", problems,
-                         hint=DURATION_HINT)
+        table.report_bad(
+            bad, header, values.to_numpy(), "is not a time (seconds, m:ss or h:mm:ss)", problems, hint=DURATION_HINT
+        )
     negative = np.flatnonzero(seconds < 0)
     raw = text.to_numpy(zero_copy_only=False)
-    table.report_bad(negative, header, raw, "is a negative time", problems,
-                     hint="a task time cannot be below 0; check the sign or the start and end times")
+    table.report_bad(
+        negative,
+        header,
+        raw,
+        "is a negative time",
+        problems,
+        hint="a task time cannot be below 0; check the sign or the start and end times",
+    )
     return seconds
 
 

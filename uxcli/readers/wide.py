@@ -38,47 +38,71 @@ def read_wide(table: CsvTable, file_index: int, problems: Problems, account: Fil
         report_unknown_outcomes(table, header, words, unknown, problems)
         attempted = words.notna().to_numpy() & ~blank
         rows = np.flatnonzero(attempted)
-        pieces.append(pd.DataFrame({
-            **{name: col.take(rows).reset_index(drop=True) for name, col in cols.items()},
-            "task": header, "attempt": 1,
-            "outcome": pd.Categorical(np.asarray(outcome)[rows], dtype=OUTCOME_DTYPE),
-            "time": np.nan, "clicks": np.nan, "errors": np.nan,
-            "_file": file_index, "_row": rows, "_col": position,
-        }))
+        pieces.append(
+            pd.DataFrame(
+                {
+                    **{name: col.take(rows).reset_index(drop=True) for name, col in cols.items()},
+                    "task": header,
+                    "attempt": 1,
+                    "outcome": pd.Categorical(np.asarray(outcome)[rows], dtype=OUTCOME_DTYPE),
+                    "time": np.nan,
+                    "clicks": np.nan,
+                    "errors": np.nan,
+                    "_file": file_index,
+                    "_row": rows,
+                    "_col": position,
+                }
+            )
+        )
     frame = pd.concat(pieces, ignore_index=True)
     # Row by row, as a researcher reads the sheet; tasks keep their column order.
     frame = frame.sort_values(["_col", "_row"], kind="stable").drop(columns="_col")
     no_cells = ~blank & blank_mask(list(cells.values()))
     if no_cells.any():
-        problems.warning(f"{int(no_cells.sum())} participant rows have no outcome in any task column",
-                         file=table.name, line=table.line(int(np.flatnonzero(no_cells)[0])))
+        problems.warning(
+            f"{int(no_cells.sum())} participant rows have no outcome in any task column",
+            file=table.name,
+            line=table.line(int(np.flatnonzero(no_cells)[0])),
+        )
         account.aside("no task attempted", no_cells.sum())
     return frame.reset_index(drop=True)
 
 
 def raise_no_tasks(table: CsvTable) -> None:
-    raise InputError("wide success matrix has no task columns next to the participant column",
-                     file=table.name, line=table.header_line)
+    raise InputError(
+        "wide success matrix has no task columns next to the participant column",
+        file=table.name,
+        line=table.header_line,
+    )
 
 
-def _warn_repeated_participants(table: CsvTable, cols: dict[str, pd.Series], blank: np.ndarray,
-                                problems: Problems) -> None:
+def _warn_repeated_participants(
+    table: CsvTable, cols: dict[str, pd.Series], blank: np.ndarray, problems: Problems
+) -> None:
     """A participant on two rows of a success matrix is counted twice in every task."""
     frame = pd.DataFrame({"participant": cols["participant"], "session": cols["session"]})
     frame = frame[~blank & frame["participant"].notna().to_numpy()]
     repeated = frame.duplicated(keep="first").to_numpy()
     if not repeated.any():
         return
-    first = frame.reset_index().groupby(["participant", "session"], observed=True, dropna=False,
-                                        sort=False)["index"].transform("first").to_numpy()
+    first = (
+        frame.reset_index()
+        .groupby(["participant", "session"], observed=True, dropna=False, sort=False)["index"]
+        .transform("first")
+        .to_numpy()
+    )
     found = np.flatnonzero(repeated)
     limit = listing_limit()
     for i in found[:limit]:
         row = int(frame.index[i])
-        problems.warning(f'participant "{frame["participant"].iloc[i]}" already has a row (line '
-                         f"{table.line(int(first[i]))}); both rows are counted",
-                         file=table.name, line=table.line(row), column=table.fields["participant"],
-                         value=str(frame["participant"].iloc[i]),
-                         hint="a double entry? delete one row, or add a session column for a second session")
+        problems.warning(
+            f'participant "{frame["participant"].iloc[i]}" already has a row (line '
+            f"{table.line(int(first[i]))}); both rows are counted",
+            file=table.name,
+            line=table.line(row),
+            column=table.fields["participant"],
+            value=str(frame["participant"].iloc[i]),
+            hint="a double entry? delete one row, or add a session column for a second session",
+        )
     if len(found) > limit:
         problems.warning(f"{len(found) - limit} more repeated participant rows", file=table.name)

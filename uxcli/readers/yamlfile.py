@@ -69,8 +69,11 @@ def load_yaml(text: str, name: str) -> Any:
         if node is None:
             raise InputError("file is empty", file=name)
         if _expanded_size(node, {}) > MAX_EXPANSION:
-            raise InputError("YAML aliases expand to too many nodes (a 'billion laughs' document?)", file=name,
-                             hint=f"aliases (*name) may expand to at most {MAX_EXPANSION:,} nodes; write the data out")
+            raise InputError(
+                "YAML aliases expand to too many nodes (a 'billion laughs' document?)",
+                file=name,
+                hint=f"aliases (*name) may expand to at most {MAX_EXPANSION:,} nodes; write the data out",
+            )
         return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -78,14 +81,20 @@ def load_yaml(text: str, name: str) -> Any:
         problem = exc.problem or "invalid YAML"
         if "could not determine a constructor for the tag" in problem:
             tag = problem.split("for the tag", 1)[1].strip(" '").replace("tag:yaml.org,2002:", "!!")
-            raise InputError(f"unsupported YAML tag {tag}", file=name, line=line, value=tag,
-                             hint="uxcli reads plain YAML only and never runs code from it; remove the tag") from exc
+            raise InputError(
+                f"unsupported YAML tag {tag}",
+                file=name,
+                line=line,
+                value=tag,
+                hint="uxcli reads plain YAML only and never runs code from it; remove the tag",
+            ) from exc
         raise InputError(f"invalid YAML: {problem}", file=name, line=line) from exc
     except yaml.reader.ReaderError as exc:
         raise _reader_error(exc, text, name) from exc
     except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else 'cannot parse'}",
-                         file=name) from exc
+        raise InputError(
+            f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else 'cannot parse'}", file=name
+        ) from exc
     except RecursionError as exc:
         raise InputError("YAML nesting is too deep", file=name, hint="real study files nest a few levels") from exc
     finally:
@@ -95,9 +104,13 @@ def load_yaml(text: str, name: str) -> Any:
 def _reader_error(exc: yaml.reader.ReaderError, text: str, name: str) -> InputError:
     line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
     character = exc.character if isinstance(exc.character, str) else chr(exc.character) if exc.character else "?"
-    return InputError(f"invalid YAML: the character {character!r} (#x{ord(character[:1] or '?'):04x}) is not "
-                      "allowed in YAML text", file=name, line=line, value=repr(character),
-                      hint="a binary file, or text in another encoding? pass --encoding")
+    return InputError(
+        f"invalid YAML: the character {character!r} (#x{ord(character[:1] or '?'):04x}) is not allowed in YAML text",
+        file=name,
+        line=line,
+        value=repr(character),
+        hint="a binary file, or text in another encoding? pass --encoding",
+    )
 
 
 @dataclass
@@ -115,8 +128,12 @@ def read_yaml(source: Source, data: bytes, problems: Problems, account: FileAcco
         raise InputError("expected a mapping with sessions: (or one session)", file=source.name, line=1)
     sessions = doc.get("sessions", [doc] if "participant" in doc else None)
     if not isinstance(sessions, list) or not sessions:
-        raise InputError("no sessions: list (and no participant: at the top level)", file=source.name,
-                         line=getattr(doc, "line", 1), hint="see the YAML layout in the README")
+        raise InputError(
+            "no sessions: list (and no participant: at the top level)",
+            file=source.name,
+            line=getattr(doc, "line", 1),
+            hint="see the YAML layout in the README",
+        )
     out = YamlStudy(study=doc.get("study") or {})
     for session in sessions:
         _read_session(session, source.name, out, problems)
@@ -140,14 +157,19 @@ def _read_session(session: Any, name: str, out: YamlStudy, problems: Problems) -
     participant = _text(session.get("participant"))
     if participant is None:
         raise InputError("session has no participant", **_where(name, session))
-    labels = {"participant": participant, "session": _text(session.get("session")),
-              "variant": _text(session.get("variant"))}
+    labels = {
+        "participant": participant,
+        "session": _text(session.get("session")),
+        "variant": _text(session.get("variant")),
+    }
     tasks = session.get("tasks") or []
     if not isinstance(tasks, list):
         raise InputError("tasks: must be a list", **_where(name, session))
     for entry in tasks:
         if not isinstance(entry, dict) or _text(entry.get("task")) is None:
-            raise InputError("each task entry needs task:", **_where(name, entry if isinstance(entry, dict) else session))
+            raise InputError(
+                "each task entry needs task:", **_where(name, entry if isinstance(entry, dict) else session)
+            )
         if "events" in entry:
             _read_events(entry, labels, name, out, problems)
         else:
@@ -158,14 +180,26 @@ def _read_session(session: Any, name: str, out: YamlStudy, problems: Problems) -
 def _read_summary(entry: LineDict, labels: dict, name: str, out: YamlStudy, problems: Problems) -> None:
     out.rows += 1
     raw = entry.get("outcome")
-    outcome = ("success" if raw else "failure") if isinstance(raw, bool) else outcome_for(str(raw)) if raw is not None else None
+    outcome = (
+        ("success" if raw else "failure")
+        if isinstance(raw, bool)
+        else outcome_for(str(raw))
+        if raw is not None
+        else None
+    )
     if outcome is None:
-        problems.error(f'"{raw}" is not an outcome', column="outcome", value=str(raw),
-                       hint="use success, failure or abandon", **_where(name, entry))
+        problems.error(
+            f'"{raw}" is not an outcome',
+            column="outcome",
+            value=str(raw),
+            hint="use success, failure or abandon",
+            **_where(name, entry),
+        )
         return
     values = {k: _number(entry.get(k), k, name, entry, problems) for k in ("time", "clicks", "errors")}
-    out.attempts.append({**labels, "task": str(entry["task"]).strip(), "outcome": outcome, **values,
-                         "_row": entry.line})
+    out.attempts.append(
+        {**labels, "task": str(entry["task"]).strip(), "outcome": outcome, **values, "_row": entry.line}
+    )
 
 
 def _number(value: Any, key: str, name: str, entry: LineDict, problems: Problems) -> float:
@@ -211,13 +245,18 @@ def _read_events(entry: LineDict, labels: dict, name: str, out: YamlStudy, probl
             continue
         at = _timestamp(event.get("at"))
         if np.isnan(at):
-            problems.error(f'"{event.get("at")}" is not a time (seconds or ISO 8601)', column="at",
-                           value=str(event.get("at")), **_where(name, event))
+            problems.error(
+                f'"{event.get("at")}" is not a time (seconds or ISO 8601)',
+                column="at",
+                value=str(event.get("at")),
+                **_where(name, event),
+            )
             continue
         word = normalize_word(str(event.get("event", "")))
         kind = EVENT_WORDS.get(word)
-        out.events.append({**labels, "task": task, "t": at,
-                           "kind": KIND_CODE[kind] if kind else OTHER, "_row": event.line})
+        out.events.append(
+            {**labels, "task": task, "t": at, "kind": KIND_CODE[kind] if kind else OTHER, "_row": event.line}
+        )
 
 
 def _read_questionnaires(session: dict, labels: dict, name: str, out: YamlStudy) -> None:
@@ -226,12 +265,28 @@ def _read_questionnaires(session: dict, labels: dict, name: str, out: YamlStudy)
     if isinstance(answers, dict):
         for instrument, value in answers.items():
             if instrument != "seq":
-                out.responses.append({**labels, "instrument": str(instrument).lower(), "task": None,
-                                      "answers": value, "file": name, "line": getattr(answers, "line", None)})
+                out.responses.append(
+                    {
+                        **labels,
+                        "instrument": str(instrument).lower(),
+                        "task": None,
+                        "answers": value,
+                        "file": name,
+                        "line": getattr(answers, "line", None),
+                    }
+                )
     if isinstance(seq, dict):
         for task, rating in seq.items():
-            out.responses.append({**labels, "instrument": "seq", "task": str(task), "answers": rating,
-                                  "file": name, "line": getattr(seq, "line", None)})
+            out.responses.append(
+                {
+                    **labels,
+                    "instrument": "seq",
+                    "task": str(task),
+                    "answers": rating,
+                    "file": name,
+                    "line": getattr(seq, "line", None),
+                }
+            )
 
 
 def frames(study: YamlStudy, file_index: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -245,6 +300,7 @@ def frames(study: YamlStudy, file_index: int) -> tuple[pd.DataFrame, pd.DataFram
         frame["_file"] = file_index
     events["kind"] = events["kind"].astype(np.int8)
     attempts["outcome"] = attempts["outcome"].astype(OUTCOME_DTYPE)
-    attempts["attempt"] = attempts.groupby(["participant", "session", "task"], observed=True, dropna=False,
-                                           sort=False).cumcount() + 1
+    attempts["attempt"] = (
+        attempts.groupby(["participant", "session", "task"], observed=True, dropna=False, sort=False).cumcount() + 1
+    )
     return events, attempts

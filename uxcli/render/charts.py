@@ -97,9 +97,23 @@ SUS_GRADE_BANDS: tuple[tuple[float, str], ...] = (
 )
 
 METRIC_COLUMNS: tuple[str, ...] = (
-    "attempts", "successes", "failures", "abandons", "success_rate", "success_ci_low",
-    "success_ci_high", "abandonment_rate", "errors_total", "errors_per_attempt", "error_rate",
-    "clicks_mean", "clicks_median", "time_geomean", "time_median", "time_mean", "time_ci_low",
+    "attempts",
+    "successes",
+    "failures",
+    "abandons",
+    "success_rate",
+    "success_ci_low",
+    "success_ci_high",
+    "abandonment_rate",
+    "errors_total",
+    "errors_per_attempt",
+    "error_rate",
+    "clicks_mean",
+    "clicks_median",
+    "time_geomean",
+    "time_median",
+    "time_mean",
+    "time_ci_low",
     "time_ci_high",
 )
 
@@ -124,9 +138,12 @@ _STYLE: Any = {  # an rcParams dict
     "axes.linewidth": 0.8,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": cycler(color=[OKABE_ITO[k] for k in (
-        "blue", "orange", "bluish_green", "vermillion", "reddish_purple", "sky_blue", "yellow",
-        "black")]),
+    "axes.prop_cycle": cycler(
+        color=[
+            OKABE_ITO[k]
+            for k in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple", "sky_blue", "yellow", "black")
+        ]
+    ),
     "xtick.labelsize": 8.5,
     "ytick.labelsize": 8.5,
     "xtick.color": "#333333",
@@ -186,10 +203,7 @@ def row_labels(summary: pd.DataFrame, columns: Sequence[str] | None = None) -> l
     columns = list(columns) if columns is not None else group_columns(summary)
     if not columns:
         return [str(i + 1) for i in range(len(summary))]
-    return [
-        " · ".join(_text(v) for v in values)
-        for values in summary[columns].itertuples(index=False, name=None)
-    ]
+    return [" · ".join(_text(v) for v in values) for values in summary[columns].itertuples(index=False, name=None)]
 
 
 def _wrap(label: str, width: int = 28, max_lines: int = 3) -> str:
@@ -230,14 +244,24 @@ def _legend_below(fig: Figure, handles: list[Any], ncols: int | None = None) -> 
 
 
 def _no_data(ax: Any, message: str) -> None:
-    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center",
-            color=MUTED, fontsize=10, style="italic")
+    ax.text(
+        0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color=MUTED, fontsize=10, style="italic"
+    )
 
 
 def _missing_note(ax: Any, y: float, message: str, x: float = 0.01) -> None:
     """A small italic note on row y, x in axes coordinates."""
-    ax.text(x, y, message, transform=ax.get_yaxis_transform(), ha="left", va="center",
-            color=MUTED, fontsize=7.5, style="italic")
+    ax.text(
+        x,
+        y,
+        message,
+        transform=ax.get_yaxis_transform(),
+        ha="left",
+        va="center",
+        color=MUTED,
+        fontsize=7.5,
+        style="italic",
+    )
 
 
 def _short_duration(seconds: float) -> str:
@@ -252,7 +276,25 @@ def _short_duration(seconds: float) -> str:
 
 
 _NICE_SECONDS = (
-    0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800,
+    0.1,
+    0.2,
+    0.5,
+    1,
+    2,
+    5,
+    10,
+    15,
+    30,
+    60,
+    120,
+    300,
+    600,
+    900,
+    1800,
+    3600,
+    7200,
+    14400,
+    28800,
     86400,
 )
 
@@ -315,24 +357,50 @@ def success_chart(summary: pd.DataFrame, confidence: float | None = None) -> Fig
 
     fig = Figure(figsize=(7.6, 1.15 + _row_height(labels) * max(n, 1)), layout="constrained")
     ax = fig.add_subplot()
-    ax.barh(y, np.nan_to_num(rate, nan=0.0), height=0.62, color=OKABE_ITO["sky_blue"],
-            edgecolor=OKABE_ITO["blue"], linewidth=0.6, label="Success rate", zorder=2)
+    ax.barh(
+        y,
+        np.nan_to_num(rate, nan=0.0),
+        height=0.62,
+        color=OKABE_ITO["sky_blue"],
+        edgecolor=OKABE_ITO["blue"],
+        linewidth=0.6,
+        label="Success rate",
+        zorder=2,
+    )
     has_ci = np.isfinite(rate) & np.isfinite(low) & np.isfinite(high)
     if has_ci.any():
         xerr = np.vstack([np.clip(rate - low, 0, None)[has_ci], np.clip(high - rate, 0, None)[has_ci]])
-        ax.errorbar(rate[has_ci], y[has_ci], xerr=xerr, fmt="none", ecolor="#000000",
-                    elinewidth=1.1, capsize=3.5, capthick=1.1, zorder=3,
-                    label=f"{_confidence_text(confidence)} (adjusted Wald)")
+        ax.errorbar(
+            rate[has_ci],
+            y[has_ci],
+            xerr=xerr,
+            fmt="none",
+            ecolor="#000000",
+            elinewidth=1.1,
+            capsize=3.5,
+            capthick=1.1,
+            zorder=3,
+            label=f"{_confidence_text(confidence)} (adjusted Wald)",
+        )
     for i in range(n):
         if not math.isfinite(rate[i]):
             _missing_note(ax, y[i], "no attempts", x=0.01)
             continue
         right = high[i] if math.isfinite(high[i]) else rate[i]
-        ax.text(right + 1.5, y[i], f"{rate[i]:.0f}%", va="center", ha="left", fontsize=8.5,
-                color="#111111", zorder=5,
-                bbox={"facecolor": "#FFFFFF", "edgecolor": "none", "pad": 1.0, "alpha": 0.85})
-    ax.axvline(BENCHMARK_SUCCESS * 100, color="#000000", linestyle=(0, (5, 3)), linewidth=1.2,
-               zorder=4, label=BENCHMARK_LABEL)
+        ax.text(
+            right + 1.5,
+            y[i],
+            f"{rate[i]:.0f}%",
+            va="center",
+            ha="left",
+            fontsize=8.5,
+            color="#111111",
+            zorder=5,
+            bbox={"facecolor": "#FFFFFF", "edgecolor": "none", "pad": 1.0, "alpha": 0.85},
+        )
+    ax.axvline(
+        BENCHMARK_SUCCESS * 100, color="#000000", linestyle=(0, (5, 3)), linewidth=1.2, zorder=4, label=BENCHMARK_LABEL
+    )
 
     _category_axis(ax, labels)
     ax.set_xlim(0, 111)
@@ -365,7 +433,11 @@ def time_chart(attempts: pd.DataFrame, summary: pd.DataFrame, confidence: float 
     times = as_floats(attempts["time"]) if "time" in attempts.columns else np.full(len(attempts), np.nan)
     outcomes = attempts["outcome"].astype("object").to_numpy() if len(attempts) else np.array([])
     for i, values in enumerate(summary[keys].itertuples(index=False, name=None) if keys else [()] * n):
-        mask = match_rows(attempts, dict(zip(keys, values, strict=True))).to_numpy() if keys else np.ones(len(attempts), bool)
+        mask = (
+            match_rows(attempts, dict(zip(keys, values, strict=True))).to_numpy()
+            if keys
+            else np.ones(len(attempts), bool)
+        )
         for outcome in OUTCOMES:
             selected = mask & (outcomes == outcome) & np.isfinite(times) & (times > 0)
             count = int(selected.sum())
@@ -385,22 +457,56 @@ def time_chart(attempts: pd.DataFrame, summary: pd.DataFrame, confidence: float 
     for outcome in OUTCOMES:
         xs, ys = points[outcome]
         if xs:
-            ax.scatter(xs, ys, s=26, marker=OUTCOME_MARKERS[outcome], color=OUTCOME_COLORS[outcome],
-                       edgecolors="#FFFFFF", linewidths=0.5, alpha=0.9, zorder=3,
-                       label=f"{OUTCOME_LABELS[outcome]} (one attempt)")
+            ax.scatter(
+                xs,
+                ys,
+                s=26,
+                marker=OUTCOME_MARKERS[outcome],
+                color=OUTCOME_COLORS[outcome],
+                edgecolors="#FFFFFF",
+                linewidths=0.5,
+                alpha=0.9,
+                zorder=3,
+                label=f"{OUTCOME_LABELS[outcome]} (one attempt)",
+            )
     y = np.arange(n, dtype=float)
     finite = np.isfinite(geomean)
     if finite.any():
         has_ci = finite & np.isfinite(low) & np.isfinite(high)
-        ax.errorbar(geomean[has_ci], y[has_ci],
-                    xerr=np.vstack([(geomean - low)[has_ci], (high - geomean)[has_ci]]),
-                    fmt="none", ecolor="#000000", elinewidth=1.3, capsize=4, capthick=1.3, zorder=4)
-        ax.scatter(geomean[finite], y[finite], marker="D", s=46, color="#000000",
-                   edgecolors="#FFFFFF", linewidths=0.8, zorder=5,
-                   label=f"Geometric mean with {_confidence_text(confidence)}")
+        ax.errorbar(
+            geomean[has_ci],
+            y[has_ci],
+            xerr=np.vstack([(geomean - low)[has_ci], (high - geomean)[has_ci]]),
+            fmt="none",
+            ecolor="#000000",
+            elinewidth=1.3,
+            capsize=4,
+            capthick=1.3,
+            zorder=4,
+        )
+        ax.scatter(
+            geomean[finite],
+            y[finite],
+            marker="D",
+            s=46,
+            color="#000000",
+            edgecolors="#FFFFFF",
+            linewidths=0.8,
+            zorder=5,
+            label=f"Geometric mean with {_confidence_text(confidence)}",
+        )
     for row in np.flatnonzero(~finite):
-        ax.text(0.995, y[row] - 0.3, "no geometric mean: no times", transform=ax.get_yaxis_transform(),
-                ha="right", va="center", color=MUTED, fontsize=7.5, style="italic")
+        ax.text(
+            0.995,
+            y[row] - 0.3,
+            "no geometric mean: no times",
+            transform=ax.get_yaxis_transform(),
+            ha="right",
+            va="center",
+            color=MUTED,
+            fontsize=7.5,
+            style="italic",
+        )
 
     _category_axis(ax, labels)
     if limits is None:
@@ -443,8 +549,15 @@ def errors_clicks_chart(summary: pd.DataFrame) -> Figure:
         top = top if top > 0 else 1.0
         for i in range(n):
             if math.isfinite(values[i]):
-                ax.text(values[i] + top * 0.02, y[i], f"{values[i]:.{digits}f}", va="center",
-                        ha="left", fontsize=8.5, color="#111111")
+                ax.text(
+                    values[i] + top * 0.02,
+                    y[i],
+                    f"{values[i]:.{digits}f}",
+                    va="center",
+                    ha="left",
+                    fontsize=8.5,
+                    color="#111111",
+                )
             else:
                 _missing_note(ax, y[i], "no data")
         ax.set_xlim(0, top * 1.22)
@@ -465,13 +578,15 @@ def errors_clicks_chart(summary: pd.DataFrame) -> Figure:
 def outcome_grid(attempts: pd.DataFrame) -> tuple[list[str], list[str], dict[tuple[str, str], tuple[str, int]]]:
     """Participants and tasks in first-appearance order, and per (participant, task) the final
     outcome and the number of attempts (the last attempt of the last session is final)."""
-    frame = pd.DataFrame({
-        "participant": attempts["participant"].astype("object").map(_text),
-        "task": attempts["task"].astype("object").map(_text),
-        "outcome": attempts["outcome"].astype("object"),
-        "attempt": as_floats(attempts["attempt"]) if "attempt" in attempts else np.ones(len(attempts)),
-        "row": np.arange(len(attempts)),
-    })
+    frame = pd.DataFrame(
+        {
+            "participant": attempts["participant"].astype("object").map(_text),
+            "task": attempts["task"].astype("object").map(_text),
+            "outcome": attempts["outcome"].astype("object"),
+            "attempt": as_floats(attempts["attempt"]) if "attempt" in attempts else np.ones(len(attempts)),
+            "row": np.arange(len(attempts)),
+        }
+    )
     if "session" in attempts.columns:
         frame["session"] = pd.factorize(attempts["session"].astype("object"), use_na_sentinel=True)[0]
     else:
@@ -486,7 +601,7 @@ def outcome_grid(attempts: pd.DataFrame) -> tuple[list[str], list[str], dict[tup
 
 
 def _participant_labels(attempts: pd.DataFrame, participants: list[str]) -> list[str]:
-    """"P01 · A" when every participant saw exactly one variant, else the bare id."""
+    """ "P01 · A" when every participant saw exactly one variant, else the bare id."""
     if "variant" not in attempts.columns or not attempts["variant"].notna().any():
         return participants
     variants = (
@@ -526,8 +641,9 @@ def outcome_grid_chart(attempts: pd.DataFrame) -> Figure:
         for j, task in enumerate(tasks):
             cell = cells.get((participant, task))
             if cell is None or cell[0] not in OUTCOME_COLORS:
-                patch = Rectangle((j, i), 1, 1, facecolor=NOT_ATTEMPTED_COLOR, edgecolor="none",
-                                  hatch="////", linewidth=0, zorder=1)
+                patch = Rectangle(
+                    (j, i), 1, 1, facecolor=NOT_ATTEMPTED_COLOR, edgecolor="none", hatch="////", linewidth=0, zorder=1
+                )
                 if hasattr(patch, "set_hatchcolor"):
                     patch.set_hatchcolor(NOT_ATTEMPTED_HATCH_COLOR)
                 else:  # older matplotlib draws the hatch in the edge colour
@@ -535,13 +651,32 @@ def outcome_grid_chart(attempts: pd.DataFrame) -> Figure:
                 ax.add_patch(patch)
                 continue
             outcome, count = cell
-            ax.add_patch(Rectangle((j, i), 1, 1, facecolor=OUTCOME_COLORS[outcome],
-                                   edgecolor="none", linewidth=0, zorder=1))
-            ax.text(j + 0.5, i + 0.5, OUTCOME_SYMBOLS[outcome], ha="center", va="center",
-                    fontsize=10.5, fontweight="bold", color=OUTCOME_TEXT_COLORS[outcome], zorder=3)
+            ax.add_patch(
+                Rectangle((j, i), 1, 1, facecolor=OUTCOME_COLORS[outcome], edgecolor="none", linewidth=0, zorder=1)
+            )
+            ax.text(
+                j + 0.5,
+                i + 0.5,
+                OUTCOME_SYMBOLS[outcome],
+                ha="center",
+                va="center",
+                fontsize=10.5,
+                fontweight="bold",
+                color=OUTCOME_TEXT_COLORS[outcome],
+                zorder=3,
+            )
             if count > 1:
-                ax.text(j + 0.95, i + 0.1, f"×{count}", ha="right", va="top", fontsize=7,
-                        fontweight="bold", color=OUTCOME_TEXT_COLORS[outcome], zorder=3)
+                ax.text(
+                    j + 0.95,
+                    i + 0.1,
+                    f"×{count}",
+                    ha="right",
+                    va="top",
+                    fontsize=7,
+                    fontweight="bold",
+                    color=OUTCOME_TEXT_COLORS[outcome],
+                    zorder=3,
+                )
     # white gutters between cells
     ax.hlines(np.arange(n_rows + 1), 0, n_cols, colors="#FFFFFF", linewidth=2.0, zorder=2)
     ax.vlines(np.arange(n_cols + 1), 0, n_rows, colors="#FFFFFF", linewidth=2.0, zorder=2)
@@ -567,14 +702,27 @@ def outcome_grid_chart(attempts: pd.DataFrame) -> Figure:
         Patch(facecolor=OUTCOME_COLORS[o], edgecolor="none", label=f"{OUTCOME_SYMBOLS[o]} {OUTCOME_LABELS[o]}")
         for o in OUTCOMES
     ]
-    not_attempted = Patch(facecolor=NOT_ATTEMPTED_COLOR, edgecolor=NOT_ATTEMPTED_HATCH_COLOR,
-                          hatch="////", linewidth=0.0, label="Not attempted")
+    not_attempted = Patch(
+        facecolor=NOT_ATTEMPTED_COLOR,
+        edgecolor=NOT_ATTEMPTED_HATCH_COLOR,
+        hatch="////",
+        linewidth=0.0,
+        label="Not attempted",
+    )
     handles.append(not_attempted)
-    handles.append(Line2D([], [], linestyle="none", marker="$×2$", markersize=9, color="#333333",
-                          label="2 attempts (retried); final outcome shown"))
+    handles.append(
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="$×2$",
+            markersize=9,
+            color="#333333",
+            label="2 attempts (retried); final outcome shown",
+        )
+    )
     _legend_below(fig, handles, ncols=3 if width < 7 else 5)
-    fig.suptitle("Final outcome per participant and task", x=0.02, ha="left",
-                 fontsize=10.5, fontweight="bold")
+    fig.suptitle("Final outcome per participant and task", x=0.02, ha="left", fontsize=10.5, fontweight="bold")
     return fig
 
 
@@ -612,33 +760,55 @@ def sus_chart(scores: Any) -> Figure:
         high = bounds[k + 1]
         if high <= x_min:
             continue
-        ax.axvspan(max(low, x_min), high, color="#EDEDED" if k % 2 == 0 else "#FAFAFA",
-                   linewidth=0, zorder=0)
+        ax.axvspan(max(low, x_min), high, color="#EDEDED" if k % 2 == 0 else "#FAFAFA", linewidth=0, zorder=0)
         centre = (max(low, x_min) + high) / 2
         narrow = (high - max(low, x_min)) < 4.5
-        ax.text(centre, 1.02, grade, transform=ax.get_xaxis_transform(), ha="center",
-                va="bottom", fontsize=7.5 if narrow else 8.5, rotation=90 if narrow else 0,
-                color="#333333")
+        ax.text(
+            centre,
+            1.02,
+            grade,
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=7.5 if narrow else 8.5,
+            rotation=90 if narrow else 0,
+            color="#333333",
+        )
     rng = np.random.default_rng(JITTER_SEED)
     if values.size:
         jitter = rng.uniform(0.18, 0.82, values.size)
         alpha = 0.9 if values.size <= 50 else max(0.25, 0.9 * math.sqrt(50 / values.size))
-        ax.scatter(values, jitter, s=34, color=OKABE_ITO["blue"], edgecolors="#FFFFFF",
-                   linewidths=0.6, alpha=alpha, zorder=3, label=f"One respondent (n = {values.size})")
+        ax.scatter(
+            values,
+            jitter,
+            s=34,
+            color=OKABE_ITO["blue"],
+            edgecolors="#FFFFFF",
+            linewidths=0.6,
+            alpha=alpha,
+            zorder=3,
+            label=f"One respondent (n = {values.size})",
+        )
         mean = float(values.mean())
-        ax.axvline(mean, color="#000000", linewidth=2.0, zorder=4,
-                   label=f"Mean {mean:.1f} (grade {sus_grade_of(mean)})")
+        ax.axvline(
+            mean, color="#000000", linewidth=2.0, zorder=4, label=f"Mean {mean:.1f} (grade {sus_grade_of(mean)})"
+        )
     else:
         _no_data(ax, "No SUS responses")
-    ax.axvline(SUS_AVERAGE, color=OKABE_ITO["vermillion"], linestyle=(0, (5, 3)), linewidth=1.5,
-               zorder=4, label="Average 68 (Sauro 2011)")
+    ax.axvline(
+        SUS_AVERAGE,
+        color=OKABE_ITO["vermillion"],
+        linestyle=(0, (5, 3)),
+        linewidth=1.5,
+        zorder=4,
+        label="Average 68 (Sauro 2011)",
+    )
     ax.set_xlim(x_min, 100)
     ax.set_ylim(0, 1)
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
     ax.set_xlabel("SUS score (0–100); letters: Sauro–Lewis curved grades")
-    fig.suptitle("SUS scores against the grade bands", x=0.02, ha="left", fontsize=10.5,
-                 fontweight="bold")
+    fig.suptitle("SUS scores against the grade bands", x=0.02, ha="left", fontsize=10.5, fontweight="bold")
     handles, _ = ax.get_legend_handles_labels()
     _legend_below(fig, handles, ncols=3)
     return fig
@@ -669,7 +839,11 @@ def compare_chart(comparison: pd.DataFrame, confidence: float | None = None) -> 
     frame = comparison.reset_index(drop=True)
     present = list(dict.fromkeys(frame["metric"].astype(str))) if len(frame) else []
     metrics = [m for m in COMPARE_METRICS if m in present] + [m for m in present if m not in COMPARE_METRICS]
-    pairs = list(dict.fromkeys(zip(frame["group_a"].map(_text), frame["group_b"].map(_text), strict=True))) if len(frame) else []
+    pairs = (
+        list(dict.fromkeys(zip(frame["group_a"].map(_text), frame["group_b"].map(_text), strict=True)))
+        if len(frame)
+        else []
+    )
     name_a, name_b = pairs[0] if len(pairs) == 1 else ("A", "B")
 
     blocks = []
@@ -681,15 +855,15 @@ def compare_chart(comparison: pd.DataFrame, confidence: float | None = None) -> 
         ]
         blocks.append((metric, sub, labels))
     heights = [0.55 + _row_height(labels) * max(len(labels), 1) for _, _, labels in blocks] or [1.0]
-    fig = Figure(figsize=(8.6, 1.0 + sum(heights)),
-                 layout=ConstrainedLayoutEngine(h_pad=0.12, hspace=0.06, w_pad=0.08))
+    fig = Figure(figsize=(8.6, 1.0 + sum(heights)), layout=ConstrainedLayoutEngine(h_pad=0.12, hspace=0.06, w_pad=0.08))
     if not blocks:
         ax = fig.add_subplot()
         ax.set_axis_off()
         _no_data(ax, "No comparison results")
         return fig
-    axes = fig.subplots(len(blocks), 2, squeeze=False,
-                        gridspec_kw={"height_ratios": heights, "width_ratios": [1.15, 1]})
+    axes = fig.subplots(
+        len(blocks), 2, squeeze=False, gridspec_kw={"height_ratios": heights, "width_ratios": [1.15, 1]}
+    )
     ci_text = _confidence_text(confidence)
     for (metric, sub, labels), (ax_values, ax_diff) in zip(blocks, axes, strict=True):
         n = len(labels)
@@ -703,14 +877,24 @@ def compare_chart(comparison: pd.DataFrame, confidence: float | None = None) -> 
         b_first = difference_direction(a / scale, b / scale, estimate, ratio)
 
         both = np.isfinite(a) & np.isfinite(b)
-        ax_values.hlines(y[both], np.minimum(a, b)[both], np.maximum(a, b)[both], color="#9A9A9A",
-                         linewidth=1.6, zorder=2)
+        ax_values.hlines(
+            y[both], np.minimum(a, b)[both], np.maximum(a, b)[both], color="#9A9A9A", linewidth=1.6, zorder=2
+        )
         # A is the larger circle, drawn under B's smaller square: equal values stay visible
-        ax_values.scatter(a[np.isfinite(a)], y[np.isfinite(a)], marker="o", s=80,
-                          color=OKABE_ITO["blue"], zorder=3, label=name_a)
-        ax_values.scatter(b[np.isfinite(b)], y[np.isfinite(b)], marker="s", s=30,
-                          color=OKABE_ITO["orange"], edgecolors="#000000", linewidths=0.5,
-                          zorder=4, label=name_b)
+        ax_values.scatter(
+            a[np.isfinite(a)], y[np.isfinite(a)], marker="o", s=80, color=OKABE_ITO["blue"], zorder=3, label=name_a
+        )
+        ax_values.scatter(
+            b[np.isfinite(b)],
+            y[np.isfinite(b)],
+            marker="s",
+            s=30,
+            color=OKABE_ITO["orange"],
+            edgecolors="#000000",
+            linewidths=0.5,
+            zorder=4,
+            label=name_b,
+        )
         _category_axis(ax_values, labels)
         ax_values.set_title(COMPARE_METRICS.get(metric, metric))
         if ratio:
@@ -734,12 +918,25 @@ def compare_chart(comparison: pd.DataFrame, confidence: float | None = None) -> 
         finite = np.isfinite(shown)
         has_ci = finite & np.isfinite(lo) & np.isfinite(hi)
         if has_ci.any():
-            ax_diff.errorbar(shown[has_ci], y[has_ci],
-                             xerr=np.vstack([np.clip(shown - lo, 0, None)[has_ci],
-                                             np.clip(hi - shown, 0, None)[has_ci]]),
-                             fmt="none", ecolor="#000000", elinewidth=1.2, capsize=3.5, zorder=3)
-        ax_diff.scatter(shown[finite], y[finite], marker="D", s=34, color="#000000", zorder=4,
-                        label=f"Difference (time: ratio) with {ci_text}")
+            ax_diff.errorbar(
+                shown[has_ci],
+                y[has_ci],
+                xerr=np.vstack([np.clip(shown - lo, 0, None)[has_ci], np.clip(hi - shown, 0, None)[has_ci]]),
+                fmt="none",
+                ecolor="#000000",
+                elinewidth=1.2,
+                capsize=3.5,
+                zorder=3,
+            )
+        ax_diff.scatter(
+            shown[finite],
+            y[finite],
+            marker="D",
+            s=34,
+            color="#000000",
+            zorder=4,
+            label=f"Difference (time: ratio) with {ci_text}",
+        )
         for i in np.flatnonzero(~finite):
             _missing_note(ax_diff, y[i], "not estimable")
         first, second = (name_b, name_a) if b_first else (name_a, name_b)
@@ -771,8 +968,7 @@ def compare_chart(comparison: pd.DataFrame, confidence: float | None = None) -> 
     handles, _ = axes[0][0].get_legend_handles_labels()
     diff_handles, _ = axes[0][1].get_legend_handles_labels()
     _legend_below(fig, handles + diff_handles[:1], ncols=3)
-    fig.suptitle(f"Comparison per task: {name_a} vs {name_b}", x=0.02, ha="left", fontsize=10.5,
-                 fontweight="bold")
+    fig.suptitle(f"Comparison per task: {name_a} vs {name_b}", x=0.02, ha="left", fontsize=10.5, fontweight="bold")
     return fig
 
 
@@ -800,7 +996,7 @@ def figure_to_svg(fig: Figure, id_prefix: str | None = None) -> str:
     with matplotlib.rc_context(_STYLE):
         fig.savefig(buffer, format="svg", metadata=_SVG_METADATA)
     text = buffer.getvalue()
-    text = text[text.index("<svg"):]
+    text = text[text.index("<svg") :]
     text = re.sub(r"<!--.*?-->\s*", "", text, flags=re.S)
     if id_prefix:
         safe = re.sub(r"[^A-Za-z0-9_-]", "-", id_prefix)
@@ -834,8 +1030,9 @@ def save_figure(fig: Figure, path: str | os.PathLike[str]) -> None:
                     if suffix == ".png":
                         fig.savefig(out, format="png", dpi=200, metadata={"Software": None})
                     else:
-                        fig.savefig(out, format="pdf", metadata={"CreationDate": None, "Creator": None,
-                                                                 "Producer": None})
+                        fig.savefig(
+                            out, format="pdf", metadata={"CreationDate": None, "Creator": None, "Producer": None}
+                        )
         os.replace(temp_name, target)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)

@@ -69,7 +69,7 @@ def format_count(value: Any) -> str:
 
 
 def format_percent_interval(value: Any, low: Any, high: Any, digits: int = 0) -> str:
-    """"80% (36–98%)"; the interval is left out when either bound is missing."""
+    """ "80% (36–98%)"; the interval is left out when either bound is missing."""
     text = format_percent(value, digits)
     if text == MISSING or is_missing(low) or is_missing(high):
         return text
@@ -78,7 +78,7 @@ def format_percent_interval(value: Any, low: Any, high: Any, digits: int = 0) ->
 
 
 def format_duration_interval(value: Any, low: Any, high: Any) -> str:
-    """"1m 33s (1m 2s–2m 20s)"; the interval is left out when either bound is missing."""
+    """ "1m 33s (1m 2s–2m 20s)"; the interval is left out when either bound is missing."""
     text = format_duration(value)
     if text == MISSING or is_missing(low) or is_missing(high):
         return text
@@ -86,7 +86,7 @@ def format_duration_interval(value: Any, low: Any, high: Any) -> str:
 
 
 def format_number_interval(value: Any, low: Any, high: Any, digits: int = 2) -> str:
-    """"0.25 (0.10–0.40)"; the interval is left out when either bound is missing."""
+    """ "0.25 (0.10–0.40)"; the interval is left out when either bound is missing."""
     text = format_number(value, digits)
     if text == MISSING or is_missing(low) or is_missing(high):
         return text

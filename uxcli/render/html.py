@@ -120,24 +120,34 @@ def task_table(report: ReportData) -> Table:
     n_times = time_sample_sizes(report)
     estimators = {time_headline(row, n)[0] for (_, row), n in zip(summary.iterrows(), n_times, strict=True)}
     time_header = f"Time ({estimators.pop()})" if len(estimators) == 1 else "Time"
-    headers = [*(_label(c) for c in groups), "n", "Success", "Abandonment", "Errors / attempt",
-               "Error rate", "Clicks (mean)", time_header]
+    headers = [
+        *(_label(c) for c in groups),
+        "n",
+        "Success",
+        "Abandonment",
+        "Errors / attempt",
+        "Error rate",
+        "Clicks (mean)",
+        time_header,
+    ]
     rows = []
     for (_, row), n in zip(summary.iterrows(), n_times, strict=True):
         estimator, value = time_headline(row, n)
         time_text = format_duration_interval(value, row["time_ci_low"], row["time_ci_high"])
         if len(estimators) > 1 and time_text != MISSING:
             time_text = f"{time_text} {'median' if estimator == 'median' else 'geo. mean'}"
-        rows.append([
-            *(_text(row[c]) for c in groups),
-            format_count(row["attempts"]),
-            format_percent_interval(row["success_rate"], row["success_ci_low"], row["success_ci_high"]),
-            format_percent(row["abandonment_rate"]),
-            format_number(row["errors_per_attempt"], 2),
-            format_percent(row["error_rate"]),
-            format_number(row["clicks_mean"], 1),
-            time_text,
-        ])
+        rows.append(
+            [
+                *(_text(row[c]) for c in groups),
+                format_count(row["attempts"]),
+                format_percent_interval(row["success_rate"], row["success_ci_low"], row["success_ci_high"]),
+                format_percent(row["abandonment_rate"]),
+                format_number(row["errors_per_attempt"], 2),
+                format_percent(row["error_rate"]),
+                format_number(row["clicks_mean"], 1),
+                time_text,
+            ]
+        )
     conf = format_confidence(report.confidence)
     caption = (
         f"Intervals are {conf} confidence intervals: adjusted Wald for success rates; for times, "
@@ -194,7 +204,9 @@ def comparison_table(report: ReportData) -> Table | None:
     directions: dict[str, str] = {}
     for metric, sub in frame.groupby(frame["metric"].astype(str), sort=False):
         ratio = metric == "time"
-        b_first = difference_direction(as_floats(sub["value_a"]), as_floats(sub["value_b"]), as_floats(sub["difference"]), ratio)
+        b_first = difference_direction(
+            as_floats(sub["value_a"]), as_floats(sub["value_b"]), as_floats(sub["difference"]), ratio
+        )
         first, second = ("B", "A") if b_first else ("A", "B")
         if single:
             first, second = (name_b, name_a) if b_first else (name_a, name_b)
@@ -209,21 +221,28 @@ def comparison_table(report: ReportData) -> Table | None:
         if not single:
             value_a = f"{_text(row['group_a'])}: {value_a}"
             value_b = f"{_text(row['group_b'])}: {value_b}"
-        rows.append([
-            _text(row["task"]),
-            f"{COMPARE_METRICS.get(metric, metric)} ({directions[metric]})",
-            value_a,
-            value_b,
-            _comparison_estimate(metric, row["difference"], row["ci_low"], row["ci_high"]),
-            format_p_value(row["p_value"]),
-            _text(row["test"]),
-        ])
+        rows.append(
+            [
+                _text(row["task"]),
+                f"{COMPARE_METRICS.get(metric, metric)} ({directions[metric]})",
+                value_a,
+                value_b,
+                _comparison_estimate(metric, row["difference"], row["ci_low"], row["ci_high"]),
+                format_p_value(row["p_value"]),
+                _text(row["test"]),
+            ]
+        )
     caption = (
         "Success rate differences are in percentage points; time is compared as a ratio of "
         "geometric means (below 1× means faster); errors per attempt as a difference of means."
     )
-    return Table(headers, rows, [False, False, True, True, True, True, False], caption,
-                 split=[False, True, True, True, True, False, False])
+    return Table(
+        headers,
+        rows,
+        [False, False, True, True, True, True, False],
+        caption,
+        split=[False, True, True, True, True, False, False],
+    )
 
 
 def _ordinal(value: float) -> str:
@@ -284,83 +303,101 @@ def build_report_charts(report: ReportData) -> list[ReportChart]:
         f"{label} {format_percent_interval(r['success_rate'], r['success_ci_low'], r['success_ci_high'])}"
         for label, (_, r) in zip(labels, summary.iterrows(), strict=True)
     ]
-    plan.append((
-        "success", "charts",
-        f"Success rate per task with {conf} adjusted-Wald confidence intervals. The dashed line is "
-        f"the 78% average task completion rate across usability studies (Sauro 2011).",
-        f"Horizontal bar chart of the success rate of {n_tasks} tasks with confidence intervals and "
-        f"a dashed benchmark line at 78%: {_listing(success_items)}.",
-        lambda: charts.success_chart(summary, report.confidence),
-    ))
+    plan.append(
+        (
+            "success",
+            "charts",
+            f"Success rate per task with {conf} adjusted-Wald confidence intervals. The dashed line is "
+            f"the 78% average task completion rate across usability studies (Sauro 2011).",
+            f"Horizontal bar chart of the success rate of {n_tasks} tasks with confidence intervals and "
+            f"a dashed benchmark line at 78%: {_listing(success_items)}.",
+            lambda: charts.success_chart(summary, report.confidence),
+        )
+    )
     if _has_values(attempts, ["time"]) or _has_values(summary, ["time_geomean"]):
         time_items = [
             f"{label} {'no times' if is_missing(r['time_geomean']) else format_duration(r['time_geomean'])}"
             for label, (_, r) in zip(labels, summary.iterrows(), strict=True)
         ]
-        plan.append((
-            "time", "charts",
-            f"Time on task per task on a logarithmic scale. Each point is one attempt, its colour and "
-            f"shape showing the outcome; the black diamond is the geometric mean with its {conf} "
-            f"confidence interval.",
-            f"Dot plot of time on task for {n_tasks} tasks on a log scale, one point per attempt, "
-            f"with geometric means: {_listing(time_items)}.",
-            lambda: charts.time_chart(attempts, summary, report.confidence),
-        ))
+        plan.append(
+            (
+                "time",
+                "charts",
+                f"Time on task per task on a logarithmic scale. Each point is one attempt, its colour and "
+                f"shape showing the outcome; the black diamond is the geometric mean with its {conf} "
+                f"confidence interval.",
+                f"Dot plot of time on task for {n_tasks} tasks on a log scale, one point per attempt, "
+                f"with geometric means: {_listing(time_items)}.",
+                lambda: charts.time_chart(attempts, summary, report.confidence),
+            )
+        )
     if _has_values(summary, ["errors_per_attempt", "clicks_mean"]):
         ec_items = [
             f"{label} {format_number(r['errors_per_attempt'], 2)} errors, {format_number(r['clicks_mean'], 1)} clicks"
             for label, (_, r) in zip(labels, summary.iterrows(), strict=True)
         ]
-        plan.append((
-            "errors-clicks", "charts",
-            "Mean errors per attempt (left) and mean clicks per attempt (right) for each task.",
-            f"Two bar charts of mean errors and mean clicks per attempt for {n_tasks} tasks: "
-            f"{_listing(ec_items)}.",
-            lambda: charts.errors_clicks_chart(summary),
-        ))
+        plan.append(
+            (
+                "errors-clicks",
+                "charts",
+                "Mean errors per attempt (left) and mean clicks per attempt (right) for each task.",
+                f"Two bar charts of mean errors and mean clicks per attempt for {n_tasks} tasks: {_listing(ec_items)}.",
+                lambda: charts.errors_clicks_chart(summary),
+            )
+        )
     if len(attempts):
         participants, tasks, cells = charts.outcome_grid(attempts)
         finals = [outcome for outcome, _ in cells.values()]
         missing = len(participants) * len(tasks) - len(cells)
         retried = sum(1 for _, count in cells.values() if count > 1)
-        plan.append((
-            "outcome-grid", "charts",
-            "Final outcome of every participant on every task: ✓ success, ✗ failure, – abandon; "
-            "hatched grey cells were not attempted, and ×n marks a task attempted n times.",
-            f"Grid of {len(participants)} participants by {len(tasks)} tasks showing each final outcome: "
-            f"{finals.count('success')} successes, {finals.count('failure')} failures, "
-            f"{finals.count('abandon')} abandons, {missing} not attempted, {retried} retried.",
-            lambda: charts.outcome_grid_chart(attempts),
-        ))
+        plan.append(
+            (
+                "outcome-grid",
+                "charts",
+                "Final outcome of every participant on every task: ✓ success, ✗ failure, – abandon; "
+                "hatched grey cells were not attempted, and ×n marks a task attempted n times.",
+                f"Grid of {len(participants)} participants by {len(tasks)} tasks showing each final outcome: "
+                f"{finals.count('success')} successes, {finals.count('failure')} failures, "
+                f"{finals.count('abandon')} abandons, {missing} not attempted, {retried} retried.",
+                lambda: charts.outcome_grid_chart(attempts),
+            )
+        )
     sus = sus_values(report)
     if sus:
         mean = sum(sus) / len(sus)
-        plan.append((
-            "sus", "sus",
-            "SUS score of each respondent against the Sauro–Lewis curved grade bands (A+ to F). The "
-            "solid line is the mean; the dashed line is the average SUS score of 68 (Sauro 2011).",
-            f"Dot plot of {len(sus)} SUS scores from {min(sus):.1f} to {max(sus):.1f}, mean {mean:.1f} "
-            f"(grade {charts.sus_grade_of(mean)}), over shaded grade bands with the average of 68 marked.",
-            lambda: charts.sus_chart(sus),
-        ))
+        plan.append(
+            (
+                "sus",
+                "sus",
+                "SUS score of each respondent against the Sauro–Lewis curved grade bands (A+ to F). The "
+                "solid line is the mean; the dashed line is the average SUS score of 68 (Sauro 2011).",
+                f"Dot plot of {len(sus)} SUS scores from {min(sus):.1f} to {max(sus):.1f}, mean {mean:.1f} "
+                f"(grade {charts.sus_grade_of(mean)}), over shaded grade bands with the average of 68 marked.",
+                lambda: charts.sus_chart(sus),
+            )
+        )
     if report.comparison is not None and len(report.comparison):
         comparison = report.comparison
         metrics = [charts.COMPARE_METRICS.get(m, m) for m in dict.fromkeys(comparison["metric"].astype(str))]
-        pairs = list(dict.fromkeys(zip(comparison["group_a"].map(_text), comparison["group_b"].map(_text), strict=True)))
+        pairs = list(
+            dict.fromkeys(zip(comparison["group_a"].map(_text), comparison["group_b"].map(_text), strict=True))
+        )
         groups = " and ".join(f"{a} vs {b}" for a, b in pairs)
         n_compared = comparison["task"].nunique()
-        plan.append((
-            "compare", "comparison",
-            f"{groups} per task. Left: each group's value. Right: the difference with its {conf} "
-            f"confidence interval (for time, the ratio of geometric means on a log scale); an interval "
-            f"crossing the grey line means no clear difference.",
-            f"Comparison charts of {groups} for {n_compared} tasks on {', '.join(metrics).lower()}: "
-            f"dot pairs of both groups' values and differences with confidence intervals.",
-            lambda: charts.compare_chart(comparison, report.confidence),
-        ))
+        plan.append(
+            (
+                "compare",
+                "comparison",
+                f"{groups} per task. Left: each group's value. Right: the difference with its {conf} "
+                f"confidence interval (for time, the ratio of geometric means on a log scale); an interval "
+                f"crossing the grey line means no clear difference.",
+                f"Comparison charts of {groups} for {n_compared} tasks on {', '.join(metrics).lower()}: "
+                f"dot pairs of both groups' values and differences with confidence intervals.",
+                lambda: charts.compare_chart(comparison, report.confidence),
+            )
+        )
     return [
-        ReportChart(kind, f"fig-{kind}", section, caption, alt, make())
-        for kind, section, caption, alt, make in plan
+        ReportChart(kind, f"fig-{kind}", section, caption, alt, make()) for kind, section, caption, alt, make in plan
     ]
 
 
@@ -504,9 +541,7 @@ def _e(value: Any) -> str:
 
 
 def _facts_html(facts: dict[str, str], css: str = "facts") -> str:
-    items = "".join(
-        f'<div><dt>{_e(label)}</dt><dd>{_e(value)}</dd></div>\n' for label, value in facts.items()
-    )
+    items = "".join(f"<div><dt>{_e(label)}</dt><dd>{_e(value)}</dd></div>\n" for label, value in facts.items())
     return f'<dl class="{css}">\n{items}</dl>\n'
 
 
@@ -535,7 +570,7 @@ def _table_html(table: Table, table_id: str) -> str:
             if index == 0:
                 cells.append(f'<th scope="row">{_e(cell)}</th>')
             else:
-                cells.append(f'<td{NUM if numeric else ""}>{_cell_html(cell, split[index])}</td>')
+                cells.append(f"<td{NUM if numeric else ''}>{_cell_html(cell, split[index])}</td>")
         body_rows.append(f"<tr>{''.join(cells)}</tr>\n")
     return (
         f'<div class="table-wrap"><table id="{_e(table_id)}">\n'
@@ -571,7 +606,7 @@ def render_html(report: ReportData) -> str:
 
     overview = _facts_html(report.overview) if report.overview else '<p class="muted">No overview.</p>\n'
     if report.notes:
-        notes = "<ul class=\"notes\">\n" + "".join(f"<li>{_e(n)}</li>\n" for n in report.notes) + "</ul>\n"
+        notes = '<ul class="notes">\n' + "".join(f"<li>{_e(n)}</li>\n" for n in report.notes) + "</ul>\n"
     else:
         notes = '<p class="muted">No exclusions, warnings or rows set aside.</p>\n'
     sections.append(("overview", "Overview", overview + "<h3>Data quality</h3>\n" + notes))
@@ -587,8 +622,9 @@ def render_html(report: ReportData) -> str:
 
     comparison = comparison_table(report)
     if comparison is not None:
-        sections.append(("comparison", "Comparison", figures("comparison")
-                         + _table_html(comparison, "comparison-table")))
+        sections.append(
+            ("comparison", "Comparison", figures("comparison") + _table_html(comparison, "comparison-table"))
+        )
 
     body = "".join(
         f'<section id="{sid}" aria-labelledby="{sid}-heading">\n<h2 id="{sid}-heading">{_e(heading)}</h2>\n'

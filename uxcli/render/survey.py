@@ -22,10 +22,10 @@ from uxcli.render.formatting import (
 )
 
 
-def _table(columns: list[tuple[str, str]], rows: list[list[str]], *, title: str | None = None,
-           caption: str | None = None) -> Table:
-    table = Table(box=box.SIMPLE_HEAVY, title=title, title_justify="left", caption=caption,
-                  caption_justify="left")
+def _table(
+    columns: list[tuple[str, str]], rows: list[list[str]], *, title: str | None = None, caption: str | None = None
+) -> Table:
+    table = Table(box=box.SIMPLE_HEAVY, title=title, title_justify="left", caption=caption, caption_justify="left")
     for name, justify in columns:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for row in rows:
@@ -44,13 +44,21 @@ def _respondent_labels(frame: pd.DataFrame) -> list[str]:
 # --- SUS ------------------------------------------------------------------------------------------
 
 
-def sus_view(respondents: pd.DataFrame, summary: dict, *, confidence: float, benchmark: str | None,
-             notes: list[str] | None = None) -> Group:
+def sus_view(
+    respondents: pd.DataFrame,
+    summary: dict,
+    *,
+    confidence: float,
+    benchmark: str | None,
+    notes: list[str] | None = None,
+) -> Group:
     labels = _respondent_labels(respondents)
-    rows = [[_label(r[c]) for c in labels] + [format_number(r["score"], 1), r["source"]]
-            for _, r in respondents.iterrows()]
-    people = _table([(c.capitalize(), "left") for c in labels] + [("SUS", "right"), ("Source", "left")], rows,
-                    title="Respondents")
+    rows = [
+        [_label(r[c]) for c in labels] + [format_number(r["score"], 1), r["source"]] for _, r in respondents.iterrows()
+    ]
+    people = _table(
+        [(c.capitalize(), "left") for c in labels] + [("SUS", "right"), ("Source", "left")], rows, title="Respondents"
+    )
     interval = format_number_interval(summary["mean"], summary["ci_low"], summary["ci_high"], 1)
     percentile = MISSING if is_missing(summary["percentile"]) else f"{summary['percentile']:.0f}"
     stats_rows = [
@@ -65,8 +73,10 @@ def sus_view(respondents: pd.DataFrame, summary: dict, *, confidence: float, ben
     ]
     if benchmark:
         stats_rows.append(["Against the average of 68", benchmark])
-    caption = ("t interval for the mean; grade, percentile and adjective describe the mean. "
-               "Percentile from Sauro's published lookup (QUX ch. 8).")
+    caption = (
+        "t interval for the mean; grade, percentile and adjective describe the mean. "
+        "Percentile from Sauro's published lookup (QUX ch. 8)."
+    )
     if notes:
         caption += "\n" + "\n".join(notes)
     summary_table = _table([("SUS summary", "left"), ("", "right")], stats_rows, caption=caption)
@@ -78,17 +88,26 @@ def sus_view(respondents: pd.DataFrame, summary: dict, *, confidence: float, ben
 
 def umux_view(respondents: pd.DataFrame, summary: dict, *, confidence: float) -> Group:
     labels = _respondent_labels(respondents)
-    rows = [[_label(r[c]) for c in labels] + [format_number(r["raw"], 1), format_number(r["sus_equivalent"], 1),
-                                              r["source"]] for _, r in respondents.iterrows()]
-    people = _table([(c.capitalize(), "left") for c in labels] + [("Raw", "right"), ("SUS-equivalent", "right"),
-                                                                    ("Source", "left")], rows, title="Respondents")
+    rows = [
+        [_label(r[c]) for c in labels]
+        + [format_number(r["raw"], 1), format_number(r["sus_equivalent"], 1), r["source"]]
+        for _, r in respondents.iterrows()
+    ]
+    people = _table(
+        [(c.capitalize(), "left") for c in labels]
+        + [("Raw", "right"), ("SUS-equivalent", "right"), ("Source", "left")],
+        rows,
+        title="Respondents",
+    )
     level = format_confidence(confidence)
     stats_rows = [
         ["n", str(summary["n"])],
         [f"Raw mean ({level} CI)", format_number_interval(summary["mean"], summary["ci_low"], summary["ci_high"], 1)],
         ["Raw SD", format_number(summary["sd"], 1)],
-        [f"SUS-equivalent ({level} CI)",
-         format_number_interval(summary["sus_mean"], summary["sus_ci_low"], summary["sus_ci_high"], 1)],
+        [
+            f"SUS-equivalent ({level} CI)",
+            format_number_interval(summary["sus_mean"], summary["sus_ci_low"], summary["sus_ci_high"], 1),
+        ],
     ]
     caption = "Raw = (item1 + item2 − 2)·100/12; SUS-equivalent = 0.65·raw + 22.9 (Lewis, Utesch & Maher 2013)."
     return Group(people, _table([("UMUX-Lite summary", "left"), ("", "right")], stats_rows, caption=caption))
@@ -99,10 +118,15 @@ def umux_view(respondents: pd.DataFrame, summary: dict, *, confidence: float) ->
 
 def nps_view(respondents: pd.DataFrame, summary: dict, *, confidence: float) -> Group:
     labels = _respondent_labels(respondents)
-    rows = [[_label(r[c]) for c in labels] + [format_number(r["rating"], 0), r["category"], r["source"]]
-            for _, r in respondents.iterrows()]
-    people = _table([(c.capitalize(), "left") for c in labels] + [("Rating", "right"), ("Category", "left"),
-                                                                    ("Source", "left")], rows, title="Respondents")
+    rows = [
+        [_label(r[c]) for c in labels] + [format_number(r["rating"], 0), r["category"], r["source"]]
+        for _, r in respondents.iterrows()
+    ]
+    people = _table(
+        [(c.capitalize(), "left") for c in labels] + [("Rating", "right"), ("Category", "left"), ("Source", "left")],
+        rows,
+        title="Respondents",
+    )
     n = summary["n"]
 
     def share(count: int) -> str:
@@ -132,20 +156,34 @@ def _nps_interval(summary: dict) -> str:
 
 
 def seq_view(frame: pd.DataFrame, *, confidence: float) -> Table:
-    rows = [[_label(r["task"]), str(r["n"]), format_number_interval(r["mean"], r["ci_low"], r["ci_high"], 2),
-             format_number(r["sd"], 2), r["verdict"]] for _, r in frame.iterrows()]
-    caption = (f"SEQ 1–7, mean with {format_confidence(confidence)} t interval; one-sided t test against the "
-               "5.5 average (Sauro & Dumas 2009; MeasuringU).")
-    return _table([("Task", "left"), ("n", "right"), ("Mean (CI)", "right"), ("SD", "right"),
-                   ("Against 5.5", "left")], rows, caption=caption)
+    rows = [
+        [
+            _label(r["task"]),
+            str(r["n"]),
+            format_number_interval(r["mean"], r["ci_low"], r["ci_high"], 2),
+            format_number(r["sd"], 2),
+            r["verdict"],
+        ]
+        for _, r in frame.iterrows()
+    ]
+    caption = (
+        f"SEQ 1–7, mean with {format_confidence(confidence)} t interval; one-sided t test against the "
+        "5.5 average (Sauro & Dumas 2009; MeasuringU)."
+    )
+    return _table(
+        [("Task", "left"), ("n", "right"), ("Mean (CI)", "right"), ("SD", "right"), ("Against 5.5", "left")],
+        rows,
+        caption=caption,
+    )
 
 
 def csat_view(frame: pd.DataFrame, *, confidence: float) -> Table:
-    rows = [[_label(r["task"]), str(r["n"]), str(r["top2"]),
-             format_percent_interval(r["csat"], r["ci_low"], r["ci_high"])] for _, r in frame.iterrows()]
+    rows = [
+        [_label(r["task"]), str(r["n"]), str(r["top2"]), format_percent_interval(r["csat"], r["ci_low"], r["ci_high"])]
+        for _, r in frame.iterrows()
+    ]
     caption = f"CSAT = share of 4–5 answers on a 1–5 scale; {format_confidence(confidence)} adjusted-Wald interval."
-    return _table([("Task", "left"), ("n", "right"), ("Top 2", "right"), ("CSAT (CI)", "right")], rows,
-                  caption=caption)
+    return _table([("Task", "left"), ("n", "right"), ("Top 2", "right"), ("CSAT (CI)", "right")], rows, caption=caption)
 
 
 # --- compare --------------------------------------------------------------------------------------
@@ -194,18 +232,37 @@ def compare_view(comparison, *, alpha: float, confidence: float) -> Table:
         words = verdict(row, alpha)
         if not significant and not is_missing(row["p_value"]):
             words = "not significant"
-        rows.append([row["task"] if row["task"] != previous else "", _METRIC_NAMES[row["metric"]],
-                     _compare_value(row["metric"], row["value_a"]), _compare_value(row["metric"], row["value_b"]),
-                     _compare_difference(row), format_p_value(row["p_value"]),
-                     f"[bold]{words}[/bold]" if significant else words])
+        rows.append(
+            [
+                row["task"] if row["task"] != previous else "",
+                _METRIC_NAMES[row["metric"]],
+                _compare_value(row["metric"], row["value_a"]),
+                _compare_value(row["metric"], row["value_b"]),
+                _compare_difference(row),
+                format_p_value(row["p_value"]),
+                f"[bold]{words}[/bold]" if significant else words,
+            ]
+        )
         previous = row["task"]
-    caption = (f"A = {comparison.by} {a}, B = {comparison.by} {b}. Differences are B − A; time is the ratio "
-               f"B/A of geometric means. {format_confidence(confidence)} intervals; bold = significant at "
-               f"alpha {alpha:g}.\n{_design_text(comparison)}\nTests: {_tests_used(comparison.frame)}. "
-               "Per participant: final outcome, completion time, errors per attempt (retries count once).")
-    table = _table([("Task", "left"), ("Metric", "left"), (_group_header("A", a), "right"),
-                    (_group_header("B", b), "right"), ("B vs A (CI)", "right"), ("p", "right"),
-                    ("Result", "left")], rows, caption=caption)
+    caption = (
+        f"A = {comparison.by} {a}, B = {comparison.by} {b}. Differences are B − A; time is the ratio "
+        f"B/A of geometric means. {format_confidence(confidence)} intervals; bold = significant at "
+        f"alpha {alpha:g}.\n{_design_text(comparison)}\nTests: {_tests_used(comparison.frame)}. "
+        "Per participant: final outcome, completion time, errors per attempt (retries count once)."
+    )
+    table = _table(
+        [
+            ("Task", "left"),
+            ("Metric", "left"),
+            (_group_header("A", a), "right"),
+            (_group_header("B", b), "right"),
+            ("B vs A (CI)", "right"),
+            ("p", "right"),
+            ("Result", "left"),
+        ],
+        rows,
+        caption=caption,
+    )
     task_ends = [i for i in range(len(rows) - 1) if rows[i + 1][0]]
     for index in task_ends:
         table.rows[index].end_section = True
@@ -217,16 +274,21 @@ def _design_text(comparison) -> str:
     if all(not d.paired for d in designs):
         sizes = sorted({d.n_a for d in designs} | {d.n_b for d in designs})
         span = str(sizes[0]) if len(sizes) == 1 else f"{sizes[0]}–{sizes[-1]}"
-        return (f"Design: between subjects, detected from the data (no participant in both groups; "
-                f"{span} participants per group and task).")
+        return (
+            f"Design: between subjects, detected from the data (no participant in both groups; "
+            f"{span} participants per group and task)."
+        )
     if all(d.paired for d in designs):
         sizes = sorted({d.n_a for d in designs})
         span = str(sizes[0]) if len(sizes) == 1 else f"{sizes[0]}–{sizes[-1]}"
         left = sum(d.left_out for d in designs)
-        extra = (f"; left out: {left} participant{'s' if left != 1 else ''} who did a task in one group only"
-                 if left else "")
-        return (f"Design: within subjects, detected from the data ({span} participants did each task in "
-                f"both groups{extra}).")
+        extra = (
+            f"; left out: {left} participant{'s' if left != 1 else ''} who did a task in one group only" if left else ""
+        )
+        return (
+            f"Design: within subjects, detected from the data ({span} participants did each task in "
+            f"both groups{extra})."
+        )
     return "Design per task (detected from the data): " + "; ".join(f"{d.task}: {d.describe()}" for d in designs) + "."
 
 
@@ -249,20 +311,54 @@ def _component(row: dict | pd.Series, name: str) -> str:
 def sum_view(frame: pd.DataFrame, overall: dict, *, confidence: float, notes: list[str]) -> Table:
     rows = []
     for _, r in frame.iterrows():
-        rows.append([r["task"], _component(r, "sum"), str(r["components"]), _component(r, "completion"),
-                     _component(r, "satisfaction"), _component(r, "time"), _component(r, "errors"),
-                     format_duration(r["time_spec"]), format_number(r["opportunities"], 0)])
-    rows.append(["Overall", _component(overall, "sum"), str(overall["components"]), _component(overall, "completion"),
-                 _component(overall, "satisfaction"), _component(overall, "time"), _component(overall, "errors"),
-                 "", ""])
-    caption = (f"SUM (Sauro & Kindlund 2005): mean of the components, each the share meeting spec; "
-               f"{format_confidence(confidence)} intervals (adjusted Wald per component, averaged). "
-               "Satisfaction: SEQ ≥ 5.5; time: ≤ the spec limit; errors: per opportunity.")
+        rows.append(
+            [
+                r["task"],
+                _component(r, "sum"),
+                str(r["components"]),
+                _component(r, "completion"),
+                _component(r, "satisfaction"),
+                _component(r, "time"),
+                _component(r, "errors"),
+                format_duration(r["time_spec"]),
+                format_number(r["opportunities"], 0),
+            ]
+        )
+    rows.append(
+        [
+            "Overall",
+            _component(overall, "sum"),
+            str(overall["components"]),
+            _component(overall, "completion"),
+            _component(overall, "satisfaction"),
+            _component(overall, "time"),
+            _component(overall, "errors"),
+            "",
+            "",
+        ]
+    )
+    caption = (
+        f"SUM (Sauro & Kindlund 2005): mean of the components, each the share meeting spec; "
+        f"{format_confidence(confidence)} intervals (adjusted Wald per component, averaged). "
+        "Satisfaction: SEQ ≥ 5.5; time: ≤ the spec limit; errors: per opportunity."
+    )
     if notes:
         caption += "\n" + "\n".join(notes)
-    table = _table([("Task", "left"), ("SUM (CI)", "right"), ("Parts", "right"), ("Completion", "right"),
-                    ("Satisfaction", "right"), ("Time", "right"), ("Errors", "right"), ("Spec", "right"),
-                    ("Opport.", "right")], rows, caption=caption)
+    table = _table(
+        [
+            ("Task", "left"),
+            ("SUM (CI)", "right"),
+            ("Parts", "right"),
+            ("Completion", "right"),
+            ("Satisfaction", "right"),
+            ("Time", "right"),
+            ("Errors", "right"),
+            ("Spec", "right"),
+            ("Opport.", "right"),
+        ],
+        rows,
+        caption=caption,
+    )
     if len(rows) > 1:
         table.rows[len(rows) - 2].end_section = True
     return table

@@ -33,18 +33,32 @@ def _label(value: Any) -> str:
     return "—" if is_missing(value) and not isinstance(value, str) else str(value)
 
 
-def summary_table(summary: pd.DataFrame, overall: pd.DataFrame, by: list[str], time_n: list[int],
-                  overall_time_n: int, *, confidence: float, time_of: str, footer: str | None = None,
-                  extra_columns: list[tuple[str, list[str], str]] | None = None) -> Table:
+def summary_table(
+    summary: pd.DataFrame,
+    overall: pd.DataFrame,
+    by: list[str],
+    time_n: list[int],
+    overall_time_n: int,
+    *,
+    confidence: float,
+    time_of: str,
+    footer: str | None = None,
+    extra_columns: list[tuple[str, list[str], str]] | None = None,
+) -> Table:
     """extra_columns: (header, one cell per summary row, overall cell), appended after Time."""
     extra = extra_columns or []
-    measure = {"success": "completion time", "failed": "time until failure or abandon",
-               "all": "total time on task"}[time_of]
+    measure = {"success": "completion time", "failed": "time until failure or abandon", "all": "total time on task"}[
+        time_of
+    ]
     table = Table(
-        box=box.SIMPLE_HEAVY, show_footer=False, title_justify="left",
-        caption=(f"{confidence:.0%} intervals: adjusted Wald for success, log-t for time. "
-                 f"Time is {measure}: geometric mean for n < {MEDIAN_FROM_N}, median above "
-                 "(Sauro & Lewis 2010)." + (f"\n{footer}" if footer else "")),
+        box=box.SIMPLE_HEAVY,
+        show_footer=False,
+        title_justify="left",
+        caption=(
+            f"{confidence:.0%} intervals: adjusted Wald for success, log-t for time. "
+            f"Time is {measure}: geometric mean for n < {MEDIAN_FROM_N}, median above "
+            "(Sauro & Lewis 2010)." + (f"\n{footer}" if footer else "")
+        ),
         caption_justify="left",
     )
     for column in by:
@@ -63,8 +77,13 @@ def summary_table(summary: pd.DataFrame, overall: pd.DataFrame, by: list[str], t
     if len(summary) > 1 or not by:
         for _, row in overall.iterrows():
             labels = ["Overall"] + [""] * (len(by) - 1) if by else []
-            table.add_row(*labels, *_metric_cells(row, overall_time_n), *[o for _, _, o in extra], style="italic",
-                          end_section=False)
+            table.add_row(
+                *labels,
+                *_metric_cells(row, overall_time_n),
+                *[o for _, _, o in extra],
+                style="italic",
+                end_section=False,
+            )
     if by and len(summary) > 1:
         table.rows[len(summary) - 1].end_section = True
     return table

@@ -38,8 +38,10 @@ def _clean(value: Any) -> Any:
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as plain-Python dicts (None for missing), in column order."""
     columns = [c for c in frame.columns if not str(c).startswith("_")]
-    values = [frame[c].astype(object).to_numpy() if isinstance(frame[c].dtype, pd.CategoricalDtype)
-              else frame[c].to_numpy() for c in columns]
+    values = [
+        frame[c].astype(object).to_numpy() if isinstance(frame[c].dtype, pd.CategoricalDtype) else frame[c].to_numpy()
+        for c in columns
+    ]
     return [dict(zip(columns, (_clean(v) for v in row))) for row in zip(*values)]
 
 
@@ -71,8 +73,7 @@ def to_markdown(frame: pd.DataFrame) -> str:
     rows = records(frame)
     columns = [c for c in frame.columns if not str(c).startswith("_")]
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in columns]
-    lines = ["| " + " | ".join(columns) + " |",
-             "|" + "|".join("---:" if num else "---" for num in numeric) + "|"]
+    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---:" if num else "---" for num in numeric) + "|"]
     for row in rows:
         lines.append("| " + " | ".join(_markdown_cell(row[c]) for c in columns) + " |")
     return "\n".join(lines) + "\n"
