@@ -17,7 +17,7 @@ Each measurement is its own fresh process (python -c ...), timed from spawn to e
 
 The first three do no derivation, no metrics and no output: anything uxcli does costs at least
 "parse+imports". The
-parse options mirror uxcli.readers.stream._Engine._parse (kept in step by hand: this script must not
+parse options mirror uxcli.readers.stream.engine._Engine._parse (kept in step by hand: this script must not
 import uxcli, whose modules import pandas at the top, to show the overlapped best case).
 """
 

@@ -2,7 +2,7 @@
 
 Hand-written data, not random, so golden files stay stable. The summary and comparison frames
 follow the contracts in docs/ARCHITECTURE.md; their statistics are computed here with simple
-textbook formulas so these tests do not depend on uxcli.metrics.
+textbook formulas so these tests do not depend on uxcli.tasks.metrics.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from uxcli.render.report_data import ReportData
+from uxcli.report.model import ReportData
 
 TASKS = [
     "Find a product",

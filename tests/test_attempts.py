@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as hst
 
-from uxcli.attempts import ATTEMPT_COLUMNS, KIND_CODE, OTHER, combine, derive_attempts
+from uxcli.tasks.attempts import ATTEMPT_COLUMNS, KIND_CODE, OTHER, combine, derive_attempts
 
 CODE = {**KIND_CODE, "page": OTHER}
 
@@ -306,7 +306,7 @@ def test_dropping_an_end_event_makes_exactly_one_abandon(log, data):
 
 def _loop_attempts(t, kind, key, idle_gap):
     """The attempt rules one event at a time (the reference for attempts_of_sorted)."""
-    from uxcli.attempts import ABANDON, CLICK, ERROR, START, SUCCESS
+    from uxcli.tasks.attempts import ABANDON, CLICK, ERROR, START, SUCCESS
 
     out, current, outside = [], None, []
     for i in range(len(kind)):
@@ -350,7 +350,7 @@ def _loop_attempts(t, kind, key, idle_gap):
     hst.sampled_from([None, 2.0]),
 )
 def test_array_rules_equal_the_loop(rows, idle_gap):
-    from uxcli.attempts import attempts_of_sorted
+    from uxcli.tasks.attempts import attempts_of_sorted
 
     rows.sort(key=lambda r: (r[0], r[2]))  # by key, then time (the rules' input order)
     key = np.array([r[0] for r in rows], dtype=np.int64)

@@ -13,8 +13,8 @@ import pytest
 from scipy import stats as st
 
 from uxcli.benchmarks import add_seq_mean, add_success_benchmark, proportion_vs, sus_figures
-from uxcli.metrics import METRICS
-from uxcli.surveys import above_verdict
+from uxcli.questionnaires.summaries import above_verdict
+from uxcli.tasks.metrics import METRICS
 
 STUDY = "sample_sessions/layouts/study.yaml"
 EVENTS = "sample_sessions/events.csv"

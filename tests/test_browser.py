@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from cdp import Browser, Deadline, find_chromium  # noqa: E402
 from report_sample import sample_report  # noqa: E402
 
-from uxcli.render.html import render_html  # noqa: E402
+from uxcli.report.html import render_html  # noqa: E402
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(

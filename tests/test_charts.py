@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from report_sample import TASKS, sample_report, summarize  # noqa: E402
 
-from uxcli.render import charts  # noqa: E402
+from uxcli.report import charts  # noqa: E402
 
 ALLOWED_URLS = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
 
@@ -209,7 +209,7 @@ def test_sus_chart_scores_bands_mean_and_average(report) -> None:
 
 
 def test_sus_bands_match_questionnaires() -> None:
-    questionnaires = pytest.importorskip("uxcli.questionnaires")
+    questionnaires = pytest.importorskip("uxcli.questionnaires.scoring")
     ours = {bound: grade.replace("−", "-") for bound, grade in charts.SUS_GRADE_BANDS if bound > 0}
     assert ours == dict(questionnaires.SUS_GRADES)
     assert charts.sus_grade_of(71.0) == "C" and charts.sus_grade_of(84.1) == "A+"

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy import stats as st
 
-from uxcli.readers.survey import INSTRUMENTS, parse_answer
+from uxcli.questionnaires.exports import INSTRUMENTS, parse_answer
 
 Z95 = st.norm.ppf(0.975)
 SEQ_CSV = "sample_sessions/questionnaires/seq.csv"

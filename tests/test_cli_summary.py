@@ -11,7 +11,7 @@ import sys
 import pytest
 from conftest import DATA, ROOT, SAMPLES
 
-from uxcli.metrics import METRICS
+from uxcli.tasks.metrics import METRICS
 
 README_COUNTS = {  # sample_sessions/README.md, "What's in the data": attempts, successes, failures, abandons
     "find-product": (8, 7, 1, 0),

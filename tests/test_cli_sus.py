@@ -11,7 +11,7 @@ import pytest
 from conftest import DATA, SAMPLES  # noqa: F401
 from scipy import stats as st
 
-from uxcli import questionnaires as q
+from uxcli.questionnaires import scoring as q
 
 SUMMARY_KEYS = ["n", "mean", "sd", "median", "min", "max", "ci_low", "ci_high", "grade", "percentile", "adjective"]
 # sample_sessions/README.md: the mean SUS score is 65.0 for A and 78.1 for B (four participants each).

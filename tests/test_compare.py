@@ -1,4 +1,4 @@
-"""uxcli.compare: group choice, pairing detection, and every test against scipy reference values."""
+"""uxcli.tasks.compare: group choice, pairing detection, and every test against scipy reference values."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from conftest import DATA, SAMPLES
 from scipy import stats as st
 
-from uxcli.compare import COMPARE_COLUMNS, compare, pick_groups, verdict
 from uxcli.errors import OptionError
-from uxcli.readers import load
+from uxcli.readers.read import load
+from uxcli.tasks.compare import COMPARE_COLUMNS, compare, pick_groups, verdict
 
 
 def attempts(path) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from conftest import SAMPLES
 
 import uxcli
 from uxcli.errors import InputError, OptionError, Problems
-from uxcli.exclusions import Preparation, Rule, apply, load_exclusions, load_study, parse_rule, prepare
+from uxcli.tasks.exclusions import Preparation, Rule, apply, load_exclusions, load_study, parse_rule, prepare
 
 EVENTS = str(SAMPLES / "events.csv")
 

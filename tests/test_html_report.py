@@ -30,8 +30,8 @@ from uxcli.render.formatting import (  # noqa: E402
     format_percent,
     format_percent_interval,
 )
-from uxcli.render.html import render_html  # noqa: E402
-from uxcli.render.markdown_report import md_text, render_markdown_report  # noqa: E402
+from uxcli.report.html import render_html  # noqa: E402
+from uxcli.report.markdown import md_text, render_markdown_report  # noqa: E402
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -192,7 +192,7 @@ def test_optional_sections_are_left_out() -> None:
 
 
 def test_time_headline_follows_the_number_of_times() -> None:
-    from uxcli.render.html import task_table, time_sample_sizes
+    from uxcli.report.html import task_table, time_sample_sizes
 
     report = sample_report()
     assert time_sample_sizes(report) == [7, 6, 5, 0, 7]  # successful attempts with a time

@@ -1,4 +1,4 @@
-"""uxcli.metrics.summarize on hand-built attempts frames."""
+"""uxcli.tasks.metrics.summarize on hand-built attempts frames."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 from uxcli.errors import OptionError
-from uxcli.metrics import METRICS, summarize
+from uxcli.tasks.metrics import METRICS, summarize
 
 NAN = float("nan")
 
@@ -212,7 +212,7 @@ def test_extra_column_can_be_grouped():
 
 
 def test_empty_attempts_frame():
-    from uxcli.attempts import empty_attempts
+    from uxcli.tasks.attempts import empty_attempts
 
     table = summarize(empty_attempts())
     assert list(table.columns) == ["task", *METRICS] and len(table) == 0
@@ -226,7 +226,7 @@ def test_empty_attempts_frame():
 def test_group_stats_in_blocks_in_any_order_equal_the_whole(seed, size, blocks):
     """The streaming reader feeds GroupStats a block at a time, in an order of its own: the summary
     must be bit-for-bit the one of the whole frame (values are sorted before any sum)."""
-    from uxcli.metrics import GroupStats, group_stats, outcome_codes
+    from uxcli.tasks.metrics import GroupStats, group_stats, outcome_codes
 
     rng = np.random.default_rng(seed)
     attempts = pd.DataFrame(
@@ -264,7 +264,7 @@ def test_group_stats_in_blocks_in_any_order_equal_the_whole(seed, size, blocks):
 
 def test_medians_from_the_click_histogram():
     """Clicks are kept as a histogram of (group, value) counts; medians and means come out as numpy's."""
-    from uxcli.metrics import group_stats
+    from uxcli.tasks.metrics import group_stats
 
     clicks = [3, 9, 3, 4, 4, 4, 100, 0]
     attempts = frame([("P", "A", "a", "success", 10.0 + i, c, 0) for i, c in enumerate(clicks)])

@@ -10,7 +10,7 @@ import re
 import pandas as pd
 from conftest import SAMPLES
 
-from uxcli.privacy import Pseudonymizer
+from uxcli.tasks.privacy import Pseudonymizer
 
 EVENTS = str(SAMPLES / "events.csv")
 IDS = [f"P0{i}" for i in range(1, 9)]

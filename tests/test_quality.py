@@ -10,7 +10,7 @@ from conftest import SAMPLES
 
 import uxcli
 from uxcli.errors import OptionError
-from uxcli.quality import QualityOptions, expected_tasks, flag, idle_capped
+from uxcli.tasks.quality import QualityOptions, expected_tasks, flag, idle_capped
 
 EVENTS = """participant,task,timestamp,event
 P1,a,0,start

@@ -1,4 +1,4 @@
-"""Tests for uxcli.questionnaires: published figures (cited) and independent recomputations."""
+"""Tests for uxcli.questionnaires.scoring: published figures (cited) and independent recomputations."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as hst
 from scipy import stats as st
 
-from uxcli import questionnaires as q
+from uxcli.questionnaires import scoring as q
 
 Z95 = 1.959963984540054
 

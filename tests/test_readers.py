@@ -7,9 +7,9 @@ import pytest
 from conftest import DATA, SAMPLES
 
 import uxcli
-from uxcli.attempts import ATTEMPT_COLUMNS
 from uxcli.errors import InputError, OptionError
-from uxcli.readers import read
+from uxcli.readers.read import read
+from uxcli.tasks.attempts import ATTEMPT_COLUMNS
 
 
 def load(path, **kw):

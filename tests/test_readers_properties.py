@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import uxcli
-from uxcli.exclusions import Preparation, parse_rule, prepare
-from uxcli.quality import QualityOptions
+from uxcli.tasks.exclusions import Preparation, parse_rule, prepare
+from uxcli.tasks.quality import QualityOptions
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 TERMINALS = ("success", "failure", "abandon")

@@ -4,7 +4,7 @@ Every test reads the same input with ``engine="v1"`` and ``engine="stream"`` and
 attempts frame (DataFrame equality: columns, dtypes, categories, values), the public attempts
 table (with sources), per-group summaries, the row accounting and the problems (same messages,
 same lines, same order). It also reads it a third way, summarised while streaming
-(uxcli.readers.reduce: group statistics, no attempts frame), and compares the summaries bit for
+(uxcli.readers.stream.summary: group statistics, no attempts frame), and compares the summaries bit for
 bit, the problems and the accounting again. Small block sizes make attempts span block boundaries. Inputs the
 engine cannot stream exactly (quotes, blank lines, out-of-order rows, errors, ...) must fall
 back to v1, so the results are still identical. No timing here: speed is bench/run.py's job.
@@ -24,11 +24,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
-import uxcli.readers.stream as stream
+import uxcli.readers.stream.engine as stream
 from uxcli.errors import InputError
-from uxcli.metrics import summarize, time_counts
-from uxcli.readers import read
-from uxcli.readers.reduce import SummaryRequest
+from uxcli.readers.read import read
+from uxcli.readers.stream.summary import SummaryRequest
+from uxcli.tasks.metrics import summarize, time_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOCKS = [64, 300, 4096, stream.BLOCK_SIZE]

@@ -12,9 +12,9 @@ from scipy import stats as st
 
 from uxcli import stats
 from uxcli.errors import OptionError
-from uxcli.readers import load
-from uxcli.sum import SUM_COLUMNS, parse_task_numbers, single_usability_metric
-from uxcli.surveys import seq_ratings
+from uxcli.questionnaires.summaries import seq_ratings
+from uxcli.readers.read import load
+from uxcli.tasks.usability_metric import SUM_COLUMNS, parse_task_numbers, single_usability_metric
 
 SESSIONS = "tests/data/q_sessions.yaml"
 

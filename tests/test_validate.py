@@ -9,7 +9,7 @@ import json
 import pytest
 from conftest import SAMPLES
 
-from uxcli.readers import read
+from uxcli.readers.read import read
 
 COLUMNS = ["severity", "file", "line", "column", "value", "message", "hint"]
 

@@ -16,11 +16,11 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "load": "uxcli.readers",
-    "read": "uxcli.readers",
-    "Dataset": "uxcli.readers",
-    "summarize": "uxcli.metrics",
-    "METRICS": "uxcli.metrics",
+    "load": "uxcli.readers.read",
+    "read": "uxcli.readers.read",
+    "Dataset": "uxcli.readers.read",
+    "summarize": "uxcli.tasks.metrics",
+    "METRICS": "uxcli.tasks.metrics",
     "InputError": "uxcli.errors",
     "UxcliError": "uxcli.errors",
 }

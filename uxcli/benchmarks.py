@@ -6,7 +6,7 @@ for completion, one-sample t for SEQ and SUS. A verdict says "above" when the on
 true figure exceeds the average is below alpha, "below" when the opposite one-sided p is, and
 "not shown above" otherwise.
 
-Functions here add columns to a summary frame (see uxcli.metrics.summarize); columns whose names
+Functions here add columns to a summary frame (see uxcli.tasks.metrics.summarize); columns whose names
 start with "_" are hidden from every output and only feed the gates (uxcli.gates).
 """
 
@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from uxcli import stats
+from uxcli.questionnaires.summaries import COMPLETION_AVERAGE, SEQ_AVERAGE, above_verdict, mean_vs
 from uxcli.stats import st  # scipy.stats, imported on first use (it is slow to import)
-from uxcli.surveys import COMPLETION_AVERAGE, SEQ_AVERAGE, above_verdict, mean_vs
 
 RATING_LABELS = ("participant", "session", "variant", "task")
 BENCHMARK_COLUMNS = ["benchmark_success_p", "benchmark_success_verdict"]
@@ -133,8 +133,8 @@ def add_errors_interval(
 def sus_figures(scores: np.ndarray, confidence: float = 0.95, alpha: float = 0.05) -> dict:
     """Study-wide SUS figures for gates and captions: sus_n, sus_mean, sus_ci_low/high, the
     one-sided p against 68 and its verdict."""
-    from uxcli.questionnaires import sus_summary
-    from uxcli.surveys import sus_benchmark
+    from uxcli.questionnaires.scoring import sus_summary
+    from uxcli.questionnaires.summaries import sus_benchmark
 
     scores = np.asarray(scores, dtype=np.float64)
     if scores.size == 0:

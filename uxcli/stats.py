@@ -31,7 +31,7 @@ st = _LazyScipyStats()
 
 def _special():
     """scipy.special, imported on first use (~0.2 s): a big log's reader warms it up in a thread
-    while the file is parsed (uxcli.readers._read_grouped)."""
+    while the file is parsed (uxcli.readers.read._read_grouped)."""
     from scipy import special
 
     return special

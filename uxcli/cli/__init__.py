@@ -14,10 +14,10 @@ import typer
 
 from uxcli.cli.attempts import attempts
 from uxcli.cli.compare import compare
-from uxcli.cli.questionnaire import csat, nps, seq, sus, umux_lite
+from uxcli.cli.questionnaires import csat, nps, seq, sus, umux_lite
 from uxcli.cli.report import chart, report
-from uxcli.cli.sum import sum_command
 from uxcli.cli.summary import summary
+from uxcli.cli.usability_metric import sum_command
 from uxcli.cli.validate import validate
 from uxcli.exitcodes import ExitStatus
 

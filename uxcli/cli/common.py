@@ -21,8 +21,8 @@ from uxcli.cli.options import Format
 from uxcli.exitcodes import ExitStatus
 
 if TYPE_CHECKING:
-    from uxcli.exclusions import Preparation
-    from uxcli.readers import Dataset
+    from uxcli.readers.read import Dataset
+    from uxcli.tasks.exclusions import Preparation
 
 MAX_WARNINGS = 10
 SUFFIX_FORMATS = {
@@ -132,12 +132,12 @@ def read_inputs(
     """Read, report warnings on stderr, stop on the first error (or warning with --strict).
 
     With ``prep`` (see data_options) exclusions, quality flags and pseudonymization are
-    applied too (uxcli.exclusions.prepare), and with ``notes`` what they did is said on
+    applied too (uxcli.tasks.exclusions.prepare), and with ``notes`` what they did is said on
     stderr (table output shows it in the caption instead). ``summarize`` (a SummaryRequest) lets
     the reader compute group statistics while streaming (``dataset.grouped``) when ``prep`` has
     nothing to do: no exclusions, flags or pseudonyms, which need every attempt.
     """
-    from uxcli.readers import read
+    from uxcli.readers.read import read
 
     study_columns = prep.study.columns if prep else {}
     idle_gap = prep.quality.idle_gap if prep and prep.quality.cap_idle else None
@@ -291,8 +291,8 @@ def data_options(
 
     Study and exclusion files are read here (so their errors come before the data's).
     """
-    from uxcli.exclusions import Preparation, Study, load_exclusions, load_study, parse_rule
-    from uxcli.quality import QualityOptions
+    from uxcli.tasks.exclusions import Preparation, Study, load_exclusions, load_study, parse_rule
+    from uxcli.tasks.quality import QualityOptions
 
     loaded = load_study(study) if study else Study()
     rules = [*loaded.rules]
@@ -312,8 +312,8 @@ def prepare(dataset: Dataset, prep: Preparation) -> Dataset:
     so what is left out, and why, is the same in summary, attempts, report and compare.
     Rules may also come from ``exclude:`` in a YAML data file's ``study:`` section.
     """
-    from uxcli.exclusions import Preparation, rules_from_yaml
-    from uxcli.exclusions import prepare as prepare_dataset
+    from uxcli.tasks.exclusions import Preparation, rules_from_yaml
+    from uxcli.tasks.exclusions import prepare as prepare_dataset
 
     if dataset.study.get("exclude") is not None:
         names = [f.name for f in dataset.files if f.layout == "yaml"]

@@ -107,14 +107,14 @@ def compare(
             verbose=verbose,
             prep=data_options(**data),
         )
-        from uxcli.compare import compare as run_compare
+        from uxcli.tasks.compare import compare as run_compare
 
         result = run_compare(dataset.attempts, by.strip(), a, b, confidence=confidence, pairing=pairing.value)
         for note in result.notes:
             say(f"note: {note}")
         say(f"compare: {by} {result.group_b} (B) against {result.group_a} (A); {result.design_summary()}")
         if fmt is opt.Format.table:
-            from uxcli.render.survey import compare_view
+            from uxcli.render.views import compare_view
 
             render_table(compare_view(result, alpha=alpha, confidence=confidence), output)
         else:

@@ -9,7 +9,7 @@ from uxcli.cli.common import say
 
 if TYPE_CHECKING:
     from uxcli.gates import Failure, Rule
-    from uxcli.readers import Dataset
+    from uxcli.readers.read import Dataset
 
 
 def parse(texts: list[str] | None) -> list[Rule]:
@@ -67,8 +67,8 @@ def summary_extras(
     columns stay stable.
     """
     from uxcli.benchmarks import add_errors_interval, add_seq_mean, add_success_benchmark, sus_figures
-    from uxcli.metrics import METRICS
-    from uxcli.surveys import seq_ratings, sus_scores_from_sessions
+    from uxcli.questionnaires.summaries import seq_ratings, sus_scores_from_sessions
+    from uxcli.tasks.metrics import METRICS
 
     alpha = 1 - confidence
     ratings = seq_ratings(dataset.responses)

@@ -52,7 +52,7 @@ CompareByOption = Annotated[
 
 
 def _options(title, confidence, time_of, compare_by, sus, encoding):
-    from uxcli.report import ReportOptions
+    from uxcli.report.build import ReportOptions
 
     return ReportOptions(
         title=title,
@@ -101,11 +101,11 @@ def report(
             verbose=verbose,
             prep=data_options(**data),
         )
-        from uxcli.report import build_report
+        from uxcli.report.build import build_report
 
         data = build_report(dataset, _options(title, confidence, time_of, compare_by, sus, encoding))
         if suffix in (".html", ".htm"):
-            from uxcli.render.html import render_html
+            from uxcli.report.html import render_html
 
             write_output(render_html(data), output)
         else:
@@ -114,7 +114,7 @@ def report(
 
 
 def _write_markdown(data, output: Path) -> None:
-    from uxcli.render.markdown_report import render_markdown_report
+    from uxcli.report.markdown import render_markdown_report
 
     chart_dir = output.parent / f"{output.stem}_files"
     text, files = render_markdown_report(data, chart_dir, output.stem, link_dir=f"{chart_dir.name}/")
@@ -182,8 +182,8 @@ def chart(
             verbose=verbose,
             prep=data_options(**data),
         )
-        from uxcli.render import charts
-        from uxcli.report import build_report
+        from uxcli.report import charts
+        from uxcli.report.build import build_report
 
         # Only the chart asked for: no comparison tests or SUS reading for the other kinds.
         data = build_report(

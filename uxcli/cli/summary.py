@@ -49,8 +49,8 @@ def summary(
         check_output_path(output, [*paths, *data_files(data)])
         rules = gating.parse(fail_under)
         groups = [c.strip() for c in by.split(",") if c.strip()]
-        from uxcli.metrics import check_options, group_stats
-        from uxcli.readers.reduce import SummaryRequest
+        from uxcli.readers.stream.summary import SummaryRequest
+        from uxcli.tasks.metrics import check_options, group_stats
 
         check_options(confidence, time_of.value)
         # big event logs are summarised while streaming, unless a gate needs every attempt's errors

@@ -13,7 +13,7 @@ from uxcli.exitcodes import ExitStatus
 if TYPE_CHECKING:
     import pandas as pd
 
-    from uxcli.readers import Dataset
+    from uxcli.readers.read import Dataset
 
 COLUMNS = ["severity", "file", "line", "column", "value", "message", "hint"]
 LAYOUT_NAMES = {"events": "event log", "attempts": "attempt table", "wide": "success matrix", "yaml": "YAML sessions"}
@@ -74,10 +74,10 @@ def validate(
 
 def _check(paths, layout, encoding, column_map, prep, every: bool) -> Dataset:
     from uxcli.errors import UxcliError
-    from uxcli.exclusions import check_rules
-    from uxcli.readers import read
     from uxcli.readers.checks import study_checks
     from uxcli.readers.csvfile import LISTING_LIMIT, MAX_LISTED
+    from uxcli.readers.read import read
+    from uxcli.tasks.exclusions import check_rules
 
     token = LISTING_LIMIT.set(None if every else MAX_LISTED)
     try:
@@ -93,7 +93,7 @@ def _check(paths, layout, encoding, column_map, prep, every: bool) -> Dataset:
     finally:
         LISTING_LIMIT.reset(token)
     if prep.pseudonymize:
-        from uxcli.privacy import Pseudonymizer
+        from uxcli.tasks.privacy import Pseudonymizer
 
         dataset.pseudonymizer = Pseudonymizer(prep.salt)
         dataset.pseudonymizer.learn(str(p) for p in dataset.attempts["participant"].dropna().unique())

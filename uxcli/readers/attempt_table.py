@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from uxcli.attempts import OUTCOME_DTYPE
 from uxcli.errors import Problems
 from uxcli.readers.common import FileAccount, blank_mask, extra_labels, label_columns, require_labels
 from uxcli.readers.csvfile import CsvTable, listing_limit
 from uxcli.readers.times import durations
+from uxcli.tasks.attempts import OUTCOME_DTYPE
 from uxcli.vocab import OUTCOME_WORDS, closest_word, outcome_for
 
 REQUIRED = ("participant", "task", "outcome")

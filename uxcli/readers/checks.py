@@ -22,10 +22,10 @@ from uxcli.errors import Problems
 from uxcli.readers.csvfile import CsvTable, listing_limit
 
 if TYPE_CHECKING:
-    from uxcli.readers import Dataset, InputFile
+    from uxcli.readers.read import Dataset, InputFile
 
 START = 0
-TERMINAL = (3, 4, 5)  # success, failure, abandon codes (uxcli.attempts)
+TERMINAL = (3, 4, 5)  # success, failure, abandon codes (uxcli.tasks.attempts)
 
 
 def _summarise(

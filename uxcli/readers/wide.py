@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from uxcli.attempts import OUTCOME_DTYPE
 from uxcli.errors import InputError, Problems
 from uxcli.readers.attempt_table import outcomes, report_unknown_outcomes
 from uxcli.readers.common import FileAccount, blank_mask, label_columns, labels, require_labels
 from uxcli.readers.csvfile import CsvTable, listing_limit
+from uxcli.tasks.attempts import OUTCOME_DTYPE
 
 LABELS = ("participant", "session", "variant")
 

@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from uxcli.attempts import KIND_CODE, OUTCOME_DTYPE
 from uxcli.errors import InputError, Problems
 from uxcli.readers.common import FileAccount
 from uxcli.sources import Source
+from uxcli.tasks.attempts import KIND_CODE, OUTCOME_DTYPE
 from uxcli.vocab import EVENT_WORDS, normalize_word, outcome_for
 
 MAX_EXPANSION = 1_000_000  # nodes after alias expansion; real study files are far below this

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from uxcli.errors import OptionError, UxcliError
-from uxcli.metrics import summarize, time_counts
-from uxcli.readers import Dataset
-from uxcli.render.report_data import ReportData, overview_from_attempts
+from uxcli.readers.read import Dataset
+from uxcli.report.model import ReportData, overview_from_attempts
+from uxcli.tasks.metrics import summarize, time_counts
 
 MAX_NOTES = 12
 
@@ -78,10 +78,11 @@ def _date_range(attempts: pd.DataFrame) -> str | None:
 
 def _sus(dataset: Dataset, options: ReportOptions, notes: list[str]) -> tuple[pd.DataFrame | None, dict | None]:
     """SUS from --sus files, else from YAML sessions' questionnaires; none is fine."""
-    from uxcli import questionnaires, surveys
+    from uxcli.questionnaires import scoring as questionnaires
+    from uxcli.questionnaires import summaries as surveys
 
     if options.sus_paths:
-        from uxcli.readers.survey import read_responses
+        from uxcli.questionnaires.exports import read_responses
 
         responses = read_responses(list(options.sus_paths), "sus", encoding=options.encoding)
         responses.raise_errors()
@@ -99,7 +100,7 @@ def _comparison(attempts: pd.DataFrame, options: ReportOptions, notes: list[str]
     by = options.compare_by
     if by not in attempts.columns or attempts[by].dropna().nunique() < 2:
         return None
-    from uxcli.compare import compare
+    from uxcli.tasks.compare import compare
 
     try:
         result = compare(attempts, by, confidence=options.confidence)

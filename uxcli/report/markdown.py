@@ -2,7 +2,7 @@
 
 `render_markdown_report` returns the Markdown text and the SVG files to write; the caller writes
 them (atomically). The sections, tables, captions and alt text are the same as in the HTML report
-(see uxcli.render.html), so wikis and repositories get the same content.
+(see uxcli.report.html), so wikis and repositories get the same content.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from uxcli.render.html import (
+from uxcli.report.html import (
     Table,
     build_report_charts,
     comparison_table,
@@ -21,7 +21,7 @@ from uxcli.render.html import (
     sus_values,
     task_table,
 )
-from uxcli.render.report_data import ReportData
+from uxcli.report.model import ReportData
 
 # Backslash escapes work for every ASCII punctuation character (CommonMark 2.4): "<" can then
 # never open an HTML tag, "|" never splits a table cell; "&" only where it would start an entity.
@@ -59,7 +59,7 @@ def render_markdown_report(
     link_dir + file name (link_dir "" when chart_dir is the Markdown file's own directory, or e.g.
     "report_files/" for a sub-directory).
     """
-    from uxcli.render.charts import svg_document
+    from uxcli.report.charts import svg_document
 
     charts = build_report_charts(report)
     files: dict[Path, str] = {}

@@ -34,8 +34,8 @@ import pandas as pd
 
 from uxcli import stats
 from uxcli.errors import OptionError
-from uxcli.metrics import check_by
-from uxcli.surveys import p_text
+from uxcli.questionnaires.summaries import p_text
+from uxcli.tasks.metrics import check_by
 
 COMPARE_COLUMNS = [
     "task",

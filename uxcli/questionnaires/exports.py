@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from uxcli.errors import InputError, OptionError, Problems
-from uxcli.questionnaires import LIKERT_LABELS
+from uxcli.questionnaires.scoring import LIKERT_LABELS
 from uxcli.sources import Source, expand_paths, to_utf8
 from uxcli.vocab import normalize_header
 
@@ -290,7 +290,7 @@ def read_responses(
     named on the command line must have them. ``column`` names the answer column of a
     single-item instrument explicitly.
     """
-    from uxcli.readers import _looks_like_yaml
+    from uxcli.readers.read import _looks_like_yaml
 
     spec = INSTRUMENTS[instrument] if isinstance(instrument, str) else instrument
     problems = Problems()

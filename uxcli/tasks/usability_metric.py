@@ -25,7 +25,7 @@ import pandas as pd
 
 from uxcli import stats
 from uxcli.errors import OptionError
-from uxcli.metrics import TIME_OF
+from uxcli.tasks.metrics import TIME_OF
 
 SUM_COLUMNS = [
     "task",

@@ -1,7 +1,7 @@
 """Data-quality flags: speeders, idle gaps, partial participants and time outliers.
 
 A step between read and metrics. :func:`flag` looks at the attempts frame and marks
-attempts that skew results, without removing anything; `uxcli.exclusions.prepare`
+attempts that skew results, without removing anything; `uxcli.tasks.exclusions.prepare`
 drops flagged attempts only when asked (``drop_flagged``) and says what it did.
 
 * speeder: time below ``speeders`` seconds, or below ``speeder_fraction`` x the task's

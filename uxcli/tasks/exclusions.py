@@ -15,8 +15,8 @@ A rule's fields must all match (values in a list: any of them). Fields are any
 column of the attempts frame: participant, task, session, variant, attempt, or an
 input column such as device.
 
-:func:`prepare` applies rules, quality flags (uxcli.quality), idle-time capping and
-pseudonymization (uxcli.privacy) to a Dataset, and records what it left out in
+:func:`prepare` applies rules, quality flags (uxcli.tasks.quality), idle-time capping and
+pseudonymization (uxcli.tasks.privacy) to a Dataset, and records what it left out in
 ``dataset.excluded`` and one sentence per decision in ``dataset.notes``.
 """
 
@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from uxcli.errors import InputError, OptionError, Problems
-from uxcli.quality import QualityOptions, flag, idle_capped
+from uxcli.tasks.quality import QualityOptions, flag, idle_capped
 
 MAX_NAMED = 6  # ids named in one note before "and N more"
 
@@ -175,7 +175,7 @@ def _load_yaml_file(path: str | Path) -> Any:
 
 def load_study(path: str | Path) -> Study:
     """A study file: columns:, exclude:, quality:, tasks: (at the top level or under study:)."""
-    from uxcli.readers import MAP_FIELDS
+    from uxcli.readers.read import MAP_FIELDS
 
     name = str(path)
     doc = _load_yaml_file(path)
@@ -318,7 +318,7 @@ def prepare(dataset, options: Preparation):
     dataset.attempts_read = len(attempts)
     pseudonymizer = None
     if options.pseudonymize:
-        from uxcli.privacy import Pseudonymizer
+        from uxcli.tasks.privacy import Pseudonymizer
 
         pseudonymizer = Pseudonymizer(options.salt)
         pseudonymizer.learn(str(c) for c in attempts["participant"].dropna().unique())

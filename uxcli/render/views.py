@@ -222,7 +222,7 @@ def _group_header(letter: str, name: str) -> str:
 
 
 def compare_view(comparison, *, alpha: float, confidence: float) -> Table:
-    from uxcli.compare import verdict
+    from uxcli.tasks.compare import verdict
 
     a, b = comparison.group_a, comparison.group_b
     rows = []

@@ -12,7 +12,7 @@ from uxcli.cli import options as opt
 from uxcli.cli.common import check_output_path, choose_format, render_table, reported_errors, say, write_output
 
 if TYPE_CHECKING:
-    from uxcli.readers.survey import Responses
+    from uxcli.questionnaires.exports import Responses
 
 ImputeNeutralOption = Annotated[
     bool,
@@ -44,7 +44,7 @@ def _read(
     verbose: bool = False,
 ) -> Responses:
     """Read answers; list every bad answer on stderr and stop (exit 1) if there is any."""
-    from uxcli.readers.survey import read_responses
+    from uxcli.questionnaires.exports import read_responses
 
     responses = read_responses(paths, instrument, encoding=encoding, impute_neutral=impute, column=column)
     errors = responses.problems.errors
@@ -129,8 +129,8 @@ def _one_score(
 ) -> None:
     """The body of sus, umux-lite and nps: read, score each respondent, summarise, gate, render.
 
-    What differs per instrument is in _ONE_SCORE: its results function (uxcli.surveys), the figures
-    the gate sees, the table view (uxcli.render.survey) and its extra arguments, and the respondent
+    What differs per instrument is in _ONE_SCORE: its results function (uxcli.questionnaires.summaries), the figures
+    the gate sees, the table view (uxcli.render.views) and its extra arguments, and the respondent
     columns of JSON output.
     """
     with reported_errors(debug):
@@ -140,14 +140,14 @@ def _one_score(
         responses = _read(paths, instrument, encoding=encoding, impute=impute, column=column, verbose=verbose)
         import importlib
 
-        import uxcli.surveys
+        import uxcli.questionnaires.summaries
 
         spec = _ONE_SCORE[instrument]
-        respondents, summary = getattr(uxcli.surveys, spec["results"])(responses, confidence)
+        respondents, summary = getattr(uxcli.questionnaires.summaries, spec["results"])(responses, confidence)
         figures = spec["figures"](respondents, summary, confidence)
         failures, checks = _gate(rules, figures, gate_on=gate_on, confidence=confidence)
         if fmt is opt.Format.table:
-            view = getattr(importlib.import_module("uxcli.render.survey"), spec["view"])
+            view = getattr(importlib.import_module("uxcli.render.views"), spec["view"])
             render_table(
                 view(respondents, summary, confidence=confidence, **spec.get("view_args", _no_args)(figures)), output
             )
@@ -321,14 +321,14 @@ def seq(
         check_output_path(output, paths)
         rules = gating.parse(fail_under)
         responses = _read(paths, "seq", encoding=encoding, column=column, verbose=verbose)
-        from uxcli.surveys import seq_results
+        from uxcli.questionnaires.summaries import seq_results
 
         frame = seq_results(responses, confidence, 1 - confidence)
         groups = frame.rename(columns={"mean": "seq_mean", "ci_low": "_seq_ci_low", "ci_high": "_seq_ci_high"})
         failures, checks = _gate(rules, {}, groups, ["task"], gate_on=gate_on, confidence=confidence)
         view = None
         if fmt is opt.Format.table:
-            from uxcli.render.survey import seq_view
+            from uxcli.render.views import seq_view
 
             view = seq_view(frame, confidence=confidence)
         _per_task_output(fmt, frame, output, view)
@@ -356,7 +356,7 @@ def csat(
         check_output_path(output, paths)
         rules = gating.parse(fail_under)
         responses = _read(paths, "csat", encoding=encoding, column=column, verbose=verbose)
-        from uxcli.surveys import csat_results
+        from uxcli.questionnaires.summaries import csat_results
 
         frame = csat_results(responses, confidence)
         renamed = frame.rename(columns={"ci_low": "csat_ci_low", "ci_high": "csat_ci_high"})
@@ -371,7 +371,7 @@ def csat(
         )
         view = None
         if fmt is opt.Format.table:
-            from uxcli.render.survey import csat_view
+            from uxcli.render.views import csat_view
 
             view = csat_view(frame, confidence=confidence)
         _per_task_output(fmt, frame, output, view)

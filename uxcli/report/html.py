@@ -1,7 +1,7 @@
 """The self-contained HTML report: one file, styles and charts inline, nothing fetched.
 
 `render_html(report)` returns the whole page as text. Charts are matplotlib figures embedded as
-inline SVG (see uxcli.render.charts); every value from user files is HTML-escaped; there is no
+inline SVG (see uxcli.report.charts); every value from user files is HTML-escaped; there is no
 JavaScript, no external font, stylesheet or image, so the page works offline, as an e-mail
 attachment and archived with the study, and prints cleanly to PDF.
 """
@@ -27,7 +27,7 @@ from uxcli.render.formatting import (
     format_percent_interval,
     is_missing,
 )
-from uxcli.render.report_data import ReportData
+from uxcli.report.model import ReportData
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -94,7 +94,7 @@ def time_headline(row: Any, n_times: float) -> tuple[str, float]:
 def time_sample_sizes(report: ReportData) -> list[float]:
     """Per summary row, the number of times behind its time metrics: report.time_n when given,
     else the successful attempts with a time in the row's group."""
-    from uxcli.render.charts import group_columns, match_rows
+    from uxcli.report.charts import group_columns, match_rows
 
     summary, attempts = report.summary, report.attempts
     if report.time_n is not None:
@@ -113,7 +113,7 @@ def time_sample_sizes(report: ReportData) -> list[float]:
 
 def task_table(report: ReportData) -> Table:
     """The per-task metrics table, as in `uxcli summary`, with intervals."""
-    from uxcli.render.charts import group_columns
+    from uxcli.report.charts import group_columns
 
     summary = report.summary
     groups = list(report.group_columns) or group_columns(summary)
@@ -192,8 +192,8 @@ def _comparison_estimate(metric: str, estimate: Any, low: Any, high: Any) -> str
 
 def comparison_table(report: ReportData) -> Table | None:
     """The comparison frame as a table, with the direction of each difference spelled out."""
-    from uxcli.render.charts import COMPARE_METRICS, as_floats, difference_direction
     from uxcli.render.formatting import format_p_value
+    from uxcli.report.charts import COMPARE_METRICS, as_floats, difference_direction
 
     frame = report.comparison
     if frame is None or len(frame) == 0:
@@ -291,7 +291,7 @@ def sus_values(report: ReportData) -> list[float]:
 
 def build_report_charts(report: ReportData) -> list[ReportChart]:
     """Every chart that applies to the report's data, in page order."""
-    from uxcli.render import charts
+    from uxcli.report import charts
 
     summary, attempts = report.summary, report.attempts
     conf = format_confidence(report.confidence)
@@ -580,7 +580,7 @@ def _table_html(table: Table, table_id: str) -> str:
 
 
 def _figure_html(chart: ReportChart, number: int) -> str:
-    from uxcli.render.charts import figure_to_svg
+    from uxcli.report.charts import figure_to_svg
 
     svg = figure_to_svg(chart.figure, id_prefix=chart.figure_id)
     # Scale with the page, but never beyond 1.45× the drawn size (text would get too large).

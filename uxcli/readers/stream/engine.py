@@ -4,7 +4,7 @@ One mechanism: the file is read in byte blocks cut at line ends; blocks are pars
 side by side on a small thread pool (only the columns needed, labels dictionary-encoded), their labels are
 mapped to global integer codes (dictionaries are small: a Python dict lookup per distinct
 label, never per row), and its events, ordered by key (stable, so in file order within a key),
-go through :func:`uxcli.attempts.attempts_of_sorted`: the rules of :func:`uxcli.attempts.derive_attempts` on
+go through :func:`uxcli.tasks.attempts.attempts_of_sorted`: the rules of :func:`uxcli.tasks.attempts.derive_attempts` on
 integer arrays (searchsorted and running counts; no Python per row or per attempt). The pool
 parses the next blocks while one is derived. Between blocks the only state is:
 
@@ -25,7 +25,7 @@ back. Problems are collected locally and only handed over when the engine succee
 attempts frame, the problems (messages and lines), the row accounting and the summaries are
 identical to v1's (tests/test_stream.py). Memory: a few blocks in flight (~12 MB of CSV each), the
 per-key state, and the finished attempts (~80 bytes each), which the attempts frame needs anyway;
-or, for a summary, only per-group statistics (uxcli.readers.reduce).
+or, for a summary, only per-group statistics (uxcli.readers.stream.summary).
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from uxcli.attempts import SUCCESS, attempts_of_sorted
 from uxcli.errors import InputError, Problems
+from uxcli.tasks.attempts import SUCCESS, attempts_of_sorted
 
 BLOCK_SIZE = 12 << 20  # bytes per block (~340k events): pyarrow parses it on all cores; memory ~flat in it
 AUTO_MIN_BYTES = 16 << 20  # engine="auto" streams event logs at least this big
@@ -252,8 +252,8 @@ class _Header:
 
 
 def _read_header(source, layout: str | None, column_map: dict[str, str] | None, encoding: str | None) -> _Header:
-    from uxcli.readers import _looks_like_yaml, detect_layout
     from uxcli.readers.csvfile import _check_headers, _first_nonblank_line, _sniff_delimiter, map_fields
+    from uxcli.readers.read import _looks_like_yaml, detect_layout
     from uxcli.sources import _guess_utf16
 
     with open(source.path, "rb") as handle:
@@ -380,9 +380,9 @@ class _Engine:
         self.index = index
         self.idle_gap = idle_gap
         self.name = name
-        self.reducer = reducer  # a uxcli.readers.reduce.Reducer: attempts go there, not into a frame
+        self.reducer = reducer  # a uxcli.readers.stream.summary.Reducer: attempts go there, not into a frame
         if reducer is not None:
-            from uxcli.readers.reduce import RunningOverlaps
+            from uxcli.readers.stream.summary import RunningOverlaps
 
             self.labels = reducer.labels_for(header.labels)
             self.overlaps = RunningOverlaps()
@@ -677,7 +677,7 @@ class _Engine:
     # -- the result --------------------------------------------------------------------------------
 
     def attempts_frame(self) -> pd.DataFrame:
-        from uxcli.attempts import OUTCOME_DTYPE, empty_attempts
+        from uxcli.tasks.attempts import OUTCOME_DTYPE, empty_attempts
 
         pieces = self.pieces
         if not pieces.size:
@@ -749,12 +749,12 @@ def read_event_log(
 ):
     """(InputFile, attempts frame) of an event-log file, read block by block; raises Fallback.
 
-    With a ``reducer`` (uxcli.readers.reduce) the attempts go into its group statistics and the
+    With a ``reducer`` (uxcli.readers.stream.summary) the attempts go into its group statistics and the
     frame is None. Problems go to ``problems`` only when the whole file was read without falling back.
     """
-    from uxcli.readers import InputFile, _report_rows
     from uxcli.readers.checks import overlapping_attempts
     from uxcli.readers.common import FileAccount
+    from uxcli.readers.read import InputFile, _report_rows
 
     try:
         header = _read_header(source, layout, column_map, encoding)

@@ -1,6 +1,6 @@
-"""Questionnaire results: parsed answers (uxcli.readers.survey) -> respondent scores and summaries.
+"""Questionnaire results: parsed answers (uxcli.questionnaires.exports) -> respondent scores and summaries.
 
-Scoring itself lives in :mod:`uxcli.questionnaires` (pure, cited); this module shapes its results
+Scoring itself lives in :mod:`uxcli.questionnaires.scoring` (pure, cited); this module shapes its results
 into frames and dicts for the CLI and the library, and words the comparison with published
 averages.
 """
@@ -12,9 +12,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from uxcli import questionnaires as q
 from uxcli import stats
-from uxcli.readers.survey import Responses
+from uxcli.questionnaires import scoring as q
+from uxcli.questionnaires.exports import Responses
 
 SUS_AVERAGE = 68.0  # 50th percentile (Sauro 2011; QUX ch. 8)
 SEQ_AVERAGE = 5.5  # MeasuringU average across tasks
@@ -112,7 +112,7 @@ def seq_ratings(responses: list[dict]) -> pd.DataFrame:
     Bad ratings raise InputError with file and line (summary stops on the first error).
     """
     from uxcli.errors import InputError
-    from uxcli.readers.survey import INSTRUMENTS, parse_answer
+    from uxcli.questionnaires.exports import INSTRUMENTS, parse_answer
 
     spec = INSTRUMENTS["seq"]
     rows = []
@@ -195,7 +195,7 @@ def sus_scores_from_sessions(responses: list[dict]) -> np.ndarray:
     """SUS scores from YAML sessions (Dataset.responses); a bad or missing answer raises InputError
     with file and line (use `uxcli sus --impute-neutral` to score incomplete answers)."""
     from uxcli.errors import InputError
-    from uxcli.readers.survey import INSTRUMENTS, parse_answer
+    from uxcli.questionnaires.exports import INSTRUMENTS, parse_answer
 
     spec = INSTRUMENTS["sus"]
     rows = []

@@ -90,7 +90,7 @@ def sum_command(
     with reported_errors(debug):
         fmt = choose_format(fmt, output)
         check_output_path(output, [*paths, *data_files(data)])
-        from uxcli.sum import parse_task_numbers
+        from uxcli.tasks.usability_metric import parse_task_numbers
 
         specs = parse_task_numbers(time_spec, "--time-spec")
         chances = parse_task_numbers(opportunities, "--opportunities")
@@ -100,12 +100,12 @@ def sum_command(
         )
         import pandas as pd
 
-        from uxcli.sum import single_usability_metric
-        from uxcli.surveys import seq_ratings
+        from uxcli.questionnaires.summaries import seq_ratings
+        from uxcli.tasks.usability_metric import single_usability_metric
 
         seq = seq_ratings(dataset.responses)
         if ratings:
-            from uxcli.readers.survey import read_responses
+            from uxcli.questionnaires.exports import read_responses
 
             extra = read_responses(ratings, "seq", encoding=encoding)
             extra.raise_errors()
@@ -123,7 +123,7 @@ def sum_command(
         for note in notes:
             say(f"note: {note}")
         if fmt is opt.Format.table:
-            from uxcli.render.survey import sum_view
+            from uxcli.render.views import sum_view
 
             render_table(sum_view(frame, overall, confidence=confidence, notes=[]), output)
         elif fmt is opt.Format.json:

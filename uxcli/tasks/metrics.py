@@ -9,7 +9,7 @@ Two steps, so that a log bigger than memory can be summarised block by block:
 
 Values are sorted by group and value before anything is summed, so the result does not depend
 on how the attempts were split into blocks or in which order they came: the streaming reader
-(uxcli.readers.stream) and the whole-frame path give the same numbers, bit for bit.
+(uxcli.readers.stream.engine) and the whole-frame path give the same numbers, bit for bit.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ METRICS = [
     "time_ci_high",
 ]
 COUNT_METRICS = ["attempts", "successes", "failures", "abandons"]
-OUTCOMES = ("success", "failure", "abandon")  # outcome codes 0, 1, 2 (uxcli.attempts.OUTCOME_DTYPE); -1 unknown
+OUTCOMES = ("success", "failure", "abandon")  # outcome codes 0, 1, 2 (uxcli.tasks.attempts.OUTCOME_DTYPE); -1 unknown
 TIME_OF = {
     "success": ("success",),  # completion time (Sauro & Lewis: the default measure)
     "failed": ("failure", "abandon"),  # time until failing or giving up

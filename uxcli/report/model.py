@@ -2,7 +2,7 @@
 
 The CLI builds a ReportData from the attempts frame, the summary frame and the optional
 questionnaire / comparison results (see docs/ARCHITECTURE.md), then hands it to
-`uxcli.render.html.render_html` or `uxcli.render.markdown_report.render_markdown_report`.
+`uxcli.report.html.render_html` or `uxcli.report.markdown.render_markdown_report`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class ReportData:
     comparison: the comparison frame of `uxcli compare`, or None without variants.
     confidence: confidence level of the intervals, e.g. 0.95.
     time_n: optional, per summary row, how many times the time metrics rest on
-        (uxcli.metrics.time_counts); it picks the time headline (geometric mean below 25,
+        (uxcli.tasks.metrics.time_counts); it picks the time headline (geometric mean below 25,
         median from 25). When None, successful attempts with a time are counted.
     """
 

@@ -1,15 +1,15 @@
 """Summaries straight from the stream: per-group statistics fed block by block, in bounded memory.
 
-``uxcli summary`` needs no row per attempt: the streaming engine (uxcli.readers.stream) hands
+``uxcli summary`` needs no row per attempt: the streaming engine (uxcli.readers.stream.engine) hands
 each block's finished attempts to a :class:`Reducer`, which adds them to a
-:class:`uxcli.metrics.GroupStats` and drops them. What is kept grows with the number of groups,
+:class:`uxcli.tasks.metrics.GroupStats` and drops them. What is kept grows with the number of groups,
 participants and (participant, task) keys, not with the number of events.
 
 The v1 path also reports overlapping attempts and participants seen with several variants;
 both need every attempt of a participant. Here they are checked with a running state per
 participant instead: as long as nothing is found the answer is the same as v1's ("nothing to
 report"). When something is found (or attempts come in an order the running check cannot
-vouch for), the reducer gives up (:class:`~uxcli.readers.stream.Fallback`) and the caller
+vouch for), the reducer gives up (:class:`~uxcli.readers.stream.engine.Fallback`) and the caller
 reads the inputs again into an attempts frame, so warnings stay exactly v1's.
 """
 
@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from uxcli.attempts import KEY_COLUMNS, OUTCOME_DTYPE
-from uxcli.metrics import Grouped, GroupStats
-from uxcli.readers.stream import Fallback, _KeyState, _Labels
+from uxcli.readers.stream.engine import Fallback, _KeyState, _Labels
+from uxcli.tasks.attempts import KEY_COLUMNS, OUTCOME_DTYPE
+from uxcli.tasks.metrics import Grouped, GroupStats
 
 NUMERIC = ("attempt", "outcome")  # groupable columns that are not labels
 _ROW_BITS = 40  # order key: file index above the row number
@@ -55,7 +55,7 @@ class Reducer:
         return {c: self.labels.setdefault(c, _Labels()) for c in columns}
 
     def add(self, attempts: dict[str, np.ndarray], file_index: int) -> None:
-        """Add a block's finished attempts (the arrays uxcli.readers.stream builds)."""
+        """Add a block's finished attempts (the arrays uxcli.readers.stream.engine builds)."""
         self.stats.add(
             self._groups(attempts),
             (np.int64(file_index) << _ROW_BITS) | attempts["_row"],

@@ -1,0 +1,2 @@
+"""Questionnaires: survey-tool exports in (``exports``), per-instrument scoring (``scoring``) and the
+respondent and summary tables (``summaries``)."""
