@@ -8,8 +8,14 @@ from conftest import DATA, SAMPLES
 
 import uxcli
 from uxcli.errors import InputError, OptionError
-from uxcli.readers.read import read
+from uxcli.readers.options import ReadOptions
+from uxcli.readers.read import read as read_options
 from uxcli.tasks.attempts import ATTEMPT_COLUMNS
+
+
+def read(paths, **options):
+    """read() on ReadOptions built from keywords, as the tests below spell it."""
+    return read_options(ReadOptions(tuple(paths), **options))
 
 
 def load(path, **kw):

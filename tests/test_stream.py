@@ -26,9 +26,16 @@ from hypothesis import strategies as hs
 
 import uxcli.readers.stream.engine as stream
 from uxcli.errors import InputError
-from uxcli.readers.read import read
+from uxcli.readers.options import ReadOptions
+from uxcli.readers.read import read as read_options
 from uxcli.readers.stream.summary import SummaryRequest
 from uxcli.tasks.metrics import summarize, time_counts
+
+
+def read(paths, **options):
+    """read() on ReadOptions built from keywords, as the tests below spell it."""
+    return read_options(ReadOptions(tuple(paths), **options))
+
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOCKS = [64, 300, 4096, stream.BLOCK_SIZE]

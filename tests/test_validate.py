@@ -9,7 +9,14 @@ import json
 import pytest
 from conftest import SAMPLES
 
-from uxcli.readers.read import read
+from uxcli.readers.options import ReadOptions
+from uxcli.readers.read import read as read_options
+
+
+def read(paths, **options):
+    """read() on ReadOptions built from keywords, as the tests below spell it."""
+    return read_options(ReadOptions(tuple(paths), **options))
+
 
 COLUMNS = ["severity", "file", "line", "column", "value", "message", "hint"]
 

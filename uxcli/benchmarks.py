@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from uxcli import stats
-from uxcli.questionnaires.summaries import COMPLETION_AVERAGE, SEQ_AVERAGE, above_verdict, mean_vs
+from uxcli.questionnaires.summaries import above_verdict, mean_vs
+from uxcli.reference import COMPLETION_AVERAGE, SEQ_AVERAGE
 from uxcli.stats import st  # scipy.stats, imported on first use (it is slow to import)
 
 RATING_LABELS = ("participant", "session", "variant", "task")

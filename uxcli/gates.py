@@ -85,9 +85,6 @@ class Rule:
     task: str | None
     text: str
 
-    def applies_to(self, task: object) -> bool:
-        return self.task is None or str(task) == self.task
-
 
 @dataclass(frozen=True)
 class Failure:
@@ -235,3 +232,51 @@ def check(
             if failure:
                 failures.append(failure)
     return failures, checks
+
+
+@dataclass(frozen=True)
+class GateVerdict:
+    """What ``--fail-under`` found: the rules, the failures and how many checks were made.
+
+    The library decides and words the verdict; the CLI prints ``messages()`` on stderr and exits 1
+    when ``failed``.
+    """
+
+    rules: tuple[Rule, ...] = ()
+    failures: tuple[Failure, ...] = ()
+    checks: int = 0
+    mode: str = "point"
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.failures)
+
+    def messages(self) -> list[str]:
+        """One line per failure, or one line saying every check passed; nothing without rules."""
+        if not self.rules:
+            return []
+        if self.failures:
+            return [f"gate failed: {failure}" for failure in self.failures]
+        estimate = "point estimates" if self.mode == "point" else "pessimistic CI bounds"
+        plural = "s" if self.checks != 1 else ""
+        return [f"gates passed: {self.checks} check{plural} of {', '.join(r.text for r in self.rules)} on {estimate}"]
+
+    def summary(self) -> str:
+        """The error line when gates failed: '2 of 5 gate checks failed'."""
+        return f"{len(self.failures)} of {self.checks} gate check{'s' if self.checks != 1 else ''} failed"
+
+
+def evaluate(
+    rules: list[Rule],
+    groups: pd.DataFrame | None = None,
+    by: list[str] | None = None,
+    study: dict | None = None,
+    *,
+    mode: str = "point",
+    confidence: float = 0.95,
+) -> GateVerdict:
+    """check() as a GateVerdict (no rules: an empty verdict, nothing checked)."""
+    if not rules:
+        return GateVerdict(mode=mode)
+    failures, checks = check(rules, groups, by, study, mode=mode, confidence=confidence)
+    return GateVerdict(tuple(rules), tuple(failures), checks, mode)

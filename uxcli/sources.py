@@ -14,7 +14,6 @@ from pathlib import Path
 from uxcli.errors import InputError, Problems
 
 STDIN_NAME = "<stdin>"
-DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".yaml", ".yml")
 DIRECTORY_SUFFIXES = (".csv", ".yaml", ".yml")
 
 

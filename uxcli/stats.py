@@ -15,6 +15,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from uxcli.reference import COMPLETION_AVERAGE
+
 
 class _LazyScipyStats:
     """scipy.stats, imported on first use: it takes ~1 s to import, and summaries need only the
@@ -401,7 +403,7 @@ def compare_means(a: ArrayLike, b: ArrayLike, paired: bool = False, confidence: 
     return Comparison(difference, low, high, p_value, test, t)
 
 
-def one_sided_proportion_vs(x: int, n: int, benchmark: float = 0.78) -> float:
+def one_sided_proportion_vs(x: int, n: int, benchmark: float = COMPLETION_AVERAGE) -> float:
     """One-sided exact binomial p value that the true rate exceeds `benchmark` (QUX ch. 4).
 
     The default is the average task completion rate of 78% (Sauro 2011). n == 0 gives NaN.

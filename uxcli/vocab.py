@@ -98,7 +98,6 @@ EVENT_WORDS: dict[str, str] = {
     **{w: "abandon" for w in _ABANDON},
 }
 EVENT_KINDS = ("start", "click", "error", "success", "failure", "abandon")
-TERMINAL_EVENTS = ("success", "failure", "abandon")
 
 OUTCOME_WORDS: dict[str, str] = {
     **{w: "success" for w in (*_SUCCESS, "yes", "y", "true", "t", "1", "ok", "s")},

@@ -21,6 +21,7 @@ from uxcli.cli.options import Format
 from uxcli.exitcodes import ExitStatus
 
 if TYPE_CHECKING:
+    from uxcli.gates import GateVerdict
     from uxcli.readers.read import Dataset
     from uxcli.tasks.exclusions import Preparation
 
@@ -137,6 +138,7 @@ def read_inputs(
     the reader compute group statistics while streaming (``dataset.grouped``) when ``prep`` has
     nothing to do: no exclusions, flags or pseudonyms, which need every attempt.
     """
+    from uxcli.readers.options import ReadOptions
     from uxcli.readers.read import read
 
     study_columns = prep.study.columns if prep else {}
@@ -144,14 +146,16 @@ def read_inputs(
     progress = _ReadProgress() if sys.stderr.isatty() else None  # never in pipes or CI logs
     try:
         dataset = read(
-            paths,
-            layout=layout.value if layout else None,
-            encoding=encoding,
-            column_map={**study_columns, **parse_map(column_map)},
-            idle_gap=idle_gap,
-            engine=getattr(engine, "value", engine),
-            progress=progress,
-            summarize=summarize if prep is None or not prep.active else None,
+            ReadOptions(
+                tuple(paths),
+                layout=layout.value if layout else None,
+                encoding=encoding,
+                column_map={**study_columns, **parse_map(column_map)},
+                idle_gap=idle_gap,
+                engine=getattr(engine, "value", engine),
+                progress=progress,
+                summarize=summarize if prep is None or not prep.active else None,
+            )
         )
     finally:
         if progress is not None:
@@ -320,3 +324,13 @@ def prepare(dataset: Dataset, prep: Preparation) -> Dataset:
         extra = rules_from_yaml({"exclude": dataset.study["exclude"]}, names[0] if names else "study")
         prep = Preparation([*extra, *prep.rules], prep.quality, prep.pseudonymize, prep.salt, prep.study)
     return prepare_dataset(dataset, prep)
+
+
+def report_gates(verdict: GateVerdict) -> None:
+    """Print the gate verdict on stderr (after the output) and exit 1 when a gate failed."""
+    from uxcli.errors import GateError
+
+    for line in verdict.messages():
+        say(line)
+    if verdict.failed:
+        raise GateError(verdict.summary())

@@ -201,23 +201,9 @@ def chart(
             raise InputError("no SUS answers: pass --sus FILE or YAML sessions with questionnaires: {sus: [...]}")
         if kind == "compare" and data.comparison is None:
             raise InputError(f"nothing to compare: the data has fewer than two values of {compare_by!r}")
-        figure = _figure(charts, kind, data)
+        figure = charts.draw(kind, data)
         if output is None:
             write_output(charts.svg_document(figure), None)
         else:
             charts.save_figure(figure, output)
             say(f"wrote {output}")
-
-
-def _figure(charts, kind: str, data):
-    if kind == "success":
-        return charts.success_chart(data.summary, confidence=data.confidence)
-    if kind == "time":
-        return charts.time_chart(data.attempts, data.summary, confidence=data.confidence)
-    if kind == "errors-clicks":
-        return charts.errors_clicks_chart(data.summary)
-    if kind == "outcome-grid":
-        return charts.outcome_grid_chart(data.attempts)
-    if kind == "sus":
-        return charts.sus_chart(data.sus_scores)
-    return charts.compare_chart(data.comparison, confidence=data.confidence)

@@ -76,14 +76,20 @@ def _check(paths, layout, encoding, column_map, prep, every: bool) -> Dataset:
     from uxcli.errors import UxcliError
     from uxcli.readers.checks import study_checks
     from uxcli.readers.csvfile import LISTING_LIMIT, MAX_LISTED
+    from uxcli.readers.options import ReadOptions
     from uxcli.readers.read import read
     from uxcli.tasks.exclusions import check_rules
 
     token = LISTING_LIMIT.set(None if every else MAX_LISTED)
     try:
-        dataset = read(
-            paths, layout=layout.value if layout else None, encoding=encoding, column_map=column_map, keep_going=True
+        options = ReadOptions(
+            tuple(paths),
+            layout=layout.value if layout else None,
+            encoding=encoding,
+            column_map=column_map,
+            keep_going=True,
         )
+        dataset = read(options)
         study_checks(dataset, dataset.problems, prep.study.tasks)
         if prep.rules and len(dataset.attempts):
             try:

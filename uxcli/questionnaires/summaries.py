@@ -15,10 +15,8 @@ import pandas as pd
 from uxcli import stats
 from uxcli.questionnaires import scoring as q
 from uxcli.questionnaires.exports import Responses
+from uxcli.reference import SEQ_AVERAGE, SUS_AVERAGE
 
-SUS_AVERAGE = 68.0  # 50th percentile (Sauro 2011; QUX ch. 8)
-SEQ_AVERAGE = 5.5  # MeasuringU average across tasks
-COMPLETION_AVERAGE = 0.78  # Sauro (2011), ~1,200 tasks
 SUS_SUMMARY_KEYS = ("n", "mean", "sd", "median", "min", "max", "ci_low", "ci_high", "grade", "percentile", "adjective")
 
 

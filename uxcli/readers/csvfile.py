@@ -123,14 +123,6 @@ class CsvTable:
         """A text column as a pandas Series of stripped str (or category)."""
         return categorical(self.column(header))
 
-    def blank_rows(self) -> np.ndarray:
-        """Rows whose every field is empty: spreadsheets leave these behind."""
-        blank = np.ones(self.num_rows, dtype=bool)
-        for header in self.headers:
-            col = pc.utf8_trim_whitespace(self.column(header).cast(pa.string()))
-            blank &= np.asarray(pc.equal(col, "").to_numpy(zero_copy_only=False), dtype=bool)
-        return blank
-
     def numbers(
         self, header: str, problems: Problems, *, what: str = "a number", hint: str | None = None
     ) -> np.ndarray:

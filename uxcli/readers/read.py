@@ -18,6 +18,7 @@ import pandas as pd
 from uxcli.errors import InputError, OptionError, Problems
 from uxcli.readers.common import FileAccount
 from uxcli.readers.csvfile import EXTRA_ALIASES, listing_limit
+from uxcli.readers.options import ReadOptions
 from uxcli.sources import Source, expand_paths, to_utf8
 from uxcli.tasks.attempts import ATTEMPT_COLUMNS, combine, derive_attempts, extra_columns
 from uxcli.vocab import COLUMN_ALIASES
@@ -150,48 +151,19 @@ def _looks_like_yaml(source: Source, data: bytes) -> bool:
     return False
 
 
-def load(
-    paths: list[str],
-    *,
-    layout: str | None = None,
-    encoding: str | None = None,
-    column_map: dict[str, str] | None = None,
-    idle_gap: float | None = None,
-    engine: str = "auto",
-    progress: Callable[[int, int], None] | None = None,
-    summarize: Any = None,
-) -> Dataset:
+def load(paths: list[str] | tuple[str, ...], **options: Any) -> Dataset:
     """Read every input and return one Dataset; raises InputError on bad data.
 
-    Problems found while reading are collected in ``dataset.problems``; the first
-    error is raised (so callers never see numbers computed from broken rows).
+    ``options`` are the fields of ReadOptions. Problems found while reading are collected in
+    ``dataset.problems``; the first error is raised (so callers never see numbers computed from
+    broken rows).
     """
-    dataset = read(
-        paths,
-        layout=layout,
-        encoding=encoding,
-        column_map=column_map,
-        idle_gap=idle_gap,
-        engine=engine,
-        progress=progress,
-        summarize=summarize,
-    )
+    dataset = read(ReadOptions(tuple(paths), **options))
     dataset.problems.raise_first_error()
     return dataset
 
 
-def read(
-    paths: list[str],
-    *,
-    layout: str | None = None,
-    encoding: str | None = None,
-    column_map: dict[str, str] | None = None,
-    keep_going: bool = False,
-    idle_gap: float | None = None,
-    engine: str = "auto",
-    progress: Callable[[int, int], None] | None = None,
-    summarize: Any = None,
-) -> Dataset:
+def read(options: ReadOptions) -> Dataset:
     """Like load(), but leaves errors in ``dataset.problems`` instead of raising them.
 
     With ``keep_going`` a path or file that cannot be read at all is recorded as a
@@ -204,6 +176,10 @@ def read(
     instead of an attempts frame, and memory stays bounded however long the logs are.
     Otherwise (or when the streaming path must give up) the attempts frame is read as usual.
     """
+    paths, layout, encoding = list(options.paths), options.layout, options.encoding
+    column_map = dict(options.column_map)
+    keep_going, idle_gap, engine = options.keep_going, options.idle_gap, options.engine
+    progress, summarize = options.progress, options.summarize
     if layout is not None and layout not in LAYOUTS:
         raise OptionError(f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
     if engine not in ("auto", "v1", "stream"):  # stream: event-log CSV files block by block (readers/stream.py)

@@ -21,7 +21,6 @@ INTERNAL = ["_file", "_row"]  # which input and which row/line the attempt came 
 
 START, CLICK, ERROR, SUCCESS, FAILURE, ABANDON, OTHER = range(7)
 KIND_CODE = {name: code for code, name in enumerate(EVENT_KINDS)}
-OUTCOME_OF_KIND = np.array(["", "", "", "success", "failure", "abandon", ""], dtype=object)
 OUTCOME_DTYPE = pd.CategoricalDtype(["success", "failure", "abandon"])
 
 

@@ -127,11 +127,6 @@ class _Labels:
         return pd.Categorical.from_codes(codes, categories=pd.Index(self.names, dtype="str"), validate=False)
 
 
-def _range_cat(codes: np.ndarray, n: int) -> pd.Categorical:
-    """Codes as a categorical whose categories are just 0..n-1 (cheap: no labels built per block)."""
-    return pd.Categorical.from_codes(codes, categories=pd.RangeIndex(n), validate=False)
-
-
 # --- per-key state ------------------------------------------------------------------------------
 
 

@@ -40,16 +40,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator, PercentFormatter
 
+from uxcli.reference import COMPLETION_AVERAGE, SUS_AVERAGE, SUS_FAIL_GRADE, SUS_GRADES
 from uxcli.render.formatting import format_confidence, format_duration
-
-CHART_KINDS: dict[str, str] = {
-    "success": "Success rate per task with adjusted-Wald intervals and the 78% benchmark line",
-    "time": "Time on task per task (log scale): every attempt and the geometric mean with its interval",
-    "errors-clicks": "Errors and clicks per attempt, per task",
-    "outcome-grid": "Participant × task grid of outcomes: success, failure, abandon, not attempted",
-    "sus": "SUS scores of the respondents against the curved grade bands (A+ … F)",
-    "compare": "Variant comparison per task: both values and the difference (ratio for time) with its interval",
-}
 
 OKABE_ITO: dict[str, str] = {
     "black": "#000000",
@@ -76,24 +68,12 @@ NOT_ATTEMPTED_COLOR = "#F2F2F2"
 NOT_ATTEMPTED_HATCH_COLOR = "#A0A0A0"
 MUTED = "#595959"
 
-BENCHMARK_SUCCESS = 0.78  # average task completion rate (Sauro 2011, ~1,200 tasks)
-BENCHMARK_LABEL = "78% average (Sauro 2011)"
-SUS_AVERAGE = 68.0  # Sauro 2011: mean SUS of ~500 studies, the 50th percentile
+BENCHMARK_SUCCESS = COMPLETION_AVERAGE
+BENCHMARK_LABEL = f"{COMPLETION_AVERAGE:.0%} average (Sauro 2011)"
 
-# Sauro–Lewis curved grading scale, lower bounds (QUX 2nd ed., ch. 8, Table 8.5); the same
-# table as uxcli.questionnaires.SUS_GRADES (a test keeps them in step).
-SUS_GRADE_BANDS: tuple[tuple[float, str], ...] = (
-    (0.0, "F"),
-    (51.7, "D"),
-    (62.7, "C−"),
-    (65.0, "C"),
-    (71.1, "C+"),
-    (72.6, "B−"),
-    (74.1, "B"),
-    (77.2, "B+"),
-    (78.9, "A−"),
-    (80.8, "A"),
-    (84.1, "A+"),
+# The SUS grade bands, lowest first, with typographic minus signs for the chart's labels.
+SUS_GRADE_BANDS: tuple[tuple[float, str], ...] = ((0.0, SUS_FAIL_GRADE),) + tuple(
+    (bound, grade.replace("-", "−")) for bound, grade in reversed(SUS_GRADES)
 )
 
 METRIC_COLUMNS: tuple[str, ...] = (
@@ -1039,11 +1019,28 @@ def save_figure(fig: Figure, path: str | os.PathLike[str]) -> None:
         raise
 
 
-CHART_FUNCTIONS: dict[str, Callable[..., Figure]] = {
-    "success": success_chart,
-    "time": time_chart,
-    "errors-clicks": errors_clicks_chart,
-    "outcome-grid": outcome_grid_chart,
-    "sus": sus_chart,
-    "compare": compare_chart,
-}
+# --- the registered kinds (uxcli.report.charts.CHART_KINDS): one figure from the report data each ---------
+
+
+def draw_success(report: Any) -> Figure:
+    return success_chart(report.summary, confidence=report.confidence)
+
+
+def draw_time(report: Any) -> Figure:
+    return time_chart(report.attempts, report.summary, confidence=report.confidence)
+
+
+def draw_errors_clicks(report: Any) -> Figure:
+    return errors_clicks_chart(report.summary)
+
+
+def draw_outcome_grid(report: Any) -> Figure:
+    return outcome_grid_chart(report.attempts)
+
+
+def draw_sus(report: Any) -> Figure:
+    return sus_chart(report.sus_scores)
+
+
+def draw_compare(report: Any) -> Figure:
+    return compare_chart(report.comparison, confidence=report.confidence)

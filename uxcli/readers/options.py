@@ -1,0 +1,31 @@
+"""ReadOptions: everything the readers need to know, as one typed value (no pandas here)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What to read and how.
+
+    ``paths``: files, directories (their *.csv, *.yaml, *.yml) or "-" for stdin. ``layout``: one of the
+    registered layouts, or None to detect it from the columns. ``column_map``: header -> field, like
+    ``--map``. ``idle_gap`` (seconds) adds an ``_idle`` column to attempts from event logs. ``engine``:
+    "auto" (big event logs block by block), "whole" (the whole file in memory) or "stream".
+    ``keep_going``: record an unreadable file as a problem and read the others (``validate``).
+    ``progress(done, total)`` is called while big files are read. ``summarize`` (a
+    uxcli.readers.stream.summary.SummaryRequest) lets the reader compute group statistics while streaming.
+    """
+
+    paths: tuple[str, ...]
+    layout: str | None = None
+    encoding: str | None = None
+    column_map: Mapping[str, str] = field(default_factory=dict)
+    idle_gap: float | None = None
+    engine: str = "auto"
+    keep_going: bool = False
+    progress: Callable[[int, int], None] | None = None
+    summarize: Any = None
