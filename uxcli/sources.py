@@ -7,9 +7,13 @@ and without a copy; this module is the only place that thinks about encodings.
 from __future__ import annotations
 
 import codecs
+import os
 import sys
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from uxcli.errors import InputError, Problems
 
@@ -199,3 +203,29 @@ def _fallback_8bit(data: bytes, source: Source, exc: UnicodeDecodeError, problem
         )
         return recoded
     raise AssertionError("latin-1 decodes every byte")
+
+
+def write_atomic(path: Path, fill: Callable[[BinaryIO], object]) -> None:
+    """Write a file atomically: fill a temporary file beside it, then rename it over the target.
+
+    A reader never sees half a file, and an error leaves the old file (or none) in place.
+    """
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", file=str(path)) from exc
+    try:
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; an output file gets the usual mode
+        with os.fdopen(fd, "wb") as handle:
+            fill(handle)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -239,24 +238,9 @@ def write_output(text: str | bytes, output: Path | None) -> None:
             sys.stdout.write(text)
         sys.stdout.flush()
         return
+    from uxcli.sources import write_atomic
+
     write_atomic(output, lambda handle: handle.write(text if isinstance(text, bytes) else text.encode("utf-8")))
-
-
-def write_atomic(path: Path, fill: Callable) -> None:
-    from uxcli.errors import InputError
-
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", file=str(path)) from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            fill(handle)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def render_table(table, output: Path | None) -> None:

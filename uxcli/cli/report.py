@@ -15,7 +15,6 @@ from uxcli.cli.common import (
     read_inputs,
     reported_errors,
     say,
-    write_atomic,
     write_output,
 )
 
@@ -118,6 +117,8 @@ def _write_markdown(data, output: Path) -> None:
 
     chart_dir = output.parent / f"{output.stem}_files"
     text, files = render_markdown_report(data, chart_dir, output.stem, link_dir=f"{chart_dir.name}/")
+    from uxcli.sources import write_atomic
+
     chart_dir.mkdir(parents=True, exist_ok=True)
     for path, svg in files.items():
         write_atomic(path, lambda handle, svg=svg: handle.write(svg.encode("utf-8")))

@@ -5,21 +5,12 @@ Pure functions without pandas; a missing value (None or NaN) is shown as an em d
 
 from __future__ import annotations
 
-import math
 from typing import Any
+
+from uxcli.values import is_missing
 
 MISSING = "—"
 DASH = "–"  # en dash, used between interval bounds
-
-
-def is_missing(value: Any) -> bool:
-    """True for None, NaN, pandas NA/NaT and anything that cannot be read as a float."""
-    if value is None:
-        return True
-    try:
-        return math.isnan(float(value))
-    except (TypeError, ValueError):
-        return True
 
 
 def format_duration(seconds: Any) -> str:
