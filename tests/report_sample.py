@@ -8,7 +8,10 @@ textbook formulas so these tests do not depend on uxcli.tasks.metrics.
 from __future__ import annotations
 
 import math
+import sys
+import types
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -301,3 +304,40 @@ def sample_report(tasks: list[str] | None = None, with_sus: bool = True, with_co
         comparison=compare(attempts) if with_comparison else None,
         confidence=0.95,
     )
+
+
+TOY_CAPTION = "Attempts per task (a toy chart kind registered by a test)."
+
+
+def _toy_chart(report: ReportData) -> Any:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(4.0, 2.0))
+    fig.add_subplot().barh(range(len(report.summary)), report.summary["attempts"])
+    return fig
+
+
+def _toy_text(report: ReportData) -> Any:
+    from uxcli.report.charts import ChartText
+
+    return ChartText(TOY_CAPTION, f"Bar chart of the attempts of {len(report.summary)} tasks.")
+
+
+def _no_toy_text(report: ReportData) -> None:
+    return None  # as a kind's report_text says when the data has nothing for it
+
+
+def register_toy_chart(monkeypatch: Any, **options: Any) -> None:
+    """Register a chart kind "toy" (attempts per task) for one test, as a new kind would be: a module with
+    draw() and report_text(), and one registry entry; ``options`` override the entry's fields
+    ("toy_chart:no_report_text" is a report_text that finds nothing to show)."""
+    from uxcli.report import charts
+
+    module = types.ModuleType("toy_chart")
+    module.draw = _toy_chart  # type: ignore[attr-defined]
+    module.report_text = _toy_text  # type: ignore[attr-defined]
+    module.no_report_text = _no_toy_text  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "toy_chart", module)
+    fields = {"report_text": "toy_chart:report_text", **options}
+    kind = charts.ChartKind("toy", "Attempts per task", "toy_chart:draw", **fields)
+    monkeypatch.setitem(charts.CHART_KINDS, "toy", kind)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import math
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -19,9 +20,16 @@ from matplotlib.patches import Rectangle
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from report_sample import TASKS, sample_report, summarize  # noqa: E402
+from report_sample import TASKS, TOY_CAPTION, register_toy_chart, sample_report, summarize  # noqa: E402
 
 from uxcli.report import charts  # noqa: E402
+from uxcli.report.charts.common import figure_to_svg, save_figure  # noqa: E402
+from uxcli.report.charts.compare import compare_chart  # noqa: E402
+from uxcli.report.charts.errors_clicks import errors_clicks_chart  # noqa: E402
+from uxcli.report.charts.outcome_grid import outcome_grid, outcome_grid_chart  # noqa: E402
+from uxcli.report.charts.success import success_chart  # noqa: E402
+from uxcli.report.charts.sus import SUS_GRADE_BANDS, sus_chart, sus_grade_of  # noqa: E402
+from uxcli.report.charts.time import time_chart  # noqa: E402
 
 ALLOWED_URLS = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
 
@@ -78,10 +86,43 @@ def test_chart_kinds_cover_every_function() -> None:
         module, _, function = kind.function.partition(":")
         assert callable(getattr(importlib.import_module(module), function)), kind.name
         assert isinstance(kind.description, str) and kind.description
+        assert kind.report_text is not None and kind.section in charts.SECTIONS, kind.name
+        module, _, function = kind.report_text.partition(":")
+        assert callable(getattr(importlib.import_module(module), function)), kind.name
+
+
+def test_every_kind_draws_from_the_report_data(report) -> None:
+    for name in charts.CHART_KINDS:
+        figure = charts.draw(name, report)
+        assert isinstance(figure, Figure) and figure.axes, name
+        text = charts.report_text(name, report)
+        assert text is not None and text.caption and text.alt, name
+
+
+def test_a_registered_kind_is_listed_and_drawable(report, monkeypatch) -> None:
+    register_toy_chart(monkeypatch)
+    assert list(charts.CHART_KINDS)[-1] == "toy"
+    fig = charts.draw("toy", report)
+    assert isinstance(fig, Figure)
+    assert len(fig.axes[0].patches) == len(TASKS)
+    assert "<svg" in figure_to_svg(fig)
+    text = charts.report_text("toy", report)
+    assert text is not None and text.caption == TOY_CAPTION
+    register_toy_chart(monkeypatch, report_text=None)  # a kind for slides only
+    assert charts.report_text("toy", report) is None
+    assert isinstance(charts.draw("toy", report), Figure)
+
+
+def test_listing_the_kinds_imports_no_matplotlib() -> None:
+    code = (
+        "import sys; from uxcli.report.charts import CHART_KINDS; names = list(CHART_KINDS); "
+        "assert not any(m in sys.modules for m in ('matplotlib', 'pandas', 'numpy')), names"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_success_chart_bars_intervals_and_benchmark(report) -> None:
-    fig = charts.success_chart(report.summary, confidence=0.95)
+    fig = success_chart(report.summary, confidence=0.95)
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
     bars = [p for p in ax.patches if isinstance(p, Rectangle)]
@@ -104,7 +145,7 @@ def test_success_chart_bars_intervals_and_benchmark(report) -> None:
 
 
 def test_time_chart_log_scale_points_and_geometric_means(report) -> None:
-    fig = charts.time_chart(report.attempts, report.summary, confidence=0.95)
+    fig = time_chart(report.attempts, report.summary, confidence=0.95)
     ax = fig.axes[0]
     assert ax.get_xscale() == "log"
     assert tick_texts(ax.get_yticklabels()) == TASKS
@@ -131,37 +172,37 @@ def test_time_chart_log_scale_points_and_geometric_means(report) -> None:
 
 
 def test_time_chart_is_deterministic_jitter(report) -> None:
-    first = charts.time_chart(report.attempts, report.summary)
-    second = charts.time_chart(report.attempts, report.summary)
+    first = time_chart(report.attempts, report.summary)
+    second = time_chart(report.attempts, report.summary)
     for a, b in zip(first.axes[0].collections, second.axes[0].collections, strict=True):
         assert np.array_equal(a.get_offsets(), b.get_offsets())
 
 
 def test_charts_cope_with_missing_values(report) -> None:
     summary = summary_with_missing_task(report)
-    success = charts.success_chart(summary)
+    success = success_chart(summary)
     assert len(success.axes[0].patches) == len(TASKS) + 2
     assert "no attempts" in texts(success)
-    time = charts.time_chart(report.attempts, summary)
+    time = time_chart(report.attempts, summary)
     assert tick_texts(time.axes[0].get_yticklabels())[-2:] == ["Nobody finished", "Never attempted"]
     assert sum("no geometric mean" in t for t in texts(time)) == 3
-    errors = charts.errors_clicks_chart(summary)
+    errors = errors_clicks_chart(summary)
     assert "no data" in texts(errors)
     for fig in (success, time, errors):
-        assert "<svg" in charts.figure_to_svg(fig)
+        assert "<svg" in figure_to_svg(fig)
 
 
 def test_time_chart_without_any_times(report) -> None:
     attempts = report.attempts.assign(time=np.nan)
     summary = summarize(attempts)
-    fig = charts.time_chart(attempts, summary)
+    fig = time_chart(attempts, summary)
     assert fig.axes[0].get_xscale() == "log"
     assert "No task times in the data" in texts(fig)
-    charts.figure_to_svg(fig)
+    figure_to_svg(fig)
 
 
 def test_errors_clicks_chart_two_panels_in_task_order(report) -> None:
-    fig = charts.errors_clicks_chart(report.summary)
+    fig = errors_clicks_chart(report.summary)
     errors_ax, clicks_ax = fig.axes
     assert [len(errors_ax.patches), len(clicks_ax.patches)] == [len(TASKS), len(TASKS)]
     assert tick_texts(errors_ax.get_yticklabels()) == TASKS
@@ -172,7 +213,7 @@ def test_errors_clicks_chart_two_panels_in_task_order(report) -> None:
 
 
 def test_outcome_grid_cells_retries_and_not_attempted(report) -> None:
-    fig = charts.outcome_grid_chart(report.attempts)
+    fig = outcome_grid_chart(report.attempts)
     ax = fig.axes[0]
     cells = [p for p in ax.patches if isinstance(p, Rectangle)]
     assert len(cells) == 8 * len(TASKS)
@@ -186,7 +227,7 @@ def test_outcome_grid_cells_retries_and_not_attempted(report) -> None:
     labels = texts(fig)
     assert labels.count("×2") == 1 and labels.count("×3") == 1
     # the final attempt decides: P03 failed "Add to basket" first, then succeeded
-    participants, tasks, grid = charts.outcome_grid(report.attempts)
+    participants, tasks, grid = outcome_grid(report.attempts)
     assert grid[("P03", TASKS[1])] == ("success", 2)
     assert grid[("P08", TASKS[2])] == ("success", 3)
     assert ("P06", TASKS[4]) not in grid
@@ -198,29 +239,29 @@ def test_outcome_grid_cells_retries_and_not_attempted(report) -> None:
 def test_sus_chart_scores_bands_mean_and_average(report) -> None:
     scores = report.sus_scores["score"]
     for data in (scores, list(scores), report.sus_scores):
-        fig = charts.sus_chart(data)
+        fig = sus_chart(data)
         ax = fig.axes[0]
         assert scatter_points(ax) == len(scores)
         mean_lines = [line for line in ax.lines if label(line).startswith("Mean")]
         assert xdata(mean_lines[0]) == pytest.approx([scores.mean()] * 2)
         assert any(xdata(line) == [68.0, 68.0] for line in ax.lines)
         band_letters = [t.get_text() for t in ax.texts]
-        assert band_letters == [g for _, g in charts.SUS_GRADE_BANDS]
+        assert band_letters == [g for _, g in SUS_GRADE_BANDS]
     assert mean_lines[0].get_label() == "Mean 71.6 (grade C+)"
-    empty = charts.sus_chart([])
+    empty = sus_chart([])
     assert "No SUS responses" in texts(empty)
 
 
 def test_sus_bands_match_questionnaires() -> None:
     questionnaires = pytest.importorskip("uxcli.questionnaires.scoring")
-    ours = {bound: grade.replace("−", "-") for bound, grade in charts.SUS_GRADE_BANDS if bound > 0}
+    ours = {bound: grade.replace("−", "-") for bound, grade in SUS_GRADE_BANDS if bound > 0}
     assert ours == dict(questionnaires.SUS_GRADES)
-    assert charts.sus_grade_of(71.0) == "C" and charts.sus_grade_of(84.1) == "A+"
-    assert charts.sus_grade_of(10) == "F"
+    assert sus_grade_of(71.0) == "C" and sus_grade_of(84.1) == "A+"
+    assert sus_grade_of(10) == "F"
 
 
 def test_compare_chart_values_and_differences(report) -> None:
-    fig = charts.compare_chart(report.comparison, confidence=0.95)
+    fig = compare_chart(report.comparison, confidence=0.95)
     assert len(fig.axes) == 6  # success, time, errors × (values, difference)
     values_axes, diff_axes = fig.axes[0::2], fig.axes[1::2]
     for ax in values_axes:
@@ -239,16 +280,16 @@ def test_compare_chart_values_and_differences(report) -> None:
 
 def test_svg_is_inline_self_contained_and_deterministic(report) -> None:
     builders = {
-        "success": lambda: charts.success_chart(report.summary),
-        "time": lambda: charts.time_chart(report.attempts, report.summary),
-        "errors-clicks": lambda: charts.errors_clicks_chart(report.summary),
-        "outcome-grid": lambda: charts.outcome_grid_chart(report.attempts),
-        "sus": lambda: charts.sus_chart(report.sus_scores["score"]),
-        "compare": lambda: charts.compare_chart(report.comparison),
+        "success": lambda: success_chart(report.summary),
+        "time": lambda: time_chart(report.attempts, report.summary),
+        "errors-clicks": lambda: errors_clicks_chart(report.summary),
+        "outcome-grid": lambda: outcome_grid_chart(report.attempts),
+        "sus": lambda: sus_chart(report.sus_scores["score"]),
+        "compare": lambda: compare_chart(report.comparison),
     }
     for kind, build in builders.items():
         fig = build()
-        svg = charts.figure_to_svg(fig, id_prefix=f"fig-{kind}")
+        svg = figure_to_svg(fig, id_prefix=f"fig-{kind}")
         assert svg.startswith("<svg ") and svg.rstrip().endswith("</svg>")
         assert "<?xml" not in svg and "<!DOCTYPE" not in svg and "<!--" not in svg
         assert "<metadata" not in svg and "<image" not in svg and "<script" not in svg
@@ -259,15 +300,15 @@ def test_svg_is_inline_self_contained_and_deterministic(report) -> None:
         refs = re.findall(r'href="#([^"]+)"|url\(#([^)]+)\)', svg)
         assert all((a or b) in set(ids) for a, b in refs), f"{kind}: dangling reference"
         # same figure twice, and a freshly built figure, give identical text
-        assert charts.figure_to_svg(fig, id_prefix=f"fig-{kind}") == svg
-        assert charts.figure_to_svg(build(), id_prefix=f"fig-{kind}") == svg
+        assert figure_to_svg(fig, id_prefix=f"fig-{kind}") == svg
+        assert figure_to_svg(build(), id_prefix=f"fig-{kind}") == svg
 
 
 def test_save_figure_formats(report, tmp_path: Path) -> None:
-    fig = charts.success_chart(report.summary)
-    charts.save_figure(fig, tmp_path / "chart.png")
-    charts.save_figure(fig, tmp_path / "chart.svg")
-    charts.save_figure(fig, tmp_path / "chart.pdf")
+    fig = success_chart(report.summary)
+    save_figure(fig, tmp_path / "chart.png")
+    save_figure(fig, tmp_path / "chart.svg")
+    save_figure(fig, tmp_path / "chart.pdf")
     png = (tmp_path / "chart.png").read_bytes()
     assert png.startswith(b"\x89PNG")
     width = int.from_bytes(png[16:20], "big")
@@ -277,17 +318,17 @@ def test_save_figure_formats(report, tmp_path: Path) -> None:
     assert (tmp_path / "chart.pdf").read_bytes().startswith(b"%PDF")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chart.pdf", "chart.png", "chart.svg"]
     with pytest.raises(ValueError, match="unsupported chart format"):
-        charts.save_figure(fig, tmp_path / "chart.gif")
+        save_figure(fig, tmp_path / "chart.gif")
 
 
 def test_long_and_hostile_task_names_do_not_break_charts(report) -> None:
     names = ["<script>alert(1)</script>", "A" * 120, "Ünïcödé — tâche", "x", "y"]
     sample = sample_report(tasks=names)
     for fig in (
-        charts.success_chart(sample.summary),
-        charts.outcome_grid_chart(sample.attempts),
-        charts.time_chart(sample.attempts, sample.summary),
+        success_chart(sample.summary),
+        outcome_grid_chart(sample.attempts),
+        time_chart(sample.attempts, sample.summary),
     ):
-        svg = charts.figure_to_svg(fig)
+        svg = figure_to_svg(fig)
         assert "<script" not in svg
         assert not math.isnan(fig.get_figheight())

@@ -14,6 +14,7 @@ import math
 import os
 import re
 import sys
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from report_sample import sample_report  # noqa: E402
+from report_sample import TOY_CAPTION, register_toy_chart, sample_report  # noqa: E402
 
 from uxcli.render.formatting import (  # noqa: E402
     format_duration,
@@ -167,10 +168,12 @@ def test_figures_have_alt_text_and_captions(page: str) -> None:
 
 def test_user_text_is_escaped() -> None:
     hostile = "<script>alert(1)</script>"
-    report = sample_report(tasks=[hostile, 'Tom & Jerry\'s "task"', "C", "D", "E"])
-    report.title = "<b>Study</b>"
-    report.notes = ["<img src=x onerror=alert(1)>"]
-    report.overview = {"<i>label</i>": "<u>value</u>"}
+    report = replace(
+        sample_report(tasks=[hostile, 'Tom & Jerry\'s "task"', "C", "D", "E"]),
+        title="<b>Study</b>",
+        notes=["<img src=x onerror=alert(1)>"],
+        overview={"<i>label</i>": "<u>value</u>"},
+    )
     page = render_html(report)
     lowered = page.lower()
     assert "<script" not in lowered and "<img" not in lowered and "<b>" not in lowered
@@ -197,11 +200,11 @@ def test_time_headline_follows_the_number_of_times() -> None:
     report = sample_report()
     assert time_sample_sizes(report) == [7, 6, 5, 0, 7]  # successful attempts with a time
     assert task_table(report).headers[-1] == "Time (geometric mean)"
-    report.time_n = [30] * 5
+    report = replace(report, time_n=[30] * 5)
     table = task_table(report)
     assert table.headers[-1] == "Time (median)"
     assert table.rows[0][-1].startswith("45s (")  # the sample's median of "Find a product"
-    report.time_n = [30, 8, 8, 0, 8]
+    report = replace(report, time_n=[30, 8, 8, 0, 8])
     table = task_table(report)
     assert table.headers[-1] == "Time"
     assert table.rows[0][-1].endswith(" median") and table.rows[1][-1].endswith(" geo. mean")
@@ -233,3 +236,37 @@ def test_md_text_escapes_markup() -> None:
     assert md_text("line\nbreak") == "line break"
     assert md_text("Tom & Jerry") == "Tom & Jerry"
     assert md_text("&amp;") == r"\&amp;"
+
+
+def test_a_registered_kind_joins_both_reports(monkeypatch, tmp_path: Path) -> None:
+    register_toy_chart(monkeypatch)
+    outline = structure(render_html(sample_report()))
+    figures = re.findall(r"^figure #(\S+)", outline, flags=re.M)
+    # numbered in page order: the toy goes in the "charts" section, before the SUS and comparison figures
+    assert figures == [
+        "fig-success",
+        "fig-time",
+        "fig-errors-clicks",
+        "fig-outcome-grid",
+        "fig-toy",
+        "fig-sus",
+        "fig-compare",
+    ]
+    assert f"figcaption: Figure 5. {TOY_CAPTION}" in outline
+    assert "aria-label: Bar chart of the attempts of 5 tasks." in outline
+    text, files = render_markdown_report(sample_report(), tmp_path, "report")
+    assert tmp_path / "report-toy.svg" in files
+    assert f"*Figure 5.* {md_text(TOY_CAPTION)}" in text and "*Figure 7.*" in text
+
+
+def test_a_kind_placed_in_another_section_and_one_without_data(monkeypatch, tmp_path: Path) -> None:
+    register_toy_chart(monkeypatch, section="sus")
+    outline = structure(render_html(sample_report()))
+    assert re.findall(r"^figure #(\S+)", outline, flags=re.M)[-3:] == ["fig-sus", "fig-toy", "fig-compare"]
+    assert outline.index("section #sus") < outline.index("figure #fig-toy") < outline.index("section #comparison")
+    note = "No toy chart: the data has nothing for it."
+    register_toy_chart(monkeypatch, report_text="toy_chart:no_report_text", skipped_note=note)
+    page = render_html(sample_report())
+    assert "fig-toy" not in page and f'<p class="muted">{note}</p>' in page
+    text, files = render_markdown_report(sample_report(), tmp_path, "report")
+    assert f"_{md_text(note)}_" in text and tmp_path / "report-toy.svg" not in files

@@ -1,7 +1,8 @@
 """Assemble a study report: task metrics, questionnaires and comparisons in one value.
 
 This is library code (no Typer, no Rich): the `report` and `chart` commands call
-:func:`build_report` and hand the result to a renderer in :mod:`uxcli.render`.
+:func:`build_report` and hand the result to a renderer (uxcli.report.html, uxcli.report.markdown) or to
+uxcli.report.charts.draw.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from uxcli.tasks.metrics import summarize, time_counts
 MAX_NOTES = 12
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReportOptions:
     title: str | None = None
     confidence: float = 0.95
@@ -43,15 +44,15 @@ def build_report(dataset: Dataset, options: ReportOptions, notes: list[str] | No
         title=title,
         generated=generated,
         overview=_overview(attempts),
-        notes=notes,
+        notes=tuple(notes),
         summary=summary,
-        group_columns=["task"],
+        group_columns=("task",),
         attempts=attempts,
         sus_scores=sus_scores,
         sus_summary=sus_summary,
         comparison=comparison,
         confidence=options.confidence,
-        time_n=list(time_counts(attempts, ["task"], options.time_of)),
+        time_n=tuple(time_counts(attempts, ["task"], options.time_of)),
     )
 
 

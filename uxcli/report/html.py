@@ -11,11 +11,12 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from string import Template
 from typing import TYPE_CHECKING, Any
 
+from uxcli.reference import COMPLETION_AVERAGE, SUS_AVERAGE
 from uxcli.render.formatting import (
     MISSING,
     format_confidence,
@@ -25,16 +26,15 @@ from uxcli.render.formatting import (
     format_number,
     format_percent,
     format_percent_interval,
-    is_missing,
 )
-from uxcli.report.model import ReportData
+from uxcli.report.charts import CHART_KINDS, SECTIONS, draw, report_text
+from uxcli.report.model import ReportData, sus_values
+from uxcli.values import is_missing, label_text
 
 if TYPE_CHECKING:
-    import pandas as pd
     from matplotlib.figure import Figure
 
 GEOMEAN_MAX_N = 25  # below this, the geometric mean estimates the median best (Sauro & Lewis 2010)
-ALT_MAX_ITEMS = 12
 
 # --------------------------------------------------------------------------- report model
 # Shared by the HTML and the Markdown renderers, so both show the same content.
@@ -46,7 +46,7 @@ class ReportChart:
 
     kind: str
     figure_id: str
-    section: str  # "charts", "sus" or "comparison"
+    section: str  # one of SECTIONS: "charts", "sus" or "comparison"
     caption: str
     alt: str
     figure: Figure
@@ -63,19 +63,8 @@ class Table:
     split: list[bool] | None = None  # columns whose trailing "(…)" goes on a second line (HTML)
 
 
-def _text(value: Any) -> str:
-    return MISSING if is_missing(value) and not isinstance(value, str) else str(value)
-
-
 def _label(column: str) -> str:
     return column.replace("_", " ").strip().capitalize() or column
-
-
-def _listing(items: Sequence[str]) -> str:
-    shown = list(items[:ALT_MAX_ITEMS])
-    if len(items) > ALT_MAX_ITEMS:
-        shown.append(f"and {len(items) - ALT_MAX_ITEMS} more")
-    return "; ".join(shown)
 
 
 def _float(value: Any) -> float:
@@ -94,7 +83,7 @@ def time_headline(row: Any, n_times: float) -> tuple[str, float]:
 def time_sample_sizes(report: ReportData) -> list[float]:
     """Per summary row, the number of times behind its time metrics: report.time_n when given,
     else the successful attempts with a time in the row's group."""
-    from uxcli.report.charts import group_columns, match_rows
+    from uxcli.report.charts.common import group_columns, match_rows
 
     summary, attempts = report.summary, report.attempts
     if report.time_n is not None:
@@ -113,7 +102,7 @@ def time_sample_sizes(report: ReportData) -> list[float]:
 
 def task_table(report: ReportData) -> Table:
     """The per-task metrics table, as in `uxcli summary`, with intervals."""
-    from uxcli.report.charts import group_columns
+    from uxcli.report.charts.common import group_columns
 
     summary = report.summary
     groups = list(report.group_columns) or group_columns(summary)
@@ -138,7 +127,7 @@ def task_table(report: ReportData) -> Table:
             time_text = f"{time_text} {'median' if estimator == 'median' else 'geo. mean'}"
         rows.append(
             [
-                *(_text(row[c]) for c in groups),
+                *(label_text(row[c], MISSING) for c in groups),
                 format_count(row["attempts"]),
                 format_percent_interval(row["success_rate"], row["success_ci_low"], row["success_ci_high"]),
                 format_percent(row["abandonment_rate"]),
@@ -193,12 +182,13 @@ def _comparison_estimate(metric: str, estimate: Any, low: Any, high: Any) -> str
 def comparison_table(report: ReportData) -> Table | None:
     """The comparison frame as a table, with the direction of each difference spelled out."""
     from uxcli.render.formatting import format_p_value
-    from uxcli.report.charts import COMPARE_METRICS, as_floats, difference_direction
+    from uxcli.report.charts.common import as_floats
+    from uxcli.report.charts.compare import COMPARE_METRICS, difference_direction, group_pairs
 
     frame = report.comparison
     if frame is None or len(frame) == 0:
         return None
-    pairs = list(dict.fromkeys(zip(frame["group_a"].map(_text), frame["group_b"].map(_text), strict=True)))
+    pairs = group_pairs(frame)
     single = len(pairs) == 1
     name_a, name_b = pairs[0] if single else ("Group A", "Group B")
     directions: dict[str, str] = {}
@@ -219,17 +209,17 @@ def comparison_table(report: ReportData) -> Table | None:
         value_a = _comparison_value(metric, row["value_a"])
         value_b = _comparison_value(metric, row["value_b"])
         if not single:
-            value_a = f"{_text(row['group_a'])}: {value_a}"
-            value_b = f"{_text(row['group_b'])}: {value_b}"
+            value_a = f"{label_text(row['group_a'], MISSING)}: {value_a}"
+            value_b = f"{label_text(row['group_b'], MISSING)}: {value_b}"
         rows.append(
             [
-                _text(row["task"]),
+                label_text(row["task"], MISSING),
                 f"{COMPARE_METRICS.get(metric, metric)} ({directions[metric]})",
                 value_a,
                 value_b,
                 _comparison_estimate(metric, row["difference"], row["ci_low"], row["ci_high"]),
                 format_p_value(row["p_value"]),
-                _text(row["test"]),
+                label_text(row["test"], MISSING),
             ]
         )
     caption = (
@@ -278,138 +268,22 @@ def sus_facts(report: ReportData) -> dict[str, str]:
     return facts
 
 
-def _has_values(frame: pd.DataFrame, columns: Sequence[str]) -> bool:
-    return any(c in frame.columns and frame[c].notna().any() for c in columns)
-
-
-def sus_values(report: ReportData) -> list[float]:
-    if report.sus_scores is None or len(report.sus_scores) == 0:
-        return []
-    scores = report.sus_scores["score"] if "score" in report.sus_scores else report.sus_scores.iloc[:, -1]
-    return [float(v) for v in scores if not is_missing(v)]
-
-
 def build_report_charts(report: ReportData) -> list[ReportChart]:
-    """Every chart that applies to the report's data, in page order."""
-    from uxcli.report import charts
-
-    summary, attempts = report.summary, report.attempts
-    conf = format_confidence(report.confidence)
-    labels = charts.row_labels(summary, report.group_columns or None)
-    n_tasks = len(labels)
-    plan: list[tuple[str, str, str, str, Callable[[], Figure]]] = []
-
-    success_items = [
-        f"{label} {format_percent_interval(r['success_rate'], r['success_ci_low'], r['success_ci_high'])}"
-        for label, (_, r) in zip(labels, summary.iterrows(), strict=True)
-    ]
-    plan.append(
-        (
-            "success",
-            "charts",
-            f"Success rate per task with {conf} adjusted-Wald confidence intervals. The dashed line is "
-            f"the 78% average task completion rate across usability studies (Sauro 2011).",
-            f"Horizontal bar chart of the success rate of {n_tasks} tasks with confidence intervals and "
-            f"a dashed benchmark line at 78%: {_listing(success_items)}.",
-            lambda: charts.success_chart(summary, report.confidence),
-        )
-    )
-    if _has_values(attempts, ["time"]) or _has_values(summary, ["time_geomean"]):
-        time_items = [
-            f"{label} {'no times' if is_missing(r['time_geomean']) else format_duration(r['time_geomean'])}"
-            for label, (_, r) in zip(labels, summary.iterrows(), strict=True)
-        ]
-        plan.append(
-            (
-                "time",
-                "charts",
-                f"Time on task per task on a logarithmic scale. Each point is one attempt, its colour and "
-                f"shape showing the outcome; the black diamond is the geometric mean with its {conf} "
-                f"confidence interval.",
-                f"Dot plot of time on task for {n_tasks} tasks on a log scale, one point per attempt, "
-                f"with geometric means: {_listing(time_items)}.",
-                lambda: charts.time_chart(attempts, summary, report.confidence),
-            )
-        )
-    if _has_values(summary, ["errors_per_attempt", "clicks_mean"]):
-        ec_items = [
-            f"{label} {format_number(r['errors_per_attempt'], 2)} errors, {format_number(r['clicks_mean'], 1)} clicks"
-            for label, (_, r) in zip(labels, summary.iterrows(), strict=True)
-        ]
-        plan.append(
-            (
-                "errors-clicks",
-                "charts",
-                "Mean errors per attempt (left) and mean clicks per attempt (right) for each task.",
-                f"Two bar charts of mean errors and mean clicks per attempt for {n_tasks} tasks: {_listing(ec_items)}.",
-                lambda: charts.errors_clicks_chart(summary),
-            )
-        )
-    if len(attempts):
-        participants, tasks, cells = charts.outcome_grid(attempts)
-        finals = [outcome for outcome, _ in cells.values()]
-        missing = len(participants) * len(tasks) - len(cells)
-        retried = sum(1 for _, count in cells.values() if count > 1)
-        plan.append(
-            (
-                "outcome-grid",
-                "charts",
-                "Final outcome of every participant on every task: ✓ success, ✗ failure, – abandon; "
-                "hatched grey cells were not attempted, and ×n marks a task attempted n times.",
-                f"Grid of {len(participants)} participants by {len(tasks)} tasks showing each final outcome: "
-                f"{finals.count('success')} successes, {finals.count('failure')} failures, "
-                f"{finals.count('abandon')} abandons, {missing} not attempted, {retried} retried.",
-                lambda: charts.outcome_grid_chart(attempts),
-            )
-        )
-    sus = sus_values(report)
-    if sus:
-        mean = sum(sus) / len(sus)
-        plan.append(
-            (
-                "sus",
-                "sus",
-                "SUS score of each respondent against the Sauro–Lewis curved grade bands (A+ to F). The "
-                "solid line is the mean; the dashed line is the average SUS score of 68 (Sauro 2011).",
-                f"Dot plot of {len(sus)} SUS scores from {min(sus):.1f} to {max(sus):.1f}, mean {mean:.1f} "
-                f"(grade {charts.sus_grade_of(mean)}), over shaded grade bands with the average of 68 marked.",
-                lambda: charts.sus_chart(sus),
-            )
-        )
-    if report.comparison is not None and len(report.comparison):
-        comparison = report.comparison
-        metrics = [charts.COMPARE_METRICS.get(m, m) for m in dict.fromkeys(comparison["metric"].astype(str))]
-        pairs = list(
-            dict.fromkeys(zip(comparison["group_a"].map(_text), comparison["group_b"].map(_text), strict=True))
-        )
-        groups = " and ".join(f"{a} vs {b}" for a, b in pairs)
-        n_compared = comparison["task"].nunique()
-        plan.append(
-            (
-                "compare",
-                "comparison",
-                f"{groups} per task. Left: each group's value. Right: the difference with its {conf} "
-                f"confidence interval (for time, the ratio of geometric means on a log scale); an interval "
-                f"crossing the grey line means no clear difference.",
-                f"Comparison charts of {groups} for {n_compared} tasks on {', '.join(metrics).lower()}: "
-                f"dot pairs of both groups' values and differences with confidence intervals.",
-                lambda: charts.compare_chart(comparison, report.confidence),
-            )
-        )
-    return [
-        ReportChart(kind, f"fig-{kind}", section, caption, alt, make()) for kind, section, caption, alt, make in plan
-    ]
+    """Every registered chart kind that applies to the report's data, in page order: by section
+    (uxcli.report.charts.SECTIONS), then in registry order."""
+    built = []
+    for kind in CHART_KINDS.values():
+        text = report_text(kind.name, report)
+        if text is not None:
+            figure = draw(kind.name, report)
+            built.append(ReportChart(kind.name, f"fig-{kind.name}", kind.section, text.caption, text.alt, figure))
+    return sorted(built, key=lambda chart: SECTIONS.index(chart.section))
 
 
 def skipped_chart_notes(report: ReportData, built: Sequence[ReportChart]) -> list[str]:
-    """Why a chart the reader may expect is missing."""
-    kinds = {chart.kind for chart in built}
-    notes = []
-    if "time" not in kinds:
-        notes.append("No time-on-task chart: the data has no task times.")
-    if "errors-clicks" not in kinds:
-        notes.append("No errors and clicks chart: the data has no error or click counts.")
-    return notes
+    """Why a chart the reader may expect is missing: the skipped_note of each kind left out."""
+    shown = {chart.kind for chart in built}
+    return [kind.skipped_note for kind in CHART_KINDS.values() if kind.skipped_note and kind.name not in shown]
 
 
 def methods_text(report: ReportData) -> list[str]:
@@ -418,9 +292,9 @@ def methods_text(report: ReportData) -> list[str]:
         f"Success rates carry {conf} adjusted-Wald intervals (Agresti & Coull 1998; Sauro & Lewis 2005). "
         f"Task times are summarised by the geometric mean for fewer than {GEOMEAN_MAX_N} times and the "
         f"median otherwise, with intervals from the log-transformed times (Sauro & Lewis 2010).",
-        "Benchmarks: the 78% average task completion rate and the average SUS score of 68 (Sauro 2011); "
-        "SUS grades follow the Sauro–Lewis curved grading scale (Quantifying the User Experience, 2nd ed., "
-        "ch. 8).",
+        f"Benchmarks: the {COMPLETION_AVERAGE:.0%} average task completion rate and the average SUS score of "
+        f"{SUS_AVERAGE:g} (Sauro 2011); SUS grades follow the Sauro–Lewis curved grading scale (Quantifying the "
+        "User Experience, 2nd ed., ch. 8).",
         "Charts are drawn with matplotlib in the Okabe–Ito colour-blind-safe palette; outcomes are also "
         "told apart by shape and symbol.",
     ]
@@ -540,7 +414,7 @@ def _e(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _facts_html(facts: dict[str, str], css: str = "facts") -> str:
+def _facts_html(facts: Mapping[str, str], css: str = "facts") -> str:
     items = "".join(f"<div><dt>{_e(label)}</dt><dd>{_e(value)}</dd></div>\n" for label, value in facts.items())
     return f'<dl class="{css}">\n{items}</dl>\n'
 
@@ -580,7 +454,7 @@ def _table_html(table: Table, table_id: str) -> str:
 
 
 def _figure_html(chart: ReportChart, number: int) -> str:
-    from uxcli.report.charts import figure_to_svg
+    from uxcli.report.charts.common import figure_to_svg
 
     svg = figure_to_svg(chart.figure, id_prefix=chart.figure_id)
     # Scale with the page, but never beyond 1.45× the drawn size (text would get too large).

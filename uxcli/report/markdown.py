@@ -8,9 +8,11 @@ them (atomically). The sections, tables, captions and alt text are the same as i
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import quote
 
+from uxcli.report.charts import SECTIONS
 from uxcli.report.html import (
     Table,
     build_report_charts,
@@ -18,10 +20,9 @@ from uxcli.report.html import (
     methods_text,
     skipped_chart_notes,
     sus_facts,
-    sus_values,
     task_table,
 )
-from uxcli.report.model import ReportData
+from uxcli.report.model import ReportData, sus_values
 
 # Backslash escapes work for every ASCII punctuation character (CommonMark 2.4): "<" can then
 # never open an HTML tag, "|" never splits a table cell; "&" only where it would start an entity.
@@ -42,7 +43,7 @@ def _table(table: Table) -> str:
     return "\n".join([header, rule, *rows]) + "\n\n" + f"_{md_text(table.caption)}_\n"
 
 
-def _facts(facts: dict[str, str]) -> str:
+def _facts(facts: Mapping[str, str]) -> str:
     return "".join(f"- **{md_text(label)}:** {md_text(value)}\n" for label, value in facts.items())
 
 
@@ -59,11 +60,11 @@ def render_markdown_report(
     link_dir + file name (link_dir "" when chart_dir is the Markdown file's own directory, or e.g.
     "report_files/" for a sub-directory).
     """
-    from uxcli.report.charts import svg_document
+    from uxcli.report.charts.common import svg_document
 
     charts = build_report_charts(report)
     files: dict[Path, str] = {}
-    figure_md: dict[str, list[str]] = {"charts": [], "sus": [], "comparison": []}
+    figure_md: dict[str, list[str]] = {section: [] for section in SECTIONS}
     for number, chart in enumerate(charts, start=1):
         name = chart_filename(chart_prefix, chart.kind)
         files[Path(chart_dir) / name] = svg_document(chart.figure)

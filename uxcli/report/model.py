@@ -1,22 +1,25 @@
 """Everything the HTML and Markdown reports show, gathered in one value.
 
-The CLI builds a ReportData from the attempts frame, the summary frame and the optional
-questionnaire / comparison results (see docs/ARCHITECTURE.md), then hands it to
-`uxcli.report.html.render_html` or `uxcli.report.markdown.render_markdown_report`.
+`uxcli.report.build.build_report` builds a ReportData from the attempts frame, the summary frame and the
+optional questionnaire / comparison results (see docs/ARCHITECTURE.md); the CLI hands it to
+`uxcli.report.html.render_html`, `uxcli.report.markdown.render_markdown_report` or `uxcli.report.charts.draw`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from uxcli.values import is_missing
 
 if TYPE_CHECKING:  # pandas is only needed by the caller that builds the frames
     import pandas as pd
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReportData:
-    """Inputs of one report.
+    """Inputs of one report: a stage value, built once (uxcli.report.build) and only read after that.
 
     title: the report heading.
     generated: timestamp text shown in the header (injected so golden tests are stable).
@@ -37,16 +40,24 @@ class ReportData:
 
     title: str
     generated: str
-    overview: dict[str, str]
-    notes: list[str]
+    overview: Mapping[str, str]
+    notes: Sequence[str]
     summary: pd.DataFrame
-    group_columns: list[str]
+    group_columns: Sequence[str]
     attempts: pd.DataFrame
     sus_scores: pd.DataFrame | None = None
-    sus_summary: dict[str, Any] | None = None
+    sus_summary: Mapping[str, Any] | None = None
     comparison: pd.DataFrame | None = None
     confidence: float = 0.95
-    time_n: list[int] | None = None
+    time_n: Sequence[int] | None = None
+
+
+def sus_values(report: ReportData) -> list[float]:
+    """The report's SUS scores that are present (the `score` column, else the last one), in order."""
+    if report.sus_scores is None or len(report.sus_scores) == 0:
+        return []
+    scores = report.sus_scores["score"] if "score" in report.sus_scores else report.sus_scores.iloc[:, -1]
+    return [float(v) for v in scores if not is_missing(v)]
 
 
 def overview_from_attempts(attempts: pd.DataFrame) -> dict[str, str]:

@@ -1,72 +1,124 @@
-"""Chart kinds: the registry the report, ``uxcli chart`` and the tests share.
+"""Chart kinds: the one registry the report, ``uxcli chart`` and the tests share.
 
-A kind is a name, a one-line description and a function ``(report data) -> matplotlib Figure``, given as
-"module:function" so listing the kinds (``uxcli chart --help``) imports no matplotlib. ``needs`` says
-what the report data must carry for the kind: "sus" (SUS scores) or "comparison" (two groups).
+A kind is a name, a one-line description and the functions behind it, given as "module:function" so
+listing the kinds (``uxcli chart --help``) imports no matplotlib or pandas:
+
+- ``function`` draws the figure from a uxcli.report.model.ReportData (``draw``);
+- ``report_text`` gives the report's caption and alt text for that data, or None when the data has nothing
+  for the chart (``report_text``); a kind without one is left out of the report (slides only);
+- ``section`` is the report section its figure goes in (one of SECTIONS), ``skipped_note`` what the report
+  says when the data has nothing for it (None: say nothing);
+- ``needs`` is what the report data must carry for the kind: "sus" (SUS scores) or "comparison" (two groups).
+
+Each kind lives in its own module beside this one (success.py, time.py, ...), built on common.py.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass
 from typing import Any
 
-from uxcli.reference import COMPLETION_AVERAGE
+from uxcli.reference import COMPLETION_AVERAGE, SUS_FAIL_GRADE, SUS_GRADES
+
+# The report sections a chart can go in, in page order (figures are numbered in this order).
+SECTIONS: tuple[str, ...] = ("charts", "sus", "comparison")
 
 
 @dataclass(frozen=True)
 class ChartKind:
     name: str
     description: str
-    function: str  # "module:function", imported only when the chart is drawn
+    function: str  # "module:function" (report data) -> Figure, imported only when the chart is drawn
     needs: str | None = None  # "sus" or "comparison": the report data this chart cannot do without
+    report_text: str | None = None  # "module:function" (report data) -> ChartText | None; None: not in the report
+    section: str = "charts"  # where the report puts the figure, one of SECTIONS
+    skipped_note: str | None = None  # the report's note when the data has nothing for this chart
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """What the report says about one figure: its caption and its alt text."""
+
+    caption: str
+    alt: str
+
+
+def _kind(name: str, description: str, module: str, **options: Any) -> ChartKind:
+    """A kind whose module (uxcli.report.charts.<module>) has draw() and report_text()."""
+    path = f"uxcli.report.charts.{module}"
+    return ChartKind(name, description, f"{path}:draw", report_text=f"{path}:report_text", **options)
 
 
 CHART_KINDS: dict[str, ChartKind] = {
     kind.name: kind
     for kind in (
-        ChartKind(
+        _kind(
             "success",
             f"Success rate per task with adjusted-Wald intervals and the {COMPLETION_AVERAGE:.0%} benchmark line",
-            "uxcli.report.charts.figures:draw_success",
+            "success",
         ),
-        ChartKind(
+        _kind(
             "time",
             "Time on task per task (log scale): every attempt and the geometric mean with its interval",
-            "uxcli.report.charts.figures:draw_time",
+            "time",
+            skipped_note="No time-on-task chart: the data has no task times.",
         ),
-        ChartKind(
-            "errors-clicks", "Errors and clicks per attempt, per task", "uxcli.report.charts.figures:draw_errors_clicks"
+        _kind(
+            "errors-clicks",
+            "Errors and clicks per attempt, per task",
+            "errors_clicks",
+            skipped_note="No errors and clicks chart: the data has no error or click counts.",
         ),
-        ChartKind(
+        _kind(
             "outcome-grid",
             "Participant × task grid of outcomes: success, failure, abandon, not attempted",
-            "uxcli.report.charts.figures:draw_outcome_grid",
+            "outcome_grid",
         ),
-        ChartKind(
+        _kind(
             "sus",
-            "SUS scores of the respondents against the curved grade bands (A+ … F)",
-            "uxcli.report.charts.figures:draw_sus",
+            f"SUS scores of the respondents against the curved grade bands ({SUS_GRADES[0][1]} … {SUS_FAIL_GRADE})",
             "sus",
+            needs="sus",
+            section="sus",
         ),
-        ChartKind(
+        _kind(
             "compare",
             "Variant comparison per task: both values and the difference (ratio for time) with its interval",
-            "uxcli.report.charts.figures:draw_compare",
-            "comparison",
+            "compare",
+            needs="comparison",
+            section="comparison",
         ),
     )
 }
 
 
+def _function(spec: str) -> Any:
+    module, _, function = spec.partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
 def draw(kind: str, report: Any) -> Any:
-    """The figure of one registered kind for a uxcli.report.model.ReportData."""
-    module, _, function = CHART_KINDS[kind].function.partition(":")
-    return getattr(importlib.import_module(module), function)(report)
+    """The figure (matplotlib Figure) of one registered kind for a uxcli.report.model.ReportData."""
+    return _function(CHART_KINDS[kind].function)(report)
 
 
-def __getattr__(name: str) -> Any:
-    # The drawing helpers (success_chart, svg_document, ...) live in figures; reach them lazily.
-    if name.startswith("__"):
-        raise AttributeError(name)
-    return getattr(importlib.import_module("uxcli.report.charts.figures"), name)
+def report_text(kind: str, report: Any) -> ChartText | None:
+    """The report's caption and alt text of one kind, or None when the kind is not in this report."""
+    spec = CHART_KINDS[kind].report_text
+    return None if spec is None else _function(spec)(report)
+
+
+def svg_document(figure: Any) -> str:
+    """A standalone SVG file's text of a drawn figure (see common.svg_document)."""
+    from uxcli.report.charts.common import svg_document as document
+
+    return document(figure)
+
+
+def save_figure(figure: Any, path: str | os.PathLike[str]) -> None:
+    """Write a drawn figure as PNG, SVG or PDF by the file suffix, atomically (see common.save_figure)."""
+    from uxcli.report.charts.common import save_figure as save
+
+    save(figure, path)
