@@ -386,8 +386,8 @@ def bench_size(n: int, args, ux_ok: bool, ux_why: str, out_dir: str) -> dict:
     tools = {}
     if ux_ok:
         tools["uxcli"] = [PY, "-m", "uxcli", "summary", path, "--format", "csv"]
-    if ux_ok and args.with_v1:  # uxcli's in-memory (v1) reader: the "before" of the streaming engine
-        tools["uxcli_v1"] = [PY, "-m", "uxcli", "summary", path, "--format", "csv", "--engine", "v1"]
+    if ux_ok and args.with_whole:  # uxcli's whole-file (in-memory) reader: the "before" of the streaming engine
+        tools["uxcli_whole"] = [PY, "-m", "uxcli", "summary", path, "--format", "csv", "--engine", "whole"]
     tools["duckdb"] = [PY, os.path.join(BENCH, "duckdb_summary.py"), path]
     tools["floor"] = [PY, os.path.join(BENCH, "pyarrow_floor.py"), path]
     tools["floor_stream"] = [PY, os.path.join(BENCH, "pyarrow_floor.py"), path, "--stream"]
@@ -439,11 +439,11 @@ def bench_size(n: int, args, ux_ok: bool, ux_why: str, out_dir: str) -> dict:
         }
 
     # correctness
-    if "uxcli" in outputs and "uxcli_v1" in outputs:  # both engines must print the very same bytes
-        with open(outputs["uxcli"], "rb") as a, open(outputs["uxcli_v1"], "rb") as b:
+    if "uxcli" in outputs and "uxcli_whole" in outputs:  # both engines must print the very same bytes
+        with open(outputs["uxcli"], "rb") as a, open(outputs["uxcli_whole"], "rb") as b:
             same = a.read() == b.read()
-        res["checks"]["uxcli_v1"] = {
-            "tool": "uxcli --engine v1 vs streaming",
+        res["checks"]["uxcli_whole"] = {
+            "tool": "uxcli --engine whole vs streaming",
             "ok": same,
             "count_mismatches": [],
             "metric_mismatches": [],
@@ -500,8 +500,8 @@ def bench_size(n: int, args, ux_ok: bool, ux_why: str, out_dir: str) -> dict:
         # CPU time is steadier than wall time on a shared VM: shown next to the wall-time targets
         "cpu_vs_duckdb": ratio("uxcli", "duckdb", "cpu_median"),
         "cpu_vs_floor": ratio("uxcli", "floor", "cpu_median"),
-        "v1_wall_vs_stream": ratio("uxcli_v1", "uxcli", "wall_median"),
-        "v1_rss_vs_stream": ratio("uxcli_v1", "uxcli", "rss_mb"),
+        "whole_wall_vs_stream": ratio("uxcli_whole", "uxcli", "wall_median"),
+        "whole_rss_vs_stream": ratio("uxcli_whole", "uxcli", "rss_mb"),
     }
     return res
 
@@ -643,7 +643,7 @@ def write_report(
         "duckdb": "DuckDB SQL",
         "floor": "pyarrow read_csv (floor)",
         "floor_stream": "pyarrow open_csv streaming (floor)",
-        "uxcli_v1": "uxcli summary --engine v1 (in-memory, before)",
+        "uxcli_whole": "uxcli summary --engine whole (in-memory, before)",
     }
     rows = list(sizes) + ([big] if big and "tools" in big else [])
     for s in rows:
@@ -681,18 +681,18 @@ def write_report(
             f"| {fmt(r['duckdb_vs_floor'])} | {fmt(r.get('cpu_vs_duckdb'))} | {fmt(r.get('cpu_vs_floor'))} |"
         )
     L.append("")
-    if any(s["ratios"].get("v1_wall_vs_stream") for s in sizes):
+    if any(s["ratios"].get("whole_wall_vs_stream") for s in sizes):
         L.append(
-            "Before/after: uxcli's in-memory (v1) reader (`--engine v1`) against the streaming engine "
+            "Before/after: uxcli's whole-file (in-memory) reader (`--engine whole`) against the streaming engine "
             "(the default for event logs of 16 MB and more):\n"
         )
-        L.append("| events | v1 / streaming wall | v1 / streaming peak RSS |")
+        L.append("| events | whole / streaming wall | whole / streaming peak RSS |")
         L.append("|---:|---:|---:|")
         for s in sizes:
             r = s["ratios"]
             L.append(
-                f"| {human(s['events_requested'])} | {fmt(r.get('v1_wall_vs_stream'))} "
-                f"| {fmt(r.get('v1_rss_vs_stream'))} |"
+                f"| {human(s['events_requested'])} | {fmt(r.get('whole_wall_vs_stream'))} "
+                f"| {fmt(r.get('whole_rss_vs_stream'))} |"
             )
         L.append("")
     if helpres:
@@ -821,9 +821,9 @@ def main(argv=None) -> int:
     ap.add_argument("--help-runs", type=int, default=10, help="runs of each --help timing (default 10)")
     ap.add_argument("--skip", default="", help="comma-separated tools to skip: uxcli,duckdb,floor,floor_stream,help")
     ap.add_argument(
-        "--with-v1",
+        "--with-whole",
         action="store_true",
-        help="also time uxcli's in-memory reader (--engine v1, the 'before') and check both engines "
+        help="also time uxcli's whole-file reader (--engine whole, the 'before') and check both engines "
         "print identical output",
     )
     ap.add_argument(

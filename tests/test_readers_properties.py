@@ -128,7 +128,7 @@ def test_attempts_in_log_equal_reported_plus_excluded(tmp_path, log, data):
         outliers=data.draw(st.sampled_from([None, 1.0, 2.0])),
         drop_flagged=data.draw(st.booleans()),
     )
-    prepare(dataset, Preparation(rules=rules, quality=quality))
+    dataset = prepare(dataset, Preparation(rules=rules, quality=quality))
     assert dataset.attempts_read == len(expected)
     assert len(dataset.attempts) + len(dataset.excluded) == len(expected)
     by_rule = dataset.excluded[dataset.excluded["_rule"] != "--drop-flagged"]

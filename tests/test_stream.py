@@ -1,13 +1,13 @@
-"""The streaming engine (uxcli/readers/stream.py) gives exactly the v1 (whole-file) results.
+"""The streaming engine (uxcli/readers/stream/engine.py) gives exactly the whole-file reader's results.
 
-Every test reads the same input with ``engine="v1"`` and ``engine="stream"`` and compares the
+Every test reads the same input with ``engine="whole"`` and ``engine="stream"`` and compares the
 attempts frame (DataFrame equality: columns, dtypes, categories, values), the public attempts
 table (with sources), per-group summaries, the row accounting and the problems (same messages,
 same lines, same order). It also reads it a third way, summarised while streaming
 (uxcli.readers.stream.summary: group statistics, no attempts frame), and compares the summaries bit for
 bit, the problems and the accounting again. Small block sizes make attempts span block boundaries. Inputs the
 engine cannot stream exactly (quotes, blank lines, out-of-order rows, errors, ...) must fall
-back to v1, so the results are still identical. No timing here: speed is bench/run.py's job.
+back to the whole-file reader, so the results are still identical. No timing here: speed is bench/run.py's job.
 """
 
 from __future__ import annotations
@@ -24,10 +24,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
+import uxcli.readers.stream
 import uxcli.readers.stream.engine as stream
 from uxcli.errors import InputError
 from uxcli.readers.options import ReadOptions
 from uxcli.readers.read import read as read_options
+from uxcli.readers.stream.codes import KeyState
 from uxcli.readers.stream.summary import SummaryRequest
 from uxcli.tasks.metrics import summarize, time_counts
 
@@ -56,44 +58,46 @@ def compare(path, block_size=None, **kw) -> str:
     """Read ``path`` with both engines, assert identical results; return the engine stream used."""
     if block_size is not None:
         stream.BLOCK_SIZE = block_size
-    v1, v1_error = _read(path, "v1", **kw)
+    whole, whole_error = _read(path, "whole", **kw)
     st, st_error = _read(path, "stream", **kw)
-    assert st_error == v1_error
-    if v1 is None:
+    assert st_error == whole_error
+    if whole is None:
         return "error"
-    pd.testing.assert_frame_equal(st.attempts, v1.attempts, check_exact=True)
-    pd.testing.assert_frame_equal(st.attempts_table(), v1.attempts_table(), check_exact=True)
-    assert _problems(st) == _problems(v1)
-    assert [dataclasses.astuple(f.account) for f in st.files] == [dataclasses.astuple(f.account) for f in v1.files]
-    assert [f.layout for f in st.files] == [f.layout for f in v1.files]
+    pd.testing.assert_frame_equal(st.attempts, whole.attempts, check_exact=True)
+    pd.testing.assert_frame_equal(st.attempts_table(), whole.attempts_table(), check_exact=True)
+    assert _problems(st) == _problems(whole)
+    assert [dataclasses.astuple(f.account) for f in st.files] == [dataclasses.astuple(f.account) for f in whole.files]
+    assert [f.layout for f in st.files] == [f.layout for f in whole.files]
     for by in (["task"], ["task", "variant"], []):
-        pd.testing.assert_frame_equal(summarize(st.attempts, by), summarize(v1.attempts, by), check_exact=True)
-    assert all(f.engine == "v1" for f in v1.files)
-    compare_grouped(path, v1, **kw)
+        pd.testing.assert_frame_equal(summarize(st.attempts, by), summarize(whole.attempts, by), check_exact=True)
+    assert all(f.engine == "whole" for f in whole.files)
+    compare_grouped(path, whole, **kw)
     return st.files[0].engine if st.files else "none"
 
 
 GROUPED_USED: list[bool] = []  # which compare() calls summarised while streaming (not a fallback)
 
 
-def compare_grouped(path, v1, **kw) -> None:
-    """Summaries computed while streaming equal v1's summaries exactly (or the read fell back)."""
+def compare_grouped(path, whole, **kw) -> None:
+    """Summaries computed while streaming equal the whole-file summaries exactly (or the read fell back)."""
     for by in (["task", "variant"], ["participant", "attempt", "outcome"]):  # and the overall row
         grouped, _ = _read(path, "stream", summarize=SummaryRequest(by), **kw)
         GROUPED_USED.append(grouped.grouped is not None)
         if grouped.grouped is None:  # could not vouch for exact results: a normal read instead
-            pd.testing.assert_frame_equal(grouped.attempts, v1.attempts, check_exact=True)
+            pd.testing.assert_frame_equal(grouped.attempts, whole.attempts, check_exact=True)
             continue
         assert grouped.attempts is None
-        mine, theirs = grouped.grouped.summary(), summarize(v1.attempts, by)
+        mine, theirs = grouped.grouped.summary(), summarize(whole.attempts, by)
         for column in by:  # the labels' categories may list labels with no attempt: compare the labels
             mine[column], theirs[column] = mine[column].astype(object), theirs[column].astype(object)
         pd.testing.assert_frame_equal(mine, theirs, check_exact=True)
-        pd.testing.assert_frame_equal(grouped.grouped.overall().summary(), summarize(v1.attempts, []), check_exact=True)
-        assert list(grouped.grouped.time_counts()) == list(time_counts(v1.attempts, by))
-        assert _problems(grouped) == _problems(v1)
+        pd.testing.assert_frame_equal(
+            grouped.grouped.overall().summary(), summarize(whole.attempts, []), check_exact=True
+        )
+        assert list(grouped.grouped.time_counts()) == list(time_counts(whole.attempts, by))
+        assert _problems(grouped) == _problems(whole)
         assert [dataclasses.astuple(f.account) for f in grouped.files] == [
-            dataclasses.astuple(f.account) for f in v1.files
+            dataclasses.astuple(f.account) for f in whole.files
         ]
 
 
@@ -204,10 +208,10 @@ def _csv_inputs():
 @pytest.mark.parametrize("path", _csv_inputs(), ids=lambda p: str(p.relative_to(ROOT)))
 @pytest.mark.parametrize("block_size", [64, stream.BLOCK_SIZE])
 def test_every_sample_and_test_file(path, block_size):
-    """Event logs stream (identically); other layouts are left to v1 (identically)."""
+    """Event logs stream (identically); other layouts are read whole (identically)."""
     used = compare(path, block_size)
-    v1, _ = _read(path, "v1")
-    if v1 is not None and v1.files and v1.files[0].layout == "events":
+    whole, _ = _read(path, "whole")
+    if whole is not None and whole.files and whole.files[0].layout == "events":
         assert used == "stream"
 
 
@@ -268,8 +272,8 @@ def test_summaries_while_streaming_fall_back_on_overlaps_and_variant_conflicts(t
         GROUPED_USED.clear()
         compare(path, 64)
         assert GROUPED_USED == [used] * 2
-        v1 = read([str(path)], engine="v1")
-        assert any("still running" in p.message or "several variants" in p.message for p in v1.problems.items) == (
+        whole = read([str(path)], engine="whole")
+        assert any("still running" in p.message or "several variants" in p.message for p in whole.problems.items) == (
             not used
         )
 
@@ -278,7 +282,7 @@ def test_summaries_while_streaming_fall_back_on_overlaps_and_variant_conflicts(t
 def test_unended_attempts_overtaken_by_later_tasks(tmp_path, block_size):
     """An attempt that never ends stays open to the end of the file while the participant's later
     tasks finish: it is checked as a point at its start, so the summary still streams. One that
-    another attempt was running over makes it give up (v1 lists that overlap)."""
+    another attempt was running over makes it give up (the whole-file reader lists that overlap)."""
     fine = "participant,task,timestamp,event\nP1,a,0,start\nP1,b,1,start\nP1,b,2,success\nP1,c,3,start\n" + "".join(
         f"P2,a,{i},click\n" for i in range(20)
     )
@@ -290,12 +294,12 @@ def test_unended_attempts_overtaken_by_later_tasks(tmp_path, block_size):
         GROUPED_USED.clear()
         compare(path, block_size)
         assert GROUPED_USED == [used] * 2
-    assert any("still running" in p.message for p in read([str(path)], engine="v1").problems.items)
+    assert any("still running" in p.message for p in read([str(path)], engine="whole").problems.items)
 
 
 def test_file_sorted_by_task_not_time_falls_back_exactly(tmp_path):
     """Sorted by participant and task, tasks done in reverse: attempts reach the running check out of
-    start order across blocks, so it gives up (and the summaries still equal v1's)."""
+    start order across blocks, so it gives up (and the summaries still equal the whole-file ones)."""
     rows = ["participant,variant,task,timestamp,event"]
     for p in range(6):
         for task in range(5):
@@ -311,15 +315,16 @@ def test_file_sorted_by_task_not_time_falls_back_exactly(tmp_path):
 
 
 def test_summaries_while_streaming_group_by_a_missing_key_column(tmp_path):
-    """No variant (or session) column: v1 groups them as missing, and so does the streaming summary."""
+    """No variant (or session) column: the whole-file reader groups them as missing, and so does the
+    streaming summary."""
     path = write(tmp_path, make_log(3, interleave=False, unended=False, session=False, variant=False))
     GROUPED_USED.clear()
     compare(path, 300)
     assert GROUPED_USED == [True] * 2
-    v1 = read([str(path)], engine="v1")
+    whole = read([str(path)], engine="whole")
     grouped = read([str(path)], engine="stream", summarize=SummaryRequest(["session", "task"]))
     assert grouped.grouped is not None
-    mine, theirs = grouped.grouped.summary(), summarize(v1.attempts, ["session", "task"])
+    mine, theirs = grouped.grouped.summary(), summarize(whole.attempts, ["session", "task"])
     assert mine["session"].isna().all()
     for column in ("session", "task"):
         mine[column], theirs[column] = mine[column].astype(object), theirs[column].astype(object)
@@ -330,14 +335,14 @@ def test_summaries_while_streaming_across_files(tmp_path):
     """Two files: labels share one code space, groups keep first-seen order across files."""
     first = write(tmp_path, make_log(1, interleave=False, unended=False), "a.csv")
     second = write(tmp_path, make_log(2, interleave=False, participants=5, unended=False), "b.csv")
-    v1 = read([str(first), str(second)], engine="v1")
+    whole = read([str(first), str(second)], engine="whole")
     grouped = read([str(first), str(second)], engine="stream", summarize=SummaryRequest(["task", "variant"]))
     assert grouped.grouped is not None
-    mine, theirs = grouped.grouped.summary(), summarize(v1.attempts, ["task", "variant"])
+    mine, theirs = grouped.grouped.summary(), summarize(whole.attempts, ["task", "variant"])
     for column in ("task", "variant"):
         mine[column], theirs[column] = mine[column].astype(object), theirs[column].astype(object)
     pd.testing.assert_frame_equal(mine, theirs, check_exact=True)
-    assert _problems(grouped) == _problems(v1)
+    assert _problems(grouped) == _problems(whole)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -401,7 +406,7 @@ def test_bench_generator_log(tmp_path):
         assert compare(out, block) == "stream"
 
 
-# --- what must fall back to v1 (and still give identical results) ------------------------------------
+# --- what must fall back to the whole-file reader (and still give identical results) ---------------------
 
 
 def _lines(seed=5, **kw):
@@ -433,33 +438,33 @@ def _mutations():
 @pytest.mark.parametrize("block_size", [64, 4096, stream.BLOCK_SIZE])
 def test_fallbacks_are_identical(tmp_path, case, block_size):
     path = write(tmp_path, "\n".join(_mutations()[case]) + "\n")
-    assert compare(path, block_size) in ("v1", "error")
+    assert compare(path, block_size) in ("whole", "error")
 
 
 def test_mixed_timestamp_formats_across_blocks(tmp_path):
-    """Numbers in the first block and date-times in a later one: v1's "mixes formats" error."""
+    """Numbers in the first block and date-times in a later one: the whole-file "mixes formats" error."""
     rows = _lines()
     late = [r.split(",") for r in rows[-5:]]
     for cells in late:
         cells[4] = "2026-11-03T10:00:00Z"
     path = write(tmp_path, "\n".join(rows[:-5] + [",".join(c) for c in late]) + "\n")
-    assert compare(path, 200) in ("v1", "error")
+    assert compare(path, 200) in ("whole", "error")
 
 
 def test_encodings(tmp_path):
     text = make_log(9)
     assert compare(write(tmp_path, b"\xef\xbb\xbf" + text.encode(), "bom.csv"), 128) == "stream"
-    latin = text.replace("a note", "caf\u00e9 note").encode("cp1252")  # not UTF-8: v1 warns, recodes
-    assert compare(write(tmp_path, latin, "cp1252.csv"), 128) == "v1"
+    latin = text.replace("a note", "caf\u00e9 note").encode("cp1252")  # not UTF-8: the whole-file reader warns, recodes
+    assert compare(write(tmp_path, latin, "cp1252.csv"), 128) == "whole"
     utf16 = text.encode("utf-16")
-    assert compare(write(tmp_path, utf16, "utf16.csv"), 128) == "v1"
+    assert compare(write(tmp_path, utf16, "utf16.csv"), 128) == "whole"
     assert compare(write(tmp_path, text.replace("a note", "caf\u00e9 note"), "utf8.csv"), 128) == "stream"
 
 
 def test_lone_carriage_return_falls_back(tmp_path):
     rows = _lines()
     path = write(tmp_path, "\n".join(rows[:10]) + "\r" + "\n".join(rows[10:]) + "\n")
-    assert compare(path, 4096) in ("v1", "error")
+    assert compare(path, 4096) in ("whole", "error")
 
 
 def test_no_final_newline_and_header_only(tmp_path):
@@ -473,11 +478,11 @@ def test_no_final_newline_and_header_only(tmp_path):
 
 def test_auto_streams_big_event_logs_only(tmp_path, monkeypatch):
     path = write(tmp_path, make_log(4))
-    assert read([str(path)]).files[0].engine == "v1"  # small: the whole-file path
-    monkeypatch.setattr(stream, "AUTO_MIN_BYTES", 0)
+    assert read([str(path)]).files[0].engine == "whole"  # small: the whole-file path
+    monkeypatch.setattr(uxcli.readers.stream, "AUTO_MIN_BYTES", 0)
     assert read([str(path)]).files[0].engine == "stream"
     assert read([str(path)], layout="events").files[0].engine == "stream"
-    assert read([str(path)], engine="v1").files[0].engine == "v1"
+    assert read([str(path)], engine="whole").files[0].engine == "whole"
     with pytest.raises(Exception, match="unknown engine"):
         read([str(path)], engine="fast")
 
@@ -496,30 +501,30 @@ def test_progress_reports_bytes(tmp_path):
 def test_cli_output_identical(cli, tmp_path, command, fmt):
     path = write(tmp_path, make_log(8))
     stream.BLOCK_SIZE = 256
-    v1 = cli(command, path, "--format", fmt, "--engine", "v1")
+    whole = cli(command, path, "--format", fmt, "--engine", "whole")
     st = cli(command, path, "--format", fmt, "--engine", "stream")
-    assert v1.exit_code == st.exit_code == 0
-    assert st.stdout == v1.stdout
-    assert st.stderr == v1.stderr
+    assert whole.exit_code == st.exit_code == 0
+    assert st.stdout == whole.stdout
+    assert st.stderr == whole.stderr
 
 
 def test_several_files_at_once(tmp_path):
-    """Streamed files keep their own index in _file and line numbers in sources, next to v1 files."""
+    """Streamed files keep their own index in _file and line numbers in sources, next to files read whole."""
     first = write(tmp_path, make_log(11), "a.csv")
     second = write(tmp_path, make_log(12, iso=True), "b.csv")
     paths = [str(first), str(ROOT / "sample_sessions" / "layouts" / "attempts.csv"), str(second)]
     stream.BLOCK_SIZE = 200
-    v1 = read(paths, engine="v1")
+    whole = read(paths, engine="whole")
     st = read(paths, engine="stream")
-    assert [f.engine for f in st.files] == ["stream", "v1", "stream"]
-    pd.testing.assert_frame_equal(st.attempts, v1.attempts, check_exact=True)
-    pd.testing.assert_frame_equal(st.attempts_table(), v1.attempts_table(), check_exact=True)
-    assert _problems(st) == _problems(v1)
+    assert [f.engine for f in st.files] == ["stream", "whole", "stream"]
+    pd.testing.assert_frame_equal(st.attempts, whole.attempts, check_exact=True)
+    pd.testing.assert_frame_equal(st.attempts_table(), whole.attempts_table(), check_exact=True)
+    assert _problems(st) == _problems(whole)
 
 
 def test_key_state_merges_out_of_order_keys():
     """Keys arriving below earlier ones are inserted in order (not just appended)."""
-    state = stream._KeyState()
+    state = KeyState()
     state.insert(np.array([10, 20, 30], dtype=np.int64))
     pos = state.insert(np.array([5, 20, 25, 40], dtype=np.int64))
     assert state.keys.tolist() == [5, 10, 20, 25, 30, 40]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from uxcli.errors import InputError, Problems
+from uxcli.readers.sniff import WORKBOOKS, guess_utf16
 
 STDIN_NAME = "<stdin>"
 DIRECTORY_SUFFIXES = (".csv", ".yaml", ".yml")
@@ -109,10 +110,10 @@ def to_utf8(source: Source, encoding: str | None, problems: Problems) -> bytes:
         return _recode_detected(data, "utf-32", source)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _recode_detected(data, "utf-16", source)  # Excel's "Unicode text"
-    guessed = _guess_utf16(data)
+    guessed = guess_utf16(data)
     if guessed:
         return _recode_detected(data, guessed, source)
-    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+    if data.startswith(WORKBOOKS):
         raise InputError(
             "looks like a spreadsheet workbook (.xlsx/.xls), not CSV or YAML text",
             file=source.name,
@@ -167,22 +168,6 @@ def _recode_detected(data: bytes, encoding: str, source: Source) -> bytes:
 def _recode(data: bytes, encoding: str) -> bytes:
     text = data.decode(encoding)
     return text.lstrip("\ufeff").encode("utf-8")
-
-
-def _guess_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM: every other byte of ASCII text is NUL."""
-    head = data[:4096]
-    if len(head) < 4 or len(head) % 2:
-        head = head[: len(head) // 2 * 2]
-    if len(head) < 4:
-        return None
-    even_nul = head[0::2].count(0) / (len(head) / 2)
-    odd_nul = head[1::2].count(0) / (len(head) / 2)
-    if odd_nul > 0.9 and even_nul < 0.1:
-        return "utf-16-le"
-    if even_nul > 0.9 and odd_nul < 0.1:
-        return "utf-16-be"
-    return None
 
 
 def _fallback_8bit(data: bytes, source: Source, exc: UnicodeDecodeError, problems: Problems) -> bytes:

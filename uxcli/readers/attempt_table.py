@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 
 from uxcli.errors import Problems
-from uxcli.readers.common import FileAccount, blank_mask, extra_labels, label_columns, require_labels
+from uxcli.readers.common import blank_mask, extra_labels, label_columns, require_labels
 from uxcli.readers.csvfile import CsvTable, listing_limit
-from uxcli.readers.times import durations
+from uxcli.readers.dataset import InputFile
+from uxcli.readers.options import FileContext
+from uxcli.readers.times import durations, timestamps
 from uxcli.tasks.attempts import OUTCOME_DTYPE
 from uxcli.vocab import OUTCOME_WORDS, closest_word, outcome_for
 
@@ -49,7 +51,9 @@ def counts(table: CsvTable, name: str, problems: Problems) -> np.ndarray:
     return values
 
 
-def read_attempt_table(table: CsvTable, file_index: int, problems: Problems, account: FileAccount) -> pd.DataFrame:
+def read_attempt_table(table: CsvTable, file: FileContext, info: InputFile) -> pd.DataFrame:
+    """The attempts of an attempt table (the "attempts" layout's reader)."""
+    file_index, problems, account = file.index, file.problems, info.account
     table.require(REQUIRED, "attempt table")
     optional = {name: table.extra_field(name) for name in ("attempt", "start", "end")}
     cols = label_columns(table, ("participant", "session", "variant", "task"))
@@ -103,8 +107,6 @@ def _start_end_time(
     table: CsvTable, start_header: str, end_header: str, time: np.ndarray, problems: Problems
 ) -> np.ndarray:
     """Attempt tables with start and end columns: time is end - start; an end before its start is an error."""
-    from uxcli.readers.times import timestamps
-
     start = timestamps(table, start_header, problems)
     end = timestamps(table, end_header, problems)
     with np.errstate(invalid="ignore"):

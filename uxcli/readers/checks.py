@@ -11,34 +11,31 @@ reports (at most ``listing_limit()`` of each kind, then one "N more" line).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from uxcli.errors import Problems
+from uxcli.errors import Problem, Problems, Severity
 from uxcli.readers.csvfile import CsvTable, listing_limit
-
-if TYPE_CHECKING:
-    from uxcli.readers.read import Dataset, InputFile
+from uxcli.readers.dataset import Dataset, InputFile
+from uxcli.values import label_text
 
 START = 0
 TERMINAL = (3, 4, 5)  # success, failure, abandon codes (uxcli.tasks.attempts)
 
 
 def _summarise(
-    problems: Problems, severity: str, count: int, shown: int, message: str, file: str | None, hint: str | None = None
+    problems: Problems,
+    severity: Severity,
+    count: int,
+    shown: int,
+    message: str,
+    file: str | None,
+    hint: str | None = None,
 ) -> None:
     if count > shown:
-        problems.add(_problem(severity, f"{count - shown} more: {message}", file, None, None, None, hint))
-
-
-def _problem(severity, message, file, line, column, value, hint):
-    from uxcli.errors import Problem
-
-    return Problem(severity, message, file, line, column, value, hint)
+        problems.add(Problem(severity, f"{count - shown} more: {message}", file, None, None, None, hint))
 
 
 def _codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
@@ -50,10 +47,6 @@ def _codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
             col = col.astype("category")
         key = key * (len(col.cat.categories) + 1) + col.cat.codes.to_numpy(dtype=np.int64) + 1
     return key
-
-
-def _label(value) -> str:
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
 # --- event logs -----------------------------------------------------------------------------------
@@ -199,13 +192,49 @@ def overlapping_attempts(info: InputFile, attempts: pd.DataFrame, problems: Prob
         group = np.flatnonzero((w == w[position]) & (np.arange(len(w)) < position) & (e > s[position]))
         j = order[group[0]] if len(group) else i
         problems.warning(
-            f'participant "{_label(participants[i])}" starts task "{_label(tasks[i])}" while their attempt at '
-            f'"{_label(tasks[j])}" (line {int(info.lines(rows[[j]])[0])}) is still running',
+            f'participant "{label_text(participants[i])}" starts task "{label_text(tasks[i])}" while their attempt at '
+            f'"{label_text(tasks[j])}" (line {int(info.lines(rows[[j]])[0])}) is still running',
             file=info.name,
             line=int(info.lines(rows[[i]])[0]),
             hint="attempts of one person should not overlap; check the start and end events",
         )
     _summarise(problems, "warning", len(overlap), min(len(overlap), limit), "overlapping attempts", info.name)
+
+
+# --- what both event-log readers say about the attempts they derived -------------------------------
+
+OUTSIDE = "event outside any attempt"  # the reason such rows are set aside (Dataset.accounting)
+
+
+def attempt_warnings(
+    info: InputFile, outside: np.ndarray, unended: np.ndarray, attempts: pd.DataFrame | None, problems: Problems
+) -> None:
+    """Warnings about derived attempts, worded here for both engines (whole-file and streaming):
+    events outside every attempt (``outside``: their source rows), attempts without an end event
+    (``unended``: their start rows), then overlapping attempts of one participant (``attempts``;
+    None when the streaming summary checked them as it went)."""
+    list_rows(
+        info,
+        outside,
+        "event is outside any attempt (no open start for its participant and task); not counted",
+        problems,
+        hint="add the missing start event, or delete the stray line",
+    )
+    list_rows(info, unended, "attempt has no end event (success, failure or abandon); counted as abandoned", problems)
+    if attempts is not None:
+        overlapping_attempts(info, attempts, problems)
+
+
+def list_rows(info: InputFile, rows: np.ndarray, message: str, problems: Problems, hint: str | None = None) -> None:
+    """One warning per source row, in line order (at most listing_limit(), then how many more)."""
+    if len(rows) == 0:
+        return
+    rows = np.sort(rows)
+    limit = listing_limit()
+    for line in info.lines(rows[:limit]):
+        problems.warning(message, file=info.name, line=int(line), hint=hint)
+    if len(rows) > limit:
+        problems.warning(f"{len(rows) - limit} more like this: {message}", file=info.name, hint=hint)
 
 
 # --- the whole dataset ------------------------------------------------------------------------------
@@ -305,8 +334,8 @@ def task_coverage(dataset: Dataset, problems: Problems, tasks: list[str] | None 
     for task in all_tasks:
         did = set(map(str, attempted.get(task, [])))
         # only participants of a variant in which someone attempted the task are expected to do it
-        variants = {_label(variant_of.get(p)) for p in did}
-        expected = [p for p in participants if _label(variant_of.get(p)) in variants or not did]
+        variants = {label_text(variant_of.get(p)) for p in did}
+        expected = [p for p in participants if label_text(variant_of.get(p)) in variants or not did]
         missing = [p for p in expected if p not in did]
         if not missing:
             continue

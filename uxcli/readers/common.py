@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,7 +32,7 @@ def label_columns(table: CsvTable, names: tuple[str, ...]) -> dict[str, pd.Serie
     return out
 
 
-def extra_labels(table: CsvTable, skip: set[str] = frozenset()) -> dict[str, pd.Series]:
+def extra_labels(table: CsvTable, skip: AbstractSet[str] = frozenset()) -> dict[str, pd.Series]:
     """Columns uxcli does not know keep their header and can be used with --by."""
     return {h: labels(table, h) for h in table.extra_headers() if h not in skip}
 

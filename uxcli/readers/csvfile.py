@@ -21,12 +21,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from uxcli.errors import InputError, Problems
+from uxcli.errors import InputError, Problem, Problems, Severity
+from uxcli.readers.sniff import first_nonblank_line, header_names, sniff_delimiter
 from uxcli.sources import Source
 from uxcli.vocab import did_you_mean, field_for, normalize_header
 
 NUMERIC_FIELDS = ("timestamp", "time", "clicks", "errors")
-DELIMITERS = (",", ";", "\t", "|")
 MAX_LISTED = 20  # per column and file: more bad values than this are summarised, not listed
 # `validate --all` lifts the cap; a context variable keeps library calls unaffected.
 LISTING_LIMIT: ContextVar[int | None] = ContextVar("LISTING_LIMIT", default=MAX_LISTED)
@@ -162,7 +162,7 @@ class CsvTable:
         values: np.ndarray,
         message: str,
         problems: Problems,
-        severity: str = "error",
+        severity: Severity = "error",
         hint: str | None = None,
     ) -> None:
         if len(rows) == 0:
@@ -171,11 +171,11 @@ class CsvTable:
         lines = self.lines(rows[:limit])
         for row, line in zip(rows[:limit], lines):
             value = str(values[row])
-            problems.add(_problem(severity, f'"{value}" {message}', self.name, int(line), header, value, hint))
+            problems.add(Problem(severity, f'"{value}" {message}', self.name, int(line), header, value, hint))
         if len(rows) > limit:
             more = len(rows) - limit
             problems.add(
-                _problem(
+                Problem(
                     severity,
                     f"{more} more values {message}",
                     self.name,
@@ -185,12 +185,6 @@ class CsvTable:
                     hint or "validate --all lists every one",
                 )
             )
-
-
-def _problem(severity, message, file, line, column, value, hint):
-    from uxcli.errors import Problem
-
-    return Problem(severity, message, file, line, column, value, hint)
 
 
 def missing_column(table: CsvTable, name: str, layout: str) -> InputError:
@@ -247,14 +241,9 @@ def read_csv_table(
     """
     if not data.strip():
         raise InputError("file is empty", file=source.name, hint="export the data again; the file has no text")
-    header_line, header_text = _first_nonblank_line(data, source.name)
-    delimiter = _sniff_delimiter(header_text)
-    try:
-        headers = next(csv.reader([header_text], delimiter=delimiter))
-    except csv.Error as exc:
-        raise InputError(f"cannot read the header line: {exc}", file=source.name, line=header_line) from exc
-    headers = [h.strip() for h in headers]
-    _check_headers(source, headers, header_line)
+    header_line, header_text = first_nonblank_line(data, source.name)
+    delimiter = sniff_delimiter(header_text)
+    headers = header_names(header_text, delimiter, source.name, header_line)
     column_map = column_map or {}
     fields = map_fields(headers, column_map, source.name, header_line)
     _check_quotes(source, data, delimiter, header_line)
@@ -337,32 +326,6 @@ def map_fields(headers: list[str], column_map: dict[str, str], name: str, line: 
             fields[canonical] = header
             taken.add(header)
     return fields
-
-
-def _check_headers(source: Source, headers: list[str], line: int) -> None:
-    seen: set[str] = set()
-    for index, header in enumerate(headers, start=1):
-        if header in seen and header:
-            raise InputError(f'column "{header}" appears twice in the header', file=source.name, line=line)
-        seen.add(header)
-        if not header:
-            headers[index - 1] = f"column_{index}"
-
-
-def _first_nonblank_line(data: bytes, name: str | None = None) -> tuple[int, str]:
-    line_no = 0
-    for raw in data.split(b"\n", 64):
-        line_no += 1
-        text = raw.decode("utf-8", errors="replace").strip("\r")
-        if text.strip():
-            return line_no, text.replace("\r", " ")
-    raise InputError("file has no header line", file=name, hint="the first 64 lines are blank")
-
-
-def _sniff_delimiter(header: str) -> str:
-    counts = {d: header.count(d) for d in DELIMITERS}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] > 0 else ","
 
 
 def _arrow_message(exc: Exception) -> str:

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from uxcli.errors import Problems
+from uxcli.readers import checks
 from uxcli.readers.common import FileAccount, blank_mask, extra_labels, label_columns, require_labels
 from uxcli.readers.csvfile import CsvTable
+from uxcli.readers.dataset import InputFile
+from uxcli.readers.options import FileContext
 from uxcli.readers.times import timestamps
+from uxcli.tasks.attempts import derive_attempts
 from uxcli.vocab import EVENT_KINDS, EVENT_WORDS, OTHER_EVENTS, closest_word, normalize_word
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 REQUIRED = ("participant", "task", "timestamp", "event")
 OTHER = len(EVENT_KINDS)
@@ -24,6 +32,29 @@ def event_codes(words: pd.Series) -> tuple[np.ndarray, list[str]]:
     codes = words.cat.codes.to_numpy()
     unknown = [c for c, k in zip(categories, kinds) if k is None]
     return lookup[codes], unknown  # code -1 (empty) indexes the trailing OTHER
+
+
+def read_event_table(table: CsvTable, file: FileContext, info: InputFile) -> pd.DataFrame:
+    """The attempts of an event-log CSV file (the "events" layout's reader, read whole)."""
+    events = read_events(table, file.index, file.problems, info.account)
+    return attempts_from_events(events, info, file.problems, file.options.idle_gap, table)
+
+
+def attempts_from_events(
+    events: pd.DataFrame, info: InputFile, problems: Problems, idle_gap: float | None = None, table=None
+) -> pd.DataFrame:
+    """Attempts derived from a whole file's events (CSV or YAML), with what does not fit set aside and
+    reported: repeated events, ends before their start, then checks.attempt_warnings."""
+    derived = derive_attempts(events, idle_gap)
+    source_rows = events["_row"].to_numpy()
+    info.account.aside("duplicate event", len(derived.dropped_rows))
+    checks.repeated_events(info, events, derived.repeats, derived.dropped_rows, problems, table)
+    info.account.aside(checks.OUTSIDE, len(derived.outside_rows))
+    early = checks.ends_before_start(info, events, derived.outside_rows, problems)  # reported as errors
+    outside = source_rows[np.setdiff1d(derived.outside_rows, early)]
+    unended = derived.attempts["_row"].to_numpy()[derived.unended]
+    checks.attempt_warnings(info, outside, unended, derived.attempts, problems)
+    return derived.attempts
 
 
 def read_events(table: CsvTable, file_index: int, problems: Problems, account: FileAccount) -> pd.DataFrame:
@@ -47,6 +78,8 @@ def read_events(table: CsvTable, file_index: int, problems: Problems, account: F
     )
     kind, unknown = event_codes(event_words)
     _warn_typos(table, event_words, unknown, problems)
+    import pandas as pd  # the one function here that builds a frame
+
     frame = pd.DataFrame({**cols, **extras, "t": t, "kind": kind})
     frame["_file"] = file_index
     frame["_row"] = np.arange(table.num_rows, dtype=np.int64)

@@ -6,6 +6,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from uxcli.errors import Problems
+from uxcli.sources import Source
+
+# How a file is read: "whole" (the whole file in memory, every layout), "stream" (an event-log CSV block
+# by block, falling back to "whole" when it cannot give the same results) or "auto" (stream big event logs).
+ENGINES = ("auto", "whole", "stream")
+
 
 @dataclass(frozen=True)
 class ReadOptions:
@@ -29,3 +36,22 @@ class ReadOptions:
     keep_going: bool = False
     progress: Callable[[int, int], None] | None = None
     summarize: Any = None
+
+
+@dataclass(frozen=True)
+class FileContext:
+    """One input file being read: where it comes from, its place in ``Dataset.files`` (the ``_file``
+    of its rows), the read's options, and where its problems go."""
+
+    source: Source
+    index: int
+    options: ReadOptions
+    problems: Problems
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+    @property
+    def column_map(self) -> dict[str, str]:
+        return dict(self.options.column_map)

@@ -7,8 +7,10 @@ import pandas as pd
 
 from uxcli.errors import InputError, Problems
 from uxcli.readers.attempt_table import outcomes, report_unknown_outcomes
-from uxcli.readers.common import FileAccount, blank_mask, label_columns, labels, require_labels
+from uxcli.readers.common import blank_mask, label_columns, labels, require_labels
 from uxcli.readers.csvfile import CsvTable, listing_limit
+from uxcli.readers.dataset import InputFile
+from uxcli.readers.options import FileContext
 from uxcli.tasks.attempts import OUTCOME_DTYPE
 
 LABELS = ("participant", "session", "variant")
@@ -19,7 +21,9 @@ def task_headers(table: CsvTable) -> list[str]:
     return [h for h in table.headers if h not in used]
 
 
-def read_wide(table: CsvTable, file_index: int, problems: Problems, account: FileAccount) -> pd.DataFrame:
+def read_wide(table: CsvTable, file: FileContext, info: InputFile) -> pd.DataFrame:
+    """The attempts of a wide success matrix (the "wide" layout's reader)."""
+    file_index, problems, account = file.index, file.problems, info.account
     table.require(("participant",), "wide success matrix")
     tasks = task_headers(table)
     if not tasks:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -18,8 +18,12 @@ import yaml
 
 from uxcli.errors import InputError, Problems
 from uxcli.readers.common import FileAccount
+from uxcli.readers.dataset import InputFile
+from uxcli.readers.events import attempts_from_events
+from uxcli.readers.options import FileContext
+from uxcli.readers.times import clock_seconds
 from uxcli.sources import Source
-from uxcli.tasks.attempts import KIND_CODE, OUTCOME_DTYPE
+from uxcli.tasks.attempts import ATTEMPT_COLUMNS, KIND_CODE, OUTCOME_DTYPE
 from uxcli.vocab import EVENT_WORDS, normalize_word, outcome_for
 
 MAX_EXPANSION = 1_000_000  # nodes after alias expansion; real study files are far below this
@@ -113,6 +117,21 @@ def _reader_error(exc: yaml.reader.ReaderError, text: str, name: str) -> InputEr
     )
 
 
+def read_yaml_file(file: FileContext, data: bytes) -> tuple[InputFile, pd.DataFrame, YamlStudy]:
+    """The attempts of a YAML study file (the "yaml" layout's reader): task summaries as written, and
+    attempts derived from event lists; the YamlStudy carries the study metadata and responses."""
+    account = FileAccount(file.name, "yaml")
+    info = InputFile(file.name, "yaml", account, lambda rows: np.asarray(rows, dtype=np.int64))
+    study = read_yaml(file.source, data, file.problems, account)
+    events, summaries = frames(study, file.index)
+    derived = attempts_from_events(events, info, file.problems, file.options.idle_gap) if len(events) else None
+    found = [f for f in (summaries, derived) if f is not None and len(f)]
+    frame = pd.concat(found, ignore_index=True) if len(found) > 1 else (found[0] if found else summaries)
+    frame = frame.sort_values("_row", kind="stable").reset_index(drop=True)
+    columns = [*ATTEMPT_COLUMNS, *[c for c in frame.columns if c not in ATTEMPT_COLUMNS]]
+    return info, frame[columns], study
+
+
 @dataclass
 class YamlStudy:
     events: list[dict] = field(default_factory=list)
@@ -171,9 +190,9 @@ def _read_session(session: Any, name: str, out: YamlStudy, problems: Problems) -
                 "each task entry needs task:", **_where(name, entry if isinstance(entry, dict) else session)
             )
         if "events" in entry:
-            _read_events(entry, labels, name, out, problems)
+            _read_events(cast(LineDict, entry), labels, name, out, problems)
         else:
-            _read_summary(entry, labels, name, out, problems)
+            _read_summary(cast(LineDict, entry), labels, name, out, problems)
     _read_questionnaires(session, labels, name, out)
 
 
@@ -206,8 +225,6 @@ def _number(value: Any, key: str, name: str, entry: LineDict, problems: Problems
     if value is None or value == "":
         return np.nan
     if isinstance(value, str) and key == "time":
-        from uxcli.readers.times import clock_seconds
-
         number = float(clock_seconds(pd.Series([value]))[0])
     else:
         try:
@@ -255,7 +272,13 @@ def _read_events(entry: LineDict, labels: dict, name: str, out: YamlStudy, probl
         word = normalize_word(str(event.get("event", "")))
         kind = EVENT_WORDS.get(word)
         out.events.append(
-            {**labels, "task": task, "t": at, "kind": KIND_CODE[kind] if kind else OTHER, "_row": event.line}
+            {
+                **labels,
+                "task": task,
+                "t": at,
+                "kind": KIND_CODE[kind] if kind else OTHER,
+                "_row": cast(LineDict, event).line,
+            }
         )
 
 

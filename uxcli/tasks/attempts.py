@@ -136,7 +136,8 @@ def _outside(n: int, starts: np.ndarray, last: np.ndarray) -> np.ndarray:
 
 def _gaps(t: np.ndarray, starts: np.ndarray, last: np.ndarray, idle_gap: float | None):
     """Per run: the longest pause between consecutive events, and (with ``idle_gap``) the seconds
-    by which pauses exceed it. Each run's first event counts as a 0 pause, as v1 did."""
+    by which pauses exceed it. Each run's first event counts as a 0 pause (as in the plain loop of
+    tests/test_attempts.py)."""
     m = len(starts)
     if m == 0:
         return np.zeros(0), None

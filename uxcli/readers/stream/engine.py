@@ -1,4 +1,4 @@
-"""The streaming engine: big event-log CSV files in bounded memory, with v1's exact results.
+"""The streaming engine: big event-log CSV files in bounded memory, with the whole-file reader's exact results.
 
 One mechanism: the file is read in byte blocks cut at line ends; blocks are parsed by pyarrow
 side by side on a small thread pool (only the columns needed, labels dictionary-encoded), their labels are
@@ -13,194 +13,71 @@ parses the next blocks while one is derived. Between blocks the only state is:
   how many attempts it has finished (so attempt numbers continue);
 * the rows of attempts still open at the end of a block (a start without an end yet). They
   are parked and fed again, ahead of the block's rows, to the next block that has events of
-  that key, so an attempt spanning blocks is derived from all of its rows: exactly as v1.
+  that key, so an attempt spanning blocks is derived from all of its rows: exactly as when read whole.
 
-Anything that needs whole-file context to be reported exactly as v1 reports it makes the
-engine give up (:class:`Fallback`) and the caller reads the file with the v1 path instead:
+Anything that needs whole-file context to be reported exactly as the whole-file reader reports it makes
+the engine give up (:class:`Fallback`) and the caller reads the file whole instead:
 quotes or blank lines (line numbers), rows with a different number of fields, an encoding
 other than UTF-8, empty labels, events or timestamps (errors), repeated events, events out of
 time order within a participant + session + task, labels differing only by spaces, more than
 2M distinct labels in a column. Clean recorder output, the case that is big, never falls
 back. Problems are collected locally and only handed over when the engine succeeds; then the
 attempts frame, the problems (messages and lines), the row accounting and the summaries are
-identical to v1's (tests/test_stream.py). Memory: a few blocks in flight (~12 MB of CSV each), the
-per-key state, and the finished attempts (~80 bytes each), which the attempts frame needs anyway;
-or, for a summary, only per-group statistics (uxcli.readers.stream.summary).
+identical to the whole-file reader's (tests/test_stream.py). Memory: a few blocks in flight (~12 MB
+of CSV each), the per-key state, and the finished attempts (~80 bytes each), which the attempts frame
+needs anyway; or, for a summary, only per-group statistics (uxcli.readers.stream.summary).
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
 import os
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from uxcli.errors import InputError, Problems
-from uxcli.tasks.attempts import SUCCESS, attempts_of_sorted
+from uxcli.readers.checks import OUTSIDE, attempt_warnings
+from uxcli.readers.common import FileAccount
+from uxcli.readers.csvfile import CsvTable, map_fields
+from uxcli.readers.dataset import InputFile
+from uxcli.readers.events import REQUIRED, warn_unknown_events, worth_a_warning
+from uxcli.readers.layouts import detect
+from uxcli.readers.options import FileContext
+from uxcli.readers.sniff import (
+    first_nonblank_line,
+    header_names,
+    looks_like_yaml,
+    needs_recoding,
+    sniff_delimiter,
+)
+from uxcli.readers.stream import Fallback
+from uxcli.readers.stream.codes import CODE_BITS, KeyState, Labels
+from uxcli.readers.stream.summary import Reducer, RunningOverlaps
+from uxcli.readers.times import timestamps
+from uxcli.tasks.attempts import OUTCOME_DTYPE, SUCCESS, attempts_of_sorted, empty_attempts
+from uxcli.vocab import EVENT_KINDS, EVENT_WORDS, normalize_word
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BLOCK_SIZE = 12 << 20  # bytes per block (~340k events): pyarrow parses it on all cores; memory ~flat in it
-AUTO_MIN_BYTES = 16 << 20  # engine="auto" streams event logs at least this big
 HEAD_BYTES = 1 << 16
-_CODE_BITS = 21  # a key packs participant, session and task codes into one int64
-_CODE_LIMIT = (1 << _CODE_BITS) - 2
-ENGINES = ("auto", "v1", "stream")
 
 ProgressFn = Callable[[int, int], None]
 
 
-class Fallback(Exception):
-    """The file needs the v1 (whole-file) path to be read with exactly v1's results."""
-
-
-def wants_stream(source, layout: str | None, encoding: str | None, engine: str) -> bool:
-    """Whether to try the streaming engine on this source (it may still fall back)."""
-    if engine == "v1" or source.path is None or layout not in (None, "events"):
-        return False
-    if source.suffix in (".yaml", ".yml"):
-        return False
-    if encoding is not None:
-        try:
-            if codecs.lookup(encoding).name != "utf-8":
-                return False
-        except LookupError:
-            return False
-    if engine == "stream":
-        return True
-    try:
-        return os.path.getsize(source.path) >= AUTO_MIN_BYTES
-    except OSError:
-        return False
-
-
-# --- labels -------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Labels:
-    """Global codes for one label column, in order of first appearance (like v1's categories)."""
-
-    raw: dict[str, int] = field(default_factory=dict)  # label as written -> code (-1: empty)
-    padded: dict[str, int] = field(default_factory=dict)  # labels written with spaces, stripped -> code
-    names: list[str] = field(default_factory=list)
-
-    def codes(self, column: pa.ChunkedArray) -> np.ndarray:
-        """int32 global codes of a dictionary column (one dict lookup per distinct label)."""
-        if column.num_chunks == 0:
-            return np.zeros(0, dtype=np.int32)
-        parts = []
-        for chunk in column.chunks:  # each parsed chunk has its own (small) dictionary
-            lookup = self._lookup(chunk.dictionary.to_pylist())
-            indices = chunk.indices.to_numpy(zero_copy_only=False)
-            parts.append(lookup[indices])
-        return parts[0] if len(parts) == 1 else np.concatenate(parts)
-
-    def _lookup(self, values: list[str]) -> np.ndarray:
-        codes = list(map(self.raw.get, values))
-        if None in codes:  # a dictionary lists each label once: each new one is added once
-            codes = [self._new(value) if code is None else code for value, code in zip(values, codes)]
-        return np.array(codes, dtype=np.int32)
-
-    def _new(self, value: str) -> int:
-        text = value.strip()
-        # " P01" and "P01": v1 merges them and sorts its categories. One dict per column for
-        # the usual labels (no spaces to strip): a few hundred thousand participant ids add up.
-        if text in self.padded or (text != value and text in self.raw):
-            raise Fallback("labels that differ only by spaces")
-        code = -1 if text == "" else len(self.names)
-        if code > _CODE_LIMIT:
-            raise Fallback("too many distinct labels")
-        if code >= 0:
-            self.names.append(text)
-        if text != value:
-            self.padded[text] = code
-        self.raw[value] = code
-        return code
-
-    def categorical(self, codes: np.ndarray) -> pd.Categorical:
-        return pd.Categorical.from_codes(codes, categories=pd.Index(self.names, dtype="str"), validate=False)
-
-
-# --- per-key state ------------------------------------------------------------------------------
-
-
-class _KeyState:
-    """Sorted int64 keys with, per key, the fields given (default: the last event's time and kind,
-    and how many attempts the key has finished).
-
-    The arrays have spare capacity: new keys (usually above all earlier ones: new participants)
-    are appended in place, so a block costs time in its own keys, not in all keys seen so far.
-    """
-
-    FIELDS = {"last_t": np.float64, "last_kind": np.int8, "count": np.int32}
-
-    def __init__(self, fields: dict | None = None) -> None:
-        self.n = 0
-        self.buffers = {
-            name: np.zeros(0, dtype=dtype) for name, dtype in {"keys": np.int64, **(fields or self.FIELDS)}.items()
-        }
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        return self.buffers[name][: self.n]
-
-    @property
-    def keys(self) -> np.ndarray:
-        return self["keys"]
-
-    @property
-    def last_t(self) -> np.ndarray:
-        return self["last_t"]
-
-    @property
-    def last_kind(self) -> np.ndarray:
-        return self["last_kind"]
-
-    @property
-    def count(self) -> np.ndarray:
-        return self["count"]
-
-    def lookup(self, ukeys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        keys = self.keys
-        pos = np.searchsorted(keys, ukeys)
-        found = np.zeros(len(ukeys), dtype=bool)
-        inside = pos < len(keys)
-        found[inside] = keys[pos[inside]] == ukeys[inside]
-        return pos, found
-
-    def insert(self, ukeys: np.ndarray) -> np.ndarray:
-        """Add the keys not there yet (their fields 0); return every key's position."""
-        pos, found = self.lookup(ukeys)
-        if found.all():
-            return pos
-        at, new = pos[~found], ukeys[~found]
-        if at.min() == self.n:  # the usual case: all above the keys seen so far
-            end = self.n + len(new)
-            if end > len(self.buffers["keys"]):
-                capacity = max(end, self.n + self.n // 4, 1 << 16)
-                for values in self.buffers.values():
-                    # realloc (mremap for big arrays): no second copy alive while growing. Safe:
-                    # no view of a buffer outlives a call (keys, last_t, ... are fresh slices).
-                    values.resize(capacity, refcheck=False)
-            self.buffers["keys"][self.n : end] = new
-            for name, values in self.buffers.items():
-                if name != "keys":
-                    values[self.n : end] = 0
-            self.n = end
-        else:
-            self.buffers = {name: np.insert(self[name], at, new if name == "keys" else 0) for name in self.buffers}
-            self.n = len(self.buffers["keys"])
-        return np.searchsorted(self.keys, ukeys)
-
-
 def _check_order(t: np.ndarray, kind: np.ndarray, new_key: np.ndarray) -> None:
     """Within a key, times must not go back, and an event must not repeat the one before (same
-    time and kind): v1 reports both (and drops repeated starts and ends)."""
+    time and kind): the whole-file reader reports both (and drops repeated starts and ends)."""
     same = ~new_key[1:]
     not_after = same & (t[1:] <= t[:-1])
     if not not_after.any():  # the usual case: one check for both
@@ -221,8 +98,8 @@ def _key_order(keys: np.ndarray) -> np.ndarray | None:
 
 def _pack(p: np.ndarray, s: np.ndarray, t: np.ndarray) -> np.ndarray:
     return (
-        ((p.astype(np.int64) + 1) << (2 * _CODE_BITS))
-        | ((s.astype(np.int64) + 1) << _CODE_BITS)
+        ((p.astype(np.int64) + 1) << (2 * CODE_BITS))
+        | ((s.astype(np.int64) + 1) << CODE_BITS)
         | (t.astype(np.int64) + 1)
     )
 
@@ -246,51 +123,38 @@ class _Header:
     columns: dict[str, str]  # frame column -> header in the file
 
 
-def _read_header(source, layout: str | None, column_map: dict[str, str] | None, encoding: str | None) -> _Header:
-    from uxcli.readers.csvfile import _check_headers, _first_nonblank_line, _sniff_delimiter, map_fields
-    from uxcli.readers.read import _looks_like_yaml, detect_layout
-    from uxcli.sources import _guess_utf16
-
-    with open(source.path, "rb") as handle:
+def _read_header(file: FileContext, path: Path) -> _Header:
+    """The header of an event-log file, from its head; Fallback when the head shows the whole-file
+    reader is needed (not UTF-8, quotes, YAML, another layout, a missing column)."""
+    source, layout = file.source, file.options.layout
+    with open(path, "rb") as handle:
         head = handle.read(HEAD_BYTES)
     bom = 0
     if head.startswith(codecs.BOM_UTF8):
         bom = 3
-    elif encoding is None and (
-        head.startswith(
-            (
-                codecs.BOM_UTF32_LE,
-                codecs.BOM_UTF32_BE,
-                codecs.BOM_UTF16_LE,
-                codecs.BOM_UTF16_BE,
-                b"PK\x03\x04",
-                b"\xd0\xcf\x11\xe0",
-            )
-        )
-        or _guess_utf16(head)
-        or b"\x00" in head[:8192]
-    ):
+    elif file.options.encoding is None and needs_recoding(head):
         raise Fallback("not UTF-8 text")
     head = head[bom:]
     if b'"' in head or not head.strip():
         raise Fallback("quotes or empty")
-    if layout is None and _looks_like_yaml(source, head):
+    if layout is None and looks_like_yaml(source.suffix, head):
         raise Fallback("YAML")
-    header_line, header_text = _first_nonblank_line(head, source.name)
+    header_line, header_text = first_nonblank_line(head, source.name)
     lines = head.split(b"\n", header_line)
     if len(lines) <= header_line:  # the header line is not complete within the head
         raise Fallback("long header")
     data_start = bom + len(head) - len(lines[header_line])
-    delimiter = _sniff_delimiter(header_text)
-    headers = [h.strip() for h in next(csv.reader([header_text], delimiter=delimiter))]
-    _check_headers(source, headers, header_line)
-    fields = map_fields(headers, column_map or {}, source.name, header_line)
-    if (layout or detect_layout(source, head, fields)) != "events":
+    delimiter = sniff_delimiter(header_text)
+    headers = header_names(header_text, delimiter, source.name, header_line)
+    fields = map_fields(headers, file.column_map, source.name, header_line)
+    if (layout or detect(fields)) != "events":
         raise Fallback("not an event log")
-    if any(name not in fields for name in ("participant", "task", "timestamp", "event")):
+    if any(name not in fields for name in REQUIRED):
         raise Fallback("missing column")
     mapped = set(fields.values())
-    columns = {name: fields[name] for name in ("participant", "session", "variant", "task") if name in fields}
+    columns: dict[str, str] = {
+        name: fields[name] for name in ("participant", "session", "variant", "task") if name in fields
+    }
     columns.update({h: h for h in headers if h not in mapped})  # extra columns (usable with --by)
     return _Header(headers, fields, delimiter, header_line, data_start, list(columns), columns)
 
@@ -341,7 +205,7 @@ def _blocks(path, start: int, block_size: int, total: int, progress: ProgressFn 
 
 @dataclass
 class _Pieces:
-    """Finished attempts (as arrays), and what v1 reports about rows, gathered block by block."""
+    """Finished attempts (as arrays), and what is reported about rows, gathered block by block."""
 
     buffers: dict[str, np.ndarray] = field(default_factory=dict)  # one growing array per column
     size: int = 0
@@ -368,27 +232,25 @@ class _Pieces:
 
 
 class _Engine:
-    def __init__(self, header: _Header, index: int, idle_gap: float | None, name: str, reducer=None) -> None:
-        from uxcli.vocab import EVENT_KINDS
-
+    def __init__(
+        self, header: _Header, index: int, idle_gap: float | None, name: str, reducer: Reducer | None = None
+    ) -> None:
         self.header = header
         self.index = index
         self.idle_gap = idle_gap
         self.name = name
         self.reducer = reducer  # a uxcli.readers.stream.summary.Reducer: attempts go there, not into a frame
         if reducer is not None:
-            from uxcli.readers.stream.summary import RunningOverlaps
-
             self.labels = reducer.labels_for(header.labels)
             self.overlaps = RunningOverlaps()
         else:
-            self.labels = {column: _Labels() for column in header.labels}
-        self.events = _Labels()
+            self.labels = {column: Labels() for column in header.labels}
+        self.events = Labels()
         self.kind_of = np.zeros(0, dtype=np.int8)  # event code -> kind
         self.event_counts = np.zeros(0, dtype=np.int64)
         self.event_first = np.zeros(0, dtype=np.int64)  # first row of each event word
         self.other = len(EVENT_KINDS)
-        self.state = _KeyState()
+        self.state = KeyState()
         self.parked: dict[str, np.ndarray] | None = None  # rows of open attempts
         self.rows = 0
         self.time_kind: str | None = None
@@ -402,7 +264,7 @@ class _Engine:
         if self.float_times:
             try:
                 return self._parse(block, pa.float64(), threads)
-            except Fallback:  # not numbers (ISO date-times?): text from now on, parsed like v1
+            except Fallback:  # not numbers (ISO date-times?): text from now on, parsed as when read whole
                 self.float_times = False
         return self._parse(block, pa.string(), threads)
 
@@ -436,8 +298,6 @@ class _Engine:
         return table
 
     def _event_kinds(self, column: pa.ChunkedArray, row0: int) -> np.ndarray:
-        from uxcli.vocab import EVENT_KINDS, EVENT_WORDS, normalize_word
-
         before = len(self.events.names)
         codes = self.events.codes(column)
         if len(codes) and codes.min() < 0:
@@ -454,12 +314,9 @@ class _Engine:
         return self.kind_of[codes]
 
     def _timestamps(self, table: pa.Table, source) -> np.ndarray:
-        from uxcli.readers.csvfile import CsvTable
-        from uxcli.readers.times import timestamps
-
         h = self.header
         column = table.column(h.fields["timestamp"])
-        if pa.types.is_floating(column.type):  # parsed by pyarrow's CSV reader: the same numbers as v1's cast
+        if pa.types.is_floating(column.type):  # parsed by pyarrow's CSV reader: the same numbers as the whole-file cast
             if column.null_count:
                 raise Fallback("missing time")
             t = column.to_numpy()
@@ -473,7 +330,7 @@ class _Engine:
         text = pc.utf8_trim_whitespace(column)
         if h.delimiter != ",":
             text = pc.replace_substring(text, ",", ".")
-        try:  # what v1's timestamps() tries first, on the whole file
+        try:  # what timestamps() tries first when reading the whole file
             t = np.asarray(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
             kind = "number"
             if not np.isfinite(t).all():
@@ -490,7 +347,7 @@ class _Engine:
         self.time_kind = kind
         return t
 
-    def columns(self, block, lines: int, source) -> dict[str, np.ndarray]:
+    def columns(self, block, lines: int, source) -> dict[str, Any]:
         """A block's rows as arrays: global label codes, kind, t, _row, and their key order.
 
         ``block`` is CSV bytes, or a table parse() made of them. (Running this in a thread of its
@@ -501,7 +358,9 @@ class _Engine:
         if n != lines:
             raise Fallback("blank lines or lone carriage returns")
         row0 = self.rows
-        cols = {name: self.labels[name].codes(table.column(header)) for name, header in self.header.columns.items()}
+        cols: dict[str, Any] = {
+            name: self.labels[name].codes(table.column(header)) for name, header in self.header.columns.items()
+        }
         for name in ("participant", "task"):
             if cols[name].min() < 0:
                 raise Fallback(f"empty {name}")
@@ -672,7 +531,7 @@ class _Engine:
     # -- the result --------------------------------------------------------------------------------
 
     def attempts_frame(self) -> pd.DataFrame:
-        from uxcli.tasks.attempts import OUTCOME_DTYPE, empty_attempts
+        import pandas as pd  # blocks are numpy and pyarrow; only the finished attempts become a frame
 
         pieces = self.pieces
         if not pieces.size:
@@ -686,7 +545,7 @@ class _Engine:
         # attempts come out nearly in order of their start rows (those spanning blocks come late)
         order = None if np.all(rows[1:] > rows[:-1]) else np.argsort(rows, kind="stable")
         data = {}
-        for name in pieces.columns:  # one column at a time: memory holds the buffers plus one column
+        for name in pieces.columns or []:  # one column at a time: memory holds the buffers plus one column
             if name == "_file":
                 data[name] = np.full(size, self.index, dtype=np.int64)
                 continue
@@ -715,9 +574,6 @@ PARSE_WORKERS = min(4, os.cpu_count() or 1)
 def _parsed_ahead(engine: _Engine, blocks, workers: int, window: int = 4):
     """(table, lines) of each block in order, parsed by ``workers`` threads up to ``window`` blocks
     ahead (memory: that many blocks' bytes and tables, ~15 MB each)."""
-    from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
-
     with ThreadPoolExecutor(workers, thread_name_prefix="uxcli-parse") as pool:
         pending: deque = deque()
         for block, lines in blocks:
@@ -730,34 +586,22 @@ def _parsed_ahead(engine: _Engine, blocks, workers: int, window: int = 4):
             yield future.result(), count
 
 
-def read_event_log(
-    source,
-    index: int,
-    layout: str | None,
-    encoding: str | None,
-    column_map,
-    problems: Problems,
-    idle_gap: float | None = None,
-    progress: ProgressFn | None = None,
-    block_size: int | None = None,
-    reducer=None,
-):
+def read_event_log(file: FileContext, block_size: int | None = None, reducer: Reducer | None = None):
     """(InputFile, attempts frame) of an event-log file, read block by block; raises Fallback.
 
     With a ``reducer`` (uxcli.readers.stream.summary) the attempts go into its group statistics and the
-    frame is None. Problems go to ``problems`` only when the whole file was read without falling back.
+    frame is None. Problems go to ``file.problems`` only when the whole file was read without falling back.
     """
-    from uxcli.readers.checks import overlapping_attempts
-    from uxcli.readers.common import FileAccount
-    from uxcli.readers.read import InputFile, _report_rows
-
+    source, path = file.source, file.source.path
+    if path is None:  # stdin: what a fallback reads whole cannot have been read here before
+        raise Fallback("stdin")
     try:
-        header = _read_header(source, layout, column_map, encoding)
+        header = _read_header(file, path)
     except InputError:
         raise Fallback("header") from None
-    total = os.path.getsize(source.path)
-    engine = _Engine(header, index, idle_gap, source.name, reducer)
-    blocks = _blocks(source.path, header.data_start, block_size or BLOCK_SIZE, total, progress)
+    total = os.path.getsize(path)
+    engine = _Engine(header, file.index, file.options.idle_gap, source.name, reducer)
+    blocks = _blocks(path, header.data_start, block_size or BLOCK_SIZE, total, file.options.progress)
     if PARSE_WORKERS > 1:
         blocks = _parsed_ahead(engine, blocks, PARSE_WORKERS)
     for block, lines in blocks:  # blocks parse on the pool while this thread maps and derives
@@ -769,7 +613,7 @@ def read_event_log(
         | {"t": np.zeros(0), "kind": np.zeros(0, dtype=np.int8), "_row": np.zeros(0, dtype=np.int64)},
         final=True,
     )
-    engine.state = engine.parked = None  # not needed any more: free them before the frame is built
+    engine.state, engine.parked = KeyState(), None  # not needed any more: free them before the frame is built
 
     first_line = header.header_line + 1
     account = FileAccount(source.name, "events")
@@ -779,34 +623,25 @@ def read_event_log(
         "events",
         account,
         lambda rows: np.asarray(rows, dtype=np.int64) + first_line,
+        engine="stream",
         headers=header.headers,
     )
     local = Problems()
     _warn_typos(engine, info, local)
     attempts = engine.attempts_frame() if reducer is None else None
     pieces = engine.pieces
-    account.aside("event outside any attempt", pieces.outside_count)
-    outside = np.sort(np.concatenate(pieces.outside)) if pieces.outside else np.zeros(0, dtype=np.int64)
-    _report_rows(
-        info,
-        outside,
-        "event is outside any attempt (no open start for its participant and task); not counted",
-        local,
-        hint="add the missing start event, or delete the stray line",
-    )
+    account.aside(OUTSIDE, pieces.outside_count)
+    outside = np.concatenate(pieces.outside) if pieces.outside else np.zeros(0, dtype=np.int64)
     unended = np.concatenate(pieces.unended) if pieces.unended else np.zeros(0, dtype=np.int64)
-    _report_rows(info, unended, "attempt has no end event (success, failure or abandon); counted as abandoned", local)
-    if attempts is not None:  # the reducer checked as it went
-        overlapping_attempts(info, attempts, local)
+    attempt_warnings(info, outside, unended, attempts, local)  # attempts None: the reducer checked overlaps
     for problem in local.items:
-        problems.add(problem)
+        file.problems.add(problem)
     return info, attempts
 
 
-def _warn_typos(engine: _Engine, info, problems: Problems) -> None:
-    """v1's warnings about event words uxcli does not know, from the counts kept while streaming."""
-    from uxcli.readers.events import warn_unknown_events, worth_a_warning
-
+def _warn_typos(engine: _Engine, info: InputFile, problems: Problems) -> None:
+    """Warnings about event words uxcli does not know (worded by events.warn_unknown_events for both
+    engines), from the counts kept while streaming."""
     found = [
         (word, int(engine.event_counts[code]), int(info.lines(np.array([engine.event_first[code]]))[0]))
         for code, word in enumerate(engine.events.names)

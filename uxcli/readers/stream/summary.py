@@ -5,12 +5,12 @@ each block's finished attempts to a :class:`Reducer`, which adds them to a
 :class:`uxcli.tasks.metrics.GroupStats` and drops them. What is kept grows with the number of groups,
 participants and (participant, task) keys, not with the number of events.
 
-The v1 path also reports overlapping attempts and participants seen with several variants;
+The whole-file reader also reports overlapping attempts and participants seen with several variants;
 both need every attempt of a participant. Here they are checked with a running state per
-participant instead: as long as nothing is found the answer is the same as v1's ("nothing to
+participant instead: as long as nothing is found the answer is the same as the whole-file reader's ("nothing to
 report"). When something is found (or attempts come in an order the running check cannot
 vouch for), the reducer gives up (:class:`~uxcli.readers.stream.engine.Fallback`) and the caller
-reads the inputs again into an attempts frame, so warnings stay exactly v1's.
+reads the inputs again into an attempts frame, so warnings stay exactly the whole-file reader's.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from uxcli.readers.stream.engine import Fallback, _KeyState, _Labels
+from uxcli.readers.stream import Fallback
+from uxcli.readers.stream.codes import KeyState, Labels
 from uxcli.tasks.attempts import KEY_COLUMNS, OUTCOME_DTYPE
 from uxcli.tasks.metrics import Grouped, GroupStats
 
@@ -42,17 +43,17 @@ class Reducer:
     def __init__(self, request: SummaryRequest) -> None:
         self.by = list(request.by)
         self.stats = GroupStats(request.time_of)
-        self.labels: dict[str, _Labels] = {}  # one code space per column across files
+        self.labels: dict[str, Labels] = {}  # one code space per column across files
         self.group_ids: dict[tuple, int] = {}
         self.variant = np.zeros(0, dtype=np.int32)  # per participant code: first variant code seen, -1 none
         self.conflicted = np.zeros(0, dtype=bool)
 
-    def labels_for(self, columns: list[str]) -> dict[str, _Labels]:
+    def labels_for(self, columns: list[str]) -> dict[str, Labels]:
         # participant, session, variant and task are always there (empty when a file lacks them)
         missing = [c for c in self.by if c not in columns and c not in NUMERIC and c not in KEY_COLUMNS]
-        if missing:  # the v1 path says which columns there are
+        if missing:  # the whole-file reader says which columns there are
             raise Fallback(f"cannot group by {missing[0]}")
-        return {c: self.labels.setdefault(c, _Labels()) for c in columns}
+        return {c: self.labels.setdefault(c, Labels()) for c in columns}
 
     def add(self, attempts: dict[str, np.ndarray], file_index: int) -> None:
         """Add a block's finished attempts (the arrays uxcli.readers.stream.engine builds)."""
@@ -104,10 +105,10 @@ class Reducer:
         self.conflicted[p[self.variant[p] != v]] = True
 
     def finish(self) -> Grouped:
-        """The group statistics; gives up when v1 would list participants with several variants."""
+        """The group statistics; gives up when the whole-file reader would list participants with several variants."""
         conflicted = int(self.conflicted.sum())
         if conflicted and conflicted <= int((self.variant >= 0).sum()) / 2:
-            raise Fallback("participants with several variants (v1 lists them)")
+            raise Fallback("participants with several variants (the whole-file reader lists them)")
         return Grouped(self.by, self.stats, self._labels())
 
     def _labels(self) -> pd.DataFrame:
@@ -124,23 +125,23 @@ class Reducer:
             elif name == "outcome":
                 columns[name] = pd.Categorical.from_codes(codes, dtype=OUTCOME_DTYPE)
             else:
-                columns[name] = self.labels.setdefault(name, _Labels()).categorical(codes.astype(np.int32))
+                columns[name] = self.labels.setdefault(name, Labels()).categorical(codes.astype(np.int32))
         return pd.DataFrame(columns)
 
 
 class RunningOverlaps:
-    """v1's overlapping-attempts check (uxcli.readers.checks), kept per participant + session as
+    """The whole-file overlapping-attempts check (uxcli.readers.checks), kept per participant + session as
     the blocks' attempts arrive: the latest start and end seen so far.
 
     Attempts must arrive in the order they started, with one exception: an attempt that stays open
-    (parked) while later attempts of its participant finish. If it ends up unended, v1 sees it as
+    (parked) while later attempts of its participant finish. If it ends up unended, the whole-file check sees it as
     a point at its start, which overlaps only an attempt running at that moment. So its start is
     checked as a point: against what had arrived before it opened (their latest end) and against
     every attempt arriving while it is open.
     """
 
     def __init__(self) -> None:
-        self.state = _KeyState({"start": np.float64, "end": np.float64})
+        self.state = KeyState({"start": np.float64, "end": np.float64})
         # attempts open at a block's end, by start row: participant key, start, and the latest end
         # of the participant's attempts that had arrived before
         self.open: dict[str, np.ndarray] = {
@@ -169,20 +170,20 @@ class RunningOverlaps:
         self.open = {name: np.insert(values, at, added[name]) for name, values in self.open.items()}
 
     def check(self, who: np.ndarray, start: np.ndarray, end: np.ndarray, row: np.ndarray, unended: np.ndarray) -> None:
-        """Raise Fallback when an attempt may overlap an earlier one (then v1 reports it).
+        """Raise Fallback when an attempt may overlap an earlier one (then the whole-file reader reports it).
 
-        v1 flags an attempt that starts before the latest end of the attempts sorted before it.
+        The whole-file check flags an attempt that starts before the latest end of the attempts sorted before it.
         Every attempt ends at or after its start, so when each one starts at or after the end of
         the one just before it, those ends only grow: comparing neighbours is the whole check.
         """
         if len(who) == 0:
             return
         end = np.where(np.isnan(end), start, end)  # an unended attempt is reported on its own
-        order = np.lexsort((row, start, who))  # v1's order: by participant, start, then line
+        order = np.lexsort((row, start, who))  # the whole-file order: by participant, start, then line
         w, s, e, r, u = who[order], start[order], end[order], row[order], unended[order]
         first = np.r_[True, w[1:] != w[:-1]]
         if np.any(~first[1:] & (s[1:] < e[:-1])):
-            raise Fallback("overlapping attempts (v1 lists them)")
+            raise Fallback("overlapping attempts (the whole-file reader lists them)")
         late = self._arrivals_and_open(w, s, e, r, u)
         if late.any():  # checked as points: they leave the participant's latest start and end as they are
             w, s, e = w[~late], s[~late], e[~late]
@@ -192,10 +193,10 @@ class RunningOverlaps:
         ukeys, last = w[first], np.r_[np.flatnonzero(first)[1:], len(w)] - 1
         pos, found = self.state.lookup(ukeys)
         p, first_start = pos[found], s[first][found]
-        if np.any(first_start <= self.state["start"][p]):  # not in start order: v1 might pair them otherwise
+        if np.any(first_start <= self.state["start"][p]):  # not in start order: pairs could differ from whole-file
             raise Fallback("attempts of a participant out of start order across blocks")
         if np.any(first_start < self.state["end"][p]):
-            raise Fallback("overlapping attempts (v1 lists them)")
+            raise Fallback("overlapping attempts (the whole-file reader lists them)")
         pos = self.state.insert(ukeys)
         self.state["end"][pos] = e[last]
         self.state["start"][pos] = s[last]
@@ -218,7 +219,7 @@ class RunningOverlaps:
             j, k = arrival[points], merged[points] - len(mine)
             j, k = mine[j[j >= 0]], k[j >= 0]
             if np.any((w[j] == pw[k]) & (e[j] > ps[k]) & (r[j] != pr[k])):
-                raise Fallback("an attempt was running when another one started (v1 lists them)")
+                raise Fallback("an attempt was running when another one started (the whole-file reader lists them)")
         now = np.flatnonzero(np.isin(r, opened["row"]))
         if len(now) == 0:
             return late
