@@ -1,4 +1,5 @@
-"""`uxcli seq`, `umux-lite`, `nps`, `csat`: same input conventions and formats as `uxcli sus`."""
+"""`uxcli seq`, `umux-lite`, `nps`, `csat`: same input conventions and formats as `uxcli sus`; and the
+registry of instruments, which the commands, the gates and the library all read."""
 
 from __future__ import annotations
 
@@ -9,9 +10,13 @@ import math
 
 import numpy as np
 import pytest
+import typer
 from scipy import stats as st
+from typer.testing import CliRunner
 
-from uxcli.questionnaires.exports import INSTRUMENTS, parse_answer
+from uxcli.questionnaires.analysis import Questionnaire, QuestionnaireOptions, Scores, score
+from uxcli.questionnaires.exports import AnswerFormat, Responses, parse_answer
+from uxcli.questionnaires.instruments import INSTRUMENTS, Instrument, gate_metrics, load
 
 Z95 = st.norm.ppf(0.975)
 SEQ_CSV = "sample_sessions/questionnaires/seq.csv"
@@ -47,7 +52,7 @@ def as_json(result):
     ],
 )
 def test_parse_answer(instrument, raw, expected):
-    assert parse_answer(raw, INSTRUMENTS[instrument]) == expected
+    assert parse_answer(raw, load(instrument).answers) == expected
 
 
 @pytest.mark.parametrize(
@@ -63,7 +68,7 @@ def test_parse_answer(instrument, raw, expected):
 )
 def test_parse_answer_errors(instrument, raw, message):
     with pytest.raises(ValueError, match=message):
-        parse_answer(raw, INSTRUMENTS[instrument])
+        parse_answer(raw, load(instrument).answers)
 
 
 # --- SEQ -------------------------------------------------------------------------------------------
@@ -239,3 +244,134 @@ def test_no_answers_anywhere_is_an_error(cli):
     result = cli("umux-lite", "sample_sessions/questionnaires", "-f", "json")
     assert result.exit_code == 1
     assert "no UMUX-Lite answers found" in result.stderr
+
+
+def test_gate_rule_on_a_task_the_data_lack_comes_after_the_reading_notes(cli, tmp_path):
+    # the warnings of reading are printed before the gate's usage error, as they always were
+    path = tmp_path / "seq.csv"
+    path.write_text("participant,task,seq\np1,t,7\np2,t,\n")
+    result = cli("seq", path, "-f", "csv", "--fail-under", "seq=nope:5")
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].endswith("seq.csv:3: no SEQ answers; not scored") and lines[0].startswith("warning:")
+    assert "no task 'nope' in the data" in lines[1]
+
+
+def test_csat_without_any_answer_gates_as_missing(cli, tmp_path):
+    path = tmp_path / "csat.csv"
+    path.write_text("participant,csat\np1,\np2,\n")
+    assert cli("csat", path, "-f", "csv").exit_code == 0
+    gated = cli("csat", path, "-f", "csv", "--fail-under", "csat=0.8")
+    assert gated.exit_code == 1 and "gate failed: overall: no CSAT to check" in gated.stderr
+
+
+# --- the registry: commands, gates and modules agree ------------------------------------------------
+
+# One answer file per registered instrument: a new instrument needs its sample here.
+SAMPLE_ANSWERS = {
+    "sus": "sample_sessions/questionnaires/sus.csv",
+    "seq": SEQ_CSV,
+    "umux-lite": "tests/data/q_umux.csv",
+    "nps": NPS_CSV,
+    "csat": "tests/data/q_csat.csv",
+}
+TASK_METRICS = {"success", "time", "errors"}
+
+
+def test_every_registered_instrument_has_its_command():
+    from uxcli.cli import app
+
+    commands = typer.main.get_command(app).commands
+    for key, instrument in INSTRUMENTS.items():
+        command = commands[key]
+        assert command.help == instrument.help_text
+        options = {name for param in command.params for name in param.opts}
+        assert instrument.option in options
+        assert {"--confidence", "--fail-under", "--gate-on", "--format", "--output", "--encoding"} <= options
+
+
+@pytest.mark.parametrize("key", list(INSTRUMENTS))
+def test_every_module_matches_its_entry(key):
+    instrument, questionnaire = INSTRUMENTS[key], load(key)
+    assert questionnaire.answers.key == key
+    # several items: missing ones may be imputed; one item: its column may be named
+    assert (questionnaire.answers.items > 1) == (instrument.option == "--impute-neutral")
+    assert (questionnaire.gate is None) == (instrument.gate is None)
+
+
+def test_gate_metrics_are_the_registrys():
+    from uxcli.gates import ALIASES, METRICS
+
+    assert set(METRICS) - TASK_METRICS == {metric.key for metric in gate_metrics()}
+    for metric in gate_metrics():
+        gate = METRICS[metric.key]
+        fields = ("label", "value", "low", "high", "higher_is_better", "per_task", "unit")
+        assert {f: getattr(gate, f) for f in fields} == {f: getattr(metric, f) for f in fields}, metric.key
+        assert all(ALIASES[alias] == metric.key for alias in metric.aliases)
+
+
+@pytest.mark.parametrize("key", list(INSTRUMENTS))
+def test_every_gate_finds_its_figure(key):
+    metric = INSTRUMENTS[key].gate
+    if metric is None:
+        pytest.skip(f"{key} has no gate")
+    lowest = "0" if metric.unit == "fraction" else "-1000"  # a target any figure meets
+    result = score(key, QuestionnaireOptions((SAMPLE_ANSWERS[key],), fail_under=(f"{metric.key}={lowest}",)))
+    assert result.verdict.checks >= 1 and not result.verdict.failed, result.verdict.messages()
+
+
+# A toy instrument, registered only inside the tests below: one 1-3 answer, scored as its mean.
+TOY = AnswerFormat("toy", "Toy", 1, 1, 3, keywords="happy", yaml_keys=("toy",))
+
+
+def _toy_score(responses: Responses, confidence: float) -> Scores:
+    respondents = responses.labels()
+    respondents["happy"] = responses.items()[:, 0]
+    respondents["source"] = responses.frame["source"].to_numpy()
+    return Scores(respondents, {"n": len(respondents), "mean": float(respondents["happy"].mean())})
+
+
+def _toy_table(scores: Scores, confidence: float) -> str:
+    return f"Toy mean {scores.summary['mean']:.2f}"
+
+
+QUESTIONNAIRE = Questionnaire(TOY, _toy_score, _toy_table, json_keys=("participant", "happy"))
+
+
+@pytest.fixture
+def toy(monkeypatch, tmp_path):
+    """The toy in the registry (this module implements it) and a file of its answers."""
+    monkeypatch.setitem(
+        INSTRUMENTS, "toy", Instrument("toy", __name__, "Toy: how happy, 1-3.", "One column.", "--column")
+    )
+    path = tmp_path / "toy.csv"
+    path.write_text("participant,happy\na,3\nb,1\nc,2\n")
+    return str(path)
+
+
+def test_a_registered_toy_is_scored_by_the_library(toy):
+    result = score("toy", QuestionnaireOptions((toy,)))
+    assert result.summary == {"n": 3, "mean": 2.0}
+    assert list(result.respondents["happy"]) == [3.0, 1.0, 2.0]
+    assert result.table() == "Toy mean 2.00"
+
+
+def test_a_registered_toy_is_a_command(toy):
+    app = typer.Typer()
+    from uxcli.cli.questionnaires import register
+
+    register(app)
+    runner = CliRunner()
+    result = runner.invoke(app, ["toy", toy, "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "respondents": [
+            {"participant": "a", "happy": 3.0},
+            {"participant": "b", "happy": 1.0},
+            {"participant": "c", "happy": 2.0},
+        ],
+        "summary": {"n": 3, "mean": 2.0},
+    }
+    helped = runner.invoke(app, ["toy", "--help"])
+    assert "Toy: how happy, 1-3." in helped.stdout and "--column" in helped.stdout
+    assert "--impute-neutral" not in helped.stdout

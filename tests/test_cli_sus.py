@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import DATA, SAMPLES  # noqa: F401
+from conftest import DATA, ROOT, SAMPLES  # noqa: F401
 from scipy import stats as st
 
 from uxcli.questionnaires import scoring as q
@@ -261,3 +261,48 @@ def test_gate_rule_typo_is_a_usage_error(cli):
     result = cli("sus", SAMPLES / "questionnaires" / "sus.csv", "--fail-under", "suss=68")
     assert result.exit_code == 2
     assert "--fail-under wants METRIC=TARGET" in result.stderr
+
+
+# --- the library call behind the command -----------------------------------------------------------
+
+
+def test_library_call_gives_what_the_command_prints(cli):
+    from uxcli.questionnaires.analysis import QuestionnaireOptions, score
+
+    path = "sample_sessions/questionnaires/sus.csv"
+    command = cli("sus", path, "-f", "json", "--fail-under", "sus=75")
+    result = score("sus", QuestionnaireOptions((path,), fail_under=("sus=75",)))
+    assert result.text("json") == command.stdout
+    assert result.text("csv") == cli("sus", path, "-f", "csv").stdout
+    assert result.summary["n"] == 8 and list(result.respondents["score"]) == list(SAMPLE_SCORES.values())
+    assert result.verdict.failed and command.exit_code == 1
+    assert command.stderr.splitlines() == [
+        *result.messages(),
+        *result.verdict.messages(),
+        "error: 1 of 1 gate check failed",
+    ]
+
+
+def test_library_lists_every_bad_answer():
+    from uxcli.questionnaires.analysis import QuestionnaireOptions, score
+    from uxcli.questionnaires.exports import AnswerErrors
+
+    with pytest.raises(AnswerErrors) as caught:
+        score("sus", QuestionnaireOptions(("tests/data/q_sus_bad.csv",)))
+    assert [p.line for p in caught.value.problems] == [3, 4, 5]
+
+
+def test_library_imports_neither_typer_nor_rich():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from uxcli.questionnaires.analysis import QuestionnaireOptions, score\n"
+        "for key, path in [('sus', 'sample_sessions/questionnaires/sus.csv'), ('seq', 'tests/data/q_seq_wide.csv')]:\n"
+        "    result = score(key, QuestionnaireOptions((path,), fail_under=(key + '=1',)))\n"
+        "    result.text('json'), result.text('markdown'), result.messages(True)\n"
+        "print(sorted(m for m in ('typer', 'click', 'rich') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"

@@ -41,7 +41,7 @@ def test_parse_likert_accepts_numbers_and_labels(raw, expected):
     assert q.parse_likert(raw) == expected
 
 
-@pytest.mark.parametrize("raw", [None, "", "   ", float("nan"), np.nan, pd.NA])
+@pytest.mark.parametrize("raw", [None, "", "   ", float("nan"), np.nan, pd.NA, pd.NaT])
 def test_parse_likert_missing_is_none(raw):
     assert q.parse_likert(raw) is None
 
@@ -346,3 +346,22 @@ def test_csat_empty_and_invalid():
     assert empty["n"] == 0 and math.isnan(empty["csat"]) and math.isnan(empty["ci_low"])
     with pytest.raises(ValueError):
         q.csat([6])
+
+
+# --- against a published average -----------------------------------------------------------------------
+
+
+def test_p_text_and_verdict_words():
+    assert q.p_text(float("nan")) == "p = n/a" and q.p_text(None) == "p = n/a"
+    assert q.p_text(0.0004) == "p < 0.001" and q.p_text(0.0123) == "p = 0.012"
+    assert q.above_verdict(0.01, 0.99, "SUS 68") == "above the SUS 68 average (p = 0.010)"
+    assert q.above_verdict(0.99, 0.01, "") == "below (p = 0.010)"
+    assert q.above_verdict(float("nan"), float("nan"), "5.5") == "too few answers to test"
+
+
+def test_mean_vs_is_two_one_sided_t_tests():
+    values = np.array([4.0, 5.0, 6.0, 7.0, 7.0, np.nan])
+    above, below = q.mean_vs(values, 5.5)
+    present = values[~np.isnan(values)]
+    assert above == pytest.approx(st.ttest_1samp(present, 5.5, alternative="greater").pvalue)
+    assert below == pytest.approx(st.ttest_1samp(present, 5.5, alternative="less").pvalue)

@@ -1,7 +1,8 @@
 """Questionnaire answers from survey-tool CSV exports and YAML sessions.
 
 Instruments: SUS (ten 1–5 items), UMUX-Lite (two 1–7 items), SEQ (one 1–7 rating per task),
-NPS (one 0–10 rating) and CSAT (one 1–5 rating, optionally per task).
+NPS (one 0–10 rating) and CSAT (one 1–5 rating, optionally per task). What each one reads (items,
+scale, labels, header words) is its module's :class:`AnswerFormat`; the reading itself is shared.
 
 CSV conventions (one row per respondent, or per respondent and task for SEQ/CSAT):
 
@@ -27,30 +28,27 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from uxcli.errors import InputError, OptionError, Problems
-from uxcli.questionnaires.scoring import LIKERT_LABELS
+from uxcli.errors import InputError, OptionError, Problem, Problems
 from uxcli.sources import Source, expand_paths, to_utf8
+from uxcli.values import is_missing_label, label_text
 from uxcli.vocab import normalize_header
-
-CSAT_LABELS = {
-    "very dissatisfied": 1,
-    "dissatisfied": 2,
-    "neutral": 3,
-    "neither satisfied nor dissatisfied": 3,
-    "satisfied": 4,
-    "very satisfied": 5,
-}
 
 
 @dataclass(frozen=True)
-class Instrument:
-    key: str  # option/command name: "sus"
+class AnswerFormat:
+    """How an instrument's answers are written: items, scale, labels, and how to recognise its columns.
+
+    Each instrument module (uxcli/questionnaires/sus.py, ...) declares one; see uxcli.questionnaires.instruments.
+    """
+
+    key: str  # the instrument's registry name: "sus"
     name: str  # as printed: "SUS"
     items: int
     low: int
@@ -62,6 +60,7 @@ class Instrument:
     per_task: bool = False  # answers may carry a task (SEQ always does, CSAT may)
     claims: str = ""  # a header matching this regex belongs to this instrument and to no other
     yaml_keys: tuple[str, ...] = ()
+    hint: str = "name the column with --column"  # what to do when no answer column is found
 
     @property
     def neutral(self) -> int:
@@ -71,79 +70,6 @@ class Instrument:
     def item_columns(self) -> list[str]:
         return [f"item{i}" for i in range(1, self.items + 1)]
 
-
-# Brooke (1996) item wording; the regexes tolerate "system"/"website"/"product" and the common
-# "awkward" for "cumbersome" (Bangor, Kortum & Miller 2008). All of an item's regexes must match.
-SUS_TEXTS = (
-    (r"would like to use", r"frequent"),
-    (r"unnecessar", r"complex"),
-    (r"easy to use",),
-    (r"technical person|support of a technical",),
-    (r"well integrated|integrated",),
-    (r"inconsisten",),
-    (r"learn", r"quick"),
-    (r"cumbersome|awkward",),
-    (r"confident",),
-    (r"learn(ed)? a lot|a lot of things",),
-)
-UMUX_LITE_TEXTS = ((r"capabilit", r"requirement"), (r"easy to use",))
-
-INSTRUMENTS: dict[str, Instrument] = {
-    "sus": Instrument(
-        "sus",
-        "SUS",
-        10,
-        1,
-        5,
-        LIKERT_LABELS,
-        stems=("", "q", "sus", "susq", "item", "susitem", "i", "question"),
-        texts=SUS_TEXTS,
-        yaml_keys=("sus",),
-    ),
-    "umux-lite": Instrument(
-        "umux-lite",
-        "UMUX-Lite",
-        2,
-        1,
-        7,
-        stems=("", "q", "umux", "umuxlite", "umuxl", "umuxq", "umuxliteq", "item", "ul"),
-        texts=UMUX_LITE_TEXTS,
-        yaml_keys=("umuxlite", "umux"),
-    ),
-    "seq": Instrument(
-        "seq",
-        "SEQ",
-        1,
-        1,
-        7,
-        keywords=r"\bseq\b|^seq|ease|easy|difficult|rating|score",
-        claims=r"\bseq\b|^seq|single ease",
-        per_task=True,
-        yaml_keys=("seq",),
-    ),
-    "nps": Instrument(
-        "nps",
-        "NPS",
-        1,
-        0,
-        10,
-        keywords=r"recommend|^nps$|^nps\b|promoter|^ltr$|likelihood",
-        claims=r"recommend|^nps|promoter|^ltr$",
-        yaml_keys=("nps",),
-    ),
-    "csat": Instrument(
-        "csat",
-        "CSAT",
-        1,
-        1,
-        5,
-        CSAT_LABELS,
-        keywords=r"csat|satisf",
-        claims=r"csat|satisf",
-        per_task=True,
-        yaml_keys=("csat",),
-    ),
-}
 
 # Columns survey tools add that are never answers (normalized with vocab.normalize_header).
 META_HEADERS = {
@@ -199,6 +125,14 @@ _QUALTRICS_STEM = re.compile(r"^q(id)?\d+$")
 MAX_HEADER_ROWS = 2  # Qualtrics: question-text row + ImportId row
 
 
+class AnswerErrors(InputError):
+    """Several bad answers: each one is in ``problems``; the message counts them."""
+
+    def __init__(self, message: str, problems: list[Problem]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
 @dataclass
 class Responses:
     """Parsed answers: one row per respondent (per respondent and task for per-task items).
@@ -207,31 +141,49 @@ class Responses:
     (float, NaN when unanswered), imputed (how many answers were filled in), source ("file:line").
     """
 
-    instrument: Instrument
+    answer_format: AnswerFormat
     frame: pd.DataFrame
     problems: Problems
     notes: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
 
     def raise_errors(self) -> None:
+        """InputError for one bad answer, AnswerErrors listing them when there are several."""
         errors = self.problems.errors
         if len(errors) == 1:
             raise InputError.from_problem(errors[0])
         if errors:
-            raise InputError(
-                f"{len(errors)} problems with {self.instrument.name} answers (listed above); nothing scored"
+            raise AnswerErrors(
+                f"{len(errors)} problems with {self.answer_format.name} answers (listed above); nothing scored", errors
             )
+
+    def labels(self) -> pd.DataFrame:
+        """participant, plus session/variant/task when any respondent has them."""
+        frame = self.frame
+        keep = ["participant"] + [c for c in ("session", "variant", "task") if frame[c].notna().any()]
+        return frame[keep].reset_index(drop=True)
+
+    def items(self) -> np.ndarray:
+        """The answers, one row per respondent and one column per item (NaN when unanswered)."""
+        return self.frame[self.answer_format.item_columns].to_numpy(dtype=np.float64)
+
+    def by_task(self) -> Iterator[tuple[str | None, np.ndarray]]:
+        """(task, first-item answers) per task, tasks in order of appearance (None: answers without a task)."""
+        tasks = [None if is_missing_label(t) else str(t) for t in self.frame["task"].astype(object)]
+        for task in dict.fromkeys(tasks):
+            mask = np.array([t == task for t in tasks], dtype=bool)
+            yield task, self.frame.loc[mask, "item1"].to_numpy(dtype=np.float64)
 
 
 # --- answers --------------------------------------------------------------------------------------
 
 
-def parse_answer(value: object, instrument: Instrument) -> int | None:
+def parse_answer(value: object, spec: AnswerFormat) -> int | None:
     """One answer as an int in the instrument's range, None when unanswered; ValueError if bad."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if is_missing_label(value):
         return None
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a {instrument.name} answer")
+        raise ValueError(f"{value!r} is not a {spec.name} answer")
     number: float | None = None
     if isinstance(value, (int, float, np.integer, np.floating)):
         number = float(value)
@@ -240,27 +192,27 @@ def parse_answer(value: object, instrument: Instrument) -> int | None:
         if not text:
             return None
         word = text.lower()
-        if word in instrument.labels:
-            return instrument.labels[word]
+        if word in spec.labels:
+            return spec.labels[word]
         try:
             number = float(text.replace(",", ".")) if text.count(",") == 1 and "." not in text else float(text)
         except ValueError:
             match = _LEADING_NUMBER.match(text)
             number = float(match.group(1)) if match else None
-    scale = f"{instrument.low}-{instrument.high}"
+    scale = f"{spec.low}-{spec.high}"
     if number is None:
         canonical: dict[int, str] = {}
-        for label, code in instrument.labels.items():
+        for label, code in spec.labels.items():
             canonical.setdefault(code, label)
         labels = ", ".join(f'"{label.capitalize()}"' for label in canonical.values())
         extra = f" or one of {labels}" if labels else ""
-        guess = difflib.get_close_matches(str(value).strip().lower(), list(instrument.labels), n=1, cutoff=0.75)
+        guess = difflib.get_close_matches(str(value).strip().lower(), list(spec.labels), n=1, cutoff=0.75)
         hint = f' (did you mean "{guess[0].capitalize()}"?)' if guess else ""
-        raise ValueError(f'"{value}" is not a {instrument.name} answer{hint}: expected a number {scale}{extra}')
+        raise ValueError(f'"{value}" is not a {spec.name} answer{hint}: expected a number {scale}{extra}')
     if not number.is_integer():
-        raise ValueError(f'"{value}" is not a whole number: {instrument.name} answers are {scale}')
-    if not instrument.low <= number <= instrument.high:
-        raise ValueError(f'"{value}" is out of range: {instrument.name} answers are {scale}')
+        raise ValueError(f'"{value}" is not a whole number: {spec.name} answers are {scale}')
+    if not spec.low <= number <= spec.high:
+        raise ValueError(f'"{value}" is out of range: {spec.name} answers are {scale}')
     return int(number)
 
 
@@ -275,7 +227,7 @@ class _Rows:
 
 def read_responses(
     paths: list[str],
-    instrument: str | Instrument,
+    instrument: str | AnswerFormat,
     *,
     encoding: str | None = None,
     impute_neutral: bool = False,
@@ -290,9 +242,9 @@ def read_responses(
     named on the command line must have them. ``column`` names the answer column of a
     single-item instrument explicitly.
     """
-    from uxcli.readers.read import _looks_like_yaml
+    from uxcli.readers.sniff import looks_like_yaml
 
-    spec = INSTRUMENTS[instrument] if isinstance(instrument, str) else instrument
+    spec = _answer_format(instrument)
     problems = Problems()
     out = _Rows()
     notes: list[str] = []
@@ -301,7 +253,7 @@ def read_responses(
         from_directory = raw != "-" and Path(raw).is_dir()
         for source in expand_paths([raw]):
             data = to_utf8(source, encoding, problems)
-            if _looks_like_yaml(source, data):
+            if looks_like_yaml(source.suffix, data):
                 found = _read_yaml(source, data, spec, out, problems, impute_neutral)
             else:
                 found = _read_csv(
@@ -311,7 +263,7 @@ def read_responses(
                 files.append(source.name)
             elif from_directory:
                 notes.append(f"{source.name}: no {spec.name} answers; skipped")
-            elif not found and _looks_like_yaml(source, data):
+            elif not found and looks_like_yaml(source.suffix, data):
                 raise InputError(
                     f"no {spec.name} answers in these sessions",
                     file=source.name,
@@ -326,8 +278,16 @@ def read_responses(
     return Responses(spec, frame, problems, notes, files)
 
 
+def _answer_format(instrument: str | AnswerFormat) -> AnswerFormat:
+    if isinstance(instrument, AnswerFormat):
+        return instrument
+    from uxcli.questionnaires.instruments import load
+
+    return load(instrument).answers
+
+
 def _add(
-    out: _Rows, spec: Instrument, labels: dict, task: str | None, answers: list[int | None], source: str, imputed: int
+    out: _Rows, spec: AnswerFormat, labels: dict, task: str | None, answers: list[int | None], source: str, imputed: int
 ) -> None:
     record = {**labels, "task": task, "imputed": imputed, "source": source}
     for name, answer in zip(spec.item_columns, answers, strict=True):
@@ -336,7 +296,7 @@ def _add(
 
 
 def _check_answers(
-    values: list, spec: Instrument, impute: bool, problems: Problems, where: dict, columns: list[str]
+    values: list, spec: AnswerFormat, impute: bool, problems: Problems, where: dict, columns: list[str]
 ) -> tuple[list[int | None], int, bool]:
     """Parse a respondent's answers: (answers, imputed count, ok)."""
     answers: list[int | None] = []
@@ -367,17 +327,14 @@ def _check_answers(
 
 
 def _blank(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return bool(np.isnan(value))
-    return isinstance(value, str) and not value.strip()
+    """Unanswered: missing, or a blank string."""
+    return not label_text(value).strip()
 
 
 # --- YAML -----------------------------------------------------------------------------------------
 
 
-def _read_yaml(source: Source, data: bytes, spec: Instrument, out: _Rows, problems: Problems, impute: bool) -> bool:
+def _read_yaml(source: Source, data: bytes, spec: AnswerFormat, out: _Rows, problems: Problems, impute: bool) -> bool:
     from uxcli.readers import yamlfile
     from uxcli.readers.common import FileAccount
 
@@ -390,8 +347,9 @@ def _read_yaml(source: Source, data: bytes, spec: Instrument, out: _Rows, proble
             continue
         found = True
         labels = {name: response.get(name) for name in ("participant", "session", "variant")}
-        where = {"file": response.get("file") or source.name, "line": response.get("line")}
-        where_text = f"{where['file']}:{where['line']}" if where["line"] else where["file"]
+        file, line = str(response.get("file") or source.name), response.get("line")
+        where = {"file": file, "line": line}
+        where_text = f"{file}:{line}" if line else file
         value = response["answers"]
         if spec.per_task and response.get("task") is not None:
             _yaml_one(
@@ -440,7 +398,7 @@ def _yaml_one(spec, out, problems, labels, task, value, where, where_text, colum
 def _read_csv(
     source: Source,
     data: bytes,
-    spec: Instrument,
+    spec: AnswerFormat,
     out: _Rows,
     problems: Problems,
     impute: bool,
@@ -464,9 +422,7 @@ def _read_csv(
     if items is None:
         if not required:
             return False
-        raise InputError(
-            _no_items_message(spec, headers), file=table.name, line=table.header_line, hint=_no_items_hint(spec)
-        )
+        raise InputError(_no_items_message(spec, headers), file=table.name, line=table.header_line, hint=spec.hint)
     if how == "position":
         notes.append(
             f"{table.name}: no {spec.name} headers recognised; took "
@@ -520,7 +476,7 @@ def _id_header(table) -> str | None:
     return None
 
 
-def _is_header_row(values: list, spec: Instrument) -> bool:
+def _is_header_row(values: list, spec: AnswerFormat) -> bool:
     """Qualtrics/SurveyMonkey header continuation rows under the header: every item cell is text
     that is no answer, and looks like a question (long text or the item's wording), an ImportId,
     or SurveyMonkey's "Response". A short bad answer in the first rows is still reported."""
@@ -539,7 +495,7 @@ def _is_header_row(values: list, spec: Instrument) -> bool:
 
 
 def _item_headers(
-    table, spec: Instrument, taken: set[str], column: str | None, required: bool = True
+    table, spec: AnswerFormat, taken: set[str], column: str | None, required: bool = True
 ) -> tuple[list[str] | None, str]:
     """The answer columns and how they were found: column, texts, numbers, keyword, position, tasks.
 
@@ -586,10 +542,13 @@ def _item_headers(
     return None, ""
 
 
-def _claimed_by_others(headers: list[str], spec: Instrument, table) -> set[str]:
+def _claimed_by_others(headers: list[str], spec: AnswerFormat, table) -> set[str]:
     """Headers that identify another instrument: most of its item texts, or its own keyword."""
+    from uxcli.questionnaires.instruments import INSTRUMENTS, load
+
     claimed: set[str] = set()
-    for other in INSTRUMENTS.values():
+    for key in INSTRUMENTS:
+        other = load(key).answers
         if other.key == spec.key:
             continue
         if other.texts:
@@ -608,7 +567,7 @@ def _answer_candidates(table, headers: list[str]) -> list[str]:
     return [h for h in headers if h not in mapped and normalize_header(h) not in META_HEADERS and normalize_header(h)]
 
 
-def _match_texts(headers: list[str], spec: Instrument, table) -> list[str] | None:
+def _match_texts(headers: list[str], spec: AnswerFormat, table) -> list[str] | None:
     patterns = [[re.compile(p, re.IGNORECASE) for p in item] for item in spec.texts]
     found: list[list[str]] = [[h for h in headers if all(p.search(h) for p in item)] for item in patterns]
     if not any(found):
@@ -636,14 +595,14 @@ def _match_texts(headers: list[str], spec: Instrument, table) -> list[str] | Non
             f"no column for item {', '.join(map(str, missing))}",
             file=table.name,
             line=table.header_line,
-            hint=_no_items_hint(spec),
+            hint=spec.hint,
         )
     if len(set(chosen)) != len(chosen):
         return None
     return [h for h in chosen if h]
 
 
-def _match_numbers(headers: list[str], spec: Instrument, table) -> list[str] | None:
+def _match_numbers(headers: list[str], spec: AnswerFormat, table) -> list[str] | None:
     stems: dict[str, dict[int, str]] = {}
     for header in headers:
         match = _NUMBERED.match(header.strip())
@@ -670,16 +629,8 @@ def _match_numbers(headers: list[str], spec: Instrument, table) -> list[str] | N
     return [numbers[i] for i in range(1, spec.items + 1)]
 
 
-def _no_items_message(spec: Instrument, headers: list[str]) -> str:
+def _no_items_message(spec: AnswerFormat, headers: list[str]) -> str:
     found = ", ".join(f'"{h}"' for h in headers[:12]) + (" …" if len(headers) > 12 else "")
     if spec.items > 1:
         return f"no {spec.name} item columns (columns found: {found})"
     return f"no {spec.name} answer column (columns found: {found})"
-
-
-def _no_items_hint(spec: Instrument) -> str:
-    if spec.key == "sus":
-        return "name the items Q1-Q10 or SUS1-SUS10, or keep the item texts as headers"
-    if spec.key == "umux-lite":
-        return "name the items UMUX1 and UMUX2, or keep the item texts as headers"
-    return "name the column with --column"

@@ -2,6 +2,9 @@
 
 Pure functions; "QUX" is Sauro & Lewis, *Quantifying the User Experience*, 2nd ed. (2016).
 Summaries return plain dicts with NaN (or None for labels) where a statistic is undefined.
+The report, charts and benchmarks use these formulas too; the instrument modules (sus.py, ...)
+turn parsed answers into results with them. Shared by all: describe() (n, mean, sd, t interval),
+mean_vs() and above_verdict() (one-sided tests against a published average, in words).
 """
 
 from __future__ import annotations
@@ -13,10 +16,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from uxcli import stats
-from uxcli.reference import SUS_ADJECTIVES, SUS_FAIL_GRADE, SUS_GRADES, SUS_PERCENTILES
+from uxcli.reference import SEQ_AVERAGE, SUS_ADJECTIVES, SUS_FAIL_GRADE, SUS_GRADES, SUS_PERCENTILES
+from uxcli.values import is_missing, label_text
 
 NAN = float("nan")
 
@@ -39,9 +42,7 @@ _ADJECTIVE_CUTS = [(low + high) / 2 for (low, _), (high, _) in itertools.pairwis
 
 def _is_missing(value: Any) -> bool:
     """None, NaN, pandas.NA/NaT or a blank string: an unanswered item."""
-    if isinstance(value, str):
-        return not value.strip()
-    return value is None or bool(pd.isna(value))
+    return not label_text(value).strip()
 
 
 def parse_likert(value: Any, scale: int = 5) -> int | None:
@@ -86,7 +87,7 @@ def impute_neutral(answers: Sequence[Any], neutral: int = 3) -> list[Any]:
     return [neutral if _is_missing(answer) else answer for answer in answers]
 
 
-def _check_items(items: np.ndarray, low: int, high: int, name: str) -> None:
+def check_items(items: np.ndarray, low: int, high: int, name: str) -> None:
     present = items[~np.isnan(items)]
     bad = present[(present < low) | (present > high) | (present != np.round(present))]
     if bad.size:
@@ -101,7 +102,7 @@ def sus_scores(matrix: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
     items = np.asarray(matrix, dtype=float)
     if items.ndim != 2 or items.shape[1] != 10:
         raise ValueError(f"SUS needs 10 answers per respondent, got shape {items.shape}")
-    _check_items(items, 1, 5, "SUS")
+    check_items(items, 1, 5, "SUS")
     odd = items[:, 0::2] - 1
     even = 5 - items[:, 1::2]
     return 2.5 * (odd.sum(axis=1) + even.sum(axis=1))
@@ -159,7 +160,7 @@ def sus_adjective(score: float) -> str | None:
     return SUS_ADJECTIVES[bisect.bisect_right(_ADJECTIVE_CUTS, score)][1]
 
 
-def _describe(values: np.ndarray, confidence: float, low: float, high: float) -> dict:
+def describe(values: np.ndarray, confidence: float, low: float, high: float) -> dict:
     """n, mean, sd, CI (clipped to the scale's range, which the true mean cannot leave)."""
     estimate = stats.mean_t_interval(values, confidence)
     n = int(values.size)
@@ -172,7 +173,7 @@ def _describe(values: np.ndarray, confidence: float, low: float, high: float) ->
     }
 
 
-def _present(values: Sequence[float] | np.ndarray) -> np.ndarray:
+def present(values: Sequence[float] | np.ndarray) -> np.ndarray:
     arr = np.array([NAN if _is_missing(v) else v for v in np.ravel(values)], dtype=float)
     return arr[~np.isnan(arr)]
 
@@ -180,10 +181,10 @@ def _present(values: Sequence[float] | np.ndarray) -> np.ndarray:
 def sus_summary(scores: Sequence[float] | np.ndarray, confidence: float = 0.95) -> dict:
     """Summary of SUS scores: n, mean, sd, median, min, max, t CI (QUX ch. 8), and the grade,
     percentile and adjective of the mean."""
-    values = _present(scores)
+    values = present(scores)
     if np.any((values < 0) | (values > 100)):
         raise ValueError("SUS scores must be 0-100")
-    summary = _describe(values, confidence, 0.0, 100.0)
+    summary = describe(values, confidence, 0.0, 100.0)
     mean = summary["mean"]
     empty = values.size == 0
     summary.update(
@@ -200,14 +201,14 @@ def sus_summary(scores: Sequence[float] | np.ndarray, confidence: float = 0.95) 
 def seq_summary(
     ratings: Sequence[float] | np.ndarray,
     confidence: float = 0.95,
-    benchmark: float = 5.5,
+    benchmark: float = SEQ_AVERAGE,
 ) -> dict:
     """Single Ease Question (1–7) summary: n, mean, sd, t CI, benchmark and the one-sided p that
     the mean exceeds it (Sauro & Dumas, CHI 2009; MeasuringU average ≈ 5.5). Missing ratings
     are dropped; values outside 1–7 raise ValueError."""
-    values = _present(ratings)
-    _check_items(values, 1, 7, "SEQ")
-    summary = _describe(values, confidence, 1.0, 7.0)
+    values = present(ratings)
+    check_items(values, 1, 7, "SEQ")
+    summary = describe(values, confidence, 1.0, 7.0)
     summary.update(benchmark=benchmark, p_above=stats.one_sided_mean_vs(values, benchmark))
     return summary
 
@@ -217,8 +218,8 @@ def umux_lite(item1: Any, item2: Any) -> float | np.ndarray:
     CHI 2013). Works element-wise on arrays."""
     first = np.asarray(item1, dtype=float)
     second = np.asarray(item2, dtype=float)
-    _check_items(np.ravel(first), 1, 7, "UMUX-Lite")
-    _check_items(np.ravel(second), 1, 7, "UMUX-Lite")
+    check_items(np.ravel(first), 1, 7, "UMUX-Lite")
+    check_items(np.ravel(second), 1, 7, "UMUX-Lite")
     raw = (first + second - 2) * 100 / 12
     return float(raw) if np.ndim(raw) == 0 else raw
 
@@ -238,7 +239,7 @@ def umux_lite_summary(
     (a linear map, so its CI is the mapped raw CI). Respondents missing either item are dropped."""
     raw = np.atleast_1d(umux_lite(item1, item2))
     raw = raw[~np.isnan(raw)]
-    summary = _describe(raw, confidence, 0.0, 100.0)
+    summary = describe(raw, confidence, 0.0, 100.0)
     summary.update(
         sus_mean=umux_lite_sus(summary["mean"]),
         sus_ci_low=umux_lite_sus(summary["ci_low"]),
@@ -254,8 +255,8 @@ def nps(ratings: Sequence[float] | np.ndarray, confidence: float = 0.95) -> dict
     p' = (P + ¾)/n', d' = (D + ¾)/n', Var = [p' + d' − (p' − d')²]/n', (p' − d') ± z·√Var,
     clipped to [−1, 1] and reported ×100.
     """
-    values = _present(ratings)
-    _check_items(values, 0, 10, "NPS")
+    values = present(ratings)
+    check_items(values, 0, 10, "NPS")
     n = int(values.size)
     promoters = int(np.sum(values >= 9))
     detractors = int(np.sum(values <= 6))
@@ -287,8 +288,8 @@ def nps(ratings: Sequence[float] | np.ndarray, confidence: float = 0.95) -> dict
 def csat(ratings: Sequence[float] | np.ndarray, confidence: float = 0.95) -> dict:
     """CSAT: share of top-2-box (4–5) answers on a 1–5 scale, with an adjusted-Wald interval
     (Sauro & Lewis 2005; QUX ch. 3). Missing ratings are dropped."""
-    values = _present(ratings)
-    _check_items(values, 1, 5, "CSAT")
+    values = present(ratings)
+    check_items(values, 1, 5, "CSAT")
     n = int(values.size)
     top = int(np.sum(values >= 4))
     low, high = stats.adjusted_wald(top, n, confidence)
@@ -299,3 +300,34 @@ def csat(ratings: Sequence[float] | np.ndarray, confidence: float = 0.95) -> dic
         "ci_low": low,
         "ci_high": high,
     }
+
+
+# --- against a published average -----------------------------------------------------------------
+
+
+def p_text(p: float) -> str:
+    if is_missing(p):
+        return "p = n/a"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def above_verdict(p_above: float, p_below: float, average: str, alpha: float = 0.05) -> str:
+    """Plain words for one-sided tests against a published average ("" for a short form for tables:
+    "above (p = 0.020)", "below (…)", "not shown (…)")."""
+    target = f" the {average} average" if average else ""
+    if not math.isnan(p_above) and p_above < alpha:
+        return f"above{target} ({p_text(p_above)})"
+    if not math.isnan(p_below) and p_below < alpha:
+        return f"below{target} ({p_text(p_below)})"
+    if math.isnan(p_above):
+        return "too few answers to test" if average else "too few to test"
+    return f"{'not shown above' if average else 'not shown'}{target} ({p_text(p_above)})"
+
+
+def mean_vs(values: np.ndarray, benchmark: float) -> tuple[float, float]:
+    """One-sided t p values (above, below) of a mean against a benchmark (QUX ch. 4)."""
+    above = stats.one_sided_mean_vs(values, benchmark)
+    arr = values[~np.isnan(values)]
+    # below = the "above" test on the mirrored values
+    below = stats.one_sided_mean_vs(-arr, -benchmark) if arr.size >= 2 else math.nan
+    return above, below

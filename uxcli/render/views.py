@@ -9,6 +9,7 @@ from rich import box
 from rich.console import Group
 from rich.table import Table
 
+from uxcli.reference import SEQ_AVERAGE, SUS_AVERAGE
 from uxcli.render.formatting import (
     MISSING,
     format_confidence,
@@ -20,6 +21,7 @@ from uxcli.render.formatting import (
     format_percent_interval,
     is_missing,
 )
+from uxcli.values import label_text
 
 
 def _table(
@@ -34,7 +36,7 @@ def _table(
 
 
 def _label(value: Any) -> str:
-    return MISSING if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    return label_text(value, MISSING)
 
 
 def _respondent_labels(frame: pd.DataFrame) -> list[str]:
@@ -72,7 +74,7 @@ def sus_view(
         ["Adjective (Bangor et al.)", _label(summary["adjective"])],
     ]
     if benchmark:
-        stats_rows.append(["Against the average of 68", benchmark])
+        stats_rows.append([f"Against the average of {SUS_AVERAGE:g}", benchmark])
     caption = (
         "t interval for the mean; grade, percentile and adjective describe the mean. "
         "Percentile from Sauro's published lookup (QUX ch. 8)."
@@ -168,10 +170,16 @@ def seq_view(frame: pd.DataFrame, *, confidence: float) -> Table:
     ]
     caption = (
         f"SEQ 1–7, mean with {format_confidence(confidence)} t interval; one-sided t test against the "
-        "5.5 average (Sauro & Dumas 2009; MeasuringU)."
+        f"{SEQ_AVERAGE:g} average (Sauro & Dumas 2009; MeasuringU)."
     )
     return _table(
-        [("Task", "left"), ("n", "right"), ("Mean (CI)", "right"), ("SD", "right"), ("Against 5.5", "left")],
+        [
+            ("Task", "left"),
+            ("n", "right"),
+            ("Mean (CI)", "right"),
+            ("SD", "right"),
+            (f"Against {SEQ_AVERAGE:g}", "left"),
+        ],
         rows,
         caption=caption,
     )
@@ -340,7 +348,7 @@ def sum_view(frame: pd.DataFrame, overall: dict, *, confidence: float, notes: li
     caption = (
         f"SUM (Sauro & Kindlund 2005): mean of the components, each the share meeting spec; "
         f"{format_confidence(confidence)} intervals (adjusted Wald per component, averaged). "
-        "Satisfaction: SEQ ≥ 5.5; time: ≤ the spec limit; errors: per opportunity."
+        f"Satisfaction: SEQ ≥ {SEQ_AVERAGE:g}; time: ≤ the spec limit; errors: per opportunity."
     )
     if notes:
         caption += "\n" + "\n".join(notes)

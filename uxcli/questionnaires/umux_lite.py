@@ -1,0 +1,67 @@
+"""UMUX-Lite (Lewis, Utesch & Maher, CHI 2013): two 1–7 items, a 0–100 raw score and its SUS equivalent.
+
+The formulas are in uxcli.questionnaires.scoring (umux_lite, umux_lite_sus, umux_lite_summary).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from uxcli.questionnaires import scoring
+from uxcli.questionnaires.analysis import GateInput, Questionnaire, Scores
+from uxcli.questionnaires.exports import AnswerFormat, Responses
+from uxcli.questionnaires.instruments import GateMetric
+
+TEXTS = ((r"capabilit", r"requirement"), (r"easy to use",))
+ANSWERS = AnswerFormat(
+    "umux-lite",
+    "UMUX-Lite",
+    2,
+    1,
+    7,
+    stems=("", "q", "umux", "umuxlite", "umuxl", "umuxq", "umuxliteq", "item", "ul"),
+    texts=TEXTS,
+    yaml_keys=("umuxlite", "umux"),
+    hint="name the items UMUX1 and UMUX2, or keep the item texts as headers",
+)
+SUMMARY_KEYS = ("n", "mean", "sd", "ci_low", "ci_high", "sus_mean", "sus_ci_low", "sus_ci_high")
+
+
+def results(responses: Responses, confidence: float = 0.95) -> tuple[pd.DataFrame, dict]:
+    """(respondents: participant, raw, sus_equivalent, source; summary of raw and SUS-equivalent)."""
+    items = responses.items()
+    respondents = responses.labels()
+    raw = np.atleast_1d(scoring.umux_lite(items[:, 0], items[:, 1])) if len(items) else np.zeros(0)
+    respondents["raw"] = raw
+    respondents["sus_equivalent"] = np.atleast_1d(scoring.umux_lite_sus(raw)) if len(raw) else np.zeros(0)
+    respondents["source"] = responses.frame["source"].to_numpy()
+    summary = (
+        scoring.umux_lite_summary(items[:, 0], items[:, 1], confidence)
+        if len(items)
+        else scoring.umux_lite_summary([], [], confidence)
+    )
+    return respondents, {key: summary[key] for key in SUMMARY_KEYS}
+
+
+def _score(responses: Responses, confidence: float) -> Scores:
+    respondents, summary = results(responses, confidence)
+    return Scores(respondents=respondents, summary=summary)
+
+
+def _gate(scores: Scores, metric: GateMetric) -> GateInput:
+    # the gate reads the SUS-equivalent, so a target means the same as on `uxcli sus`
+    summary = scores.summary
+    return GateInput(study=metric.figures(summary["sus_mean"], summary["sus_ci_low"], summary["sus_ci_high"]))
+
+
+def _table(scores: Scores, confidence: float) -> Any:
+    from uxcli.render.views import umux_view
+
+    assert scores.respondents is not None
+    return umux_view(scores.respondents, scores.summary, confidence=confidence)
+
+
+QUESTIONNAIRE = Questionnaire(ANSWERS, _score, _table, _gate, json_keys=("participant", "raw", "sus_equivalent"))
