@@ -13,7 +13,7 @@ import pytest
 from scipy import stats as st
 
 from uxcli.benchmarks import add_seq_mean, add_success_benchmark, proportion_vs, sus_figures
-from uxcli.questionnaires.summaries import above_verdict
+from uxcli.questionnaires.scoring import above_verdict
 from uxcli.tasks.metrics import METRICS
 
 STUDY = "sample_sessions/layouts/study.yaml"

@@ -115,8 +115,7 @@ def test_sample_study_yaml_works_as_study_file():
 
 
 def test_prepare_counts_add_up():
-    dataset = uxcli.load([EVENTS])
-    prepare(dataset, Preparation(rules=[parse_rule("participant=P03,P07")]))
+    dataset = prepare(uxcli.load([EVENTS]), Preparation(rules=[parse_rule("participant=P03,P07")]))
     assert dataset.attempts_read == 41
     assert len(dataset.attempts) + len(dataset.excluded) == 41
     assert len(dataset.excluded) == 4 + 6

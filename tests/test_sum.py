@@ -12,7 +12,7 @@ from scipy import stats as st
 
 from uxcli import stats
 from uxcli.errors import OptionError
-from uxcli.questionnaires.summaries import seq_ratings
+from uxcli.questionnaires.seq import ratings_from_sessions as seq_ratings
 from uxcli.readers.read import load
 from uxcli.tasks.usability_metric import SUM_COLUMNS, parse_task_numbers, single_usability_metric
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from uxcli import stats
-from uxcli.questionnaires.summaries import above_verdict, mean_vs
+from uxcli.questionnaires.scoring import above_verdict, mean_vs
 from uxcli.reference import COMPLETION_AVERAGE, SEQ_AVERAGE
 from uxcli.stats import st  # scipy.stats, imported on first use (it is slow to import)
 
@@ -101,11 +101,11 @@ def add_seq_mean(
             above_verdict(above, below, f"SEQ {SEQ_AVERAGE}", alpha) if values.size else "no SEQ ratings"
         )
         columns["_benchmark_seq_short"].append(above_verdict(above, below, "", alpha) if values.size else "no ratings")
-    for name, values in columns.items():
+    for name, cells in columns.items():
         if "benchmark_" in name and not benchmark:
             continue
         text = name.endswith(("verdict", "short"))
-        out[name] = values if text else np.asarray(values, dtype=np.float64)
+        out[name] = cells if text else np.asarray(cells, dtype=np.float64)
     return out
 
 
@@ -135,7 +135,7 @@ def sus_figures(scores: np.ndarray, confidence: float = 0.95, alpha: float = 0.0
     """Study-wide SUS figures for gates and captions: sus_n, sus_mean, sus_ci_low/high, the
     one-sided p against 68 and its verdict."""
     from uxcli.questionnaires.scoring import sus_summary
-    from uxcli.questionnaires.summaries import sus_benchmark
+    from uxcli.questionnaires.sus import benchmark as sus_benchmark
 
     scores = np.asarray(scores, dtype=np.float64)
     if scores.size == 0:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from uxcli.errors import OptionError
+from uxcli.questionnaires.instruments import gate_metrics
 
 GATE_MODES = ("point", "bound")
 
@@ -60,21 +61,18 @@ METRICS: dict[str, Metric] = {
     "errors": Metric(
         "errors", "errors per attempt", "errors_per_attempt", "_errors_ci_low", "_errors_ci_high", False, True
     ),
-    "seq": Metric("seq", "SEQ mean", "seq_mean", "_seq_ci_low", "_seq_ci_high", True, True),
-    "sus": Metric("sus", "SUS mean", "sus_mean", "sus_ci_low", "sus_ci_high", True, False),
-    "umux": Metric("umux", "UMUX-Lite (SUS-equivalent) mean", "umux_mean", "umux_ci_low", "umux_ci_high", True, False),
-    "nps": Metric("nps", "NPS", "nps", "nps_ci_low", "nps_ci_high", True, False),
-    "csat": Metric("csat", "CSAT", "csat", "csat_ci_low", "csat_ci_high", True, True, "fraction"),
+    # questionnaire metrics come from the instruments' registry: a new gated instrument needs no edit here
+    **{
+        g.key: Metric(g.key, g.label, g.value, g.low, g.high, g.higher_is_better, g.per_task, g.unit)
+        for g in gate_metrics()
+    },
 }
 ALIASES = {
     "success_rate": "success",
     "completion": "success",
-    "sus_mean": "sus",
-    "seq_mean": "seq",
-    "umux-lite": "umux",
-    "umuxlite": "umux",
     "error": "errors",
     "errors_per_attempt": "errors",
+    **{alias: g.key for g in gate_metrics() for alias in g.aliases},
 }
 
 
@@ -106,8 +104,8 @@ def parse_rule(text: str) -> Rule:
             f"--fail-under wants METRIC=TARGET or METRIC=TASK:TARGET with METRIC one of {choices}; got {text!r}"
         )
     metric = METRICS[key]
-    task, colon, number = rest.rpartition(":")
-    task = task.strip() if colon else None
+    named, colon, number = rest.rpartition(":")
+    task = named.strip() if colon else None
     if colon and not task:
         raise OptionError(f"--fail-under {text!r}: the task name before ':' is empty")
     if task is not None and not metric.per_task:

@@ -13,9 +13,10 @@ import sys
 import typer
 
 from uxcli.cli.attempts import attempts
+from uxcli.cli.chart import chart
 from uxcli.cli.compare import compare
-from uxcli.cli.questionnaires import csat, nps, seq, sus, umux_lite
-from uxcli.cli.report import chart, report
+from uxcli.cli.questionnaires import register as register_questionnaires
+from uxcli.cli.report import report
 from uxcli.cli.summary import summary
 from uxcli.cli.usability_metric import sum_command
 from uxcli.cli.validate import validate
@@ -33,11 +34,7 @@ app.command()(summary)
 app.command()(attempts)
 app.command()(validate)
 app.command()(compare)
-app.command()(sus)
-app.command()(seq)
-app.command("umux-lite")(umux_lite)
-app.command()(nps)
-app.command()(csat)
+register_questionnaires(app)  # sus, seq, umux-lite, nps, csat: one command per instrument
 app.command("sum")(sum_command)
 app.command()(report)
 app.command()(chart)
@@ -63,6 +60,7 @@ def main() -> None:
     if hasattr(signal, "SIGPIPE"):
         # `uxcli summary ... | head` should end quietly, like other Unix tools (csvkit does the same).
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    code: int
     try:
         app(prog_name="uxcli")
         code = ExitStatus.OK

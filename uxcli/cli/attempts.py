@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from uxcli.cli import options as opt
-from uxcli.cli.common import (
-    check_output_path,
-    choose_format,
-    data_files,
-    data_options,
-    read_inputs,
-    render_table,
-    reported_errors,
-    write_output,
-)
+from uxcli.cli.common import check_output_path, choose_format, read_inputs, render_table, reported_errors, write_frame
+
+if TYPE_CHECKING:
+    from uxcli.pipeline import PrepareOptions
 
 
-@opt.with_data_options()
+@opt.with_prepare_options()
 def attempts(
     paths: opt.Paths,
     fmt: opt.FormatOption = None,
@@ -27,7 +23,8 @@ def attempts(
     verbose: opt.VerboseOption = False,
     debug: opt.DebugOption = False,
     engine: opt.EngineOption = "auto",
-    data: dict | None = None,
+    *,
+    prepare: PrepareOptions,
 ) -> None:
     """List every task attempt: participant, task, attempt number, outcome, time, clicks, errors, source.
 
@@ -35,27 +32,25 @@ def attempts(
     attempt is suspect; excluded attempts are left out and counted in the caption, or on stderr.
     """
     with reported_errors(debug):
+        from uxcli import pipeline
+
         fmt = choose_format(fmt, output)
-        check_output_path(output, [*paths, *data_files(data)])
-        dataset = read_inputs(
+        check_output_path(output, [*paths, *prepare.files()])
+        inputs = read_inputs(
             paths,
+            prepare,
             layout=layout,
             encoding=encoding,
             column_map=column_map,
             strict=strict,
             verbose=verbose,
             engine=engine,
-            prep=data_options(**data),
             notes=fmt is not opt.Format.table,
         )
-        table = dataset.attempts_table()
+        result = pipeline.attempts(inputs)
         if fmt is opt.Format.table:
             from uxcli.render.table import frame_table
 
-            rendered = frame_table(table)
-            rendered.caption, rendered.caption_justify = dataset.accounting(), "left"
-            render_table(rendered, output)
+            render_table(frame_table(result.frame, caption=result.caption), output)
         else:
-            from uxcli.render.text import RENDERERS
-
-            write_output(RENDERERS[fmt.value](table), output)
+            write_frame(result.frame, fmt, output)

@@ -16,22 +16,17 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from uxcli.cli.options import Format
 from uxcli.exitcodes import ExitStatus
+from uxcli.render.formats import FORMATS, SUFFIX_FORMATS, Format
 
 if TYPE_CHECKING:
-    from uxcli.gates import GateVerdict
-    from uxcli.readers.read import Dataset
-    from uxcli.tasks.exclusions import Preparation
+    import pandas as pd
+    from rich.console import RenderableType
+    from rich.progress import Progress, TaskID
 
-MAX_WARNINGS = 10
-SUFFIX_FORMATS = {
-    ".csv": Format.csv,
-    ".json": Format.json,
-    ".md": Format.markdown,
-    ".markdown": Format.markdown,
-    ".txt": Format.table,
-}
+    from uxcli.gates import GateVerdict
+    from uxcli.pipeline import Inputs, PrepareOptions
+    from uxcli.readers.stream.summary import SummaryRequest
 
 
 def say(message: str) -> None:
@@ -74,6 +69,7 @@ def _show(exc: Exception, debug: bool) -> None:
 
 
 def parse_map(entries: list[str] | None) -> dict[str, str]:
+    """--map "COLUMN=field" entries as ReadOptions.column_map."""
     from uxcli.errors import OptionError
 
     mapping = {}
@@ -90,11 +86,11 @@ class _ReadProgress:
     report, so small files never show one; only used when stderr is a terminal."""
 
     def __init__(self) -> None:
-        self.bar = None
-        self.task = None
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
 
     def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
+        if self.bar is None or self.task is None:
             from rich.console import Console
             from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -116,89 +112,70 @@ class _ReadProgress:
             self.bar = None
 
 
+def prepare_options(
+    *,
+    study: Path | None = None,
+    exclude: list[str] | None = None,
+    exclusions: Path | None = None,
+    speeders: float | None = None,
+    speeder_fraction: float | None = None,
+    idle_gap: float | None = None,
+    cap_idle: bool = False,
+    partial: bool = False,
+    outliers: float | None = None,
+    drop_flagged: bool = False,
+    pseudonymize: bool = False,
+    salt: str | None = None,
+) -> PrepareOptions:
+    """The data-quality, exclusion and privacy flags of a command (cli.options.QUALITY_OPTIONS and
+    PRIVACY_OPTIONS) as one checked PrepareOptions."""
+    from uxcli.pipeline import PrepareOptions
+    from uxcli.tasks.quality import QualityOptions
+
+    quality = QualityOptions(speeders, speeder_fraction, idle_gap, cap_idle, partial, outliers, drop_flagged)
+    return PrepareOptions(study, tuple(exclude or ()), exclusions, quality, pseudonymize, salt)
+
+
 def read_inputs(
     paths: list[str],
+    prepare: PrepareOptions | None,
     *,
-    layout,
-    encoding,
-    column_map,
+    layout: str | None,
+    encoding: str | None,
+    column_map: list[str] | None,
     strict: bool,
     verbose: bool,
-    prep: Preparation | None = None,
     notes: bool = True,
     engine: str = "auto",
-    summarize=None,
-) -> Dataset:
-    """Read, report warnings on stderr, stop on the first error (or warning with --strict).
-
-    With ``prep`` (see data_options) exclusions, quality flags and pseudonymization are
-    applied too (uxcli.tasks.exclusions.prepare), and with ``notes`` what they did is said on
-    stderr (table output shows it in the caption instead). ``summarize`` (a SummaryRequest) lets
-    the reader compute group statistics while streaming (``dataset.grouped``) when ``prep`` has
-    nothing to do: no exclusions, flags or pseudonyms, which need every attempt.
-    """
+    summarize: SummaryRequest | None = None,
+) -> Inputs:
+    """Read and prepare the inputs (uxcli.pipeline.load_inputs), then say on stderr what the library
+    found: warnings, and the notes (``notes``; table output shows them in its caption instead) or with
+    ``verbose`` the row accounting. A progress bar shows while big files are read on a terminal."""
+    from uxcli.pipeline import load_inputs
     from uxcli.readers.options import ReadOptions
-    from uxcli.readers.read import read
 
-    study_columns = prep.study.columns if prep else {}
-    idle_gap = prep.quality.idle_gap if prep and prep.quality.cap_idle else None
     progress = _ReadProgress() if sys.stderr.isatty() else None  # never in pipes or CI logs
+    read = ReadOptions(
+        tuple(paths),
+        layout=layout,
+        encoding=encoding,
+        column_map=parse_map(column_map),
+        engine=engine,
+        progress=progress,
+        summarize=summarize,
+    )
     try:
-        dataset = read(
-            ReadOptions(
-                tuple(paths),
-                layout=layout.value if layout else None,
-                encoding=encoding,
-                column_map={**study_columns, **parse_map(column_map)},
-                idle_gap=idle_gap,
-                engine=getattr(engine, "value", engine),
-                progress=progress,
-                summarize=summarize if prep is None or not prep.active else None,
-            )
-        )
+        inputs = load_inputs(read, prepare, strict=strict)
     finally:
         if progress is not None:
             progress.close()
-    dataset.problems.raise_first_error()
-    if prep is not None and dataset.grouped is None:
-        prepare(dataset, prep)
-    elif prep is not None:
-        prep.quality.check()
-    try:
-        dataset.problems.raise_first_error(strict=strict)
-    except Exception as exc:  # a --strict warning may quote an id: pseudonymize it like every output
-        private = dataset.pseudonymizer
-        if private is None or not hasattr(exc, "problem"):
-            raise
-        p = exc.problem
-        raise type(exc)(
-            private.text(p.message),
-            file=p.file,
-            line=p.line,
-            column=p.column,
-            value=private.value(p.value),
-            hint=private.text(p.hint),
-        ) from None
-    show_warnings(dataset, verbose)
-    if verbose:
-        say(dataset.accounting())
-    elif notes:
-        for note in dataset.notes:
-            say(f"note: {note}")
-    return dataset
+    for line in inputs.messages(verbose=verbose, notes=notes):
+        say(line)
+    return inputs
 
 
-def show_warnings(dataset: Dataset, verbose: bool) -> None:
-    warnings = dataset.problems.warnings
-    shown = warnings if verbose else warnings[:MAX_WARNINGS]
-    private = dataset.pseudonymizer.text if dataset.pseudonymizer is not None else str
-    for problem in shown:
-        say(f"warning: {private(str(problem))}")
-    if len(warnings) > len(shown):
-        say(f"warning: … and {len(warnings) - len(shown)} more warnings (--verbose lists them all)")
-
-
-def choose_format(fmt: Format | None, output: Path | None, allowed: tuple[Format, ...] = tuple(Format)) -> Format:
+def choose_format(fmt: Format | None, output: Path | None, allowed: tuple[Format, ...] = tuple(FORMATS)) -> Format:
     from uxcli.errors import OptionError
 
     if fmt is None and output is not None:
@@ -243,7 +220,7 @@ def write_output(text: str | bytes, output: Path | None) -> None:
     write_atomic(output, lambda handle: handle.write(text if isinstance(text, bytes) else text.encode("utf-8")))
 
 
-def render_table(table, output: Path | None) -> None:
+def render_table(table: RenderableType, output: Path | None) -> None:
     """Print a Rich table (colour only on a terminal; NO_COLOR is honoured by Rich)."""
     from rich.console import Console
 
@@ -255,59 +232,11 @@ def render_table(table, output: Path | None) -> None:
     write_output(console.export_text(), output)
 
 
-def data_files(data: dict) -> list[str]:
-    """The study and exclusion files among a command's data options (never to be overwritten)."""
-    return [str(data[key]) for key in ("study", "exclusions") if data.get(key)]
+def write_frame(frame: pd.DataFrame, fmt: Format, output: Path | None) -> None:
+    """A frame in a text format (csv, json, markdown: uxcli.render.formats), to stdout or a file."""
+    from uxcli.render.text import RENDERERS
 
-
-def data_options(
-    *,
-    study: Path | None = None,
-    exclude: list[str] | None = None,
-    exclusions: Path | None = None,
-    speeders: float | None = None,
-    speeder_fraction: float | None = None,
-    idle_gap: float | None = None,
-    cap_idle: bool = False,
-    partial: bool = False,
-    outliers: float | None = None,
-    drop_flagged: bool = False,
-    pseudonymize: bool = False,
-    salt: str | None = None,
-) -> Preparation:
-    """The data-quality, exclusion and privacy options of a command, checked, as one Preparation.
-
-    Study and exclusion files are read here (so their errors come before the data's).
-    """
-    from uxcli.tasks.exclusions import Preparation, Study, load_exclusions, load_study, parse_rule
-    from uxcli.tasks.quality import QualityOptions
-
-    loaded = load_study(study) if study else Study()
-    rules = [*loaded.rules]
-    if exclusions:
-        rules.extend(load_exclusions(exclusions))
-    rules.extend(parse_rule(text) for text in exclude or [])
-    given = QualityOptions(speeders, speeder_fraction, idle_gap, cap_idle, partial, outliers, drop_flagged)
-    quality = loaded.quality.overridden_by(given)
-    quality.check()
-    return Preparation(rules, quality, pseudonymize, salt, loaded)
-
-
-def prepare(dataset: Dataset, prep: Preparation) -> Dataset:
-    """Between read and metrics: exclusions, quality flags, idle capping, pseudonymization.
-
-    Every command that computes from attempts calls this (read_inputs does, given ``prep``),
-    so what is left out, and why, is the same in summary, attempts, report and compare.
-    Rules may also come from ``exclude:`` in a YAML data file's ``study:`` section.
-    """
-    from uxcli.tasks.exclusions import Preparation, rules_from_yaml
-    from uxcli.tasks.exclusions import prepare as prepare_dataset
-
-    if dataset.study.get("exclude") is not None:
-        names = [f.name for f in dataset.files if f.layout == "yaml"]
-        extra = rules_from_yaml({"exclude": dataset.study["exclude"]}, names[0] if names else "study")
-        prep = Preparation([*extra, *prep.rules], prep.quality, prep.pseudonymize, prep.salt, prep.study)
-    return prepare_dataset(dataset, prep)
+    write_output(RENDERERS[fmt.value](frame), output)
 
 
 def report_gates(verdict: GateVerdict) -> None:

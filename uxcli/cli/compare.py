@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -11,14 +11,15 @@ from uxcli.cli import options as opt
 from uxcli.cli.common import (
     check_output_path,
     choose_format,
-    data_files,
-    data_options,
     read_inputs,
     render_table,
     reported_errors,
     say,
-    write_output,
+    write_frame,
 )
+
+if TYPE_CHECKING:
+    from uxcli.pipeline import PrepareOptions
 
 
 class Pairing(str, Enum):
@@ -70,7 +71,7 @@ PairingOption = Annotated[
 ]
 
 
-@opt.with_data_options(privacy=False)
+@opt.with_prepare_options(privacy=False)
 def compare(
     paths: opt.Paths,
     by: CompareByOption = "variant",
@@ -87,7 +88,8 @@ def compare(
     strict: opt.StrictOption = False,
     verbose: opt.VerboseOption = False,
     debug: opt.DebugOption = False,
-    data: dict | None = None,
+    *,
+    prepare: PrepareOptions,
 ) -> None:
     """Compare group B with group A for each task: completion, time and errors per attempt.
 
@@ -96,28 +98,26 @@ def compare(
     Example: uxcli compare sessions/ --by variant --a old --b new
     """
     with reported_errors(debug):
+        from uxcli import pipeline
+
         fmt = choose_format(fmt, output)
-        check_output_path(output, [*paths, *data_files(data)])
-        dataset = read_inputs(
+        check_output_path(output, [*paths, *prepare.files()])
+        options = pipeline.CompareOptions(by, a, b, confidence=confidence, pairing=pairing.value)
+        inputs = read_inputs(
             paths,
+            prepare,
             layout=layout,
             encoding=encoding,
             column_map=column_map,
             strict=strict,
             verbose=verbose,
-            prep=data_options(**data),
         )
-        from uxcli.tasks.compare import compare as run_compare
-
-        result = run_compare(dataset.attempts, by.strip(), a, b, confidence=confidence, pairing=pairing.value)
-        for note in result.notes:
-            say(f"note: {note}")
-        say(f"compare: {by} {result.group_b} (B) against {result.group_a} (A); {result.design_summary()}")
+        result = pipeline.compare(inputs, options)
+        for line in result.messages:
+            say(line)
         if fmt is opt.Format.table:
             from uxcli.render.views import compare_view
 
-            render_table(compare_view(result, alpha=alpha, confidence=confidence), output)
+            render_table(compare_view(result.comparison, alpha=alpha, confidence=confidence), output)
         else:
-            from uxcli.render.text import RENDERERS
-
-            write_output(RENDERERS[fmt.value](result.frame), output)
+            write_frame(result.comparison.frame, fmt, output)

@@ -6,25 +6,23 @@ completion must not pay for pandas.
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
 import typer
 
+from uxcli.readers.layouts import LAYOUTS
+from uxcli.reference import COMPLETION_AVERAGE, SEQ_AVERAGE, SUS_AVERAGE
+from uxcli.render.formats import Format  # the output formats' names, from their registry
 
-class Format(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    markdown = "markdown"
-
-
-class Layout(str, Enum):
-    events = "events"
-    attempts = "attempts"
-    wide = "wide"
-    yaml = "yaml"
+if TYPE_CHECKING:
+    LayoutName = str
+else:  # the names in the layouts' registry, which Typer offers as the --layout choices
+    LayoutName = Literal[LAYOUTS]
 
 
 class TimeOf(str, Enum):
@@ -62,9 +60,12 @@ OutputOption = Annotated[
     ),
 ]
 LayoutOption = Annotated[
-    Optional[Layout],
+    Optional[LayoutName],
     typer.Option(
-        "--layout", help="Input layout (default: detected from the columns).", show_default=False, rich_help_panel=INPUT
+        "--layout",
+        help="Input layout (default: detected from the columns).",
+        show_default=False,
+        rich_help_panel=INPUT,
     ),
 ]
 EncodingOption = Annotated[
@@ -137,8 +138,8 @@ FailUnderOption = Annotated[
         "--fail-under",
         metavar="RULE",
         help="Exit 1 when a task misses a target: success=0.8 (or 80%), time=TASK:SECONDS, "
-        "errors=0.5, seq=5.5, sus=68; METRIC=TASK:TARGET checks one task. Output is still "
-        "written; failures are listed on stderr. Repeatable.",
+        f"errors=0.5, seq={SEQ_AVERAGE:g}, sus={SUS_AVERAGE:g}; METRIC=TASK:TARGET checks one task. "
+        "Output is still written; failures are listed on stderr. Repeatable.",
         show_default=False,
         rich_help_panel=GATES,
     ),
@@ -156,9 +157,8 @@ BenchmarkOption = Annotated[
     bool,
     typer.Option(
         "--benchmark",
-        help="Add how each task stands against published averages (78% "
-        "completion, SEQ 5.5; SUS 68 in the caption), by one-sided tests at alpha = 1 - "
-        "--confidence.",
+        help=f"Add how each task stands against published averages ({COMPLETION_AVERAGE:.0%} completion, "
+        f"SEQ {SEQ_AVERAGE:g}; SUS {SUS_AVERAGE:g} in the caption), by one-sided tests at alpha = 1 - --confidence.",
         rich_help_panel=STATS,
     ),
 ]
@@ -295,18 +295,18 @@ EngineOption = Annotated[
     typer.Option(
         "--engine",
         hidden=True,
-        help="Reading engine: auto (big event logs block by block), v1 (whole "
+        help="Reading engine: auto (big event logs block by block), whole (the whole "
         "file in memory) or stream (block by block whenever the file allows it).",
     ),
 ]
 
 
 # --- the data-quality, exclusion and privacy options, declared once -------------------------------
-# Every command that computes from attempts takes the same dozen options. Rather than repeat them
-# in each signature, `with_data_options` appends them to the command's signature (Typer reads
-# inspect.signature) and hands them to the command as one dict, `data`, for cli.common.data_options.
+# Every command that computes from attempts takes the same dozen options. Rather than repeat them in each
+# signature, `with_prepare_options` appends them to the command's signature (Typer reads inspect.signature)
+# and hands them to the command as one checked uxcli.pipeline.PrepareOptions, `prepare`.
 
-DATA_OPTIONS: dict[str, tuple[object, object]] = {
+QUALITY_OPTIONS: dict[str, tuple[object, object]] = {
     "study": (StudyOption, None),
     "exclude": (ExcludeOption, None),
     "exclusions": (ExclusionsOption, None),
@@ -324,27 +324,41 @@ PRIVACY_OPTIONS: dict[str, tuple[object, object]] = {
 }
 
 
-def with_data_options(privacy: bool = True):
-    """Decorator: add DATA_OPTIONS (and PRIVACY_OPTIONS) to a command, passed to it as ``data``."""
-    import functools
-    import inspect
+def with_prepare_options(privacy: bool = True) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Decorator: add QUALITY_OPTIONS (and PRIVACY_OPTIONS) to a command, which gets them as ``prepare``.
 
-    extra = {**DATA_OPTIONS, **(PRIVACY_OPTIONS if privacy else {})}
+    The command declares ``prepare: PrepareOptions`` as a keyword-only parameter (PrepareOptions imported
+    under TYPE_CHECKING); the options are checked (cli.common.prepare_options) with the command's error
+    reporting (its ``debug``).
+    """
+    extra = {**QUALITY_OPTIONS, **(PRIVACY_OPTIONS if privacy else {})}
 
-    def decorate(command):
-        signature = inspect.signature(command, eval_str=True)
-        own = [p for p in signature.parameters.values() if p.name != "data"]
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        # Typer needs the annotations evaluated (they are strings here), except prepare's: it names
+        # PrepareOptions for mypy only, so uxcli.pipeline is imported when the command runs, not for --help
+        signature = inspect.signature(command)
+        own = [
+            p.replace(
+                annotation=eval(p.annotation, command.__globals__) if isinstance(p.annotation, str) else p.annotation
+            )
+            for p in signature.parameters.values()
+            if p.name != "prepare"
+        ]
         added = [
             inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
             for name, (annotation, default) in extra.items()
         ]
 
         @functools.wraps(command)
-        def wrapper(*args, **kwargs):
-            data = {name: kwargs.pop(name, default) for name, (_, default) in extra.items()}
-            return command(*args, data=data, **kwargs)
+        def wrapper(*args: Any, **kwargs: Any) -> None:
+            from uxcli.cli.common import prepare_options, reported_errors
 
-        wrapper.__signature__ = signature.replace(parameters=[*own, *added])
+            flags = {name: kwargs.pop(name, default) for name, (_, default) in extra.items()}
+            with reported_errors(kwargs.get("debug", False)):
+                prepare = prepare_options(**flags)
+            command(*args, prepare=prepare, **kwargs)
+
+        wrapper.__signature__ = signature.replace(parameters=[*own, *added])  # type: ignore[attr-defined]
         wrapper.__annotations__ = {p.name: p.annotation for p in [*own, *added]}
         return wrapper
 

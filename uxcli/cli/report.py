@@ -1,22 +1,19 @@
-"""`uxcli report` and `uxcli chart`: the study report (HTML or Markdown) and single charts."""
+"""`uxcli report`: the study report, in HTML or Markdown."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from uxcli.cli import options as opt
-from uxcli.cli.common import (
-    check_output_path,
-    data_files,
-    data_options,
-    read_inputs,
-    reported_errors,
-    say,
-    write_output,
-)
+from uxcli.cli.common import check_output_path, read_inputs, reported_errors, say, write_output
+
+if TYPE_CHECKING:
+    from uxcli.pipeline import PrepareOptions
+    from uxcli.report.build import ReportOptions
+    from uxcli.report.model import ReportData
 
 ReportOutput = Annotated[
     Path,
@@ -50,7 +47,14 @@ CompareByOption = Annotated[
 ]
 
 
-def _options(title, confidence, time_of, compare_by, sus, encoding):
+def report_options(
+    title: str | None,
+    confidence: float,
+    time_of: opt.TimeOf,
+    compare_by: str,
+    sus: list[str] | None,
+    encoding: str | None,
+) -> ReportOptions:
     from uxcli.report.build import ReportOptions
 
     return ReportOptions(
@@ -63,7 +67,7 @@ def _options(title, confidence, time_of, compare_by, sus, encoding):
     )
 
 
-@opt.with_data_options()
+@opt.with_prepare_options()
 def report(
     paths: opt.Paths,
     output: ReportOutput,
@@ -78,31 +82,26 @@ def report(
     strict: opt.StrictOption = False,
     verbose: opt.VerboseOption = False,
     debug: opt.DebugOption = False,
-    data: dict | None = None,
+    *,
+    prepare: PrepareOptions,
 ) -> None:
     """Write the study report: overview, task table, charts, questionnaires and comparisons.
 
     Example: uxcli report sessions/ --sus survey.csv -o report.html
     """
     with reported_errors(debug):
+        from uxcli import pipeline
+
         suffix = output.suffix.lower()
         if suffix not in (".html", ".htm", ".md", ".markdown"):
             from uxcli.errors import OptionError
 
             raise OptionError(f"cannot tell the report format from {output.name!r}: use .html or .md")
-        check_output_path(output, [*paths, *(sus or []), *data_files(data)])
-        dataset = read_inputs(
-            paths,
-            layout=layout,
-            encoding=encoding,
-            column_map=column_map,
-            strict=strict,
-            verbose=verbose,
-            prep=data_options(**data),
+        check_output_path(output, [*paths, *(sus or []), *prepare.files()])
+        inputs = read_inputs(
+            paths, prepare, layout=layout, encoding=encoding, column_map=column_map, strict=strict, verbose=verbose
         )
-        from uxcli.report.build import build_report
-
-        data = build_report(dataset, _options(title, confidence, time_of, compare_by, sus, encoding))
+        data = pipeline.report_data(inputs, report_options(title, confidence, time_of, compare_by, sus, encoding))
         if suffix in (".html", ".htm"):
             from uxcli.report.html import render_html
 
@@ -112,99 +111,13 @@ def report(
         say(f"wrote {output}")
 
 
-def _write_markdown(data, output: Path) -> None:
+def _write_markdown(data: ReportData, output: Path) -> None:
+    """The Markdown report, and its charts as SVG files in a folder beside it."""
     from uxcli.report.markdown import render_markdown_report
 
     chart_dir = output.parent / f"{output.stem}_files"
     text, files = render_markdown_report(data, chart_dir, output.stem, link_dir=f"{chart_dir.name}/")
-    from uxcli.sources import write_atomic
-
     chart_dir.mkdir(parents=True, exist_ok=True)
     for path, svg in files.items():
-        write_atomic(path, lambda handle, svg=svg: handle.write(svg.encode("utf-8")))
+        write_output(svg, path)
     write_output(text, output)
-
-
-def _chart_kinds() -> list[str]:
-    # Names only (no matplotlib import) so --help and completion stay fast.
-    return ["success", "time", "errors-clicks", "outcome-grid", "sus", "compare"]
-
-
-KindArgument = Annotated[
-    str, typer.Argument(help="success | time | errors-clicks | outcome-grid | sus | compare", show_default=False)
-]
-ChartOutput = Annotated[
-    Optional[Path],
-    typer.Option(
-        "--output",
-        "-o",
-        help="chart.png, chart.svg or chart.pdf (default: SVG on stdout).",
-        dir_okay=False,
-        rich_help_panel=opt.OUTPUT,
-    ),
-]
-
-
-@opt.with_data_options()
-def chart(
-    kind: KindArgument,
-    paths: opt.Paths,
-    output: ChartOutput = None,
-    sus: SusOption = None,
-    compare_by: CompareByOption = "variant",
-    confidence: opt.ConfidenceOption = 0.95,
-    time_of: opt.TimeOfOption = opt.TimeOf.success,
-    layout: opt.LayoutOption = None,
-    encoding: opt.EncodingOption = None,
-    column_map: opt.MapOption = None,
-    strict: opt.StrictOption = False,
-    verbose: opt.VerboseOption = False,
-    debug: opt.DebugOption = False,
-    data: dict | None = None,
-) -> None:
-    """Write one chart (for slides): success, time, errors-clicks, outcome-grid, sus or compare.
-
-    Example: uxcli chart time sessions/ -o time.png
-    """
-    with reported_errors(debug):
-        from uxcli.errors import InputError, OptionError
-
-        if kind not in _chart_kinds():
-            raise OptionError(f"unknown chart {kind!r}; choose one of {', '.join(_chart_kinds())}")
-        if output is not None and output.suffix.lower() not in (".png", ".svg", ".pdf"):
-            raise OptionError(f"cannot tell the image format from {output.name!r}: use .png, .svg or .pdf")
-        check_output_path(output, [*paths, *(sus or []), *data_files(data)])
-        dataset = read_inputs(
-            paths,
-            layout=layout,
-            encoding=encoding,
-            column_map=column_map,
-            strict=strict,
-            verbose=verbose,
-            prep=data_options(**data),
-        )
-        from uxcli.report import charts
-        from uxcli.report.build import build_report
-
-        # Only the chart asked for: no comparison tests or SUS reading for the other kinds.
-        data = build_report(
-            dataset,
-            _options(
-                None,
-                confidence,
-                time_of,
-                compare_by if kind == "compare" else "",
-                sus if kind == "sus" else None,
-                encoding,
-            ),
-        )
-        if kind == "sus" and data.sus_scores is None:
-            raise InputError("no SUS answers: pass --sus FILE or YAML sessions with questionnaires: {sus: [...]}")
-        if kind == "compare" and data.comparison is None:
-            raise InputError(f"nothing to compare: the data has fewer than two values of {compare_by!r}")
-        figure = charts.draw(kind, data)
-        if output is None:
-            write_output(charts.svg_document(figure), None)
-        else:
-            charts.save_figure(figure, output)
-            say(f"wrote {output}")

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from uxcli.cli import gating
+from typing import TYPE_CHECKING
+
 from uxcli.cli import options as opt
 from uxcli.cli.common import (
     check_output_path,
     choose_format,
-    data_files,
-    data_options,
     read_inputs,
     render_table,
+    report_gates,
     reported_errors,
-    write_output,
+    write_frame,
 )
 
+if TYPE_CHECKING:
+    from uxcli.pipeline import PrepareOptions
 
-@opt.with_data_options()
+
+@opt.with_prepare_options()
 def summary(
     paths: opt.Paths,
     by: opt.ByOption = "task",
@@ -34,7 +37,8 @@ def summary(
     verbose: opt.VerboseOption = False,
     debug: opt.DebugOption = False,
     engine: opt.EngineOption = "auto",
-    data: dict | None = None,
+    *,
+    prepare: PrepareOptions,
 ) -> None:
     """Success, errors, abandonment, clicks and time per task, with intervals.
 
@@ -45,60 +49,46 @@ def summary(
     Example: uxcli summary sessions/ --by task,variant --format csv > metrics.csv
     """
     with reported_errors(debug):
-        fmt = choose_format(fmt, output)
-        check_output_path(output, [*paths, *data_files(data)])
-        rules = gating.parse(fail_under)
-        groups = [c.strip() for c in by.split(",") if c.strip()]
-        from uxcli.readers.stream.summary import SummaryRequest
-        from uxcli.tasks.metrics import check_options, group_stats
+        from uxcli import pipeline
 
-        check_options(confidence, time_of.value)
-        # big event logs are summarised while streaming, unless a gate needs every attempt's errors
-        request = None if any(r.metric.key == "errors" for r in rules) else SummaryRequest(groups, time_of.value)
-        dataset = read_inputs(
+        fmt = choose_format(fmt, output)
+        check_output_path(output, [*paths, *prepare.files()])
+        options = pipeline.SummaryOptions(
+            by=tuple(c.strip() for c in by.split(",") if c.strip()),
+            confidence=confidence,
+            time_of=time_of.value,
+            benchmark=benchmark,
+            fail_under=tuple(fail_under or ()),
+            gate_on=gate_on.value,
+        )
+        inputs = read_inputs(
             paths,
+            prepare,
             layout=layout,
             encoding=encoding,
             column_map=column_map,
             strict=strict,
             verbose=verbose,
             engine=engine,
-            prep=data_options(**data),
-            summarize=request,
+            summarize=options.request(),  # big event logs are summarised while streaming
             notes=fmt is not opt.Format.table,
         )
-        grouped = dataset.grouped or group_stats(dataset.attempts, groups, time_of.value)
-        overall = grouped.overall()
-        result = grouped.summary(confidence)
-        extras = gating.summary_extras(
-            dataset,
-            result,
-            overall,
-            groups,
-            confidence=confidence,
-            benchmark=benchmark,
-            rules=rules,
-            gate_on=gate_on.value,
-        )
-        result = extras.frame
+        result = pipeline.summary(inputs, options)
         if fmt is opt.Format.table:
             from uxcli.render.table import summary_table
 
-            overall_counts = overall.time_counts()
             table = summary_table(
-                result,
-                overall.summary(confidence),
-                groups,
-                list(grouped.time_counts()),
-                int(overall_counts[0]) if len(overall_counts) else 0,
+                result.frame,
+                result.overall(),
+                list(options.by),
+                result.time_n(),
+                result.overall_time_n(),
                 confidence=confidence,
                 time_of=time_of.value,
-                footer="\n".join(t for t in (extras.footer, dataset.accounting()) if t),
-                extra_columns=extras.columns,
+                footer=result.footer,
+                extra_columns=result.columns,
             )
             render_table(table, output)
         else:
-            from uxcli.render.text import RENDERERS
-
-            write_output(RENDERERS[fmt.value](result), output)
-        gating.report(extras.failures, extras.checks, rules, gate_on.value)
+            write_frame(result.frame, fmt, output)
+        report_gates(result.verdict)

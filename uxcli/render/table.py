@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 from rich import box
 from rich.table import Table
+from rich.text import Text
 
 from uxcli.render.formatting import format_duration, format_number, format_percent, is_missing
+from uxcli.values import label_text
 
 MEDIAN_FROM_N = 25  # Sauro & Lewis (CHI 2010): geometric mean below n = 25, median from there on
 
@@ -19,7 +22,7 @@ def _interval_percent(low: Any, high: Any) -> str:
     return f" ({low * 100:.0f}–{high * 100:.0f}%)"
 
 
-def _time_cell(row: pd.Series, n: int) -> str:
+def _timelabel_text(row: pd.Series, n: int) -> str:
     headline = row["time_geomean"] if n < MEDIAN_FROM_N else row["time_median"]
     if is_missing(headline):
         return "—"
@@ -43,10 +46,10 @@ def summary_table(
     confidence: float,
     time_of: str,
     footer: str | None = None,
-    extra_columns: list[tuple[str, list[str], str]] | None = None,
+    extra_columns: Sequence[tuple[str, Sequence[str], str]] = (),
 ) -> Table:
     """extra_columns: (header, one cell per summary row, overall cell), appended after Time."""
-    extra = extra_columns or []
+    extra = extra_columns
     measure = {"success": "completion time", "failed": "time until failure or abandon", "all": "total time on task"}[
         time_of
     ]
@@ -97,15 +100,15 @@ def _metric_cells(row: pd.Series, n_time: int) -> list[str]:
         format_number(row["errors_per_attempt"], 2),
         format_percent(row["error_rate"]),
         format_number(row["clicks_mean"], 1),
-        _time_cell(row, n_time),
+        _timelabel_text(row, n_time),
     ]
 
 
-def frame_table(frame: pd.DataFrame) -> Table:
-    """Any frame as a plain Rich table (used by `attempts` and `validate`)."""
+def frame_table(frame: pd.DataFrame, caption: str | None = None) -> Table:
+    """Any frame as a plain Rich table, with a caption under it (left-aligned)."""
     from uxcli.render.text import records
 
-    table = Table(box=box.SIMPLE_HEAVY)
+    table = Table(box=box.SIMPLE_HEAVY, caption=caption, caption_justify="left")
     columns = [c for c in frame.columns if not str(c).startswith("_")]
     for column in columns:
         numeric = pd.api.types.is_numeric_dtype(frame[column])
@@ -119,3 +122,46 @@ def _short(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
+
+
+def problems_table(frame: pd.DataFrame, caption: str | None = None) -> Table:
+    """`uxcli validate`'s problems (uxcli.pipeline.PROBLEM_COLUMNS): severity in colour, file:line
+    relative to the directory the files share (its name goes in the title)."""
+    files = [f for f in frame["file"].dropna().unique() if f]
+    base = _common_directory(files)
+    table = Table(
+        box=box.SIMPLE_HEAVY,
+        caption=caption,
+        caption_justify="left",
+        title_justify="left",
+        title=f"in {base}" if base else None,
+    )
+    table.add_column("", no_wrap=True)
+    table.add_column("Where", no_wrap=True)
+    table.add_column("Column", no_wrap=True)
+    table.add_column("Value", overflow="fold", max_width=24)
+    table.add_column("Problem", ratio=3)
+    table.add_column("What to do", ratio=2)
+    styles = {"error": "bold red", "warning": "yellow"}
+    for row in frame.itertuples(index=False):
+        file, line = label_text(row.file), label_text(row.line)
+        file = file[len(base) :] if base and file.startswith(base) else file
+        where = f"{file}:{line}" if file and line else file or "(all inputs)"
+        cells = (label_text(row.column), label_text(row.value), label_text(row.message), label_text(row.hint))
+        table.add_row(Text(str(row.severity), style=styles.get(str(row.severity), "")), where, *cells)
+    return table
+
+
+def _common_directory(files: list[str]) -> str:
+    """The directory all these files share ("tests/malformed/"), so the table can show short names."""
+    import os
+
+    if len(files) < 2:
+        return ""
+    try:
+        common = os.path.commonpath(files)
+    except ValueError:
+        return ""
+    if not common or common in files:
+        return ""
+    return common.rstrip("/\\") + os.sep

@@ -10,10 +10,13 @@ import csv
 import io
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from uxcli.render.formats import FORMATS, TEXT_FORMATS
 
 DECIMALS = 6
 
@@ -79,4 +82,6 @@ def to_markdown(frame: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-RENDERERS = {"csv": to_csv, "json": to_json, "markdown": to_markdown}
+# The text formats of the registry (uxcli.render.formats), by name: frame -> text. Resolved here, below
+# the functions they name (the registry imports this module, which is then already loaded).
+RENDERERS: dict[str, Callable[[pd.DataFrame], str]] = {f.value: FORMATS[f].render_function() for f in TEXT_FORMATS}

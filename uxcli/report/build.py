@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from uxcli.errors import OptionError, UxcliError
-from uxcli.readers.read import Dataset
+from uxcli.readers.dataset import Dataset
 from uxcli.report.model import ReportData, overview_from_attempts
 from uxcli.tasks.metrics import summarize, time_counts
 
@@ -80,18 +80,18 @@ def _date_range(attempts: pd.DataFrame) -> str | None:
 def _sus(dataset: Dataset, options: ReportOptions, notes: list[str]) -> tuple[pd.DataFrame | None, dict | None]:
     """SUS from --sus files, else from YAML sessions' questionnaires; none is fine."""
     from uxcli.questionnaires import scoring as questionnaires
-    from uxcli.questionnaires import summaries as surveys
+    from uxcli.questionnaires import sus
 
     if options.sus_paths:
         from uxcli.questionnaires.exports import read_responses
 
         responses = read_responses(list(options.sus_paths), "sus", encoding=options.encoding)
         responses.raise_errors()
-        respondents, summary = surveys.sus_results(responses, options.confidence)
+        respondents, summary = sus.results(responses, options.confidence)
         return respondents[["participant", "score"]], summary
     if not any(str(r.get("instrument", "")).lower() == "sus" for r in dataset.responses):
         return None, None
-    scores = surveys.sus_scores_from_sessions(dataset.responses)
+    scores = sus.scores_from_sessions(dataset.responses)
     participants = [r["participant"] for r in dataset.responses if str(r.get("instrument", "")).lower() == "sus"]
     frame = pd.DataFrame({"participant": participants[: len(scores)], "score": scores})
     return frame, questionnaires.sus_summary(scores, options.confidence)

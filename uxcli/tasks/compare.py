@@ -34,7 +34,7 @@ import pandas as pd
 
 from uxcli import stats
 from uxcli.errors import OptionError
-from uxcli.questionnaires.summaries import p_text
+from uxcli.questionnaires.scoring import p_text
 from uxcli.tasks.metrics import check_by
 
 COMPARE_COLUMNS = [
@@ -111,16 +111,21 @@ def pick_groups(values: list[str], by: str, a: str | None, b: str | None) -> tup
             f"compare needs two {by} values, the data have {found}",
             hint="choose the groups with --by (e.g. --by session)",
         )
-    if a is None and b is None:
-        if len(values) > 2:
-            raise OptionError(f"{by} has {len(values)} values ({shown}); choose two with --a and --b")
-        return values[0], values[1]
-    given = a if a is not None else b
+    if a is not None:
+        return a, _other_group(values, a, by, shown, "--b")
+    if b is not None:
+        return _other_group(values, b, by, shown, "--a"), b
+    if len(values) > 2:
+        raise OptionError(f"{by} has {len(values)} values ({shown}); choose two with --a and --b")
+    return values[0], values[1]
+
+
+def _other_group(values: list[str], given: str, by: str, shown: str, option: str) -> str:
+    """The one value besides ``given``; with more, the user names it with ``option``."""
     others = [v for v in values if v != given]
     if len(others) != 1:
-        missing = "--b" if a is not None else "--a"
-        raise OptionError(f"{by} has {len(values)} values ({shown}); name the other group with {missing}")
-    return (given, others[0]) if a is not None else (others[0], given)
+        raise OptionError(f"{by} has {len(values)} values ({shown}); name the other group with {option}")
+    return others[0]
 
 
 def _per_participant(attempts: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -16,16 +16,17 @@ column of the attempts frame: participant, task, session, variant, attempt, or a
 input column such as device.
 
 :func:`prepare` applies rules, quality flags (uxcli.tasks.quality), idle-time capping and
-pseudonymization (uxcli.tasks.privacy) to a Dataset, and records what it left out in
-``dataset.excluded`` and one sentence per decision in ``dataset.notes``.
+pseudonymization (uxcli.tasks.privacy) to a Dataset and returns a new one, which records what was left
+out in ``excluded`` and one sentence per decision in ``notes``.
 """
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,11 @@ import pandas as pd
 from uxcli.errors import InputError, OptionError, Problems
 from uxcli.tasks.quality import QualityOptions, flag, idle_capped
 
+if TYPE_CHECKING:
+    from uxcli.readers.dataset import Dataset
+    from uxcli.tasks.privacy import Pseudonymizer
+
+Shower = Callable[[str, str], str]  # (field, value) -> the value as outputs show it (pseudonym codes)
 MAX_NAMED = 6  # ids named in one note before "and N more"
 
 
@@ -73,7 +79,7 @@ class Study:
     metadata: dict = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Preparation:
     """Everything between read and metrics, as one value the commands pass around."""
 
@@ -305,17 +311,17 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def prepare(dataset, options: Preparation):
-    """Apply exclusion rules, quality flags, idle capping and pseudonymization to a Dataset (in place).
+def prepare(dataset: Dataset, options: Preparation) -> Dataset:
+    """Apply exclusion rules, quality flags, idle capping and pseudonymization: a new Dataset.
 
-    Afterwards ``dataset.attempts`` holds the attempts to analyse, ``dataset.excluded`` those
-    left out (with ``_reason`` and ``_rule``), ``dataset.flags`` the quality flags of the kept attempts (when
-    any flag is enabled), and ``dataset.notes`` says what happened, one sentence each. Rule
-    problems (a value that matches nothing) are added to ``dataset.problems`` as warnings.
+    In the Dataset returned ``attempts`` holds the attempts to analyse, ``excluded`` those left out (with
+    ``_reason`` and ``_rule``), ``flags`` the quality flags of the kept attempts (when any flag is
+    enabled), and ``notes`` says what happened, one sentence each. Rule problems (a value that matches
+    nothing) are added to its ``problems`` as warnings. The Dataset given is left as it was.
     """
     options.quality.check()
     attempts = dataset.attempts
-    dataset.attempts_read = len(attempts)
+    problems = Problems(list(dataset.problems.items))
     pseudonymizer = None
     if options.pseudonymize:
         from uxcli.tasks.privacy import Pseudonymizer
@@ -328,16 +334,9 @@ def prepare(dataset, options: Preparation):
     pieces = []
 
     if rules:
-        attempts, by_rule = apply(attempts, rules, dataset.problems)
+        attempts, by_rule = apply(attempts, rules, problems)
         pieces.append(by_rule)
-        for rule in rules:
-            hit = by_rule[by_rule["_rule"] == rule.origin]
-            if len(hit):
-                why = f": {rule.reason}" if rule.reason else ""
-                notes.append(
-                    f"Excluded {_plural(len(hit), 'attempt')} of {rule.describe(show)}{why} "
-                    f"({rule.shown_origin(show) if pseudonymizer else rule.origin})."
-                )
+        notes.extend(_rule_notes(by_rule, rules, show, pseudonymizer is not None))
 
     quality = options.quality
     if quality.idle_gap is not None and quality.cap_idle:
@@ -373,38 +372,69 @@ def prepare(dataset, options: Preparation):
         notes.append("--idle-gap needs event logs: these inputs have no event times.")
 
     excluded = pd.concat(pieces, ignore_index=False) if pieces else attempts.iloc[0:0].assign(_reason=[], _rule=[])
+    responses = dataset.responses
     if pseudonymizer is not None:
         attempts = pseudonymizer.frame(attempts)
         excluded = pseudonymizer.frame(excluded)
         shown = {r.origin: r.shown_origin(show) for r in rules}
         for column in ("_reason", "_rule"):
             excluded[column] = excluded[column].astype(object).replace(shown)
-        dataset.responses = [
+        responses = [
             {**r, "participant": pseudonymizer.code(r["participant"])} if r.get("participant") else r
             for r in dataset.responses
         ]
-        if pseudonymizer.random_salt:
+        notes.append(_pseudonym_note(pseudonymizer))
+    return replace(
+        dataset,
+        attempts=attempts,
+        problems=problems,
+        responses=responses,
+        excluded=excluded,
+        flags=flags,
+        notes=notes,
+        attempts_read=len(dataset.attempts),
+        pseudonymizer=pseudonymizer,
+    )
+
+
+def data_rules(dataset: Dataset) -> list[Rule]:
+    """Exclusion rules the data carry themselves: ``exclude:`` in a YAML data file's ``study:`` section."""
+    if dataset.study.get("exclude") is None:
+        return []
+    names = [f.name for f in dataset.files if f.layout == "yaml"]
+    return rules_from_yaml({"exclude": dataset.study["exclude"]}, names[0] if names else "study")
+
+
+def _rule_notes(excluded: pd.DataFrame, rules: list[Rule], show: Shower, pseudonymized: bool) -> list[str]:
+    """One sentence per rule that left attempts out: how many, of whom, why and where the rule came from."""
+    notes = []
+    for rule in rules:
+        hit = excluded[excluded["_rule"] == rule.origin]
+        if len(hit):
+            why = f": {rule.reason}" if rule.reason else ""
             notes.append(
-                "Participant ids are pseudonymized with a random salt: codes change from run to run "
-                "(pass --salt or set UXCLI_SALT to keep them stable)."
+                f"Excluded {_plural(len(hit), 'attempt')} of {rule.describe(show)}{why} "
+                f"({rule.shown_origin(show) if pseudonymized else rule.origin})."
             )
-        else:
-            notes.append("Participant ids are pseudonymized (salted codes).")
-    dataset.attempts = attempts
-    dataset.excluded = excluded
-    dataset.flags = flags
-    dataset.notes = notes
-    dataset.pseudonymizer = pseudonymizer
-    return dataset
+    return notes
 
 
-def _shower(pseudonymizer):
+def _pseudonym_note(pseudonymizer: Pseudonymizer) -> str:
+    if pseudonymizer.random_salt:
+        return (
+            "Participant ids are pseudonymized with a random salt: codes change from run to run "
+            "(pass --salt or set UXCLI_SALT to keep them stable)."
+        )
+    return "Participant ids are pseudonymized (salted codes)."
+
+
+def _shower(pseudonymizer: Pseudonymizer | None) -> Shower:
     if pseudonymizer is None:
         return lambda name, value: value
     return lambda name, value: pseudonymizer.code(value) if name == "participant" else value
 
 
-def _decode_rule(rule: Rule, pseudonymizer) -> Rule:
+def _decode_rule(rule: Rule, pseudonymizer: Pseudonymizer) -> Rule:
     """Rules may name participants by their codes (from a shared report): translate them to ids."""
     values = rule.conditions.get("participant")
     if not values:
@@ -413,7 +443,7 @@ def _decode_rule(rule: Rule, pseudonymizer) -> Rule:
     return Rule({**rule.conditions, "participant": decoded}, rule.reason, rule.origin, rule.file, rule.line)
 
 
-def _flag_notes(attempts: pd.DataFrame, flags: pd.DataFrame, quality: QualityOptions, show) -> list[str]:
+def _flag_notes(attempts: pd.DataFrame, flags: pd.DataFrame, quality: QualityOptions, show: Shower) -> list[str]:
     notes = []
     who, task = attempts["participant"].to_numpy(), attempts["task"].to_numpy()
     descriptions = {

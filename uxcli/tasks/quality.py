@@ -32,7 +32,7 @@ from uxcli.errors import InputError, OptionError
 FLAGS = ("speeder", "idle", "partial", "outlier")
 
 
-@dataclass
+@dataclass(frozen=True)
 class QualityOptions:
     speeders: float | None = None  # seconds
     speeder_fraction: float | None = None  # of the task's median time
@@ -60,6 +60,12 @@ class QualityOptions:
 
     def check(self) -> None:
         """Raise OptionError for values no study could mean."""
+        self.check_values()
+        if self.cap_idle and self.idle_gap is None:
+            raise OptionError("--cap-idle needs --idle-gap SECONDS (the longest pause to count in full)")
+
+    def check_values(self) -> None:
+        """Each number on its own (check() also needs --cap-idle's --idle-gap, which a study file may give)."""
         for name, low, high in (
             ("speeders", 0, None),
             ("speeder_fraction", 0, 1),
@@ -72,8 +78,6 @@ class QualityOptions:
             if not np.isfinite(value) or value <= low or (high is not None and value > high):
                 bound = f"between {low} and {high}" if high is not None else f"above {low}"
                 raise OptionError(f"--{name.replace('_', '-')} must be {bound}, not {value:g}")
-        if self.cap_idle and self.idle_gap is None:
-            raise OptionError("--cap-idle needs --idle-gap SECONDS (the longest pause to count in full)")
 
     def overridden_by(self, other: QualityOptions) -> QualityOptions:
         """These options (e.g. from the study file) with every value set in ``other`` (the command line) on top."""
@@ -158,11 +162,14 @@ def flag(
         details.append(
             (mask, lambda rows: [f"outlier: log-time z = {v:.2f} (|z| > {options.outliers:g})" for v in z[rows]])
         )
-    out["flags"] = _join(
-        len(out), [(out[name].to_numpy(), lambda rows, name=name: [name] * len(rows)) for name in FLAGS if name in out]
-    )
+    out["flags"] = _join(len(out), [(out[name].to_numpy(), _repeated(name)) for name in FLAGS if name in out])
     out["detail"] = _join(len(out), details)
     return out
+
+
+def _repeated(text: str) -> Callable[[np.ndarray], list[str]]:
+    """A text maker giving ``text`` for every row (the flag's name in the ``flags`` column)."""
+    return lambda rows: [text] * len(rows)
 
 
 def _join(n: int, parts: list[tuple[np.ndarray, Callable[[np.ndarray], list[str]]]]) -> np.ndarray:

@@ -19,6 +19,7 @@ the mean of the task SUMs (and of their bounds), as in the paper's product-level
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -72,7 +73,7 @@ def parse_task_numbers(entries: list[str] | None, option: str) -> dict[str | Non
 
 def _study_number(study: dict, task: str, key: str) -> float:
     tasks = (study or {}).get("tasks") or {}
-    value = tasks.get(task, {}).get(key) if isinstance(tasks.get(task), dict) else None
+    value: Any = tasks.get(task, {}).get(key) if isinstance(tasks.get(task), dict) else None
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -157,7 +158,7 @@ def single_usability_metric(
     ]
     frame = pd.DataFrame(rows, columns=SUM_COLUMNS)
     frame["components"] = frame["components"].astype(np.int64)
-    overall = {"task": None}
+    overall: dict[str, Any] = {"task": None}
     for column in SUM_COLUMNS[1:]:
         values = frame[column].to_numpy(np.float64)
         overall[column] = float(np.nanmean(values)) if (~np.isnan(values)).any() else math.nan

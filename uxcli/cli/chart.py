@@ -1,0 +1,73 @@
+"""`uxcli chart`: one chart of the study, for slides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from uxcli.cli import options as opt
+from uxcli.cli.common import check_output_path, read_inputs, reported_errors, say, write_output
+from uxcli.cli.report import CompareByOption, SusOption, report_options
+from uxcli.report.charts import CHART_KINDS
+
+if TYPE_CHECKING:
+    from uxcli.pipeline import PrepareOptions
+
+
+KindArgument = Annotated[str, typer.Argument(help=" | ".join(CHART_KINDS), show_default=False)]
+ChartOutput = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--output",
+        "-o",
+        help="chart.png, chart.svg or chart.pdf (default: SVG on stdout).",
+        dir_okay=False,
+        rich_help_panel=opt.OUTPUT,
+    ),
+]
+
+
+@opt.with_prepare_options()
+def chart(
+    kind: KindArgument,
+    paths: opt.Paths,
+    output: ChartOutput = None,
+    sus: SusOption = None,
+    compare_by: CompareByOption = "variant",
+    confidence: opt.ConfidenceOption = 0.95,
+    time_of: opt.TimeOfOption = opt.TimeOf.success,
+    layout: opt.LayoutOption = None,
+    encoding: opt.EncodingOption = None,
+    column_map: opt.MapOption = None,
+    strict: opt.StrictOption = False,
+    verbose: opt.VerboseOption = False,
+    debug: opt.DebugOption = False,
+    *,
+    prepare: PrepareOptions,
+) -> None:
+    """Write one chart (for slides): success, time, errors-clicks, outcome-grid, sus or compare.
+
+    Example: uxcli chart time sessions/ -o time.png
+    """
+    with reported_errors(debug):
+        from uxcli import pipeline
+
+        pipeline.chart_kind(kind)
+        if output is not None and output.suffix.lower() not in (".png", ".svg", ".pdf"):
+            from uxcli.errors import OptionError
+
+            raise OptionError(f"cannot tell the image format from {output.name!r}: use .png, .svg or .pdf")
+        check_output_path(output, [*paths, *(sus or []), *prepare.files()])
+        inputs = read_inputs(
+            paths, prepare, layout=layout, encoding=encoding, column_map=column_map, strict=strict, verbose=verbose
+        )
+        from uxcli.report import charts
+
+        figure = pipeline.chart(inputs, kind, report_options(None, confidence, time_of, compare_by, sus, encoding))
+        if output is None:
+            write_output(charts.svg_document(figure), None)
+        else:
+            charts.save_figure(figure, output)
+            say(f"wrote {output}")

@@ -1,0 +1,752 @@
+"""What each command computes, as library calls: typed options in, frozen result values out.
+
+Every task command runs the same two stages (``uxcli.cli`` only turns flags into these options and
+renders the results)::
+
+    inputs = load_inputs(ReadOptions(("sessions/",)), PrepareOptions(exclude=("participant=P03",)))
+    result = summary(inputs, SummaryOptions(benchmark=True, fail_under=("success=0.8",)))
+    result.frame, result.verdict.failed
+
+:func:`load_inputs` reads (uxcli.readers), stops on the first error, prepares the attempts (exclusions,
+quality flags, pseudonyms: uxcli.tasks.exclusions) and, with ``strict``, stops on the first warning too.
+Then one function per command: :func:`summary`, :func:`attempts`, :func:`compare`,
+:func:`usability_metric`, :func:`report_data` and :func:`chart`; :func:`validate` reads on its own,
+listing every problem instead of stopping.
+
+Option values check themselves when made (OptionError), so a typo fails before any file is read. This
+module imports nothing heavy at load time: the CLI builds its options from it without pandas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from uxcli.errors import InputError, OptionError
+from uxcli.readers.options import ReadOptions
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from uxcli.gates import GateVerdict, Rule
+    from uxcli.readers.dataset import Dataset
+    from uxcli.readers.stream.summary import SummaryRequest
+    from uxcli.report.build import ReportOptions
+    from uxcli.report.charts import ChartKind
+    from uxcli.report.model import ReportData
+    from uxcli.tasks.compare import Comparison
+    from uxcli.tasks.exclusions import Preparation
+    from uxcli.tasks.metrics import Grouped
+    from uxcli.tasks.quality import QualityOptions
+
+__all__ = [
+    "AttemptsResult",
+    "CompareOptions",
+    "CompareResult",
+    "Inputs",
+    "PrepareOptions",
+    "ReadOptions",
+    "SummaryOptions",
+    "SummaryResult",
+    "UsabilityMetricOptions",
+    "UsabilityMetricResult",
+    "ValidateOptions",
+    "Validation",
+    "attempts",
+    "chart",
+    "chart_kind",
+    "compare",
+    "load_inputs",
+    "problems_frame",
+    "report_data",
+    "summary",
+    "usability_metric",
+    "validate",
+]
+
+MAX_WARNINGS = 10  # warnings listed after reading; the rest are counted (all of them with verbose)
+
+
+def _check_confidence(confidence: float) -> None:
+    if not 0 < confidence < 1:
+        raise OptionError(f"--confidence must be between 0 and 1, not {confidence}")
+
+
+def _check_time_of(time_of: str) -> None:
+    from uxcli.tasks.metrics import TIME_OF
+
+    if time_of not in TIME_OF:
+        raise OptionError(f"--time-of must be one of {', '.join(TIME_OF)}, not {time_of!r}")
+
+
+# --- reading and preparing: the stage every task command shares --------------------------------------
+
+
+@dataclass(frozen=True)
+class PrepareOptions:
+    """Between read and metrics: exclusion rules, data-quality flags and pseudonyms.
+
+    ``exclude`` holds rules as written after ``--exclude`` ("participant=P03,P07"); ``study`` and
+    ``exclusions`` are YAML files (uxcli.tasks.exclusions); ``quality`` the flags asked for, on top of
+    the study file's ``quality:`` settings.
+    """
+
+    study: str | Path | None = None
+    exclude: tuple[str, ...] = ()
+    exclusions: str | Path | None = None
+    quality: QualityOptions | None = None
+    pseudonymize: bool = False
+    salt: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.exclude:
+            from uxcli.tasks.exclusions import parse_rule
+
+            for text in self.exclude:
+                parse_rule(text)
+        if self.quality is not None:
+            # each number alone; --cap-idle without --idle-gap may still get its gap from the study file
+            self.quality.check_values()
+
+    def files(self) -> list[str]:
+        """The study and exclusion files: inputs too, which an output must never overwrite."""
+        return [str(path) for path in (self.study, self.exclusions) if path]
+
+    def load(self) -> Preparation:
+        """Read the study and exclusion files into one Preparation (their errors come before the data's).
+
+        Rules: the study file's, the exclusions file's, then ``exclude``; quality: the study's settings with
+        the ones given here on top, checked together.
+        """
+        from uxcli.tasks.exclusions import Preparation, Study, load_exclusions, load_study, parse_rule
+        from uxcli.tasks.quality import QualityOptions
+
+        study = load_study(self.study) if self.study else Study()
+        rules = [*study.rules]
+        if self.exclusions:
+            rules.extend(load_exclusions(self.exclusions))
+        rules.extend(parse_rule(text) for text in self.exclude)
+        quality = study.quality.overridden_by(self.quality or QualityOptions())
+        quality.check()
+        return Preparation(rules, quality, self.pseudonymize, self.salt, study)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The inputs read and prepared, and what to say about them.
+
+    ``warnings`` are every warning (participant ids pseudonymized like every output), ``notes`` one
+    sentence per exclusion or flagging decision, ``accounting`` the rows read, used and set aside.
+    """
+
+    dataset: Dataset
+    preparation: Preparation | None
+    warnings: tuple[str, ...]
+    notes: tuple[str, ...]
+    accounting: str
+
+    def messages(self, *, verbose: bool = False, notes: bool = True) -> list[str]:
+        """The lines a command prints on stderr after reading: the first MAX_WARNINGS warnings (all with
+        ``verbose``), then the accounting (``verbose``) or the notes (when ``notes``)."""
+        shown = self.warnings if verbose else self.warnings[:MAX_WARNINGS]
+        lines = [f"warning: {text}" for text in shown]
+        if len(self.warnings) > len(shown):
+            lines.append(f"warning: … and {len(self.warnings) - len(shown)} more warnings (--verbose lists them all)")
+        if verbose:
+            lines.append(self.accounting)
+        elif notes:
+            lines.extend(f"note: {note}" for note in self.notes)
+        return lines
+
+
+def load_inputs(read: ReadOptions, prepare: PrepareOptions | None = None, *, strict: bool = False) -> Inputs:
+    """Read, raise the first error, prepare the attempts, and with ``strict`` raise the first warning too.
+
+    ``read.summarize`` (streamed group statistics) is only kept when preparation has nothing to do: no
+    exclusion, flag or pseudonym, which need every attempt. The study file's ``columns:`` join
+    ``read.column_map`` (which wins), and idle capping reads pauses with the study's idle gap.
+    """
+    from uxcli.readers.read import read as read_dataset
+
+    preparation = prepare.load() if prepare is not None else None
+    dataset = read_dataset(_read_options(read, preparation))
+    dataset.problems.raise_first_error()
+    if preparation is not None and dataset.grouped is None:
+        from uxcli.tasks.exclusions import data_rules
+        from uxcli.tasks.exclusions import prepare as prepare_dataset
+
+        rules = [*data_rules(dataset), *preparation.rules]
+        dataset = prepare_dataset(dataset, replace(preparation, rules=rules))
+    _raise_first_problem(dataset, strict)
+    warnings = tuple(_shown(dataset, str(p)) for p in dataset.problems.warnings)
+    return Inputs(dataset, preparation, warnings, tuple(dataset.notes), dataset.accounting())
+
+
+def _shown(dataset: Dataset, text: str) -> str:
+    """A message as every output shows it: quoted participant ids pseudonymized, when they are."""
+    private = dataset.pseudonymizer
+    return (private.text(text) or text) if private is not None else text
+
+
+def _read_options(read: ReadOptions, preparation: Preparation | None) -> ReadOptions:
+    if preparation is None:
+        return read
+    quality = preparation.quality
+    return replace(
+        read,
+        column_map={**preparation.study.columns, **read.column_map},
+        idle_gap=quality.idle_gap if quality.cap_idle else read.idle_gap,
+        summarize=None if preparation.active else read.summarize,
+    )
+
+
+def _raise_first_problem(dataset: Dataset, strict: bool) -> None:
+    """The first error (or, with ``strict``, warning) as an InputError, its ids pseudonymized."""
+    problem = next((p for p in dataset.problems.items if strict or p.severity == "error"), None)
+    if problem is None:
+        return
+    private = dataset.pseudonymizer
+    if private is not None:  # a --strict warning may quote an id: pseudonymize it like every output
+        problem = replace(
+            problem,
+            message=private.text(problem.message) or problem.message,
+            value=private.value(problem.value),
+            hint=private.text(problem.hint),
+        )
+    raise InputError.from_problem(problem)
+
+
+# --- summary ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SummaryOptions:
+    """``uxcli summary``: grouping, intervals, benchmark columns and release gates.
+
+    ``fail_under`` holds gate rules as written after ``--fail-under`` ("success=0.8", "time=checkout:120");
+    ``gate_on`` is "point" (the estimate) or "bound" (the pessimistic end of the interval).
+    """
+
+    by: tuple[str, ...] = ("task",)
+    confidence: float = 0.95
+    time_of: str = "success"
+    benchmark: bool = False
+    fail_under: tuple[str, ...] = ()
+    gate_on: str = "point"
+
+    def __post_init__(self) -> None:
+        from uxcli.gates import GATE_MODES, parse_rules
+
+        if isinstance(self.by, str):
+            raise OptionError(f"by wants a tuple of column names, e.g. ('task', 'variant'), not {self.by!r}")
+        parse_rules(list(self.fail_under))  # now, so a typo in a rule fails before any file is read
+        _check_confidence(self.confidence)
+        _check_time_of(self.time_of)
+        if self.gate_on not in GATE_MODES:
+            raise OptionError(f"--gate-on must be one of {', '.join(GATE_MODES)}, not {self.gate_on!r}")
+
+    @property
+    def rules(self) -> list[Rule]:
+        from uxcli.gates import parse_rules
+
+        return parse_rules(list(self.fail_under))
+
+    def request(self) -> SummaryRequest | None:
+        """What to pass as ReadOptions.summarize, so big event logs are summarised while streaming;
+        None when an errors gate needs every attempt's errors."""
+        from uxcli.readers.stream.summary import SummaryRequest
+
+        if any(rule.metric.key == "errors" for rule in self.rules):
+            return None
+        return SummaryRequest(list(self.by), self.time_of)
+
+
+@dataclass(frozen=True)
+class SummaryResult:
+    """The summary frame and what the terminal table adds to it.
+
+    ``frame``: the group column(s), METRICS, then seq_mean (when the sessions carry SEQ ratings) and the
+    benchmark columns (with ``benchmark``); columns starting with "_" feed the gates and are never shown.
+    ``columns`` are the table's extra columns (header, a cell per row, the overall cell), ``footer`` the
+    caption lines under the table, ``verdict`` what the gates found.
+    """
+
+    frame: pd.DataFrame
+    grouped: Grouped
+    options: SummaryOptions
+    columns: tuple[tuple[str, tuple[str, ...], str], ...]
+    footer: str
+    verdict: GateVerdict
+
+    def overall(self) -> pd.DataFrame:
+        """The overall row: every group merged."""
+        return self.grouped.overall().summary(self.options.confidence)
+
+    def time_n(self) -> list[int]:
+        """How many times each group's time figures rest on."""
+        return [int(n) for n in self.grouped.time_counts()]
+
+    def overall_time_n(self) -> int:
+        counts = self.grouped.overall().time_counts()
+        return int(counts[0]) if len(counts) else 0
+
+
+def summary(inputs: Inputs, options: SummaryOptions | None = None) -> SummaryResult:
+    """Task metrics per group, with SEQ and benchmark columns and the gates' verdict.
+
+    Without SEQ ratings, ``benchmark`` or gates the frame has exactly the group columns and METRICS.
+    """
+    from uxcli.gates import evaluate
+    from uxcli.questionnaires.seq import ratings_from_sessions as seq_ratings
+    from uxcli.questionnaires.sus import scores_from_sessions as sus_scores_from_sessions
+    from uxcli.tasks.metrics import group_stats
+
+    options = options or SummaryOptions()
+    dataset, by = inputs.dataset, list(options.by)
+    grouped = dataset.grouped or group_stats(dataset.attempts, by, options.time_of)
+    frame = grouped.summary(options.confidence)
+    ratings = seq_ratings(dataset.responses)
+    keys = {rule.metric.key for rule in options.rules}
+    frame = _extended(frame, by, dataset, ratings, keys, options)
+    columns: tuple[tuple[str, tuple[str, ...], str], ...] = ()
+    if not ratings.empty or options.benchmark:  # the table's SEQ and benchmark cells, overall row included
+        overall = _extended(grouped.overall().summary(options.confidence), [], dataset, ratings, keys, options)
+        columns = _table_columns(frame, overall, options.benchmark)
+    figures: dict = {}
+    if options.benchmark or "sus" in keys:
+        from uxcli.benchmarks import sus_figures
+
+        alpha = 1 - options.confidence
+        figures = sus_figures(sus_scores_from_sessions(dataset.responses), options.confidence, alpha)
+    verdict = evaluate(options.rules, frame, by, figures, mode=options.gate_on, confidence=options.confidence)
+    footer = "\n".join(t for t in (_benchmark_footer(figures, options), inputs.accounting) if t)
+    return SummaryResult(frame, grouped, options, columns, footer, verdict)
+
+
+def _extended(
+    frame: pd.DataFrame, by: list[str], dataset: Dataset, ratings: pd.DataFrame, keys: set[str], options: SummaryOptions
+) -> pd.DataFrame:
+    """The summary frame with seq_mean, the benchmark columns and (for an errors gate) the errors interval."""
+    from uxcli.benchmarks import add_errors_interval, add_seq_mean, add_success_benchmark
+    from uxcli.tasks.metrics import METRICS
+
+    alpha, has_seq = 1 - options.confidence, not ratings.empty
+    if has_seq:
+        frame = add_seq_mean(frame, ratings, by, options.confidence, options.benchmark, alpha)
+    if options.benchmark:
+        frame = add_success_benchmark(frame, alpha)
+    if "errors" in keys:
+        frame = add_errors_interval(frame, dataset.attempts, by, options.confidence)
+    public = [
+        *by,
+        *METRICS,
+        *(["seq_mean"] if has_seq else []),
+        *(["benchmark_success_p", "benchmark_success_verdict"] if options.benchmark else []),
+        *(["benchmark_seq_p", "benchmark_seq_verdict"] if options.benchmark and has_seq else []),
+    ]
+    return frame[public + [c for c in frame.columns if c not in public]]
+
+
+def _table_columns(
+    frame: pd.DataFrame, overall: pd.DataFrame, benchmark: bool
+) -> tuple[tuple[str, tuple[str, ...], str], ...]:
+    """SEQ and benchmark cells for the terminal table: (header, a cell per row, the overall cell)."""
+    from uxcli.reference import COMPLETION_AVERAGE, SEQ_AVERAGE
+    from uxcli.render.formatting import format_number
+
+    has_seq = "seq_mean" in frame
+    columns = []
+    if has_seq:
+        cells = tuple(format_number(v, 2) for v in frame["seq_mean"])
+        columns.append(("SEQ", cells, format_number(overall["seq_mean"].iloc[0], 2)))
+    if benchmark:
+        short = "_benchmark_success_short"
+        columns.append((f"vs {COMPLETION_AVERAGE:.0%}", tuple(frame[short]), overall[short].iloc[0]))
+        if has_seq:
+            short = "_benchmark_seq_short"
+            columns.append((f"SEQ vs {SEQ_AVERAGE:g}", tuple(frame[short]), overall[short].iloc[0]))
+    return tuple(columns)
+
+
+def _benchmark_footer(figures: dict, options: SummaryOptions) -> str | None:
+    from uxcli.reference import SUS_AVERAGE
+
+    if not options.benchmark:
+        return None
+    if figures:
+        text = f"SUS {figures['sus_mean']:.1f} (n = {figures['sus_n']}): {figures['sus_verdict']}."
+    else:
+        text = f"No SUS answers to compare with the average of {SUS_AVERAGE:g}."
+    return text + f" One-sided tests against published averages at alpha = {1 - options.confidence:.2g}."
+
+
+# --- attempts ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttemptsResult:
+    """Every attempt analysed (uxcli.readers.read.Dataset.attempts_table: with its source file:line, and
+    its quality flags when asked for), and the row accounting."""
+
+    frame: pd.DataFrame
+    caption: str
+
+
+def attempts(inputs: Inputs) -> AttemptsResult:
+    return AttemptsResult(inputs.dataset.attempts_table(), inputs.accounting)
+
+
+# --- validate ---------------------------------------------------------------------------------------
+
+PROBLEM_COLUMNS = ["severity", "file", "line", "column", "value", "message", "hint"]
+LAYOUT_NAMES = {"events": "event log", "attempts": "attempt table", "wide": "success matrix", "yaml": "YAML sessions"}
+
+
+@dataclass(frozen=True)
+class ValidateOptions:
+    """``uxcli validate``: the exclusion rules and study file to check against the data (``prepare``:
+    its quality settings are not used), ``every`` instance of a problem (else 20 per column and file),
+    and ``strict`` (warnings fail too)."""
+
+    prepare: PrepareOptions = field(default_factory=PrepareOptions)
+    every: bool = False
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class Validation:
+    """Every problem found (``problems``: PROBLEM_COLUMNS, inputs in the order given, then by line), the
+    verdict line, one line per file read (``files``), and whether validation ``failed`` (exit 1)."""
+
+    problems: pd.DataFrame
+    errors: int
+    warnings: int
+    verdict: str
+    files: str
+    failed: bool
+
+
+def validate(read: ReadOptions, options: ValidateOptions | None = None) -> Validation:
+    """Read every input, keeping going past errors, and list every problem: the readers', the study
+    design's (retries, task coverage) and the exclusion rules'."""
+    options = options or ValidateOptions()
+    preparation = options.prepare.load()
+    read = replace(read, column_map={**preparation.study.columns, **read.column_map}, keep_going=True)
+    dataset = _checked(read, preparation, options.every)
+    frame = problems_frame(dataset, _input_order(read.paths))
+    errors = int((frame["severity"] == "error").sum())
+    warnings = len(frame) - errors
+    verdict = _verdict(dataset, errors, warnings, options.strict)
+    failed = bool(errors or (options.strict and warnings))
+    return Validation(frame, errors, warnings, verdict, _files_caption(dataset), failed)
+
+
+def _checked(read: ReadOptions, preparation: Preparation, every: bool) -> Dataset:
+    from uxcli.errors import UxcliError
+    from uxcli.readers.checks import study_checks
+    from uxcli.readers.csvfile import LISTING_LIMIT, MAX_LISTED
+    from uxcli.readers.read import read as read_dataset
+    from uxcli.tasks.exclusions import check_rules
+
+    token = LISTING_LIMIT.set(None if every else MAX_LISTED)
+    try:
+        dataset = read_dataset(read)
+        study_checks(dataset, dataset.problems, preparation.study.tasks)
+        if preparation.rules and len(dataset.attempts):
+            try:
+                check_rules(dataset.attempts, preparation.rules, dataset.problems)
+            except UxcliError as exc:
+                dataset.problems.add(exc.problem)
+    finally:
+        LISTING_LIMIT.reset(token)
+    if not preparation.pseudonymize:
+        return dataset
+    from uxcli.tasks.privacy import Pseudonymizer
+
+    private = Pseudonymizer(preparation.salt)
+    private.learn(str(p) for p in dataset.attempts["participant"].dropna().unique())
+    return replace(dataset, pseudonymizer=private)
+
+
+def _input_order(paths: tuple[str, ...]) -> list[str]:
+    """Input names in the order given (a path that cannot be expanded stands for itself)."""
+    from uxcli.errors import Problems
+    from uxcli.sources import expand_paths
+
+    names = []
+    for raw in paths:
+        sources = expand_paths([raw], Problems())
+        names.extend([s.name for s in sources] or [raw])
+    return names
+
+
+def problems_frame(dataset: Dataset, order: list[str] | None = None) -> pd.DataFrame:
+    """The problems as a frame (PROBLEM_COLUMNS): inputs in ``order``, then by line; dataset-wide ones last."""
+    import pandas as pd
+
+    rank: dict[str | None, int] = {name: i for i, name in enumerate(order or [])}
+    rows = []
+    for problem in dataset.problems.items:
+        rank.setdefault(problem.file, len(rank))
+        rows.append(
+            {
+                "severity": problem.severity,
+                "file": problem.file,
+                "line": problem.line,
+                "column": problem.column,
+                **_shown_text(problem, dataset.pseudonymizer),
+                "_rank": 1 << 30 if problem.file is None else rank[problem.file],
+                "_unlined": problem.line is None,
+                "_line": problem.line or 0,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=[*PROBLEM_COLUMNS, "_rank", "_unlined", "_line"])
+    frame = frame.sort_values(["_rank", "_unlined", "_line"], kind="stable").reset_index(drop=True)
+    frame["line"] = pd.Series([None if pd.isna(v) else int(v) for v in frame["line"]], dtype=object)
+    return frame[PROBLEM_COLUMNS]
+
+
+def _shown_text(problem: Any, private: Any) -> dict[str, str | None]:
+    """A problem's value, message and hint, with participant ids replaced when pseudonymized."""
+    message, hint, value = problem.message, problem.hint, problem.value
+    if private is not None:
+        message, hint = private.text(message), private.text(hint)
+        value = private.value(value) if problem.column and "participant" in problem.column.lower() else value
+        value = private.text(value) if value and value.startswith('"') else value
+    return {"value": value, "message": message, "hint": hint}
+
+
+def _files_caption(dataset: Dataset) -> str:
+    lines = []
+    for info in dataset.files:
+        account = info.account
+        aside = sum(account.set_aside.values())
+        text = f"{info.name}: {LAYOUT_NAMES.get(info.layout, info.layout)}, {account.rows} rows"
+        if aside:
+            text += f", {aside} set aside (" + ", ".join(f"{n} {r}" for r, n in account.set_aside.items()) + ")"
+        else:
+            text += ", all used"
+        lines.append(text)
+    return "\n".join(lines)
+
+
+def _verdict(dataset: Dataset, errors: int, warnings: int, strict: bool) -> str:
+    files = len(dataset.files)
+    read_names = {f.name for f in dataset.files}
+    unreadable = {
+        p.file
+        for p in dataset.problems.items
+        if p.severity == "error" and p.file is not None and p.file not in read_names and not p.column
+    }
+    what = f"{files} file{'s' if files != 1 else ''}, {dataset.rows_read} rows, {len(dataset.attempts)} attempts"
+    if unreadable:
+        what += f"; {len(unreadable)} unreadable"
+    if not errors and not warnings:
+        return f"ok: {what}: no problems found"
+    counts = ", ".join(
+        part
+        for part in (
+            f"{errors} error{'s' if errors != 1 else ''}" if errors else "",
+            f"{warnings} warning{'s' if warnings != 1 else ''}" if warnings else "",
+        )
+        if part
+    )
+    verdict = "failed" if errors or strict else "ok"
+    return f"{verdict}: {what}: {counts}" + (" (--strict makes warnings fail)" if strict and not errors else "")
+
+
+# --- compare ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompareOptions:
+    """``uxcli compare``: the column whose values are the groups, groups A and B (default: the first two
+    values), the confidence of the intervals and the pairing ("auto", "paired" or "independent")."""
+
+    by: str = "variant"
+    a: str | None = None
+    b: str | None = None
+    confidence: float = 0.95
+    pairing: str = "auto"
+
+    def __post_init__(self) -> None:
+        from uxcli.tasks.compare import PAIRINGS
+
+        if self.pairing not in PAIRINGS:
+            raise OptionError(f"--pairing must be one of {', '.join(PAIRINGS)}, not {self.pairing!r}")
+        _check_confidence(self.confidence)
+
+
+@dataclass(frozen=True)
+class CompareResult:
+    """The comparison (uxcli.tasks.compare.Comparison: its ``frame`` has COMPARE_COLUMNS) and the lines
+    that say what was compared, and how."""
+
+    comparison: Comparison
+    messages: tuple[str, ...]
+
+
+def compare(inputs: Inputs, options: CompareOptions | None = None) -> CompareResult:
+    from uxcli.tasks.compare import compare as compare_groups
+
+    options = options or CompareOptions()
+    result = compare_groups(
+        inputs.dataset.attempts,
+        options.by.strip(),
+        options.a,
+        options.b,
+        confidence=options.confidence,
+        pairing=options.pairing,
+    )
+    line = f"compare: {options.by} {result.group_b} (B) against {result.group_a} (A); {result.design_summary()}"
+    return CompareResult(result, (*(f"note: {note}" for note in result.notes), line))
+
+
+# --- sum: the Single Usability Metric ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UsabilityMetricOptions:
+    """``uxcli sum``: spec limits as written after ``--time-spec`` ("checkout=150", or "120" for every
+    task) and ``--opportunities`` ("5"), SEQ rating exports (``ratings``, read with ``encoding``) for the
+    satisfaction component, and the intervals' confidence."""
+
+    time_specs: tuple[str, ...] = ()
+    opportunities: tuple[str, ...] = ()
+    ratings: tuple[str, ...] = ()
+    encoding: str | None = None
+    confidence: float = 0.90
+    time_of: str = "success"
+
+    def __post_init__(self) -> None:
+        self.specs()  # parsed now, so a typo fails before any file is read
+        self.chances()
+        _check_confidence(self.confidence)
+        _check_time_of(self.time_of)
+
+    def specs(self) -> dict[str | None, float]:
+        from uxcli.tasks.usability_metric import parse_task_numbers
+
+        return parse_task_numbers(list(self.time_specs), "--time-spec")
+
+    def chances(self) -> dict[str | None, float]:
+        from uxcli.tasks.usability_metric import parse_task_numbers
+
+        return parse_task_numbers(list(self.opportunities), "--opportunities")
+
+
+@dataclass(frozen=True)
+class UsabilityMetricResult:
+    """SUM per task (``frame``: uxcli.tasks.usability_metric.SUM_COLUMNS), overall (same keys), and notes
+    on the components left out."""
+
+    frame: pd.DataFrame
+    overall: dict[str, Any]
+    notes: tuple[str, ...]
+
+    def table(self) -> pd.DataFrame:
+        """The tasks and an "(overall)" row in one frame (for CSV and Markdown)."""
+        import pandas as pd
+
+        return pd.concat([self.frame, pd.DataFrame([{**self.overall, "task": "(overall)"}])], ignore_index=True)
+
+    def document(self) -> dict[str, Any]:
+        """{"tasks": [...], "overall": {...}} with plain values (for JSON)."""
+        import pandas as pd
+
+        from uxcli.render.text import records
+
+        return {"tasks": records(self.frame), "overall": records(pd.DataFrame([self.overall]))[0]}
+
+
+def usability_metric(inputs: Inputs, options: UsabilityMetricOptions | None = None) -> UsabilityMetricResult:
+    """SUM from the attempts, the SEQ ratings of the sessions and ``options.ratings``, and the spec limits
+    (options first, then study.tasks.TASK.time_limit / error_opportunities of the data's YAML and the
+    study file)."""
+    from uxcli.tasks.usability_metric import single_usability_metric
+
+    options = options or UsabilityMetricOptions()
+    dataset = inputs.dataset
+    study_file = inputs.preparation.study.metadata if inputs.preparation else {}
+    frame, overall, notes = single_usability_metric(
+        dataset.attempts,
+        _seq_ratings(dataset, options),
+        _task_metadata(dataset.study, study_file),
+        time_specs=options.specs(),
+        opportunities=options.chances(),
+        confidence=options.confidence,
+        time_of=options.time_of,
+    )
+    return UsabilityMetricResult(frame, overall, tuple(notes))
+
+
+def _seq_ratings(dataset: Dataset, options: UsabilityMetricOptions) -> pd.DataFrame:
+    """SEQ ratings from YAML sessions, then from the rating exports."""
+    import pandas as pd
+
+    from uxcli.questionnaires.seq import ratings_from_sessions as seq_ratings
+
+    seq = seq_ratings(dataset.responses)
+    if not options.ratings:
+        return seq
+    from uxcli.questionnaires.exports import read_responses
+
+    extra = read_responses(list(options.ratings), "seq", encoding=options.encoding)
+    extra.raise_errors()
+    frame = extra.frame.rename(columns={"item1": "seq"})[["participant", "session", "variant", "task", "seq"]]
+    return frame if seq.empty else pd.concat([seq, frame], ignore_index=True)
+
+
+def _task_metadata(*studies: dict) -> dict:
+    """study.tasks from the data's YAML and the study file (the file wins, task by task)."""
+    tasks: dict = {}
+    for study in studies:
+        entries = (study or {}).get("tasks")
+        if isinstance(entries, dict):
+            for task, meta in entries.items():
+                if isinstance(meta, dict):
+                    tasks.setdefault(str(task), {}).update(meta)
+    return {"tasks": tasks}
+
+
+# --- report and charts -------------------------------------------------------------------------------
+
+
+def report_data(inputs: Inputs, options: ReportOptions | None = None) -> ReportData:
+    """Everything the study report shows (uxcli.report.build), for uxcli.report.html or .markdown."""
+    from uxcli.report.build import ReportOptions, build_report
+
+    return build_report(inputs.dataset, options or ReportOptions())
+
+
+def chart_kind(kind: str) -> ChartKind:
+    """The registered chart kind of this name (uxcli.report.charts.CHART_KINDS), or OptionError."""
+    from uxcli.report.charts import CHART_KINDS
+
+    if kind not in CHART_KINDS:
+        raise OptionError(f"unknown chart {kind!r}; choose one of {', '.join(CHART_KINDS)}")
+    return CHART_KINDS[kind]
+
+
+def chart(inputs: Inputs, kind: str, options: ReportOptions | None = None) -> Any:
+    """One chart as a matplotlib Figure. Only what the kind needs is computed: the comparison tests for
+    "compare", the SUS answers (``options.sus_paths`` or YAML sessions) for "sus"."""
+    from uxcli.report.build import ReportOptions, build_report
+    from uxcli.report.charts import draw
+
+    needs = chart_kind(kind).needs
+    options = options or ReportOptions()
+    data = build_report(
+        inputs.dataset,
+        replace(
+            options,
+            compare_by=options.compare_by if needs == "comparison" else "",
+            sus_paths=options.sus_paths if needs == "sus" else (),
+        ),
+    )
+    if needs == "sus" and data.sus_scores is None:
+        raise InputError("no SUS answers: pass --sus FILE or YAML sessions with questionnaires: {sus: [...]}")
+    if needs == "comparison" and data.comparison is None:
+        raise InputError(f"nothing to compare: the data has fewer than two values of {options.compare_by!r}")
+    return draw(kind, data)
