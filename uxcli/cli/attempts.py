@@ -8,23 +8,17 @@ from uxcli.cli import options as opt
 from uxcli.cli.common import check_output_path, choose_format, read_inputs, render_table, reported_errors, write_frame
 
 if TYPE_CHECKING:
-    from uxcli.pipeline import PrepareOptions
+    from uxcli.cli.options import InputFlags
 
 
-@opt.with_prepare_options()
+@opt.with_input_options(engine=True)
 def attempts(
     paths: opt.Paths,
     fmt: opt.FormatOption = None,
     output: opt.OutputOption = None,
-    layout: opt.LayoutOption = None,
-    encoding: opt.EncodingOption = None,
-    column_map: opt.MapOption = None,
-    strict: opt.StrictOption = False,
-    verbose: opt.VerboseOption = False,
     debug: opt.DebugOption = False,
-    engine: opt.EngineOption = "auto",
     *,
-    prepare: PrepareOptions,
+    source: InputFlags,
 ) -> None:
     """List every task attempt: participant, task, attempt number, outcome, time, clicks, errors, source.
 
@@ -35,16 +29,10 @@ def attempts(
         from uxcli import pipeline
 
         fmt = choose_format(fmt, output)
-        check_output_path(output, [*paths, *prepare.files()])
+        check_output_path(output, source.files(paths))
         inputs = read_inputs(
             paths,
-            prepare,
-            layout=layout,
-            encoding=encoding,
-            column_map=column_map,
-            strict=strict,
-            verbose=verbose,
-            engine=engine,
+            source,
             notes=fmt is not opt.Format.table,
         )
         result = pipeline.attempts(inputs)

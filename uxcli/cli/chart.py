@@ -13,7 +13,7 @@ from uxcli.cli.report import CompareByOption, SusOption, report_options
 from uxcli.report.charts import CHART_KINDS
 
 if TYPE_CHECKING:
-    from uxcli.pipeline import PrepareOptions
+    from uxcli.cli.options import InputFlags
 
 
 KindArgument = Annotated[str, typer.Argument(help=" | ".join(CHART_KINDS), show_default=False)]
@@ -29,7 +29,7 @@ ChartOutput = Annotated[
 ]
 
 
-@opt.with_prepare_options()
+@opt.with_input_options()
 def chart(
     kind: KindArgument,
     paths: opt.Paths,
@@ -38,14 +38,9 @@ def chart(
     compare_by: CompareByOption = "variant",
     confidence: opt.ConfidenceOption = 0.95,
     time_of: opt.TimeOfOption = opt.TimeOf.success,
-    layout: opt.LayoutOption = None,
-    encoding: opt.EncodingOption = None,
-    column_map: opt.MapOption = None,
-    strict: opt.StrictOption = False,
-    verbose: opt.VerboseOption = False,
     debug: opt.DebugOption = False,
     *,
-    prepare: PrepareOptions,
+    source: InputFlags,
 ) -> None:
     """Write one chart (for slides): success, time, errors-clicks, outcome-grid, sus or compare.
 
@@ -59,13 +54,13 @@ def chart(
             from uxcli.errors import OptionError
 
             raise OptionError(f"cannot tell the image format from {output.name!r}: use .png, .svg or .pdf")
-        check_output_path(output, [*paths, *(sus or []), *prepare.files()])
-        inputs = read_inputs(
-            paths, prepare, layout=layout, encoding=encoding, column_map=column_map, strict=strict, verbose=verbose
-        )
+        check_output_path(output, [*source.files(paths), *(sus or [])])
+        inputs = read_inputs(paths, source)
         from uxcli.report import charts
 
-        figure = pipeline.chart(inputs, kind, report_options(None, confidence, time_of, compare_by, sus, encoding))
+        figure = pipeline.chart(
+            inputs, kind, report_options(None, confidence, time_of, compare_by, sus, source.encoding)
+        )
         if output is None:
             write_output(charts.svg_document(figure), None)
         else:

@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -24,8 +24,10 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.progress import Progress, TaskID
 
+    from uxcli.cli.options import InputFlags
     from uxcli.gates import GateVerdict
     from uxcli.pipeline import Inputs, PrepareOptions
+    from uxcli.readers.options import ReadOptions
     from uxcli.readers.stream.summary import SummaryRequest
 
 
@@ -136,41 +138,36 @@ def prepare_options(
     return PrepareOptions(study, tuple(exclude or ()), exclusions, quality, pseudonymize, salt)
 
 
+def read_options(paths: list[str], source: InputFlags, **more: Any) -> ReadOptions:
+    """The library's ReadOptions for these paths and flags (``more``: other ReadOptions fields)."""
+    from uxcli.readers.options import ReadOptions
+
+    return ReadOptions(
+        tuple(paths),
+        layout=source.layout,
+        encoding=source.encoding,
+        column_map=parse_map(list(source.column_map)),
+        engine=source.engine,
+        **more,
+    )
+
+
 def read_inputs(
-    paths: list[str],
-    prepare: PrepareOptions | None,
-    *,
-    layout: str | None,
-    encoding: str | None,
-    column_map: list[str] | None,
-    strict: bool,
-    verbose: bool,
-    notes: bool = True,
-    engine: str = "auto",
-    summarize: SummaryRequest | None = None,
+    paths: list[str], source: InputFlags, *, notes: bool = True, summarize: SummaryRequest | None = None
 ) -> Inputs:
     """Read and prepare the inputs (uxcli.pipeline.load_inputs), then say on stderr what the library
     found: warnings, and the notes (``notes``; table output shows them in its caption instead) or with
-    ``verbose`` the row accounting. A progress bar shows while big files are read on a terminal."""
+    ``--verbose`` the row accounting. A progress bar shows while big files are read on a terminal."""
     from uxcli.pipeline import load_inputs
-    from uxcli.readers.options import ReadOptions
 
     progress = _ReadProgress() if sys.stderr.isatty() else None  # never in pipes or CI logs
-    read = ReadOptions(
-        tuple(paths),
-        layout=layout,
-        encoding=encoding,
-        column_map=parse_map(column_map),
-        engine=engine,
-        progress=progress,
-        summarize=summarize,
-    )
+    read = read_options(paths, source, progress=progress, summarize=summarize)
     try:
-        inputs = load_inputs(read, prepare, strict=strict)
+        inputs = load_inputs(read, source.prepare, strict=source.strict)
     finally:
         if progress is not None:
             progress.close()
-    for line in inputs.messages(verbose=verbose, notes=notes):
+    for line in inputs.messages(verbose=source.verbose, notes=notes):
         say(line)
     return inputs
 

@@ -19,7 +19,7 @@ from uxcli.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from uxcli.pipeline import PrepareOptions
+    from uxcli.cli.options import InputFlags
 
 
 class Pairing(str, Enum):
@@ -71,7 +71,7 @@ PairingOption = Annotated[
 ]
 
 
-@opt.with_prepare_options(privacy=False)
+@opt.with_input_options(privacy=False)
 def compare(
     paths: opt.Paths,
     by: CompareByOption = "variant",
@@ -82,14 +82,9 @@ def compare(
     pairing: PairingOption = Pairing.auto,
     fmt: opt.FormatOption = None,
     output: opt.OutputOption = None,
-    layout: opt.LayoutOption = None,
-    encoding: opt.EncodingOption = None,
-    column_map: opt.MapOption = None,
-    strict: opt.StrictOption = False,
-    verbose: opt.VerboseOption = False,
     debug: opt.DebugOption = False,
     *,
-    prepare: PrepareOptions,
+    source: InputFlags,
 ) -> None:
     """Compare group B with group A for each task: completion, time and errors per attempt.
 
@@ -101,16 +96,11 @@ def compare(
         from uxcli import pipeline
 
         fmt = choose_format(fmt, output)
-        check_output_path(output, [*paths, *prepare.files()])
+        check_output_path(output, source.files(paths))
         options = pipeline.CompareOptions(by, a, b, confidence=confidence, pairing=pairing.value)
         inputs = read_inputs(
             paths,
-            prepare,
-            layout=layout,
-            encoding=encoding,
-            column_map=column_map,
-            strict=strict,
-            verbose=verbose,
+            source,
         )
         result = pipeline.compare(inputs, options)
         for line in result.messages:

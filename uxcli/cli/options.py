@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
@@ -20,6 +21,8 @@ from uxcli.reference import COMPLETION_AVERAGE, SEQ_AVERAGE, SUS_AVERAGE
 from uxcli.render.formats import Format  # the output formats' names, from their registry
 
 if TYPE_CHECKING:
+    from uxcli.pipeline import PrepareOptions
+
     LayoutName = str
 else:  # the names in the layouts' registry, which Typer offers as the --layout choices
     LayoutName = Literal[LAYOUTS]
@@ -301,15 +304,26 @@ EngineOption = Annotated[
 ]
 
 
-# --- the data-quality, exclusion and privacy options, declared once -------------------------------
-# Every command that computes from attempts takes the same dozen options. Rather than repeat them in each
-# signature, `with_prepare_options` appends them to the command's signature (Typer reads inspect.signature)
-# and hands them to the command as one checked uxcli.pipeline.PrepareOptions, `prepare`.
+# --- the input, data-quality, exclusion and privacy options, declared once ---------------------------
+# Every command that reads task data takes the same options: how to read (layout, encoding, --map,
+# --strict, --verbose), what to leave out and flag, and privacy. Rather than repeat them in each signature,
+# `with_input_options` appends them to the command's signature (Typer reads inspect.signature) and hands
+# them to the command as one typed value, `source` (an InputFlags holding a checked PrepareOptions).
 
-QUALITY_OPTIONS: dict[str, tuple[object, object]] = {
+READ_OPTIONS: dict[str, tuple[object, object]] = {
+    "layout": (LayoutOption, None),
+    "encoding": (EncodingOption, None),
+    "column_map": (MapOption, None),
+    "strict": (StrictOption, False),
+    "verbose": (VerboseOption, False),
+}
+ENGINE_OPTIONS: dict[str, tuple[object, object]] = {"engine": (EngineOption, "auto")}
+EXCLUSION_OPTIONS: dict[str, tuple[object, object]] = {
     "study": (StudyOption, None),
     "exclude": (ExcludeOption, None),
     "exclusions": (ExclusionsOption, None),
+}
+QUALITY_OPTIONS: dict[str, tuple[object, object]] = {
     "speeders": (SpeedersOption, None),
     "speeder_fraction": (SpeederFractionOption, None),
     "idle_gap": (IdleGapOption, None),
@@ -324,25 +338,49 @@ PRIVACY_OPTIONS: dict[str, tuple[object, object]] = {
 }
 
 
-def with_prepare_options(privacy: bool = True) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Decorator: add QUALITY_OPTIONS (and PRIVACY_OPTIONS) to a command, which gets them as ``prepare``.
+@dataclass(frozen=True)
+class InputFlags:
+    """What a command was told about its inputs: how to read them and how to prepare them."""
 
-    The command declares ``prepare: PrepareOptions`` as a keyword-only parameter (PrepareOptions imported
-    under TYPE_CHECKING); the options are checked (cli.common.prepare_options) with the command's error
-    reporting (its ``debug``).
+    prepare: PrepareOptions
+    layout: str | None = None
+    encoding: str | None = None
+    column_map: tuple[str, ...] = ()
+    strict: bool = False
+    verbose: bool = False
+    engine: str = "auto"
+
+    def files(self, paths: list[str]) -> list[str]:
+        """The inputs, the study and the exclusion files: what an output must never overwrite."""
+        return [*paths, *self.prepare.files()]
+
+
+def with_input_options(
+    quality: bool = True, privacy: bool = True, engine: bool = False
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Decorator: add READ_OPTIONS, EXCLUSION_OPTIONS (and QUALITY_, PRIVACY_, ENGINE_OPTIONS) to a command,
+    which gets them as one InputFlags, ``source``.
+
+    The command declares ``source: InputFlags`` as a keyword-only parameter; the flags are checked
+    (cli.common.prepare_options) with the command's error reporting (its ``debug``).
     """
-    extra = {**QUALITY_OPTIONS, **(PRIVACY_OPTIONS if privacy else {})}
+    groups = [READ_OPTIONS, ENGINE_OPTIONS if engine else {}, EXCLUSION_OPTIONS]
+    extra = {
+        k: v
+        for group in groups + [QUALITY_OPTIONS if quality else {}, PRIVACY_OPTIONS if privacy else {}]
+        for k, v in group.items()
+    }
+    read_names = [*READ_OPTIONS, *(ENGINE_OPTIONS if engine else {})]
 
     def decorate(command: Callable[..., None]) -> Callable[..., None]:
-        # Typer needs the annotations evaluated (they are strings here), except prepare's: it names
-        # PrepareOptions for mypy only, so uxcli.pipeline is imported when the command runs, not for --help
+        # Typer needs the annotations evaluated (they are strings here, from __future__ annotations)
         signature = inspect.signature(command)
         own = [
             p.replace(
                 annotation=eval(p.annotation, command.__globals__) if isinstance(p.annotation, str) else p.annotation
             )
             for p in signature.parameters.values()
-            if p.name != "prepare"
+            if p.name != "source"
         ]
         added = [
             inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
@@ -354,9 +392,11 @@ def with_prepare_options(privacy: bool = True) -> Callable[[Callable[..., None]]
             from uxcli.cli.common import prepare_options, reported_errors
 
             flags = {name: kwargs.pop(name, default) for name, (_, default) in extra.items()}
+            read = {name: flags.pop(name) for name in read_names}
+            read["column_map"] = tuple(read["column_map"] or ())
             with reported_errors(kwargs.get("debug", False)):
                 prepare = prepare_options(**flags)
-            command(*args, prepare=prepare, **kwargs)
+            command(*args, source=InputFlags(prepare, **read), **kwargs)
 
         wrapper.__signature__ = signature.replace(parameters=[*own, *added])  # type: ignore[attr-defined]
         wrapper.__annotations__ = {p.name: p.annotation for p in [*own, *added]}

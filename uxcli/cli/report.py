@@ -11,7 +11,7 @@ from uxcli.cli import options as opt
 from uxcli.cli.common import check_output_path, read_inputs, reported_errors, say, write_output
 
 if TYPE_CHECKING:
-    from uxcli.pipeline import PrepareOptions
+    from uxcli.cli.options import InputFlags
     from uxcli.report.build import ReportOptions
     from uxcli.report.model import ReportData
 
@@ -67,7 +67,7 @@ def report_options(
     )
 
 
-@opt.with_prepare_options()
+@opt.with_input_options()
 def report(
     paths: opt.Paths,
     output: ReportOutput,
@@ -76,14 +76,9 @@ def report(
     compare_by: CompareByOption = "variant",
     confidence: opt.ConfidenceOption = 0.95,
     time_of: opt.TimeOfOption = opt.TimeOf.success,
-    layout: opt.LayoutOption = None,
-    encoding: opt.EncodingOption = None,
-    column_map: opt.MapOption = None,
-    strict: opt.StrictOption = False,
-    verbose: opt.VerboseOption = False,
     debug: opt.DebugOption = False,
     *,
-    prepare: PrepareOptions,
+    source: InputFlags,
 ) -> None:
     """Write the study report: overview, task table, charts, questionnaires and comparisons.
 
@@ -97,11 +92,11 @@ def report(
             from uxcli.errors import OptionError
 
             raise OptionError(f"cannot tell the report format from {output.name!r}: use .html or .md")
-        check_output_path(output, [*paths, *(sus or []), *prepare.files()])
-        inputs = read_inputs(
-            paths, prepare, layout=layout, encoding=encoding, column_map=column_map, strict=strict, verbose=verbose
+        check_output_path(output, [*source.files(paths), *(sus or [])])
+        inputs = read_inputs(paths, source)
+        data = pipeline.report_data(
+            inputs, report_options(title, confidence, time_of, compare_by, sus, source.encoding)
         )
-        data = pipeline.report_data(inputs, report_options(title, confidence, time_of, compare_by, sus, encoding))
         if suffix in (".html", ".htm"):
             from uxcli.report.html import render_html
 

@@ -16,10 +16,10 @@ from uxcli.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from uxcli.pipeline import PrepareOptions
+    from uxcli.cli.options import InputFlags
 
 
-@opt.with_prepare_options()
+@opt.with_input_options(engine=True)
 def summary(
     paths: opt.Paths,
     by: opt.ByOption = "task",
@@ -30,15 +30,9 @@ def summary(
     gate_on: opt.GateOnOption = opt.GateOn.point,
     fmt: opt.FormatOption = None,
     output: opt.OutputOption = None,
-    layout: opt.LayoutOption = None,
-    encoding: opt.EncodingOption = None,
-    column_map: opt.MapOption = None,
-    strict: opt.StrictOption = False,
-    verbose: opt.VerboseOption = False,
     debug: opt.DebugOption = False,
-    engine: opt.EngineOption = "auto",
     *,
-    prepare: PrepareOptions,
+    source: InputFlags,
 ) -> None:
     """Success, errors, abandonment, clicks and time per task, with intervals.
 
@@ -52,7 +46,7 @@ def summary(
         from uxcli import pipeline
 
         fmt = choose_format(fmt, output)
-        check_output_path(output, [*paths, *prepare.files()])
+        check_output_path(output, source.files(paths))
         options = pipeline.SummaryOptions(
             by=tuple(c.strip() for c in by.split(",") if c.strip()),
             confidence=confidence,
@@ -63,13 +57,7 @@ def summary(
         )
         inputs = read_inputs(
             paths,
-            prepare,
-            layout=layout,
-            encoding=encoding,
-            column_map=column_map,
-            strict=strict,
-            verbose=verbose,
-            engine=engine,
+            source,
             summarize=options.request(),  # big event logs are summarised while streaming
             notes=fmt is not opt.Format.table,
         )

@@ -19,7 +19,7 @@ from uxcli.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from uxcli.pipeline import PrepareOptions
+    from uxcli.cli.options import InputFlags
 
 
 TimeSpecOption = Annotated[
@@ -67,7 +67,7 @@ SumConfidenceOption = Annotated[
 ]
 
 
-@opt.with_prepare_options(privacy=False)
+@opt.with_input_options(privacy=False)
 def sum_command(
     paths: opt.Paths,
     time_spec: TimeSpecOption = None,
@@ -77,14 +77,9 @@ def sum_command(
     time_of: opt.TimeOfOption = opt.TimeOf.success,
     fmt: opt.FormatOption = None,
     output: opt.OutputOption = None,
-    layout: opt.LayoutOption = None,
-    encoding: opt.EncodingOption = None,
-    column_map: opt.MapOption = None,
-    strict: opt.StrictOption = False,
-    verbose: opt.VerboseOption = False,
     debug: opt.DebugOption = False,
     *,
-    prepare: PrepareOptions,
+    source: InputFlags,
 ) -> None:
     """Single Usability Metric (SUM) per task and overall, with its components and 90% intervals.
 
@@ -96,23 +91,18 @@ def sum_command(
         from uxcli import pipeline
 
         fmt = choose_format(fmt, output)
-        check_output_path(output, [*paths, *prepare.files()])
+        check_output_path(output, source.files(paths))
         options = pipeline.UsabilityMetricOptions(
             tuple(time_spec or ()),
             tuple(opportunities or ()),
             tuple(ratings or ()),
-            encoding,
+            source.encoding,
             confidence=confidence,
             time_of=time_of.value,
         )
         inputs = read_inputs(
             paths,
-            prepare,
-            layout=layout,
-            encoding=encoding,
-            column_map=column_map,
-            strict=strict,
-            verbose=verbose,
+            source,
         )
         result = pipeline.usability_metric(inputs, options)
         for note in result.notes:

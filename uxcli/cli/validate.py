@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from uxcli.cli import options as opt
 from uxcli.cli.common import (
     check_output_path,
     choose_format,
-    parse_map,
+    read_options,
     render_table,
     reported_errors,
     say,
@@ -16,23 +18,19 @@ from uxcli.cli.common import (
 )
 from uxcli.exitcodes import ExitStatus
 
+if TYPE_CHECKING:
+    from uxcli.cli.options import InputFlags
 
+
+@opt.with_input_options(quality=False)
 def validate(
     paths: opt.Paths,
     fmt: opt.FormatOption = None,
     output: opt.OutputOption = None,
-    layout: opt.LayoutOption = None,
-    encoding: opt.EncodingOption = None,
-    column_map: opt.MapOption = None,
-    study: opt.StudyOption = None,
-    exclude: opt.ExcludeOption = None,
-    exclusions: opt.ExclusionsOption = None,
-    strict: opt.StrictOption = False,
     every: opt.AllOption = False,
-    pseudonymize: opt.PseudonymizeOption = False,
-    salt: opt.SaltOption = None,
-    verbose: opt.VerboseOption = False,
     debug: opt.DebugOption = False,
+    *,
+    source: InputFlags,
 ) -> None:
     """Check logs without computing metrics: every problem, with file:line, column, value and what to do.
 
@@ -50,16 +48,15 @@ def validate(
 
         fmt = choose_format(fmt, output)
         check_output_path(output, paths)
-        prepare = pipeline.PrepareOptions(study, tuple(exclude or ()), exclusions, pseudonymize=pseudonymize, salt=salt)
-        read = pipeline.ReadOptions(tuple(paths), layout=layout, encoding=encoding, column_map=parse_map(column_map))
-        result = pipeline.validate(read, pipeline.ValidateOptions(prepare, every=every, strict=strict))
+        options = pipeline.ValidateOptions(source.prepare, every=every, strict=source.strict)
+        result = pipeline.validate(read_options(paths, source), options)
         if fmt is not opt.Format.table:
             write_frame(result.problems, fmt, output)
         elif len(result.problems):
             from uxcli.render.table import problems_table
 
-            render_table(problems_table(result.problems, result.files if verbose else None), output)
-        if verbose and fmt is not opt.Format.table:
+            render_table(problems_table(result.problems, result.files if source.verbose else None), output)
+        if source.verbose and fmt is not opt.Format.table:
             say(result.files)
         say(result.verdict)
     if result.failed:
