@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from uxcli.report.model import ReportData
+from uxcli.tasks.metrics import METRICS
 
 TASKS = [
     "Find a product",
@@ -41,26 +42,6 @@ BASE_CLICKS = [8, 22, 14, 18, 6]
 SPEED = [0.8, 1.3, 0.9, 1.7, 0.7, 1.1, 2.4, 1.0]
 WORD = {"S": "success", "F": "failure", "A": "abandon"}
 
-METRIC_COLUMNS = [
-    "attempts",
-    "successes",
-    "failures",
-    "abandons",
-    "success_rate",
-    "success_ci_low",
-    "success_ci_high",
-    "abandonment_rate",
-    "errors_total",
-    "errors_per_attempt",
-    "error_rate",
-    "clicks_mean",
-    "clicks_median",
-    "time_geomean",
-    "time_median",
-    "time_mean",
-    "time_ci_low",
-    "time_ci_high",
-]
 
 SUS = [72.5, 85.0, 65.0, 90.0, 57.5, 77.5, 45.0, 80.0]
 
@@ -165,7 +146,7 @@ def summarize(attempts: pd.DataFrame, by: list[str] | None = None, confidence: f
                 "time_ci_high": t_high,
             }
         )
-    return pd.DataFrame(rows, columns=[*by, *METRIC_COLUMNS])
+    return pd.DataFrame(rows, columns=[*by, *METRICS])
 
 
 def compare(attempts: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:

@@ -38,6 +38,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLo
 
 from uxcli.render.formatting import MISSING, format_confidence, format_duration
 from uxcli.sources import write_atomic
+from uxcli.tasks.metrics import METRICS
 from uxcli.values import is_missing_label, label_text
 
 OKABE_ITO: dict[str, str] = {
@@ -64,27 +65,6 @@ OUTCOME_TEXT_COLORS: dict[str, str] = {"success": "#FFFFFF", "failure": "#FFFFFF
 NOT_ATTEMPTED_COLOR = "#F2F2F2"
 NOT_ATTEMPTED_HATCH_COLOR = "#A0A0A0"
 MUTED = "#595959"
-
-METRIC_COLUMNS: tuple[str, ...] = (
-    "attempts",
-    "successes",
-    "failures",
-    "abandons",
-    "success_rate",
-    "success_ci_low",
-    "success_ci_high",
-    "abandonment_rate",
-    "errors_total",
-    "errors_per_attempt",
-    "error_rate",
-    "clicks_mean",
-    "clicks_median",
-    "time_geomean",
-    "time_median",
-    "time_mean",
-    "time_ci_low",
-    "time_ci_high",
-)
 
 JITTER_SEED = 20_110_301  # fixed, so the same data always gives the same picture
 ALT_MAX_ITEMS = 12  # alt text lists at most this many items; a screen reader reads all of it
@@ -158,7 +138,7 @@ def label(value: Any) -> str:
 
 def group_columns(summary: pd.DataFrame) -> list[str]:
     """The summary frame's group columns: every column that is not a metric column."""
-    return [c for c in summary.columns if c not in METRIC_COLUMNS]
+    return [c for c in summary.columns if c not in METRICS]
 
 
 def row_labels(summary: pd.DataFrame, columns: Sequence[str] | None = None) -> list[str]:
