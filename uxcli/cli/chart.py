@@ -56,13 +56,13 @@ def chart(
             raise OptionError(f"cannot tell the image format from {output.name!r}: use .png, .svg or .pdf")
         check_output_path(output, [*source.files(paths), *(sus or [])])
         inputs = read_inputs(paths, source)
-        from uxcli.report import charts
+        from uxcli.report.charts.common import save_figure, svg_document
 
         figure = pipeline.chart(
             inputs, kind, report_options(None, confidence, time_of, compare_by, sus, source.encoding)
         )
         if output is None:
-            write_output(charts.svg_document(figure), None)
+            write_output(svg_document(figure), None)
         else:
-            charts.save_figure(figure, output)
+            save_figure(figure, output)
             say(f"wrote {output}")

@@ -6,9 +6,11 @@ makes one library call (uxcli.questionnaires.analysis.score) and prints what it 
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
 import typer
 
@@ -22,7 +24,7 @@ from uxcli.cli.common import (
     say,
     write_output,
 )
-from uxcli.questionnaires.instruments import INSTRUMENTS, Instrument
+from uxcli.questionnaires.instruments import INSTRUMENTS, Choice, Instrument
 
 if TYPE_CHECKING:
     from uxcli.questionnaires.analysis import QuestionnaireOptions
@@ -50,7 +52,41 @@ ColumnOption = Annotated[
 def register(app: typer.Typer) -> None:
     """One command per registered instrument, in registry order."""
     for instrument in INSTRUMENTS.values():
-        app.command(instrument.key, help=instrument.help_text)(_command(instrument))
+        app.command(instrument.key, help=instrument.help_text)(_with_choices(instrument.choices, _command(instrument)))
+
+
+def _with_choices(choices: tuple[Choice, ...], command: Callable[..., None]) -> Callable[..., None]:
+    """Add the instrument's own options (registry ``choices``) to its command, which gets them as ``settings``
+    (an instrument without choices gets an empty one)."""
+    signature = inspect.signature(command)
+    # Typer needs the annotations evaluated (they are strings here, from __future__ annotations)
+    own = [
+        p.replace(annotation=eval(p.annotation, command.__globals__) if isinstance(p.annotation, str) else p.annotation)
+        for p in signature.parameters.values()
+        if p.name != "settings"
+    ]
+    added = [
+        inspect.Parameter(
+            choice.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=choice.default,
+            annotation=Annotated[
+                Literal[choice.values],  # Typer offers the values as the option's choices
+                typer.Option(choice.flag, help=choice.help, rich_help_panel=opt.STATS),
+            ],
+        )
+        for choice in choices
+    ]
+    names = [choice.name for choice in choices]
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        settings = tuple((name, kwargs.pop(name)) for name in names)
+        command(*args, settings=settings, **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=[*own, *added])  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in [*own, *added]}
+    return wrapper
 
 
 def _command(instrument: Instrument) -> Callable[..., None]:
@@ -69,6 +105,8 @@ def _command(instrument: Instrument) -> Callable[..., None]:
             encoding: opt.EncodingOption = None,
             verbose: opt.VerboseOption = False,
             debug: opt.DebugOption = False,
+            *,
+            settings: tuple[tuple[str, str], ...] = (),
         ) -> None:
             from uxcli.questionnaires.analysis import QuestionnaireOptions
 
@@ -79,6 +117,7 @@ def _command(instrument: Instrument) -> Callable[..., None]:
                 impute_neutral=impute_neutral,
                 fail_under=tuple(fail_under or ()),
                 gate_on=gate_on.value,
+                settings=settings,
             )
             _analyse(key, options, fmt, output, verbose, debug)
 
@@ -95,6 +134,8 @@ def _command(instrument: Instrument) -> Callable[..., None]:
         encoding: opt.EncodingOption = None,
         verbose: opt.VerboseOption = False,
         debug: opt.DebugOption = False,
+        *,
+        settings: tuple[tuple[str, str], ...] = (),
     ) -> None:
         from uxcli.questionnaires.analysis import QuestionnaireOptions
 
@@ -105,6 +146,7 @@ def _command(instrument: Instrument) -> Callable[..., None]:
             column=column,
             fail_under=tuple(fail_under or ()),
             gate_on=gate_on.value,
+            settings=settings,
         )
         _analyse(key, options, fmt, output, verbose, debug)
 

@@ -108,17 +108,3 @@ def report_text(kind: str, report: Any) -> ChartText | None:
     """The report's caption and alt text of one kind, or None when the kind is not in this report."""
     spec = CHART_KINDS[kind].report_text
     return None if spec is None else _function(spec)(report)
-
-
-def svg_document(figure: Any) -> str:
-    """A standalone SVG file's text of a drawn figure (see common.svg_document)."""
-    from uxcli.report.charts.common import svg_document as document
-
-    return document(figure)
-
-
-def save_figure(figure: Any, path: str | os.PathLike[str]) -> None:
-    """Write a drawn figure as PNG, SVG or PDF by the file suffix, atomically (see common.save_figure)."""
-    from uxcli.report.charts.common import save_figure as save
-
-    save(figure, path)
