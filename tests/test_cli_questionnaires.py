@@ -126,18 +126,114 @@ def test_seq_table(cli, tmp_path):
     assert "Against 5.5" in out.read_text() and "apply-coupon" in out.read_text()
 
 
+def test_seq_verdict_follows_the_printed_interval(cli, tmp_path):
+    # The issue's example: 5, 5, 6, 6, 6, 7, 7, 7 -> 6.12 (5.43-6.82), one-sided p = 0.036 (scipy below).
+    # Before: "above the 5.5 average (p = 0.036)" beside an interval containing 5.5.
+    path = tmp_path / "seq.csv"
+    ratings = [5, 5, 6, 6, 6, 7, 7, 7]
+    path.write_text("participant,task,seq\n" + "".join(f"p{i},t,{r}\n" for i, r in enumerate(ratings)))
+    p = st.ttest_1samp(ratings, 5.5, alternative="greater").pvalue
+    low, high = st.t.interval(0.95, 7, loc=np.mean(ratings), scale=st.sem(ratings))
+    assert 5.5 > low and f"{p:.3f}" == "0.036"
+    row = as_json(cli("seq", path, "-f", "json"))[0]
+    assert row["p_above"] == pytest.approx(p, abs=1e-6)
+    assert row["verdict"] == "not distinguishable from the 5.5 average (p = 0.036)"
+    table = cli("seq", path, "-f", "table")
+    assert table.exit_code == 0, table.stderr
+    text = " ".join(table.stdout.split())
+    assert "6.12 (5.43–6.82)" in text and "above the" not in text
+    assert "whole 95% interval" in text and "alpha = 0.025" in text  # the output says where the verdict comes from
+    # at 90% the interval clears 5.5: then, and only then, "above"
+    ninety = as_json(cli("seq", path, "-f", "json", "--confidence", "0.9"))[0]
+    assert ninety["ci_low"] > 5.5 and ninety["verdict"] == "above the 5.5 average (p = 0.036)"
+
+
+def test_seq_identical_answers_are_not_testable(cli, tmp_path):
+    # Three respondents, all 7: before, "7.0 (7.0-7.0) above the 5.5 average (p < 0.001)".
+    path = tmp_path / "seq.csv"
+    path.write_text("participant,task,seq\np1,t,7\np2,t,7\np3,t,7\n")
+    row = as_json(cli("seq", path, "-f", "json"))[0]
+    assert (row["n"], row["mean"], row["sd"]) == (3, 7.0, 0.0)
+    assert row["ci_low"] is None and row["ci_high"] is None and row["p_above"] is None
+    assert row["verdict"] == "not testable (all answers equal)"
+    rows = list(csv.DictReader(io.StringIO(cli("seq", path, "-f", "csv").stdout)))
+    assert (rows[0]["ci_low"], rows[0]["ci_high"], rows[0]["p_above"]) == ("", "", "")
+    table = cli("seq", path, "-f", "table")
+    text = " ".join(table.stdout.split())
+    assert "not testable (all answers equal)" in text
+    assert "above the" not in text and "below the" not in text and "p < 0.001" not in text
+
+
 # --- UMUX-Lite -------------------------------------------------------------------------------------
+
+
+UMUX_SUMMARY = ["n", "mean", "sd", "ci_low", "ci_high", "sus_mean", "sus_ci_low", "sus_ci_high", "sus_method"]
 
 
 def test_umux_lite_item_texts_and_published_formula(cli):
     doc = as_json(cli("umux-lite", "tests/data/q_umux.csv", "-f", "json"))
     assert list(doc) == ["respondents", "summary"]
-    # Lewis, Utesch & Maher (CHI 2013): raw = (i1 + i2 - 2) * 100 / 12; SUS-equivalent = 0.65 * raw + 22.9
-    expected = {"M1": (100.0, 87.9), "M2": (0.0, 22.9), "M3": ((4 + 5 - 2) * 100 / 12, 0.65 * 700 / 12 + 22.9)}
+    # Lewis, Utesch & Maher (CHI 2013): raw = (i1 + i2 - 2) * 100 / 12. The SUS estimate is the raw score
+    # itself (MeasuringU, Lewis & Sauro, "Accuracy of Three Ways to Estimate SUS with the UX-Lite").
+    raws = {"M1": 100.0, "M2": 0.0, "M3": (4 + 5 - 2) * 100 / 12}
     got = {r["participant"]: (r["raw"], r["sus_equivalent"]) for r in doc["respondents"]}
+    assert got == {k: (pytest.approx(a, abs=1e-6), pytest.approx(a, abs=1e-6)) for k, a in raws.items()}
+    assert list(doc["summary"]) == UMUX_SUMMARY
+    assert doc["summary"]["sus_mean"] == doc["summary"]["mean"] and doc["summary"]["sus_method"] == "interpolation"
+    # the 2013 regression, SUS = 0.65 * raw + 22.9, only on request, and named in the output
+    old = as_json(cli("umux-lite", "tests/data/q_umux.csv", "-f", "json", "--sus-estimate", "regression-2013"))
+    expected = {"M1": (100.0, 87.9), "M2": (0.0, 22.9), "M3": ((4 + 5 - 2) * 100 / 12, 0.65 * 700 / 12 + 22.9)}
+    got = {r["participant"]: (r["raw"], r["sus_equivalent"]) for r in old["respondents"]}
     assert got == {k: (pytest.approx(a, abs=1e-6), pytest.approx(b, abs=1e-6)) for k, (a, b) in expected.items()}
-    assert list(doc["summary"]) == ["n", "mean", "sd", "ci_low", "ci_high", "sus_mean", "sus_ci_low", "sus_ci_high"]
-    assert doc["summary"]["sus_mean"] == pytest.approx(0.65 * doc["summary"]["mean"] + 22.9, abs=1e-5)
+    assert old["summary"]["sus_mean"] == pytest.approx(0.65 * old["summary"]["mean"] + 22.9, abs=1e-5)
+    assert old["summary"]["sus_method"] == "regression-2013"
+
+
+def umux_84(tmp_path):
+    # 23 respondents answering 6, 6 and two answering 7, 6: mean raw (12.08 - 2) * 100 / 12 = 84.0
+    path = tmp_path / "umux.csv"
+    rows = [(6, 6)] * 23 + [(7, 6)] * 2
+    path.write_text("id,UMUX1,UMUX2\n" + "".join(f"r{i},{a},{b}\n" for i, (a, b) in enumerate(rows)))
+    return path
+
+
+def test_umux_lite_84_is_a_sus_estimate_of_84_and_passes_a_gate_of_80(cli, tmp_path):
+    # The issue: a raw 84.0 was reported as SUS 77.5 (0.65 * 84 + 22.9) and --fail-under umux=80 failed.
+    path = umux_84(tmp_path)
+    summary = as_json(cli("umux-lite", path, "-f", "json"))["summary"]
+    assert summary["mean"] == pytest.approx(84.0) and summary["sus_mean"] == pytest.approx(84.0)
+    gate = cli("umux-lite", path, "-f", "csv", "--fail-under", "umux=80")
+    assert gate.exit_code == 0, gate.stderr
+    rows = list(csv.DictReader(io.StringIO(gate.stdout)))
+    assert {r["sus_method"] for r in rows} == {"interpolation"}
+    old = cli("umux-lite", path, "-f", "csv", "--fail-under", "umux=80", "--sus-estimate", "regression-2013")
+    assert old.exit_code == 1 and "77.5" in old.stderr
+    assert {r["sus_method"] for r in csv.DictReader(io.StringIO(old.stdout))} == {"regression-2013"}
+
+
+def test_umux_lite_table_names_the_sus_estimate(cli, tmp_path):
+    path = umux_84(tmp_path)
+    default = " ".join(cli("umux-lite", path, "-f", "table").stdout.split())
+    assert "SUS estimate (95% CI) 84.0" in default and "raw score itself" in default and "0.65" not in default
+    old = " ".join(cli("umux-lite", path, "-f", "table", "--sus-estimate", "regression-2013").stdout.split())
+    assert "SUS estimate (2013 regression) (95% CI) 77.5" in old
+    assert "--sus-estimate regression-2013, 0.65·raw + 22.9" in old and "no longer recommended" in old
+
+
+def test_umux_lite_sus_estimate_in_the_library_and_help(cli, tmp_path):
+    path = str(umux_84(tmp_path))
+    result = score("umux-lite", QuestionnaireOptions((path,), settings=(("sus_estimate", "regression-2013"),)))
+    assert result.summary["sus_mean"] == pytest.approx(77.5)
+    assert score("umux-lite", QuestionnaireOptions((path,))).summary["sus_mean"] == pytest.approx(84.0)
+    from uxcli.errors import OptionError
+
+    with pytest.raises(OptionError, match="--sus-estimate must be one of interpolation, regression-2013"):
+        score("umux-lite", QuestionnaireOptions((path,), settings=(("sus_estimate", "regression"),)))
+    with pytest.raises(OptionError, match="no setting"):
+        score("sus", QuestionnaireOptions((path,), settings=(("sus_estimate", "interpolation"),)))
+    bad = cli("umux-lite", path, "--sus-estimate", "regression")
+    assert bad.exit_code == 2
+    assert "--sus-estimate" in " ".join(cli("umux-lite", "--help").stdout.split())
 
 
 def test_umux_lite_yaml(cli):
@@ -182,6 +278,16 @@ def test_nps_sample_against_the_published_formula(cli):
     assert [r["category"] for r in doc["respondents"]][:2] == ["passive", "detractor"]
 
 
+def test_nps_one_respondent_has_no_interval(cli, tmp_path):
+    # Before: NPS 100 (one promoter) with the interval -48.5 to 98.5, which leaves out the estimate.
+    path = tmp_path / "nps.csv"
+    path.write_text("participant,likelihood_to_recommend\np1,10\n")
+    summary = as_json(cli("nps", path, "-f", "json"))["summary"]
+    assert summary["nps"] == 100.0 and summary["ci_low"] is None and summary["ci_high"] is None
+    text = " ".join(cli("nps", path, "-f", "table").stdout.split())
+    assert "+100 (no interval: one respondent)" in text and "98" not in text
+
+
 def test_nps_survey_export_with_labels_and_a_blank(cli):
     result = cli("nps", "tests/data/q_nps_labels.csv", "-f", "json")
     doc = as_json(result)
@@ -206,9 +312,38 @@ def test_nps_column_option_and_gate(cli):
 # --- CSAT ------------------------------------------------------------------------------------------
 
 
+CSAT_COLUMNS = ["task", "n", "top2", "csat", "ci_low", "ci_high", "mean", "mean_ci_low", "mean_ci_high"]
+
+
+def test_csat_mean_rating_beside_top_two_box(cli):
+    # search: Very satisfied, satisfied, Neutral, 2 -> 5, 4, 3, 2; t interval by scipy
+    rows = as_json(cli("csat", "tests/data/q_csat.csv", "-f", "json"))
+    values = np.array([5, 4, 3, 2], dtype=float)
+    low, high = st.t.interval(0.95, 3, loc=values.mean(), scale=st.sem(values))
+    search = rows[0]
+    assert search["mean"] == pytest.approx(3.5)
+    assert (search["mean_ci_low"], search["mean_ci_high"]) == (
+        pytest.approx(max(low, 1.0), abs=1e-6),
+        pytest.approx(min(high, 5.0), abs=1e-6),
+    )
+    table = list(csv.DictReader(io.StringIO(cli("csat", "tests/data/q_csat.csv", "-f", "csv").stdout)))
+    assert list(table[0]) == CSAT_COLUMNS and float(table[0]["mean"]) == 3.5
+    text = " ".join(cli("csat", "tests/data/q_csat.csv", "-f", "table").stdout.split())
+    assert "Mean 1–5 (CI)" in text and f"3.50 ({max(low, 1.0):.2f}–{min(high, 5.0):.2f})" in text
+
+
+def test_csat_identical_answers_have_no_mean_interval(cli, tmp_path):
+    path = tmp_path / "csat.csv"
+    path.write_text("participant,satisfaction\np1,5\np2,5\np3,5\n")
+    row = as_json(cli("csat", path, "-f", "json"))[0]
+    assert row["mean"] == 5.0 and row["mean_ci_low"] is None and row["mean_ci_high"] is None
+    text = " ".join(cli("csat", path, "-f", "table").stdout.split())
+    assert "5.00 (not testable: all answers equal)" in text
+
+
 def test_csat_per_task_with_labels(cli):
     rows = as_json(cli("csat", "tests/data/q_csat.csv", "-f", "json"))
-    assert list(rows[0]) == ["task", "n", "top2", "csat", "ci_low", "ci_high"]
+    assert list(rows[0]) == CSAT_COLUMNS
     search = rows[0]
     assert (search["task"], search["n"], search["top2"], search["csat"]) == ("search", 4, 2, 0.5)
     z2 = Z95**2
@@ -287,6 +422,7 @@ def test_every_registered_instrument_has_its_command():
         assert command.help == instrument.help_text
         options = {name for param in command.params for name in param.opts}
         assert instrument.option in options
+        assert {choice.flag for choice in instrument.choices} <= options  # the instrument's own options
         assert {"--confidence", "--fail-under", "--gate-on", "--format", "--output", "--encoding"} <= options
 
 

@@ -226,9 +226,67 @@ def test_table_shows_respondents_and_summary(cli, tmp_path):
         "C+",
         "Good",
         "62",
-        "not shown above the SUS 68 average",
+        # 71.6 (64.6-78.5) contains 68: the verdict follows the printed interval
+        "not distinguishable from the SUS 68 average",
     ):
         assert needle in text, needle
+
+
+def test_verdict_against_68_follows_the_printed_interval(cli, tmp_path):
+    # Four SUS scores, mean 83.75, whose 95% t interval (63.6 to 100) contains 68 while the one-sided p is 0.044
+    # (scipy): before, "above the SUS 68 average (p = 0.044)" beside an interval reaching below 68.
+    scores = [65.0, 87.5, 90.0, 92.5]
+    low, high = st.t.interval(0.95, 3, loc=np.mean(scores), scale=st.sem(scores))
+    p = st.ttest_1samp(scores, 68, alternative="greater").pvalue
+    assert low < 68 and 0.025 < p < 0.05
+    rows = [sus_answers(score) for score in scores]
+    path = tmp_path / "sus.csv"
+    path.write_text(
+        "id,"
+        + ",".join(f"Q{i}" for i in range(1, 11))
+        + "\n"
+        + "".join(f"r{i}," + ",".join(map(str, answers)) + "\n" for i, answers in enumerate(rows))
+    )
+    text = " ".join(cli("sus", path, "-f", "table").stdout.split())
+    assert f"not distinguishable from the SUS 68 average (p = {p:.3f})" in text
+    assert "above the SUS" not in text and "alpha = 0.025" in text
+    from uxcli.questionnaires.sus import benchmark
+
+    # uxcli.benchmarks calls benchmark(scores, alpha) with alpha = 1 - confidence: the same verdict
+    assert benchmark(np.array(scores), 0.05)[1].startswith("not distinguishable")
+    assert benchmark(np.array(scores), 0.05)[0] == pytest.approx(p)
+
+
+def sus_answers(score: float) -> list[int]:
+    """Ten 1-5 answers scoring ``score`` (a multiple of 2.5 from 50 up): odd items 4 or 5, even items 2 or 1."""
+    points = int(score / 2.5)  # 2.5 x [sum(odd - 1) + sum(5 - even)]
+    answers = [3, 3, 3, 3, 3, 3, 3, 3, 3, 3]  # 20 points = 50
+    for index in range(10):
+        if points <= 20:
+            break
+        step = min(2, points - 20)
+        answers[index] = answers[index] + step if index % 2 == 0 else answers[index] - step
+        points -= step
+    assert q.sus_score(answers) == score
+    return answers
+
+
+def test_identical_scores_are_not_testable(cli, tmp_path):
+    # Three respondents scoring 70 each: before, "70.0 (70.0-70.0)" and "above the SUS 68 average (p < 0.001)".
+    path = tmp_path / "sus.csv"
+    path.write_text(
+        "id,"
+        + ",".join(f"Q{i}" for i in range(1, 11))
+        + "\n"
+        + "".join(f"r{i},4,2,4,2,4,2,3,2,3,2\n" for i in range(3))
+    )
+    doc = run_json(cli, path)
+    assert [r["score"] for r in doc["respondents"]] == [70.0, 70.0, 70.0]
+    assert doc["summary"]["ci_low"] is None and doc["summary"]["ci_high"] is None
+    text = " ".join(cli("sus", path, "-f", "table").stdout.split())
+    assert "70.0 (not testable: all answers equal)" in text
+    assert "Against the average of 68 not testable (all answers equal)" in text
+    assert "above the" not in text and "below the" not in text and "70.0–70.0" not in text
 
 
 def test_markdown_has_both_tables(cli):

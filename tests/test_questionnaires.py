@@ -270,9 +270,22 @@ def test_seq_summary_rejects_out_of_scale(bad):
     [(7, 7, 100.0, 87.9), (1, 1, 0.0, 22.9), (4, 4, 50.0, 55.4), (6, 5, 75.0, 71.65)],
 )
 def test_umux_lite_formula(i1, i2, raw, sus):
-    # Lewis, Utesch & Maher (CHI 2013): raw = (i1 + i2 - 2)*100/12, SUS = 0.65*raw + 22.9.
+    # Lewis, Utesch & Maher (CHI 2013): raw = (i1 + i2 - 2)*100/12; their regression SUS = 0.65*raw + 22.9,
+    # now only on request. The default SUS estimate is the raw score itself (MeasuringU, Lewis & Sauro,
+    # "Accuracy of Three Ways to Estimate SUS with the UX-Lite": two-item interpolation).
     assert q.umux_lite(i1, i2) == pytest.approx(raw)
-    assert q.umux_lite_sus(q.umux_lite(i1, i2)) == pytest.approx(sus)
+    assert q.umux_lite_sus(q.umux_lite(i1, i2), "regression-2013") == pytest.approx(sus)
+    assert q.umux_lite_sus(q.umux_lite(i1, i2)) == pytest.approx(raw)
+
+
+def test_umux_lite_sus_estimate_is_the_score_itself_by_default():
+    # The issue's figure: a raw 84.0 was reported as 0.65 * 84 + 22.9 = 77.5, which Lah, Lewis & Sumak
+    # (2020, IJHCI 36(13)) found seriously underestimates SUS at high usability; MeasuringU uses 84.0 itself.
+    assert q.umux_lite_sus(84.0) == 84.0
+    assert q.umux_lite_sus(84.0, "regression-2013") == pytest.approx(77.5)
+    assert q.umux_lite_sus(np.array([84.0, 50.0])) == pytest.approx([84.0, 50.0])
+    with pytest.raises(ValueError, match="regression-2013"):
+        q.umux_lite_sus(84.0, "regression")
 
 
 def test_umux_lite_vectorised_and_validated():
@@ -291,9 +304,16 @@ def test_umux_lite_summary():
     # The t interval overshoots the 0-100 scale here (high > 100), so it is clipped.
     assert high > 100
     assert (summary["ci_low"], summary["ci_high"]) == pytest.approx((low, 100.0))
-    assert summary["sus_mean"] == pytest.approx(0.65 * raw.mean() + 22.9)
-    assert summary["sus_ci_low"] == pytest.approx(0.65 * low + 22.9)
-    assert summary["sus_ci_high"] == pytest.approx(0.65 * 100 + 22.9)
+    # default: the SUS estimate is the raw score (MeasuringU two-item interpolation)
+    assert (summary["sus_mean"], summary["sus_ci_low"], summary["sus_ci_high"]) == pytest.approx(
+        (raw.mean(), low, 100.0)
+    )
+    assert summary["sus_method"] == "interpolation"
+    old = q.umux_lite_summary(item1, item2, 0.95, "regression-2013")
+    assert old["sus_method"] == "regression-2013"
+    assert old["sus_mean"] == pytest.approx(0.65 * raw.mean() + 22.9)
+    assert old["sus_ci_low"] == pytest.approx(0.65 * low + 22.9)
+    assert old["sus_ci_high"] == pytest.approx(0.65 * 100 + 22.9)
 
 
 # --- NPS ------------------------------------------------------------------------------------------------
@@ -319,6 +339,39 @@ def test_nps_counts_and_interval():
     assert result["ci_low"] < result["nps"] < result["ci_high"]
 
 
+def test_nps_one_respondent_has_no_interval():
+    # Before: one promoter gave NPS 100 with the interval -48.5 to 98.5 (n' = 4, p' = 1.75/4, d' = 0.75/4),
+    # which does not contain it. One answer gets no interval.
+    n_adj = 4
+    p, d = 1.75 / n_adj, 0.75 / n_adj
+    old_high = 100 * (p - d + Z95 * math.sqrt((p + d - (p - d) ** 2) / n_adj))
+    assert old_high == pytest.approx(98.5, abs=0.05)  # the published formula's bound, below the estimate
+    for rating, score in ((10, 100.0), (0, -100.0), (8, 0.0)):
+        result = q.nps([rating])
+        assert result["nps"] == score and result["n"] == 1
+        assert math.isnan(result["ci_low"]) and math.isnan(result["ci_high"])
+
+
+@pytest.mark.parametrize("confidence", [0.8, 0.9, 0.95, 0.99])
+def test_nps_interval_always_contains_the_estimate(confidence):
+    # Every possible sample of 2-30 respondents. At 95% the interval is the published adjusted-Wald one
+    # (Rocks 2016; MeasuringU) unchanged; where the fixed 3/4 adjustment would leave a +-100 outside (lower
+    # confidence levels), the bound is extended to the estimate.
+    z = float(st.norm.ppf(1 - (1 - confidence) / 2))
+    for n in range(2, 31):
+        for promoters in range(n + 1):
+            for detractors in range(n - promoters + 1):
+                ratings = [10] * promoters + [0] * detractors + [7] * (n - promoters - detractors)
+                result = q.nps(ratings, confidence)
+                assert result["ci_low"] <= result["nps"] <= result["ci_high"], (n, promoters, detractors)
+                low, high = hand_nps_interval(promoters, detractors, n, z)
+                if confidence == 0.95:
+                    assert (result["ci_low"], result["ci_high"]) == pytest.approx((low, high))
+                else:
+                    assert result["ci_low"] == pytest.approx(min(low, result["nps"]))
+                    assert result["ci_high"] == pytest.approx(max(high, result["nps"]))
+
+
 def test_nps_clipping_and_empty():
     result = q.nps([10] * 100)
     assert result["nps"] == 100.0 and result["ci_high"] == 100.0
@@ -341,9 +394,28 @@ def test_csat_top_two_box():
     assert (result["ci_low"], result["ci_high"]) == pytest.approx((p - half, p + half))
 
 
+def test_csat_mean_rating_with_its_t_interval():
+    ratings = [5, 4, 3, 2, 5, 4, 4, 1, 5, 3, None]
+    values = np.array([5, 4, 3, 2, 5, 4, 4, 1, 5, 3], dtype=float)
+    result = q.csat(ratings, 0.9)
+    low, high = st.t.interval(0.9, values.size - 1, loc=values.mean(), scale=st.sem(values))
+    assert result["mean"] == pytest.approx(3.6)
+    assert (result["mean_ci_low"], result["mean_ci_high"]) == pytest.approx((low, high))
+    # clipped to the 1-5 scale, which the true mean cannot leave
+    near_top = q.csat([5, 5, 4], 0.95)
+    assert near_top["mean_ci_high"] == 5.0 and near_top["mean_ci_low"] == pytest.approx(
+        st.t.interval(0.95, 2, loc=14 / 3, scale=st.sem([5, 5, 4]))[0]
+    )
+    one = q.csat([4])
+    assert one["mean"] == 4.0 and math.isnan(one["mean_ci_low"]) and math.isnan(one["mean_ci_high"])
+    same = q.csat([5, 5, 5])  # identical answers: no t interval
+    assert same["mean"] == 5.0 and math.isnan(same["mean_ci_low"]) and math.isnan(same["mean_ci_high"])
+
+
 def test_csat_empty_and_invalid():
     empty = q.csat([])
     assert empty["n"] == 0 and math.isnan(empty["csat"]) and math.isnan(empty["ci_low"])
+    assert math.isnan(empty["mean"]) and math.isnan(empty["mean_ci_low"])
     with pytest.raises(ValueError):
         q.csat([6])
 
@@ -357,6 +429,80 @@ def test_p_text_and_verdict_words():
     assert q.above_verdict(0.01, 0.99, "SUS 68") == "above the SUS 68 average (p = 0.010)"
     assert q.above_verdict(0.99, 0.01, "") == "below (p = 0.010)"
     assert q.above_verdict(float("nan"), float("nan"), "5.5") == "too few answers to test"
+
+
+# Issue "Statistical truth": SEQ 5, 5, 6, 6, 6, 7, 7, 7 printed "6.12 (5.43-6.82) ... above the 5.5 average
+# (p = 0.036)": the 95% interval contains 5.5, so "above" contradicted it.
+ISSUE_SEQ = np.array([5, 5, 6, 6, 6, 7, 7, 7], dtype=float)
+
+
+def test_issue_example_is_not_distinguishable_at_95():
+    low, high = st.t.interval(0.95, 7, loc=ISSUE_SEQ.mean(), scale=st.sem(ISSUE_SEQ))
+    p = st.ttest_1samp(ISSUE_SEQ, 5.5, alternative="greater").pvalue
+    assert (round(low, 2), round(high, 2), round(p, 3)) == (5.43, 6.82, 0.036)  # the issue's figures
+    above, below, words = q.verdict_vs(ISSUE_SEQ, 5.5, "5.5", 0.95)
+    assert above == pytest.approx(p)
+    assert words == "not distinguishable from the 5.5 average (p = 0.036)"
+    # at 90% the interval's lower bound is above 5.5 (the one-sided test at alpha 0.05)
+    assert st.t.interval(0.90, 7, loc=ISSUE_SEQ.mean(), scale=st.sem(ISSUE_SEQ))[0] > 5.5
+    assert q.verdict_vs(ISSUE_SEQ, 5.5, "5.5", 0.90)[2] == "above the 5.5 average (p = 0.036)"
+
+
+@given(
+    hst.lists(hst.integers(1, 7), min_size=2, max_size=25),
+    hst.sampled_from([0.8, 0.9, 0.95, 0.99]),
+    hst.sampled_from([2.5, 4.0, 5.5, 6.5]),
+)
+def test_verdict_agrees_with_the_printed_interval(ratings, confidence, benchmark):
+    values = np.array(ratings, dtype=float)
+    words = q.verdict_vs(values, benchmark, "x", confidence)[2]
+    if np.all(values == values[0]):
+        assert words == "not testable (all answers equal)"
+        return
+    # the interval printed beside the verdict (seq_summary; clipping to 1-7 cannot move it across a benchmark)
+    summary = q.seq_summary(values, confidence, benchmark)
+    low, high = summary["ci_low"], summary["ci_high"]
+    if low > benchmark:
+        assert words.startswith("above the x average")
+    elif high < benchmark:
+        assert words.startswith("below the x average")
+    else:
+        assert words.startswith("not distinguishable from the x average")
+    # ... which is the one-sided t test at alpha = (1 - C) / 2 (scipy), away from the boundary
+    alpha = (1 - confidence) / 2
+    p_above = st.ttest_1samp(values, benchmark, alternative="greater").pvalue
+    p_below = st.ttest_1samp(values, benchmark, alternative="less").pvalue
+    if abs(p_above - alpha) > 1e-9 and abs(p_below - alpha) > 1e-9:
+        assert words.startswith("above") == (p_above < alpha)
+        assert words.startswith("below") == (p_below < alpha)
+
+
+def test_identical_answers_are_not_testable():
+    # Three equal SEQ ratings: no spread, so no t interval and no t test (ux-statistics.md,
+    # "Which estimate, which interval"); before, 7.0 (7.0-7.0) "above the 5.5 average (p < 0.001)".
+    seq = q.seq_summary([7, 7, 7])
+    assert seq["mean"] == 7.0 and seq["sd"] == 0.0
+    assert math.isnan(seq["ci_low"]) and math.isnan(seq["ci_high"]) and math.isnan(seq["p_above"])
+    assert all(math.isnan(p) for p in q.mean_vs(np.array([7.0, 7.0, 7.0]), 5.5))
+    assert q.verdict_vs(np.array([7.0, 7.0, 7.0]), 5.5, "5.5", 0.95)[2] == "not testable (all answers equal)"
+    sus = q.sus_summary([70, 70, 70])
+    assert sus["mean"] == 70.0 and math.isnan(sus["ci_low"]) and math.isnan(sus["ci_high"])
+    assert q.verdict_vs(np.array([70.0] * 3), 68, "SUS 68", 0.95)[2] == "not testable (all answers equal)"
+    umux = q.umux_lite_summary([6, 6, 6], [7, 7, 7])
+    assert math.isnan(umux["ci_low"]) and math.isnan(umux["sus_ci_low"]) and math.isnan(umux["sus_ci_high"])
+    assert q.verdict_vs(np.array([6.0]), 5.5, "5.5", 0.95)[2] == "too few answers to test"
+
+
+def test_interval_verdict_words():
+    assert q.interval_verdict(70.1, 80, 68, "SUS 68", 0.01, 0.99) == "above the SUS 68 average (p = 0.010)"
+    assert q.interval_verdict(3, 5.2, 5.5, "5.5", 0.99, 0.004) == "below the 5.5 average (p = 0.004)"
+    assert (
+        q.interval_verdict(60, 75, 68, "SUS 68", 0.2, 0.8) == "not distinguishable from the SUS 68 average (p = 0.200)"
+    )
+    assert (
+        q.interval_verdict(60, 75, 68, "SUS 68", 0.8, 0.2) == "not distinguishable from the SUS 68 average (p = 0.200)"
+    )
+    assert q.interval_verdict(60, 75, 68, "", 0.2, 0.8) == "not distinguishable (p = 0.200)"
 
 
 def test_mean_vs_is_two_one_sided_t_tests():

@@ -58,3 +58,11 @@ SUS_ADJECTIVES: tuple[tuple[float, str], ...] = (
     (85.5, "Excellent"),
     (90.9, "Best Imaginable"),
 )
+
+# UMUX-Lite -> SUS. The 2013 regression SUS ≈ 0.65·raw + 22.9 (Lewis, Utesch & Maher, CHI 2013) is no longer
+# recommended by its authors: it seriously underestimates the SUS at high usability (Lah, Lewis & Šumak 2020,
+# IJHCI 36(13)). MeasuringU (Lewis & Sauro, "Accuracy of Three Ways to Estimate SUS with the UX-Lite") uses the
+# UMUX-Lite score itself, the two-item interpolation (item1 + item2 − 2)·100/12, as the SUS estimate.
+# Kept only for `uxcli umux-lite --sus-estimate regression-2013` (comparisons with older reports).
+UMUX_LITE_REGRESSION_2013_SLOPE = 0.65
+UMUX_LITE_REGRESSION_2013_INTERCEPT = 22.9

@@ -54,7 +54,8 @@ class Questionnaire:
     """What an instrument's module exposes as ``QUESTIONNAIRE``; uxcli.questionnaires.analysis drives it."""
 
     answers: AnswerFormat  # the items, scale and labels it reads (uxcli.questionnaires.exports)
-    score: Callable[[Responses, float], Scores]  # parsed answers, confidence -> results
+    # parsed answers, confidence (and the instrument's choices as keywords, e.g. sus_estimate=...) -> results
+    score: Callable[..., Scores]
     table: Callable[[Scores, float], Any]  # results, confidence -> a Rich view (imports Rich only when called)
     gate: Callable[[Scores, GateMetric], GateInput] | None = None  # results -> the figures --fail-under checks
     json_keys: tuple[str, ...] = ()  # respondent fields of JSON output (instruments with respondents)
@@ -67,11 +68,13 @@ class Questionnaire:
 class QuestionnaireOptions:
     paths: tuple[str, ...]  # CSV exports, YAML sessions, directories of them, "-" for stdin
     encoding: str | None = None  # of CSV input (default: detected)
-    confidence: float = 0.95  # of every interval; one-sided tests against averages use alpha = 1 - confidence
+    confidence: float = 0.95  # of every interval; verdicts against averages are read off these intervals
     impute_neutral: bool = False  # score a missing item as the scale's neutral point (multi-item instruments)
     column: str | None = None  # the answer column of a one-item instrument (default: found from the header)
     fail_under: tuple[str, ...] = ()  # gate rules: "sus=68", "seq=checkout:5.5"
     gate_on: str = "point"  # what the rules compare: "point" estimate or pessimistic "bound"
+    # the instrument's own choices (registry Instrument.choices) as (name, value): (("sus_estimate", "regression-2013"),)
+    settings: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ def score(
     so they come before any error from the gates (a rule naming a task the data do not have).
     """
     rules = parse_rules(list(options.fail_under))  # a typo in a rule is reported before any reading
+    settings = _settings(instrument, options.settings)  # ... and so is a setting the instrument does not have
     questionnaire = load(instrument)
     answers = questionnaire.answers
     if options.column is not None and answers.items > 1:
@@ -132,11 +136,25 @@ def score(
     responses.raise_errors()
     if on_read is not None:
         on_read(responses)
-    scores = questionnaire.score(responses, options.confidence)
+    scores = questionnaire.score(responses, options.confidence, **settings)
     metric = INSTRUMENTS[instrument].gate
     gate = questionnaire.gate(scores, metric) if rules and metric and questionnaire.gate else GateInput()
     verdict = evaluate(rules, gate.groups, gate.by, gate.study, mode=options.gate_on, confidence=options.confidence)
     return QuestionnaireResult(instrument, options, responses, scores, verdict)
+
+
+def _settings(instrument: str, given: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Every choice the instrument declares, at its default unless given; an unknown name or value is an error."""
+    choices = {choice.name: choice for choice in INSTRUMENTS[instrument].choices}
+    settings = {name: choice.default for name, choice in choices.items()}
+    for name, value in given:
+        if name not in choices:
+            known = ", ".join(choices) or "none"
+            raise OptionError(f"{instrument} has no setting {name!r}; known: {known}")
+        if value not in choices[name].values:
+            raise OptionError(f"{choices[name].flag} must be one of {', '.join(choices[name].values)}, got {value!r}")
+        settings[name] = value
+    return settings
 
 
 def messages(responses: Responses, verbose: bool = False) -> list[str]:

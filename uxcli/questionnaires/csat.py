@@ -1,5 +1,6 @@
-"""Customer satisfaction: one 1–5 rating, the top-2-box share (4–5) with an adjusted-Wald interval,
-per task when the answers have one (the formula is uxcli.questionnaires.scoring.csat)."""
+"""Customer satisfaction: one 1–5 rating, the top-2-box share (4–5) with an adjusted-Wald interval and the
+mean rating with its t interval, per task when the answers have one (the formulas are
+uxcli.questionnaires.scoring.csat)."""
 
 from __future__ import annotations
 
@@ -32,12 +33,13 @@ ANSWERS = AnswerFormat(
     per_task=True,
     yaml_keys=("csat",),
 )
-COLUMNS = ["task", "n", "top2", "csat", "ci_low", "ci_high"]
+COLUMNS = ["task", "n", "top2", "csat", "ci_low", "ci_high", "mean", "mean_ci_low", "mean_ci_high"]
 
 
 def results(responses: Responses, confidence: float = 0.95) -> pd.DataFrame:
-    """Top-2-box share (4–5 of 5) with an adjusted-Wald interval, per task when answers have one
-    (task is null otherwise)."""
+    """Top-2-box share (4–5 of 5) with an adjusted-Wald interval, and the mean rating (1–5) with its
+    t interval (empty for one rating or identical ones), per task when answers have one (task is null
+    otherwise)."""
     rows = []
     for task, values in responses.by_task():
         result = scoring.csat(values, confidence)

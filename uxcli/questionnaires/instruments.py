@@ -6,7 +6,9 @@ the gates can list the questionnaire metrics without loading pandas.
 To add an instrument, write ``uxcli/questionnaires/NAME.py`` exposing ``QUESTIONNAIRE`` (a
 :class:`uxcli.questionnaires.analysis.Questionnaire`) and add an :class:`Instrument` to ``INSTRUMENTS``.
 Everything else follows from these two: the ``uxcli NAME`` command, the library's ``score(NAME, ...)``,
-the reader keeping its columns apart from other instruments', and the registry tests.
+the reader keeping its columns apart from other instruments', and the registry tests. An instrument's own
+choices of method (``choices``, e.g. UMUX-Lite's ``--sus-estimate``) become options of its command and
+``QuestionnaireOptions.settings``; its module's ``score`` then takes them as keyword arguments.
 """
 
 from __future__ import annotations
@@ -15,7 +17,12 @@ import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from uxcli.reference import SEQ_AVERAGE, SUS_AVERAGE
+from uxcli.reference import (
+    SEQ_AVERAGE,
+    SUS_AVERAGE,
+    UMUX_LITE_REGRESSION_2013_INTERCEPT,
+    UMUX_LITE_REGRESSION_2013_SLOPE,
+)
 
 if TYPE_CHECKING:
     from uxcli.questionnaires.analysis import Questionnaire
@@ -45,6 +52,22 @@ class GateMetric:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """An instrument's own option: one of a few named methods. The generated command gets ``flag``; the
+    library takes it as ``QuestionnaireOptions(settings=((name, value),))``; the module's ``score`` as
+    the keyword argument ``name``."""
+
+    flag: str  # --sus-estimate
+    name: str  # sus_estimate
+    values: tuple[str, ...]  # the first is the default
+    help: str
+
+    @property
+    def default(self) -> str:
+        return self.values[0]
+
+
+@dataclass(frozen=True)
 class Instrument:
     """A registry entry: everything known about an instrument before its module is imported."""
 
@@ -54,6 +77,7 @@ class Instrument:
     details: str  # the rest of --help
     option: Literal["--impute-neutral", "--column"]  # several items: impute missing ones; one item: pick its column
     gate: GateMetric | None = None
+    choices: tuple[Choice, ...] = ()  # the instrument's own options (methods), offered by its command
 
     @property
     def help_text(self) -> str:
@@ -83,9 +107,13 @@ INSTRUMENTS: dict[str, Instrument] = {
     "umux-lite": Instrument(
         "umux-lite",
         "uxcli.questionnaires.umux_lite",
-        "UMUX-Lite: raw score (two 1-7 items) and its SUS equivalent, 0.65 x raw + 22.9.",
-        "Item columns: UMUX1/UMUX2 (or Q1/Q2, or the item texts); YAML: questionnaires: {umux_lite: [a, b]}. "
-        f"Gate on the SUS-equivalent mean with --fail-under umux={SUS_AVERAGE:g}.",
+        "UMUX-Lite: score (two 1-7 items, 0-100), which is also its SUS estimate.",
+        "Item columns: UMUX1/UMUX2 (or Q1/Q2, or the item texts); YAML: questionnaires: {umux_lite: [6, 7]}. "
+        "The SUS estimate is the UMUX-Lite score itself, (item1 + item2 - 2) x 100/12 (MeasuringU, Lewis & "
+        "Sauro: two-item interpolation); --sus-estimate regression-2013 uses the 2013 regression "
+        f"{UMUX_LITE_REGRESSION_2013_SLOPE:g} x score + {UMUX_LITE_REGRESSION_2013_INTERCEPT:g} instead, which "
+        "underestimates SUS at high usability (Lah, Lewis & Šumak 2020). "
+        f"Gate on the SUS-estimate mean with --fail-under umux={SUS_AVERAGE:g}.",
         "--impute-neutral",
         GateMetric(
             "umux",
@@ -95,6 +123,16 @@ INSTRUMENTS: dict[str, Instrument] = {
             "umux_ci_high",
             per_task=False,
             aliases=("umux-lite", "umuxlite"),
+        ),
+        choices=(
+            Choice(
+                "--sus-estimate",
+                "sus_estimate",
+                ("interpolation", "regression-2013"),
+                "How to estimate SUS: interpolation = the UMUX-Lite score itself (MeasuringU); regression-2013 = "
+                f"{UMUX_LITE_REGRESSION_2013_SLOPE:g} x score + {UMUX_LITE_REGRESSION_2013_INTERCEPT:g} (Lewis, "
+                "Utesch & Maher 2013; no longer recommended by its authors).",
+            ),
         ),
     ),
     "nps": Instrument(

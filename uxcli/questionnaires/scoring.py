@@ -4,7 +4,11 @@ Pure functions; "QUX" is Sauro & Lewis, *Quantifying the User Experience*, 2nd e
 Summaries return plain dicts with NaN (or None for labels) where a statistic is undefined.
 The report, charts and benchmarks use these formulas too; the instrument modules (sus.py, ...)
 turn parsed answers into results with them. Shared by all: describe() (n, mean, sd, t interval),
-mean_vs() and above_verdict() (one-sided tests against a published average, in words).
+mean_vs() (one-sided t p values against a published average) and, in words, interval_verdict() (the
+questionnaires' verdict, read off the printed interval) and above_verdict() (from one-sided p values).
+
+Constant answers (SEQ 7, 7, 7) have no interval and no t test: describe() gives NaN bounds, mean_vs() NaN
+p values and the verdict says "not testable (all answers equal)", as for fewer than two answers.
 """
 
 from __future__ import annotations
@@ -18,10 +22,24 @@ from typing import Any
 import numpy as np
 
 from uxcli import stats
-from uxcli.reference import SEQ_AVERAGE, SUS_ADJECTIVES, SUS_FAIL_GRADE, SUS_GRADES, SUS_PERCENTILES
+from uxcli.reference import (
+    SEQ_AVERAGE,
+    SUS_ADJECTIVES,
+    SUS_FAIL_GRADE,
+    SUS_GRADES,
+    SUS_PERCENTILES,
+    UMUX_LITE_REGRESSION_2013_INTERCEPT,
+    UMUX_LITE_REGRESSION_2013_SLOPE,
+)
 from uxcli.values import is_missing, label_text
 
 NAN = float("nan")
+NOT_TESTABLE = "not testable (all answers equal)"
+TOO_FEW = "too few answers to test"
+
+# How `uxcli umux-lite` estimates the SUS: the UMUX-Lite score itself (the default; MeasuringU) or the 2013
+# regression (only on request). The first is the default everywhere.
+SUS_ESTIMATES = ("interpolation", "regression-2013")
 
 LIKERT_LABELS = {
     "strongly disagree": 1,
@@ -160,16 +178,26 @@ def sus_adjective(score: float) -> str | None:
     return SUS_ADJECTIVES[bisect.bisect_right(_ADJECTIVE_CUTS, score)][1]
 
 
+def all_equal(values: np.ndarray) -> bool:
+    """Two or more answers, all the same: no spread, so no t interval and no t test."""
+    arr = np.asarray(values, dtype=float)
+    arr = arr[~np.isnan(arr)]
+    return arr.size >= 2 and bool(np.all(arr == arr[0]))
+
+
 def describe(values: np.ndarray, confidence: float, low: float, high: float) -> dict:
-    """n, mean, sd, CI (clipped to the scale's range, which the true mean cannot leave)."""
+    """n, mean, sd, CI (clipped to the scale's range, which the true mean cannot leave).
+
+    Identical values have no interval (NaN bounds; their sd is 0)."""
     estimate = stats.mean_t_interval(values, confidence)
     n = int(values.size)
+    constant = all_equal(values)
     return {
         "n": n,
         "mean": estimate.value,
         "sd": float(np.std(values, ddof=1)) if n > 1 else NAN,
-        "ci_low": float(np.clip(estimate.low, low, high)),
-        "ci_high": float(np.clip(estimate.high, low, high)),
+        "ci_low": NAN if constant else float(np.clip(estimate.low, low, high)),
+        "ci_high": NAN if constant else float(np.clip(estimate.high, low, high)),
     }
 
 
@@ -209,7 +237,7 @@ def seq_summary(
     values = present(ratings)
     check_items(values, 1, 7, "SEQ")
     summary = describe(values, confidence, 1.0, 7.0)
-    summary.update(benchmark=benchmark, p_above=stats.one_sided_mean_vs(values, benchmark))
+    summary.update(benchmark=benchmark, p_above=mean_vs(values, benchmark)[0])
     return summary
 
 
@@ -224,26 +252,40 @@ def umux_lite(item1: Any, item2: Any) -> float | np.ndarray:
     return float(raw) if np.ndim(raw) == 0 else raw
 
 
-def umux_lite_sus(raw: Any) -> float | np.ndarray:
-    """SUS-equivalent of a UMUX-Lite raw score: 0.65·raw + 22.9 (Lewis, Utesch & Maher, CHI 2013)."""
-    value = 0.65 * np.asarray(raw, dtype=float) + 22.9
-    return float(value) if np.ndim(value) == 0 else value
+def umux_lite_sus(raw: Any, method: str = "interpolation") -> float | np.ndarray:
+    """SUS estimate from a UMUX-Lite raw score.
+
+    "interpolation" (default): the raw score itself, the two-item interpolation to 0–100, which is how
+    MeasuringU estimates SUS from the UMUX-Lite/UX-Lite (Lewis & Sauro, "Accuracy of Three Ways to Estimate
+    SUS with the UX-Lite"; "From the UMUX-Lite to the UX-Lite"). "regression-2013": 0.65·raw + 22.9
+    (Lewis, Utesch & Maher, CHI 2013), which its authors no longer recommend because it seriously
+    underestimates the SUS at high usability (Lah, Lewis & Šumak 2020, IJHCI 36(13)): raw 84 gives 77.5.
+    """
+    value = np.asarray(raw, dtype=float)
+    if method == "regression-2013":
+        value = UMUX_LITE_REGRESSION_2013_SLOPE * value + UMUX_LITE_REGRESSION_2013_INTERCEPT
+    elif method != "interpolation":
+        raise ValueError(f"unknown SUS estimate {method!r}; known: {', '.join(SUS_ESTIMATES)}")
+    return float(value) if np.ndim(value) == 0 else value.copy()
 
 
 def umux_lite_summary(
     item1: Sequence[float] | np.ndarray,
     item2: Sequence[float] | np.ndarray,
     confidence: float = 0.95,
+    sus_estimate: str = "interpolation",
 ) -> dict:
-    """UMUX-Lite summary: n, mean, sd, t CI of the raw score, and the same for its SUS equivalent
-    (a linear map, so its CI is the mapped raw CI). Respondents missing either item are dropped."""
+    """UMUX-Lite summary: n, mean, sd, t CI of the raw score, and the same for its SUS estimate (the raw
+    score itself, or with ``sus_estimate="regression-2013"`` a linear map, so its CI is the mapped raw CI),
+    and ``sus_method``, the estimate used. Respondents missing either item are dropped."""
     raw = np.atleast_1d(umux_lite(item1, item2))
     raw = raw[~np.isnan(raw)]
     summary = describe(raw, confidence, 0.0, 100.0)
     summary.update(
-        sus_mean=umux_lite_sus(summary["mean"]),
-        sus_ci_low=umux_lite_sus(summary["ci_low"]),
-        sus_ci_high=umux_lite_sus(summary["ci_high"]),
+        sus_mean=umux_lite_sus(summary["mean"], sus_estimate),
+        sus_ci_low=umux_lite_sus(summary["ci_low"], sus_estimate),
+        sus_ci_high=umux_lite_sus(summary["ci_high"], sus_estimate),
+        sus_method=sus_estimate,
     )
     return summary
 
@@ -251,9 +293,16 @@ def umux_lite_summary(
 def nps(ratings: Sequence[float] | np.ndarray, confidence: float = 0.95) -> dict:
     """Net Promoter Score (−100..100) of 0–10 ratings with the adjusted-Wald NPS interval.
 
-    NPS = %promoters (9–10) − %detractors (0–6). Interval (Rocks 2016; MeasuringU): n' = n + 3,
-    p' = (P + ¾)/n', d' = (D + ¾)/n', Var = [p' + d' − (p' − d')²]/n', (p' − d') ± z·√Var,
-    clipped to [−1, 1] and reported ×100.
+    NPS = %promoters (9–10) − %detractors (0–6). Interval (Rocks 2016, The American Statistician 70(4);
+    MeasuringU, "Confidence Intervals for Net Promoter Scores"): n' = n + 3, p' = (P + ¾)/n',
+    d' = (D + ¾)/n', Var = [p' + d' − (p' − d')²]/n', (p' − d') ± z·√Var, clipped to [−1, 1] and
+    reported ×100.
+
+    The interval always contains the NPS it is printed beside. One respondent gets none (NaN): the
+    adjusted centre of a single answer is so far from it that at 95% NPS 100 came out as −48.5 to 98.5.
+    From two respondents on, at 95% or more, the formula contains the estimate; at lower confidence levels
+    the fixed ¾ adjustment can still leave an all-promoter (or all-detractor) sample's ±100 outside, and
+    that bound is then extended to the estimate.
     """
     values = present(ratings)
     check_items(values, 0, 10, "NPS")
@@ -271,6 +320,10 @@ def nps(ratings: Sequence[float] | np.ndarray, confidence: float = 0.95) -> dict
     }
     if n == 0:
         return result
+    score = 100 * (promoters - detractors) / n
+    if n < 2:
+        result.update(nps=score)
+        return result
     z = stats.z_for(confidence)
     n_adj = n + 3
     p_adj = (promoters + 0.75) / n_adj
@@ -278,27 +331,32 @@ def nps(ratings: Sequence[float] | np.ndarray, confidence: float = 0.95) -> dict
     half = z * math.sqrt((p_adj + d_adj - (p_adj - d_adj) ** 2) / n_adj)
     centre = p_adj - d_adj
     result.update(
-        nps=100 * (promoters - detractors) / n,
-        ci_low=100 * max(centre - half, -1.0),
-        ci_high=100 * min(centre + half, 1.0),
+        nps=score,
+        ci_low=min(100 * max(centre - half, -1.0), score),
+        ci_high=max(100 * min(centre + half, 1.0), score),
     )
     return result
 
 
 def csat(ratings: Sequence[float] | np.ndarray, confidence: float = 0.95) -> dict:
     """CSAT: share of top-2-box (4–5) answers on a 1–5 scale, with an adjusted-Wald interval
-    (Sauro & Lewis 2005; QUX ch. 3). Missing ratings are dropped."""
+    (Sauro & Lewis 2005; QUX ch. 3), and the mean rating with its t interval (QUX ch. 3; clipped to 1–5;
+    none for fewer than two ratings or identical ones). Missing ratings are dropped."""
     values = present(ratings)
     check_items(values, 1, 5, "CSAT")
     n = int(values.size)
     top = int(np.sum(values >= 4))
     low, high = stats.adjusted_wald(top, n, confidence)
+    rating = describe(values, confidence, 1.0, 5.0)
     return {
         "n": n,
         "top2": top,
         "csat": top / n if n else NAN,
         "ci_low": low,
         "ci_high": high,
+        "mean": rating["mean"],
+        "mean_ci_low": rating["ci_low"],
+        "mean_ci_high": rating["ci_high"],
     }
 
 
@@ -311,9 +369,49 @@ def p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
+def interval_verdict(
+    low: float, high: float, benchmark: float, average: str, p_above: float, p_below: float, constant: bool = False
+) -> str:
+    """A mean against a published average, read off its two-sided C interval (the one printed beside it).
+
+    "above" iff the lower bound is above the benchmark, "below" iff the upper bound is below it, else
+    "not distinguishable from" it. This is the one-sided t test at alpha = (1 − C)/2, so a verdict never
+    contradicts its interval; the one-sided p in the verdict's direction (the mean's, when not
+    distinguishable) is shown for information. ``average`` "" gives the short form for tables.
+    ``constant`` (all answers equal) gives "not testable (all answers equal)"; a missing bound "too few".
+    """
+    target = f" the {average} average" if average else ""
+    if constant:
+        return NOT_TESTABLE
+    if math.isnan(low) or math.isnan(high):
+        return TOO_FEW if average else "too few to test"
+    if low > benchmark:
+        return f"above{target} ({p_text(p_above)})"
+    if high < benchmark:
+        return f"below{target} ({p_text(p_below)})"
+    towards = p_below if not math.isnan(p_below) and (math.isnan(p_above) or p_below < p_above) else p_above
+    return f"not distinguishable{' from' + target if average else ''} ({p_text(towards)})"
+
+
+def verdict_vs(values: np.ndarray, benchmark: float, average: str, confidence: float) -> tuple[float, float, str]:
+    """(one-sided p above, p below, verdict) of the mean of ``values`` against ``benchmark``: the verdict
+    comes from the two-sided t interval at ``confidence`` (see interval_verdict)."""
+    arr = np.asarray(values, dtype=float)
+    arr = arr[~np.isnan(arr)]
+    above, below = mean_vs(arr, benchmark)
+    constant = all_equal(arr)
+    estimate = stats.mean_t_interval(arr, confidence) if arr.size >= 2 and not constant else None
+    low = NAN if estimate is None else float(estimate.low)
+    high = NAN if estimate is None else float(estimate.high)
+    return above, below, interval_verdict(low, high, benchmark, average, above, below, constant)
+
+
 def above_verdict(p_above: float, p_below: float, average: str, alpha: float = 0.05) -> str:
     """Plain words for one-sided tests against a published average ("" for a short form for tables:
-    "above (p = 0.020)", "below (…)", "not shown (…)")."""
+    "above (p = 0.020)", "below (…)", "not shown (…)").
+
+    The questionnaires use interval_verdict() instead, so a verdict agrees with its printed interval;
+    this p-value form is kept for uxcli.benchmarks (completion rates and the summary's SEQ column)."""
     target = f" the {average} average" if average else ""
     if not math.isnan(p_above) and p_above < alpha:
         return f"above{target} ({p_text(p_above)})"
@@ -325,9 +423,14 @@ def above_verdict(p_above: float, p_below: float, average: str, alpha: float = 0
 
 
 def mean_vs(values: np.ndarray, benchmark: float) -> tuple[float, float]:
-    """One-sided t p values (above, below) of a mean against a benchmark (QUX ch. 4)."""
-    above = stats.one_sided_mean_vs(values, benchmark)
-    arr = values[~np.isnan(values)]
+    """One-sided t p values (above, below) of a mean against a benchmark (QUX ch. 4).
+
+    NaN for fewer than two values, and for identical values (no spread: the t test is undefined)."""
+    arr = np.asarray(values, dtype=float)
+    arr = arr[~np.isnan(arr)]
+    if arr.size < 2 or all_equal(arr):
+        return math.nan, math.nan
+    above = stats.one_sided_mean_vs(arr, benchmark)
     # below = the "above" test on the mirrored values
-    below = stats.one_sided_mean_vs(-arr, -benchmark) if arr.size >= 2 else math.nan
+    below = stats.one_sided_mean_vs(-arr, -benchmark)
     return above, below

@@ -27,19 +27,22 @@ ANSWERS = AnswerFormat(
 COLUMNS = ["task", "n", "mean", "sd", "ci_low", "ci_high", "benchmark", "p_above", "verdict"]
 
 
-def results(responses: Responses, confidence: float = 0.95, alpha: float = 0.05) -> pd.DataFrame:
-    """One row per task (in order of appearance): n, mean, sd, t CI, and the one-sided test
-    against the 5.5 average (Sauro & Dumas 2009; MeasuringU)."""
+def results(responses: Responses, confidence: float = 0.95) -> pd.DataFrame:
+    """One row per task (in order of appearance): n, mean, sd, t CI, and how the mean stands against the
+    5.5 average (Sauro & Dumas 2009; MeasuringU): the verdict is read off the printed two-sided interval
+    (above / below only when the whole interval is), which is the one-sided t test at alpha = (1 − C)/2;
+    ``p_above`` is that test's p value, for information. Identical ratings: no interval, no p,
+    "not testable (all answers equal)"."""
     rows = []
     for task, values in responses.by_task():
         summary = scoring.seq_summary(values, confidence, SEQ_AVERAGE)
-        above, below = scoring.mean_vs(values, SEQ_AVERAGE)
+        above, _, verdict = scoring.verdict_vs(values, SEQ_AVERAGE, f"{SEQ_AVERAGE:g}", confidence)
         rows.append(
             {
                 "task": task,
                 **{k: summary[k] for k in COLUMNS[1:7]},
                 "p_above": above,
-                "verdict": scoring.above_verdict(above, below, f"{SEQ_AVERAGE:g}", alpha),
+                "verdict": verdict,
             }
         )
     return pd.DataFrame(rows, columns=COLUMNS)
@@ -74,7 +77,7 @@ def ratings_from_sessions(responses: list[dict]) -> pd.DataFrame:
 
 
 def _score(responses: Responses, confidence: float) -> Scores:
-    return Scores(tasks=results(responses, confidence, 1 - confidence))
+    return Scores(tasks=results(responses, confidence))
 
 
 def _gate(scores: Scores, metric: GateMetric) -> GateInput:

@@ -55,10 +55,17 @@ def results(responses: Responses, confidence: float = 0.95) -> tuple[pd.DataFram
     return respondents, {key: summary[key] for key in SUMMARY_KEYS}
 
 
-def benchmark(scores: np.ndarray, alpha: float = 0.05) -> tuple[float, str]:
-    """One-sided p that the mean SUS exceeds the average (68), and the verdict in words."""
-    above, below = scoring.mean_vs(np.asarray(scores, dtype=float), SUS_AVERAGE)
-    return above, scoring.above_verdict(above, below, f"SUS {SUS_AVERAGE:g}", alpha)
+def benchmark(scores: np.ndarray, alpha: float = 0.05, *, confidence: float | None = None) -> tuple[float, str]:
+    """The one-sided p that the mean SUS exceeds the average (68), and the verdict in words.
+
+    The verdict is read off the two-sided t interval at ``confidence`` (default ``1 - alpha``, so a caller
+    passing alpha = 1 − C gets the C interval it prints): "above" only when the whole interval is above 68,
+    "below" only when it is below, else "not distinguishable from" (scoring.interval_verdict). That is the
+    one-sided test at alpha = (1 − C)/2; the p value is shown for information.
+    """
+    level = 1 - alpha if confidence is None else confidence
+    above, _, words = scoring.verdict_vs(np.asarray(scores, dtype=float), SUS_AVERAGE, f"SUS {SUS_AVERAGE:g}", level)
+    return above, words
 
 
 def scores_from_sessions(responses: list[dict]) -> np.ndarray:
@@ -100,8 +107,8 @@ def _table(scores: Scores, confidence: float) -> Any:
 
     assert scores.respondents is not None
     values = scores.respondents["score"].to_numpy()
-    # the mean against the published average, tested at alpha = 1 - confidence; nothing to test without scores
-    words = benchmark(values, 1 - confidence)[1] if len(values) else None
+    # the mean against the published average, read off the printed interval; nothing to test without scores
+    words = benchmark(values, confidence=confidence)[1] if len(values) else None
     return sus_view(scores.respondents, scores.summary, confidence=confidence, benchmark=words)
 
 

@@ -9,7 +9,12 @@ from rich import box
 from rich.console import Group
 from rich.table import Table
 
-from uxcli.reference import SEQ_AVERAGE, SUS_AVERAGE
+from uxcli.reference import (
+    SEQ_AVERAGE,
+    SUS_AVERAGE,
+    UMUX_LITE_REGRESSION_2013_INTERCEPT,
+    UMUX_LITE_REGRESSION_2013_SLOPE,
+)
 from uxcli.render.formatting import (
     MISSING,
     format_confidence,
@@ -43,6 +48,26 @@ def _respondent_labels(frame: pd.DataFrame) -> list[str]:
     return [c for c in ("participant", "session", "variant", "task") if c in frame.columns]
 
 
+def _mean_interval(mean: Any, low: Any, high: Any, digits: int, *, constant: bool) -> str:
+    """ "6.12 (5.43–6.82)"; identical answers have no interval: "7.00 (not testable: all answers equal)"."""
+    if constant and not is_missing(mean):
+        return f"{format_number(mean, digits)} (not testable: all answers equal)"
+    return format_number_interval(mean, low, high, digits)
+
+
+def _constant(n: Any, sd: Any) -> bool:
+    """Two or more answers with no spread (sd 0): no interval, no test."""
+    return not is_missing(n) and int(n) >= 2 and not is_missing(sd) and float(sd) == 0
+
+
+def _verdict_note(confidence: float, average: float) -> str:
+    level = format_confidence(confidence)
+    return (
+        f"Against {average:g}: above or below only when the whole {level} interval is (the one-sided t test at "
+        f"alpha = {(1 - confidence) / 2:.3g}), else not distinguishable; p is that test's one-sided p, for information."
+    )
+
+
 # --- SUS ------------------------------------------------------------------------------------------
 
 
@@ -61,7 +86,8 @@ def sus_view(
     people = _table(
         [(c.capitalize(), "left") for c in labels] + [("SUS", "right"), ("Source", "left")], rows, title="Respondents"
     )
-    interval = format_number_interval(summary["mean"], summary["ci_low"], summary["ci_high"], 1)
+    constant = _constant(summary["n"], summary["sd"])
+    interval = _mean_interval(summary["mean"], summary["ci_low"], summary["ci_high"], 1, constant=constant)
     percentile = MISSING if is_missing(summary["percentile"]) else f"{summary['percentile']:.0f}"
     stats_rows = [
         ["n", str(summary["n"])],
@@ -79,6 +105,8 @@ def sus_view(
         "t interval for the mean; grade, percentile and adjective describe the mean. "
         "Percentile from Sauro's published lookup (QUX ch. 8)."
     )
+    if benchmark:
+        caption += "\n" + _verdict_note(confidence, SUS_AVERAGE)
     if notes:
         caption += "\n" + "\n".join(notes)
     summary_table = _table([("SUS summary", "left"), ("", "right")], stats_rows, caption=caption)
@@ -95,23 +123,40 @@ def umux_view(respondents: pd.DataFrame, summary: dict, *, confidence: float) ->
         + [format_number(r["raw"], 1), format_number(r["sus_equivalent"], 1), r["source"]]
         for _, r in respondents.iterrows()
     ]
+    method = summary.get("sus_method", "interpolation")
+    regression = method == "regression-2013"
+    estimate = "SUS estimate (2013 regression)" if regression else "SUS estimate"
     people = _table(
-        [(c.capitalize(), "left") for c in labels]
-        + [("Raw", "right"), ("SUS-equivalent", "right"), ("Source", "left")],
+        [(c.capitalize(), "left") for c in labels] + [("Raw", "right"), (estimate, "right"), ("Source", "left")],
         rows,
         title="Respondents",
     )
     level = format_confidence(confidence)
+    constant = _constant(summary["n"], summary["sd"])
     stats_rows = [
         ["n", str(summary["n"])],
-        [f"Raw mean ({level} CI)", format_number_interval(summary["mean"], summary["ci_low"], summary["ci_high"], 1)],
+        [
+            f"Raw mean ({level} CI)",
+            _mean_interval(summary["mean"], summary["ci_low"], summary["ci_high"], 1, constant=constant),
+        ],
         ["Raw SD", format_number(summary["sd"], 1)],
         [
-            f"SUS-equivalent ({level} CI)",
-            format_number_interval(summary["sus_mean"], summary["sus_ci_low"], summary["sus_ci_high"], 1),
+            f"{estimate} ({level} CI)",
+            _mean_interval(summary["sus_mean"], summary["sus_ci_low"], summary["sus_ci_high"], 1, constant=constant),
         ],
     ]
-    caption = "Raw = (item1 + item2 − 2)·100/12; SUS-equivalent = 0.65·raw + 22.9 (Lewis, Utesch & Maher 2013)."
+    if regression:
+        caption = (
+            f"Raw = (item1 + item2 − 2)·100/12. SUS estimate: --sus-estimate regression-2013, "
+            f"{UMUX_LITE_REGRESSION_2013_SLOPE:g}·raw + {UMUX_LITE_REGRESSION_2013_INTERCEPT:g} (Lewis, Utesch & "
+            "Maher 2013), no longer recommended: it underestimates SUS at high usability (Lah, Lewis & Šumak 2020)."
+        )
+    else:
+        caption = (
+            "Raw = (item1 + item2 − 2)·100/12. SUS estimate = the raw score itself (two-item interpolation; "
+            "MeasuringU, Lewis & Sauro), not the 2013 regression, which underestimates SUS at high usability "
+            "(Lah, Lewis & Šumak 2020)."
+        )
     return Group(people, _table([("UMUX-Lite summary", "left"), ("", "right")], stats_rows, caption=caption))
 
 
@@ -141,7 +186,7 @@ def nps_view(respondents: pd.DataFrame, summary: dict, *, confidence: float) -> 
         ["Detractors (0–6)", share(summary["detractors"])],
         [f"NPS ({format_confidence(confidence)} CI)", _nps_interval(summary)],
     ]
-    caption = "NPS = % promoters − % detractors; adjusted-Wald interval for NPS (Rocks 2016)."
+    caption = "NPS = % promoters − % detractors; adjusted-Wald interval for NPS (Rocks 2016); none for one respondent."
     return Group(people, _table([("NPS summary", "left"), ("", "right")], stats_rows, caption=caption))
 
 
@@ -151,6 +196,8 @@ def _nps_interval(summary: dict) -> str:
     text = f"{summary['nps']:+.0f}"
     if not is_missing(summary["ci_low"]):
         text += f" ({summary['ci_low']:+.0f} to {summary['ci_high']:+.0f})"
+    elif summary["n"] == 1:
+        text += " (no interval: one respondent)"
     return text
 
 
@@ -162,15 +209,15 @@ def seq_view(frame: pd.DataFrame, *, confidence: float) -> Table:
         [
             _label(r["task"]),
             str(r["n"]),
-            format_number_interval(r["mean"], r["ci_low"], r["ci_high"], 2),
+            format_number_interval(r["mean"], r["ci_low"], r["ci_high"], 2),  # the verdict says why none
             format_number(r["sd"], 2),
             r["verdict"],
         ]
         for _, r in frame.iterrows()
     ]
     caption = (
-        f"SEQ 1–7, mean with {format_confidence(confidence)} t interval; one-sided t test against the "
-        f"{SEQ_AVERAGE:g} average (Sauro & Dumas 2009; MeasuringU)."
+        f"SEQ 1–7, mean with {format_confidence(confidence)} t interval, against the {SEQ_AVERAGE:g} average "
+        f"(Sauro & Dumas 2009; MeasuringU).\n{_verdict_note(confidence, SEQ_AVERAGE)}"
     )
     return _table(
         [
@@ -187,11 +234,31 @@ def seq_view(frame: pd.DataFrame, *, confidence: float) -> Table:
 
 def csat_view(frame: pd.DataFrame, *, confidence: float) -> Table:
     rows = [
-        [_label(r["task"]), str(r["n"]), str(r["top2"]), format_percent_interval(r["csat"], r["ci_low"], r["ci_high"])]
+        [
+            _label(r["task"]),
+            str(r["n"]),
+            str(r["top2"]),
+            format_percent_interval(r["csat"], r["ci_low"], r["ci_high"]),
+            _mean_interval(
+                r["mean"],
+                r["mean_ci_low"],
+                r["mean_ci_high"],
+                2,
+                constant=r["n"] >= 2 and is_missing(r["mean_ci_low"]) and not is_missing(r["mean"]),
+            ),
+        ]
         for _, r in frame.iterrows()
     ]
-    caption = f"CSAT = share of 4–5 answers on a 1–5 scale; {format_confidence(confidence)} adjusted-Wald interval."
-    return _table([("Task", "left"), ("n", "right"), ("Top 2", "right"), ("CSAT (CI)", "right")], rows, caption=caption)
+    level = format_confidence(confidence)
+    caption = (
+        f"CSAT = share of 4–5 answers on a 1–5 scale, {level} adjusted-Wald interval; "
+        f"mean rating (1–5) with its {level} t interval."
+    )
+    return _table(
+        [("Task", "left"), ("n", "right"), ("Top 2", "right"), ("CSAT (CI)", "right"), ("Mean 1–5 (CI)", "right")],
+        rows,
+        caption=caption,
+    )
 
 
 # --- compare --------------------------------------------------------------------------------------
