@@ -41,6 +41,7 @@ def test_json_is_an_array_with_exactly_the_documented_keys(cli):
         "apply-coupon",
         "change-address",
         "checkout",
+        "(all tasks)",
     ]
     assert {(r["group_a"], r["group_b"]) for r in rows} == {("A", "B")}
 
@@ -63,6 +64,17 @@ def test_published_check_through_the_cli(cli):
     assert success["test"] == "N-1 two-proportion, between subjects"
 
 
+def test_too_few_and_all_tasks_rows_in_json(cli):
+    rows = rows_of(cli("compare", STUDY, "-f", "json"))
+    coupon = next(r for r in rows if (r["task"], r["metric"]) == ("apply-coupon", "time"))
+    # one completion time in A: before, a ratio interval from ~0 to thousands; now untested
+    assert coupon["test"] == "too few (n < 3), between subjects"
+    assert coupon["p_value"] is None and coupon["ci_low"] is None and coupon["ci_high"] is None
+    every = [r for r in rows if r["task"] == "(all tasks)"]
+    assert [r["metric"] for r in every] == ["success_rate", "time", "errors_per_attempt"]
+    assert all(r["p_value"] is not None for r in every)
+
+
 def test_between_subjects_is_said(cli):
     result = cli("compare", STUDY, "-f", "json")
     assert "between subjects: different participants in each group" in result.stderr
@@ -75,7 +87,7 @@ def test_within_subjects_is_detected_and_said(cli):
     assert "within subjects: the same participants did both (paired tests)" in result.stderr
     assert 'task "pay": 1 participant did only one of A and B' in result.stderr
     tests = {(r["task"], r["metric"]): r["test"] for r in rows}
-    assert tests[("search", "success_rate")] == "McNemar exact, within subjects"
+    assert tests[("search", "success_rate")] == "McNemar mid-p, within subjects"  # QUX 2nd ed. ch. 5
     assert tests[("search", "time")] == "paired t on log times, within subjects"
     assert tests[("search", "errors_per_attempt")] == "paired t, within subjects"
 
@@ -87,7 +99,7 @@ def test_table_marks_significant_differences_in_words(cli, tmp_path):
     text = out.read_text()
     assert "B is faster: 0.72× the time, p < 0.001" in text
     assert "Design: within subjects, detected from the data" in text
-    assert "McNemar exact" in text
+    assert "McNemar mid-p" in text
     out2 = tmp_path / "study.txt"
     assert cli("compare", STUDY, "-o", out2).exit_code == 0
     text = out2.read_text()

@@ -12,7 +12,7 @@ from scipy import stats as st
 
 from uxcli.errors import OptionError
 from uxcli.readers.read import load
-from uxcli.tasks.compare import COMPARE_COLUMNS, compare, pick_groups, verdict
+from uxcli.tasks.compare import ALL_TASKS, COMPARE_COLUMNS, compare, pick_groups, verdict
 
 
 def attempts(path) -> pd.DataFrame:
@@ -85,13 +85,15 @@ SEARCH_A = {"W1": 60, "W2": 75, "W3": 80, "W4": 55, "W7": 90, "W8": 70}  # W5, W
 SEARCH_B = {"W1": 40, "W2": 50, "W3": 62, "W4": 41, "W5": 45, "W6": 52, "W7": 70, "W8": 48}
 
 
-def test_paired_detected_and_mcnemar_exact():
+def test_paired_detected_and_mcnemar_mid_p():
     result = compare(attempts(DATA / "q_compare_paired.csv"))
     assert [d.paired for d in result.designs] == [True, True]
     success = row(result.frame, "search", "success_rate")
-    assert success["test"] == "McNemar exact, within subjects"
-    # discordant pairs: W5 and W6 succeed only in B, nobody only in A -> binomial test of 0 of 2
-    assert success["p_value"] == pytest.approx(st.binomtest(0, 2, 0.5).pvalue) == pytest.approx(0.5)
+    assert success["test"] == "McNemar mid-p, within subjects"
+    # discordant pairs: W5 and W6 succeed only in B, nobody only in A. McNemar mid-p (QUX 2nd ed.
+    # ch. 5; Fagerland, Lydersen & Laake 2013): exact binomial p of 0 of 2 (0.5) minus P(X = 0) = 0.25
+    mid_p = st.binomtest(0, 2, 0.5).pvalue - st.binom.pmf(0, 2, 0.5)
+    assert success["p_value"] == pytest.approx(mid_p) == pytest.approx(0.25)
     assert (success["value_a"], success["value_b"], success["difference"]) == (0.75, 1.0, 0.25)
 
 
@@ -226,3 +228,101 @@ def test_verdict_wording():
         )
         == "no difference (the same in both groups)"
     )
+
+
+# --- too few to test, constant data ------------------------------------------------------------------
+
+
+def test_time_rows_with_fewer_than_3_per_group_are_too_few_to_test():
+    # sample study: apply-coupon has 1 completion time in A, change-address and checkout 2: with df = 1
+    # the t quantile is 12.7 and the interval of the ratio spanned orders of magnitude.
+    frame = compare(attempts(SAMPLES / "layouts" / "study.yaml")).frame
+    for task in ("apply-coupon", "change-address", "checkout"):
+        time = row(frame, task, "time")
+        assert time["test"] == "too few (n < 3), between subjects"
+        assert math.isnan(time["p_value"]) and math.isnan(time["ci_low"]) and math.isnan(time["ci_high"])
+        assert time["difference"] == pytest.approx(time["value_b"] / time["value_a"])  # the estimate stays
+        assert verdict(time) == "not testable (fewer than 3 participants per group)"
+    assert row(frame, "find-product", "time")["test"] == "Welch t on log times, between subjects"
+
+
+def test_paired_rows_with_fewer_than_3_pairs_are_too_few_to_test(tmp_path):
+    rows = ["participant,variant,task,outcome,time,errors"]
+    for i, (ta, tb) in enumerate([(60, 40), (75, 30)]):  # two pairs: before, a ratio CI of ~1e-3 to ~1e2
+        rows += [f"p{i},A,t,success,{ta},{i}", f"p{i},B,t,success,{tb},{i + 2}"]
+    path = tmp_path / "two.csv"
+    path.write_text("\n".join(rows) + "\n")
+    frame = compare(attempts(path)).frame
+    for metric in ("time", "errors_per_attempt"):
+        found = row(frame, "t", metric)
+        assert found["test"] == "too few (n < 3 pairs), within subjects"
+        assert math.isnan(found["p_value"]) and math.isnan(found["ci_low"])
+        assert verdict(found) == "not testable (fewer than 3 pairs)"
+    assert row(frame, "t", "success_rate")["test"] == "McNemar mid-p, within subjects"  # exact: any n
+
+
+def test_errors_all_zero_have_no_interval():
+    # add-to-cart: no errors in either group. Before: interval 0 to 0; reference "Which estimate,
+    # which interval": constant data has no interval and no t test.
+    errors = row(compare(attempts(SAMPLES / "layouts" / "study.yaml")).frame, "add-to-cart", "errors_per_attempt")
+    assert errors["difference"] == 0
+    assert math.isnan(errors["ci_low"]) and math.isnan(errors["ci_high"]) and math.isnan(errors["p_value"])
+    assert verdict(errors) == "no difference (the same in both groups)"
+
+
+# --- all tasks: participant means ----------------------------------------------------------------------
+
+
+def test_all_tasks_rows_paired_on_participant_means():
+    # By-participant analysis (Clark 1973's F1; QUX ch. 5 paired t): one mean per participant and group.
+    # q_compare_paired.csv, recomputed by hand from the file: W1..W8 did both groups.
+    result = compare(attempts(DATA / "q_compare_paired.csv"))
+    frame = result.frame
+    assert list(frame["task"]).count(ALL_TASKS) == 3
+    assert list(frame["task"])[-3:] == [ALL_TASKS] * 3  # after the task rows
+    # completion: share of the tasks each participant completed (W8 did only search in B)
+    share_a = np.array([1, 0.5, 1, 1, 0.5, 0.5, 0.5, 1])
+    share_b = np.array([1, 1, 1, 0.5, 1, 1, 1, 1])
+    success = row(frame, ALL_TASKS, "success_rate")
+    reference = st.ttest_rel(share_b, share_a)
+    assert success["test"] == "paired t on participant means, within subjects"
+    assert success["p_value"] == pytest.approx(reference.pvalue)
+    assert success["difference"] == pytest.approx(share_b.mean() - share_a.mean())
+    assert (success["ci_low"], success["ci_high"]) == pytest.approx(tuple(reference.confidence_interval(0.95)))
+    # time: per participant, mean log time over the tasks completed in both groups
+    pay_a = {"W1": 30, "W3": 35, "W5": 33, "W6": 40}
+    pay_b = {"W1": 32, "W3": 36, "W5": 29, "W6": 38}
+    la, lb = [], []
+    for p in SEARCH_B:  # W5 and W6 failed search in A: only their pay times count
+        tasks = [(a, b) for a, b in ((SEARCH_A, SEARCH_B), (pay_a, pay_b)) if p in a and p in b]
+        la.append(np.mean([math.log(a[p]) for a, _ in tasks]))
+        lb.append(np.mean([math.log(b[p]) for _, b in tasks]))
+    reference = st.ttest_rel(lb, la)
+    ci = reference.confidence_interval(0.95)
+    time = row(frame, ALL_TASKS, "time")
+    assert time["test"] == "paired t on participants' mean log times, within subjects"
+    assert time["p_value"] == pytest.approx(reference.pvalue)
+    assert time["difference"] == pytest.approx(math.exp(np.mean(lb) - np.mean(la)))
+    assert (time["ci_low"], time["ci_high"]) == (pytest.approx(math.exp(ci.low)), pytest.approx(math.exp(ci.high)))
+    # errors per attempt: W8 did pay only in A, so only search counts for W8
+    err_a = np.array([(1 + 0) / 2, (0 + 2) / 2, (2 + 0) / 2, (0 + 1) / 2, (3 + 0) / 2, (4 + 0) / 2, (1 + 1) / 2, 0])
+    err_b = np.array([0, (0 + 1) / 2, (1 + 0) / 2, (0 + 2) / 2, (1 + 0) / 2, (1 + 1) / 2, 0, 0])
+    errors = row(frame, ALL_TASKS, "errors_per_attempt")
+    assert errors["p_value"] == pytest.approx(st.ttest_rel(err_b, err_a).pvalue)
+    assert errors["difference"] == pytest.approx(err_b.mean() - err_a.mean())
+
+
+def test_all_tasks_rows_between_subjects_use_welch_on_participant_means():
+    data = attempts(SAMPLES / "layouts" / "study.yaml")
+    frame = compare(data).frame
+    people = data.assign(group=data["variant"].astype(str), participant=data["participant"].astype(str))
+    last = people.groupby(["group", "participant", "task"], sort=False).tail(1)
+    share = (last["outcome"].astype(str) == "success").groupby([last["group"], last["participant"]]).mean()
+    reference = st.ttest_ind(share["B"], share["A"], equal_var=False)
+    success = row(frame, ALL_TASKS, "success_rate")
+    assert success["test"] == "Welch t on participant means, between subjects"
+    assert success["p_value"] == pytest.approx(reference.pvalue)
+    assert success["difference"] == pytest.approx(share["B"].mean() - share["A"].mean())
+    assert row(frame, ALL_TASKS, "time")["test"] == "Welch t on participants' mean log times, between subjects"
+    # one task: no all-tasks rows (they would repeat the task's)
+    assert ALL_TASKS not in set(compare(attempts(DATA / "q_compare_published.csv")).frame["task"])

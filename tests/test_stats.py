@@ -252,6 +252,30 @@ def test_mcnemar_exact_no_discordant_pairs():
     assert stats.mcnemar_exact(0, 0) == 1.0
 
 
+@pytest.mark.parametrize("b,c", [(0, 5), (5, 0), (1, 6), (2, 9), (12, 3), (4, 4), (0, 0)])
+def test_mcnemar_mid_p_is_exact_p_minus_the_observed_probability(b, c):
+    # Fagerland, Lydersen & Laake (2013, BMC Med Res Methodol 13:91): mid-p = 2·[P(X <= k) − ½P(X = k)],
+    # k = min(b, c), X ~ Bin(b + c, ½): the exact two-sided p minus P(X = k); b = c gives 1.
+    n, k = b + c, min(b, c)
+    expected = 1.0 if b == c else st.binomtest(b, n, 0.5).pvalue - st.binom.pmf(k, n, 0.5)
+    assert stats.mcnemar_mid_p(b, c) == pytest.approx(expected)
+    with pytest.raises(ValueError):
+        stats.mcnemar_mid_p(-1, 2)
+
+
+def test_mcnemar_mid_p_published_example():
+    # Reference "Comparing two designs" (QUX 2nd ed. ch. 5): 0 vs 5 discordant pairs -> exact 0.0625,
+    # mid-p 0.03125. Ten participants: 5 fail A and succeed B, 5 succeed in both; uxcli printed the
+    # exact p = 0.0625 beside its own interval of +10 to +74 points.
+    assert stats.mcnemar_exact(0, 5) == pytest.approx(0.0625)
+    assert stats.mcnemar_mid_p(0, 5) == pytest.approx(0.03125)
+    result = stats.compare_paired_proportions([0] * 5 + [1] * 5, [1] * 10)
+    assert result.test == "McNemar mid-p"
+    assert result.p_value == pytest.approx(0.03125)
+    assert result.difference == pytest.approx(0.5)
+    assert round(result.ci_low, 2) == 0.10 and round(result.ci_high, 2) == 0.74
+
+
 def test_paired_proportions_against_agresti_min():
     a = np.array([1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 0, 1], dtype=bool)
     b = np.array([1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1], dtype=bool)
@@ -265,8 +289,10 @@ def test_paired_proportions_against_agresti_min():
     result = stats.compare_paired_proportions(a, b, CONF_Z2)
     assert (result.ci_low, result.ci_high) == pytest.approx((diff - 2 * sd, diff + 2 * sd))
     assert result.difference == pytest.approx(b.mean() - a.mean())
-    assert result.p_value == pytest.approx(hand_mcnemar(only_a, only_b))
-    assert result.test == "McNemar exact"
+    # mid-p (QUX 2nd ed. ch. 5; Fagerland et al. 2013): exact p − P(X = min(b, c))
+    mid_p = hand_mcnemar(only_a, only_b) - math.comb(only_a + only_b, min(only_a, only_b)) / 2 ** (only_a + only_b)
+    assert result.p_value == pytest.approx(mid_p)
+    assert result.test == "McNemar mid-p"
 
 
 def test_paired_proportions_drops_incomplete_pairs_and_checks_length():
@@ -339,6 +365,58 @@ def test_compare_means_welch_and_paired():
     assert (paired.ci_low, paired.ci_high) == pytest.approx((d.mean() - half, d.mean() + half))
     assert paired.p_value == pytest.approx(st.ttest_1samp(d, 0).pvalue)
     assert paired.test == "paired t"
+
+
+# --- constant data: no interval, no t test ------------------------------------------------------
+# Reference "Which estimate, which interval": constant data (SEQ 7, 7, 7) has no interval and no
+# t-test; report "not testable", as for n < 2. (Before: zero-width intervals and p = 0.)
+
+
+@pytest.mark.parametrize("values", [[7, 7, 7], [70.0, 70.0, 70.0], [0.0, 0.0], [0.1, 0.1, 0.1]])
+def test_mean_t_interval_of_constant_values_is_undefined(values):
+    value, low, high = stats.mean_t_interval(values)
+    assert value == pytest.approx(values[0])
+    assert math.isnan(low) and math.isnan(high)
+
+
+def test_geometric_mean_ci_of_identical_times_is_undefined():
+    value, low, high = stats.geometric_mean_ci([30, 30, 30])
+    assert value == pytest.approx(30.0)
+    assert math.isnan(low) and math.isnan(high)
+
+
+def test_log_t_interval_treats_rounding_noise_in_sd_as_zero():
+    # aggregated logs of identical times give an SD of ~1e-16 rather than 0 (uxcli.tasks.metrics)
+    m = math.log(30)
+    value, low, high = stats.log_t_interval(np.array([3, 3, 3]), np.array([m, m, m]), np.array([0.0, 4e-16, 0.2]))
+    assert value == pytest.approx([30, 30, 30])
+    assert np.isnan(low[:2]).all() and np.isnan(high[:2]).all()
+    half = st.t.ppf(0.975, 2) * 0.2 / math.sqrt(3)
+    assert (low[2], high[2]) == pytest.approx((30 * math.exp(-half), 30 * math.exp(half)))
+
+
+@pytest.mark.parametrize("values,target", [([70, 70, 70], 68), ([7, 7, 7], 5.5), ([3, 3], 5.5)])
+def test_one_sided_mean_vs_constant_values_is_untestable(values, target):
+    assert math.isnan(stats.one_sided_mean_vs(values, target))
+
+
+def test_two_sample_t_tests_of_constant_data_are_untestable():
+    for result in (
+        stats.compare_means([0, 0], [0, 0]),
+        stats.compare_means([0, 0, 0], [1, 1, 1]),  # SE 0: scipy gives t = -inf, p = 0
+        stats.compare_means([1, 2, 3], [2, 3, 4], paired=True),  # identical differences
+        stats.compare_log_times([30, 30, 30], [45, 45, 45]),
+        stats.compare_log_times([30, 40, 50], [60, 80, 100], paired=True),  # every ratio exactly 2
+    ):
+        assert math.isnan(result.p_value) and math.isnan(result.ci_low) and math.isnan(result.ci_high)
+        assert math.isnan(result.statistic)
+    assert stats.compare_log_times([30, 40, 50], [60, 80, 100], paired=True).difference == pytest.approx(2.0)
+    # Welch's SE uses both variances: one constant group leaves the other's (scipy agrees).
+    a, b = np.array([0.0, 0.0, 0.0]), np.array([1.0, 2.0, 4.0])
+    result = stats.compare_means(a, b)
+    reference = st.ttest_ind(b, a, equal_var=False)
+    assert result.p_value == pytest.approx(reference.pvalue)
+    assert (result.ci_low, result.ci_high) == pytest.approx(tuple(reference.confidence_interval(0.95)))
 
 
 # --- against a benchmark ------------------------------------------------------------------------

@@ -4,6 +4,11 @@ Every function cites its source. "QUX" is Sauro & Lewis, *Quantifying the User E
 2nd ed. (2016). Undefined statistics (n = 0, an interval from a single value, ...) come back as
 NaN rather than raising, so callers can render them as null. Invalid input (negative counts,
 successes > n, non-positive times) raises ValueError.
+
+Constant data (SEQ 7, 7, 7; times 30, 30, 30; errors 0, 0) have no t interval and no t test: the
+standard error is 0, so the interval would have zero width and the test p = 0 (or t undefined).
+Such figures come back as NaN, "not testable", like an interval from n < 2 (reference
+"Which estimate, which interval": constant data has no interval and no t-test).
 """
 
 from __future__ import annotations
@@ -105,6 +110,19 @@ def _clean(values: ArrayLike) -> np.ndarray:
     return arr[~np.isnan(arr)]
 
 
+# Spread below this fraction of the values' magnitude is rounding noise, not variation: the mean of
+# identical logs or of constant log ratios is not always exact in floating point.
+_RELATIVE_NOISE = 1e-12
+
+
+def _no_variation(values: np.ndarray) -> bool:
+    """True when all values are equal (up to rounding): no t interval or t test is defined."""
+    if values.size == 0:
+        return False
+    spread = float(np.max(values) - np.min(values))
+    return spread <= _RELATIVE_NOISE * float(np.max(np.abs(values)))
+
+
 def _logs(times: ArrayLike) -> np.ndarray:
     arr = _clean(times)
     if np.any(arr <= 0):
@@ -166,12 +184,15 @@ def log_t_interval(n: ArrayLike, mean_log: ArrayLike, sd_log: ArrayLike, confide
 
     QUX ch. 3 / Sauro & Lewis (CHI 2010): exp(m ± t(1 − α/2, n − 1)·s/√n), asymmetric around
     exp(m). Vectorised so metrics can feed groupby aggregates; n == 0 gives NaN, n < 2 a NaN
-    interval.
+    interval, and so does s = 0 (identical times; s below 1e-12·max(1, |m|) counts as 0, the
+    rounding noise of aggregated logs): a zero-width interval would claim certainty.
     """
     size = np.asarray(n, dtype=float)
     m = np.asarray(mean_log, dtype=float)
     s = np.asarray(sd_log, dtype=float)
-    defined = size >= 2
+    with np.errstate(invalid="ignore"):
+        varies = s > _RELATIVE_NOISE * np.maximum(1.0, np.abs(m))
+    defined = (size >= 2) & varies
     # df is forced to 1 where undefined only to keep scipy quiet; those cells are masked below.
     df = np.where(defined, size - 1, 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -191,24 +212,25 @@ def geometric_mean_ci(times: ArrayLike, confidence: float = 0.95) -> Estimate:
     logs = _logs(times)
     if logs.size == 0:
         return _NAN_ESTIMATE
-    sd = float(np.std(logs, ddof=1)) if logs.size > 1 else NAN
+    if logs.size < 2:
+        sd = NAN
+    else:
+        sd = 0.0 if _no_variation(logs) else float(np.std(logs, ddof=1))
     return log_t_interval(logs.size, float(np.mean(logs)), sd, confidence)
 
 
 def mean_t_interval(values: ArrayLike, confidence: float = 0.95) -> Estimate:
     """Arithmetic mean with a classic t confidence interval (QUX ch. 3; used for SUS and SEQ).
 
-    NaN values are ignored; n == 0 gives NaN, n == 1 a NaN interval.
+    NaN values are ignored; n == 0 gives NaN, n == 1 or identical values (SD 0) a NaN interval.
     """
     arr = _clean(values)
     if arr.size == 0:
         return _NAN_ESTIMATE
     mean = float(np.mean(arr))
-    if arr.size < 2:
+    if arr.size < 2 or _no_variation(arr):
         return Estimate(mean, NAN, NAN)
     sem = float(st.sem(arr))
-    if sem == 0:
-        return Estimate(mean, mean, mean)
     low, high = st.t.interval(confidence, arr.size - 1, loc=mean, scale=sem)
     return Estimate(mean, float(low), float(high))
 
@@ -290,6 +312,22 @@ def compare_proportions(x1: int, n1: int, x2: int, n2: int, confidence: float = 
     return Comparison(x1 / n1 - x2 / n2, low, high, p_value, "Fisher exact", NAN)
 
 
+def mcnemar_mid_p(b: int, c: int) -> float:
+    """Two-sided McNemar mid-p value for b vs c discordant pairs (QUX 2nd ed. ch. 5 key points).
+
+    Fagerland, Lydersen & Laake (2013, BMC Med Res Methodol 13:91): with X ~ Binomial(b + c, ½)
+    and k = min(b, c), mid-p = 2·[P(X ≤ k) − ½·P(X = k)], i.e. the exact two-sided p minus
+    P(X = k); it keeps close to the nominal level where the exact test is conservative.
+    Example: 0 vs 5 → exact 0.0625, mid-p 0.03125. b = c (including no discordant pairs) gives 1.
+    """
+    if b < 0 or c < 0:
+        raise ValueError("discordant counts must be non-negative")
+    n, k = int(b + c), int(min(b, c))
+    if n == 0:
+        return 1.0
+    return float(min(1.0, 2 * (st.binom.cdf(k, n, 0.5) - 0.5 * st.binom.pmf(k, n, 0.5))))
+
+
 def mcnemar_exact(b: int, c: int) -> float:
     """Two-sided exact McNemar p value: binomial test of b vs c discordant pairs at 0.5 (QUX ch. 5).
 
@@ -306,7 +344,7 @@ def compare_paired_proportions(a: ArrayLike, b: ArrayLike, confidence: float = 0
     """Within-subjects comparison of two completion rates, difference = mean(b) − mean(a).
 
     `a` and `b` are aligned per participant (truthy = success); pairs with a missing value are
-    dropped. p: exact McNemar (QUX ch. 5). CI: adjusted-Wald interval for matched proportions
+    dropped. p: McNemar mid-p (mcnemar_mid_p; QUX 2nd ed. ch. 5, Fagerland et al. 2013). CI: adjusted-Wald interval for matched proportions
     (QUX ch. 5, after Agresti & Min 2005, Statistics in Medicine 24: 729–740): add z²/8 to each
     cell of the 2×2 table (≈ 0.5 at 95%, Agresti & Min's "Wald+2"), then a Wald interval on the
     difference of the adjusted marginals, clipped to [−1, 1].
@@ -319,7 +357,7 @@ def compare_paired_proportions(a: ArrayLike, b: ArrayLike, confidence: float = 0
     first, second = first[keep] != 0, second[keep] != 0
     n = first.size
     if n == 0:
-        return Comparison(NAN, NAN, NAN, NAN, "McNemar exact", NAN)
+        return Comparison(NAN, NAN, NAN, NAN, "McNemar mid-p", NAN)
     only_a = int(np.sum(first & ~second))
     only_b = int(np.sum(~first & second))
     z = z_for(confidence)
@@ -331,15 +369,24 @@ def compare_paired_proportions(a: ArrayLike, b: ArrayLike, confidence: float = 0
         float(np.mean(second) - np.mean(first)),
         max(diff_adj - half, -1.0),
         min(diff_adj + half, 1.0),
-        mcnemar_exact(only_a, only_b),
-        "McNemar exact",
+        mcnemar_mid_p(only_a, only_b),
+        "McNemar mid-p",
         NAN,
     )
 
 
 def _t_test(a: np.ndarray, b: np.ndarray, paired: bool, confidence: float) -> tuple[float, float, float, float] | None:
-    """scipy t test of b against a: (ci_low, ci_high, p, t) of b − a; None when undefined."""
+    """scipy t test of b against a: (ci_low, ci_high, p, t) of b − a; None when undefined.
+
+    Undefined: fewer than 2 values in a group (pairs when paired), or a standard error of 0 —
+    identical differences when paired, both groups constant for Welch (one constant group still
+    leaves the other's variance).
+    """
     if a.size < 2 or b.size < 2:
+        return None
+    if paired and _no_variation(b - a):
+        return None
+    if not paired and _no_variation(a) and _no_variation(b):
         return None
     with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
         # Constant samples make t undefined; scipy warns and returns NaN, which we pass on.
@@ -417,10 +464,11 @@ def one_sided_proportion_vs(x: int, n: int, benchmark: float = COMPLETION_AVERAG
 def one_sided_mean_vs(values: ArrayLike, benchmark: float) -> float:
     """One-sided one-sample t p value that the true mean exceeds `benchmark` (QUX ch. 4).
 
-    Used against SUS 68 and SEQ 5.5. NaN values ignored; fewer than 2 values gives NaN.
+    Used against SUS 68 and SEQ 5.5. NaN values ignored; fewer than 2 values, or identical values
+    (no standard error: t would be ±inf and p 0 or 1), give NaN.
     """
     arr = _clean(values)
-    if arr.size < 2:
+    if arr.size < 2 or _no_variation(arr):
         return NAN
     with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)

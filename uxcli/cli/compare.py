@@ -88,7 +88,7 @@ def compare(
 ) -> None:
     """Compare group B with group A for each task: completion, time and errors per attempt.
 
-    Completion: N-1 two-proportion test (Fisher exact for tiny expected counts) or McNemar's exact test when the same participants did both; time: Welch or paired t on log times, as the ratio of geometric means B/A; errors per attempt: Welch or paired t. Pairing is detected from the data and reported.
+    Completion: N-1 two-proportion test (Fisher exact for tiny expected counts) or the McNemar mid-p test when the same participants did both; time: Welch or paired t on log times, as the ratio of geometric means B/A; errors per attempt: Welch or paired t. Pairing is detected from the data and reported. Time and errors with fewer than 3 participants (or pairs) per group are not tested. With several tasks, rows for "(all tasks)" compare each participant's mean over tasks.
 
     Example: uxcli compare sessions/ --by variant --a old --b new
     """

@@ -18,10 +18,20 @@ make it within-subjects (paired tests on those participants; anyone who did only
 left out and reported); no shared participant makes it between-subjects. ``pairing`` forces either.
 
 Tests: completion between subjects by the N−1 two-proportion test, or Fisher's exact test when an
-expected cell count is below 1 (stats.compare_proportions); within subjects by McNemar's exact
-test (stats.compare_paired_proportions). Time by a t test on log times, Welch or paired
-(stats.compare_log_times), reported as the ratio of geometric means B/A. Errors per attempt by
-Welch's or the paired t test (stats.compare_means). Differences are B − A.
+expected cell count is below 1 (stats.compare_proportions); within subjects by McNemar's test,
+mid-p variant (stats.compare_paired_proportions; QUX 2nd ed. ch. 5, Fagerland, Lydersen & Laake
+2013). Time by a t test on log times, Welch or paired (stats.compare_log_times), reported as the
+ratio of geometric means B/A. Errors per attempt by Welch's or the paired t test
+(stats.compare_means). Differences are B − A.
+
+Too few to test: a t test (time, errors) needs at least MIN_N = 3 observations in each group (3
+pairs when paired). With 2 the t quantile has 1 degree of freedom (12.7 at 95%) and the interval
+spans orders of magnitude (a ratio of 2e-06 to 331,800 was printed); such rows keep the observed
+difference but their p value and interval are NaN and the test column says "too few (n < 3)".
+Completion rows are exempt: the exact tests and adjusted-Wald intervals are defined at any n.
+
+With more than one task, one more row per metric has task ALL_TASKS ("(all tasks)"): see
+all_tasks_rows.
 """
 
 from __future__ import annotations
@@ -51,6 +61,8 @@ COMPARE_COLUMNS = [
     "test",
 ]
 PAIRINGS = ("auto", "paired", "independent")
+MIN_N = 3  # fewest observations per group (pairs when paired) for a t test on a comparison row
+ALL_TASKS = "(all tasks)"
 
 
 @dataclass
@@ -165,6 +177,18 @@ def _geomean(values: np.ndarray) -> float:
     return float(np.exp(np.mean(np.log(values)))) if values.size else math.nan
 
 
+def _tested(result: stats.Comparison, n: int, paired: bool) -> stats.Comparison:
+    """``result``, or the same difference flagged too few to test when n < MIN_N (module docstring)."""
+    if n >= MIN_N:
+        return result
+    why = f"too few (n < {MIN_N} pairs)" if paired else f"too few (n < {MIN_N})"
+    return stats.Comparison(result.difference, math.nan, math.nan, math.nan, why, math.nan)
+
+
+def _count(values: np.ndarray) -> int:
+    return int(np.sum(~np.isnan(values)))
+
+
 def _row(task, metric, a, b, value_a, value_b, result: stats.Comparison, design: TaskDesign) -> dict:
     subjects = "within subjects" if design.paired else "between subjects"
     return {
@@ -235,6 +259,9 @@ def compare(
         rows.extend(_task_rows(task, rows_a, rows_b, common, design, group_a, group_b, confidence))
     if not rows:
         raise OptionError(f"no task was attempted in both {by} {group_a} and {group_b}")
+    if len(designs) > 1:
+        tasks = [d.task for d in designs]
+        rows.extend(all_tasks_rows(people[people["task"].isin(tasks)], group_a, group_b, pairing, confidence))
     frame = pd.DataFrame(rows, columns=[*COMPARE_COLUMNS, "_design", "_statistic"])
     return Comparison(frame, by, group_a, group_b, designs, notes)
 
@@ -249,11 +276,12 @@ def _task_rows(task, rows_a, rows_b, common, design, group_a, group_b, confidenc
         both = ~(np.isnan(ta) | np.isnan(tb))
         if both.any() or (~np.isnan(ta)).any() or (~np.isnan(tb)).any():
             result = stats.compare_log_times(ta, tb, paired=True, confidence=confidence)
+            result = _tested(result, int(both.sum()), paired=True)
             out.append(_row(task, "time", group_a, group_b, _geomean(ta[both]), _geomean(tb[both]), result, design))
         ea, eb = _aligned(rows_a, rows_b, "errors", common)
         if (~np.isnan(ea)).any() or (~np.isnan(eb)).any():
-            result = stats.compare_means(ea, eb, paired=True, confidence=confidence)
             both = ~(np.isnan(ea) | np.isnan(eb))
+            result = _tested(stats.compare_means(ea, eb, paired=True, confidence=confidence), int(both.sum()), True)
             out.append(
                 _row(
                     task,
@@ -275,12 +303,87 @@ def _task_rows(task, rows_a, rows_b, common, design, group_a, group_b, confidenc
     ta, tb = rows_a["time"].to_numpy(np.float64), rows_b["time"].to_numpy(np.float64)
     if (~np.isnan(ta)).any() or (~np.isnan(tb)).any():
         result = stats.compare_log_times(ta, tb, paired=False, confidence=confidence)
+        result = _tested(result, min(_count(ta), _count(tb)), paired=False)
         out.append(_row(task, "time", group_a, group_b, _geomean(ta), _geomean(tb), result, design))
     ea, eb = rows_a["errors"].to_numpy(np.float64), rows_b["errors"].to_numpy(np.float64)
     if (~np.isnan(ea)).any() or (~np.isnan(eb)).any():
         result = stats.compare_means(ea, eb, paired=False, confidence=confidence)
+        result = _tested(result, min(_count(ea), _count(eb)), paired=False)
         out.append(_row(task, "errors_per_attempt", group_a, group_b, _nanmean(ea), _nanmean(eb), result, design))
     return out
+
+
+def all_tasks_rows(people: pd.DataFrame, group_a: str, group_b: str, pairing: str, confidence: float) -> list[dict]:
+    """The all-tasks comparison: one row per metric (task ALL_TASKS) on participant means over tasks.
+
+    ``people`` has one row per participant × task × group (_per_participant), for the compared
+    tasks. Each participant contributes one figure per group, their mean over tasks: share of
+    tasks completed, geometric mean of their completion times, mean errors per attempt. That is
+    the by-participant analysis that treats participants, not participant × task cells, as the
+    independent units (Clark 1973, "The language-as-fixed-effect fallacy", J. Verbal Learning and
+    Verbal Behavior 12: 335–359, its F1 "by-subjects" test; Hurlbert 1984, Ecological Monographs
+    54: 187–211, on pseudoreplication), and that within-subjects usability comparisons report
+    (QUX ch. 5: one score per participant and design, then the paired t test).
+
+    Paired (``pairing`` "paired", or "auto" with participants in both groups): the participants
+    who took part in both groups, each averaged over the tasks they have a figure for in *both*
+    groups, so that both of a participant's means cover the same tasks; paired t (log scale for
+    times). Otherwise between subjects: every participant's mean over the tasks they have a
+    figure for, Welch t (on log geometric means for times). The tasks are treated as fixed: the
+    test generalises over participants, for these tasks. Fewer than MIN_N participants (pairs)
+    are too few to test, as for a task row.
+    """
+    frame = people.assign(log_time=np.log(people["time"]))
+    in_a = set(frame.loc[frame["group"] == group_a, "participant"])
+    in_b = set(frame.loc[frame["group"] == group_b, "participant"])
+    common = in_a & in_b
+    paired = bool(common) if pairing == "auto" else pairing == "paired"
+    wide = frame.pivot_table(
+        index=["participant", "task"],
+        columns="group",
+        values=["success", "log_time", "errors"],
+        aggfunc="first",
+        dropna=False,
+    )
+    order = [p for p in pd.unique(frame["participant"]) if not paired or p in common]
+    if paired:
+        design = TaskDesign(ALL_TASKS, True, len(common), len(common), len(in_a | in_b) - len(common))
+    else:
+        design = TaskDesign(ALL_TASKS, False, len(in_a), len(in_b))
+    out = []
+    for metric, column in (("success_rate", "success"), ("time", "log_time"), ("errors_per_attempt", "errors")):
+        if (column, group_a) not in wide.columns or (column, group_b) not in wide.columns:
+            continue
+        a_cells, b_cells = wide[(column, group_a)].astype(float), wide[(column, group_b)].astype(float)
+        if paired:
+            both = a_cells.notna() & b_cells.notna()
+            a_cells, b_cells = a_cells.where(both), b_cells.where(both)
+        a_means = a_cells.groupby(level="participant").mean().reindex(order).to_numpy(np.float64)
+        b_means = b_cells.groupby(level="participant").mean().reindex(order).to_numpy(np.float64)
+        if paired:
+            keep = ~(np.isnan(a_means) | np.isnan(b_means))
+            a_means, b_means = a_means[keep], b_means[keep]
+            n = int(keep.sum())
+        else:
+            a_means, b_means = a_means[~np.isnan(a_means)], b_means[~np.isnan(b_means)]
+            n = min(a_means.size, b_means.size)
+        if a_means.size == 0 and b_means.size == 0:
+            continue
+        if metric == "time":
+            result = stats.compare_log_times(np.exp(a_means), np.exp(b_means), paired=paired, confidence=confidence)
+            value_a, value_b = _exp_mean(a_means), _exp_mean(b_means)
+            test = f"{'paired' if paired else 'Welch'} t on participants' mean log times"
+        else:
+            result = stats.compare_means(a_means, b_means, paired=paired, confidence=confidence)
+            value_a, value_b = _nanmean(a_means), _nanmean(b_means)
+            test = f"{'paired' if paired else 'Welch'} t on participant means"
+        result = _tested(result._replace(test=test), n, paired)
+        out.append(_row(ALL_TASKS, metric, group_a, group_b, value_a, value_b, result, design))
+    return out
+
+
+def _exp_mean(logs: np.ndarray) -> float:
+    return float(np.exp(np.mean(logs))) if logs.size else math.nan
 
 
 def _nanmean(values: np.ndarray) -> float:
@@ -292,11 +395,15 @@ def verdict(row: dict | pd.Series, alpha: float = 0.05) -> str:
     """The row's result in plain words, e.g. "B is faster: 0.72× the time, p = 0.010"."""
     p, b = row["p_value"], row["group_b"]
     if p is None or pd.isna(p):
+        test = str(row.get("test", ""))
+        if test.startswith("too few"):
+            unit = "pairs" if "pairs" in test else "participants per group"
+            return f"not testable (fewer than {MIN_N} {unit})"
         same = row["value_a"] == row["value_b"]
         if same:
             return "no difference (the same in both groups)"
         if row["metric"] == "time":
-            return "not testable (fewer than 2 completion times in a group)"
+            return "not testable (no variation in the times)"
         return "not testable (too few observations, or no variation)"
     if p >= alpha:
         return f"no significant difference ({p_text(p)})"
