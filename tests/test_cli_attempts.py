@@ -279,3 +279,10 @@ def test_attempts_bad_data(cli, tmp_path):
     assert result.exit_code == 1 and result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stderr.startswith(f'error: {path}:2: column "clicks": "three" is not a')
+
+
+def test_clicks_and_errors_are_integers_in_json_and_csv(cli):
+    rows = attempts_json(cli("attempts", SAMPLES / "events.csv", "-f", "json"))
+    assert all(isinstance(r["clicks"], int) and isinstance(r["errors"], int) for r in rows)  # were 2.0, 1.0
+    table = list(csv.DictReader(io.StringIO(cli("attempts", SAMPLES / "events.csv", "-f", "csv").stdout)))
+    assert all("." not in r["clicks"] and "." not in r["errors"] for r in table)

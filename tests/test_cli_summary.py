@@ -555,3 +555,63 @@ def test_library_import_does_not_load_typer_or_rich():
     proc = run_python("-c", "import uxcli, sys; print('typer' in sys.modules, 'rich' in sys.modules)")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["False", "False"]
+
+
+# --- issue "Statistical truth": median interval, opportunities, gates at the target, bound vs verdict --
+
+
+def test_table_prints_the_medians_own_interval_from_n_25(cli, tmp_path):
+    """Times of 30 successes: the table's headline is the median, and the interval beside it is the
+    median's order-statistic interval (10th and 21st of 30, scipy.stats.binom), not the log-t one."""
+    from scipy.stats import binom
+
+    times = [20 + 3 * i for i in range(30)]  # 20, 23, ..., 107 s
+    path = tmp_path / "t.csv"
+    path.write_text("participant,task,outcome,time\n" + "".join(f"P{i},t,success,{t}\n" for i, t in enumerate(times)))
+    (row,) = as_json(cli("summary", path, "-f", "json"))
+    rank = next(k for k in range(31) if binom.cdf(k, 30, 0.5) >= 0.025)
+    assert (row["time_median_ci_low"], row["time_median_ci_high"]) == (times[rank - 1], times[30 - rank])  # 47, 80
+    out = tmp_path / "table.txt"
+    assert cli("summary", path, "-o", out).exit_code == 0
+    assert "1m 4s (47s–1m 20s)" in out.read_text()  # median 63.5 s; was the log-t interval of the geometric mean
+
+
+def test_errors_per_opportunity_from_the_option_or_the_study(cli, tmp_path):
+    """Σerrors / (attempts × opportunities) (reference "Errors"; Sauro & Kindlund 2005)."""
+    path = tmp_path / "t.csv"
+    path.write_text("participant,task,outcome,errors\nP1,a,success,1\nP2,a,failure,3\nP1,b,success,0\n")
+    rows = as_json(cli("summary", path, "-f", "json", "--opportunities", "a=4", "--opportunities", "5"))
+    assert [r["errors_per_opportunity"] for r in rows] == [4 / (2 * 4), 0.0]
+    assert "errors_per_opportunity" not in as_json(cli("summary", path, "-f", "json"))[0]
+    study = tmp_path / "study.yaml"
+    study.write_text("tasks:\n  a:\n    error_opportunities: 8\n")
+    rows = as_json(cli("summary", path, "-f", "json", "--study", study))
+    assert rows[0]["errors_per_opportunity"] == 4 / (2 * 8) and rows[1]["errors_per_opportunity"] is None
+    result = cli("summary", path, "--opportunities", "nope=3")
+    assert result.exit_code != 0 and "no task 'nope'" in result.stderr
+
+
+def test_time_gate_at_exactly_the_target_passes(cli, tmp_path):
+    """exp(mean(ln 30)) = 30.000000000000004: "30.0 s > 30.0 s" failed the gate at 30."""
+    path = tmp_path / "t.csv"
+    path.write_text("participant,task,outcome,time\nP1,t,success,30\nP2,t,success,30\nP3,t,success,30\n")
+    result = cli("summary", path, "-f", "json", "--fail-under", "time=30")
+    assert result.exit_code == 0, result.stderr
+    assert cli("summary", path, "-f", "json", "--fail-under", "time=29.9").exit_code == 1
+
+
+def test_time_bound_gate_agrees_with_the_time_benchmark(cli, tmp_path):
+    """--gate-on bound checks the upper log-t bound; --benchmark with a study time_limit reads the same
+    bound: the gate passes iff the verdict is "faster" (MeasuringU, comparing task times to a benchmark)."""
+    path = tmp_path / "t.csv"
+    times = [55, 65, 75, 62, 45, 135]  # 68.2 s (46.0–101.2), MeasuringU time calculator
+    path.write_text("participant,task,outcome,time\n" + "".join(f"P{i},t,success,{t}\n" for i, t in enumerate(times)))
+    for target in (110, 95):
+        study = tmp_path / f"study{target}.yaml"
+        study.write_text(f"tasks:\n  t:\n    time_limit: {target}\n")
+        result = cli("summary", path, "-f", "json", "--benchmark", "--study", study, "--gate-on", "bound",
+                     "--fail-under", f"time={target}")  # fmt: skip
+        (row,) = json.loads(result.stdout)
+        faster = row["benchmark_time_verdict"].startswith("faster")
+        assert faster == (target == 110) and (result.exit_code == 0) == faster
+        assert (row["benchmark_time_p"] < 0.025) == faster

@@ -109,10 +109,37 @@ def test_unknown_task_or_missing_task_grouping_is_a_usage_error():
 
 def test_missing_figure_fails_the_gate():
     failures, _ = check(parse_rules(["sus=68"]), GROUPS, ["task"], {})
-    assert [str(f) for f in failures] == ["overall: no SUS mean to check (rule sus=68, point estimate)"]
+    assert [str(f) for f in failures] == [
+        "overall: no SUS mean to check; could not be tested (rule sus=68, point estimate)"
+    ]
     nan_time = GROUPS.assign(time_geomean=[math.nan, 10.0])
     failures, _ = check(parse_rules(["time=60"]), nan_time, ["task"])
     assert str(failures[0]).startswith('task "a": no time (geometric mean) to check')
+
+
+def test_missing_bound_fails_the_gate_as_untested():
+    # identical values have no interval (reference "Which estimate, which interval"): the bound is NaN
+    no_bound = GROUPS.assign(time_ci_high=[math.nan, 112.3])
+    failures, checks = check(parse_rules(["time=a:100"]), no_bound, ["task"], mode="bound")
+    assert checks == 1
+    assert [str(f) for f in failures] == [
+        'task "a": time (geometric mean) 50.0 s has no upper bound of the 95% CI (too few values, or no '
+        "variation); could not be tested (rule time=a:100, upper bound of the 95% CI)"
+    ]
+    assert check(parse_rules(["time=a:100"]), no_bound, ["task"])[0] == []  # the point estimate exists
+
+
+def test_summary_gate_on_bound_fails_on_identical_times(cli, tmp_path):
+    # times 30, 30, 30: before, a 30-30 s interval passed time=40 on the bound; now there is no bound
+    path = tmp_path / "same.csv"
+    path.write_text("participant,task,outcome,time,errors\nP1,t,success,30,0\nP2,t,success,30,0\nP3,t,success,30,0\n")
+    result = cli("summary", path, "-f", "csv", "--fail-under", "time=40", "--gate-on", "bound")
+    assert result.exit_code == 1
+    assert "could not be tested (rule time=40, upper bound of the 95% CI)" in result.stderr
+    errors = cli("summary", path, "-f", "csv", "--fail-under", "errors=0.5", "--gate-on", "bound")
+    assert errors.exit_code == 1  # errors 0, 0, 0: no t interval either
+    assert "errors per attempt 0.00 has no upper bound" in errors.stderr
+    assert cli("summary", path, "-f", "csv", "--fail-under", "time=40").exit_code == 0  # point: 30 s <= 40 s
 
 
 def test_grouped_rows_name_every_group_column():

@@ -115,7 +115,7 @@ def test_nan_means_unknown_not_zero():
         "time_ci_low",
         "time_ci_high",
     ):
-        assert math.isnan(r[name]), name
+        assert pd.isna(r[name]), name
     assert r["success_rate"] == 0.5 and r["abandonment_rate"] == 0.0
 
 
@@ -273,3 +273,70 @@ def test_medians_from_the_click_histogram():
     out = grouped.summary().iloc[0]
     assert out["clicks_median"] == np.median(clicks) and out["clicks_mean"] == np.mean(clicks)
     assert out["time_median"] == np.median(10.0 + np.arange(8))
+
+
+# --- the median's own interval, the best point estimate (issue "Statistical truth") -------------------
+
+
+def test_median_interval_is_the_binomial_order_statistic_interval():
+    """Distribution-free interval for the median (QUX ch. 3; reference "Which estimate, which interval"):
+    the ranks come from Binomial(n, 1/2), computed here with scipy. n = 30 at 95% -> the 10th and
+    21st smallest values (coverage 95.7%), not the geometric mean's log-t interval."""
+    from scipy.stats import binom
+
+    rng = np.random.default_rng(7)
+    times = np.round(np.exp(rng.normal(np.log(50), 0.4, 30)), 1)
+    rows = [(f"P{i}", "A", "t", "success", float(t), 1, 0) for i, t in enumerate(times)]
+    r = summarize(frame(rows)).iloc[0]
+    n, alpha = 30, 0.05
+    low_rank = next(k for k in range(n + 1) if binom.cdf(k, n, 0.5) >= alpha / 2)  # smallest k: F(k) >= 2.5%
+    assert low_rank == 10 and 1 - 2 * binom.cdf(low_rank - 1, n, 0.5) == pytest.approx(0.957, abs=5e-4)
+    ordered = np.sort(times)
+    assert r["time_median_ci_low"] == ordered[low_rank - 1]
+    assert r["time_median_ci_high"] == ordered[n - low_rank]  # the 21st smallest
+    assert r["time_median_ci_low"] <= r["time_median"] <= r["time_median_ci_high"]
+
+
+@pytest.mark.parametrize("n", [5, 6, 10, 25, 31, 100])
+def test_median_interval_ranks_match_scipy_for_any_n(n):
+    from scipy.stats import binom
+
+    from uxcli.tasks.metrics import median_ranks
+
+    expected = next(k for k in range(n + 1) if binom.cdf(k, n, 0.5) >= 0.05)  # 90%
+    assert median_ranks(n, 0.90)[0] == expected
+    rows = [(f"P{i}", "A", "t", "success", float(i + 1), 1, 0) for i in range(n)]
+    r = summarize(frame(rows), confidence=0.90).iloc[0]
+    if expected == 0:  # too few values for any pair of order statistics to reach 90%
+        assert math.isnan(r["time_median_ci_low"]) and math.isnan(r["time_median_ci_high"])
+    else:
+        assert (r["time_median_ci_low"], r["time_median_ci_high"]) == (expected, n + 1 - expected)
+
+
+def test_median_interval_undefined_for_five_times_at_95():
+    # 0.5^5 = 3.1% > 2.5%: even [min, max] covers the median with only 93.75%
+    rows = [(f"P{i}", "A", "t", "success", float(10 * (i + 1)), 1, 0) for i in range(5)]
+    r = summarize(frame(rows)).iloc[0]
+    assert math.isnan(r["time_median_ci_low"]) and math.isnan(r["time_median_ci_high"])
+
+
+@pytest.mark.parametrize(
+    ("successes", "n", "expected"),
+    [
+        (5, 5, 6 / 7),  # x/n = 1: Laplace (x+1)/(n+2) = 85.7% (Lewis & Sauro 2006)
+        (1, 5, (1 + 1.959964**2 / 2) / (5 + 1.959964**2)),  # x/n <= .5: Wilson / adjusted-Wald centre, 33.0%
+        (7, 10, 0.7),  # .5 < x/n < .9: x/n
+        (19, 20, min(20 / 22, 19.5 / 21)),  # .9 <= x/n < 1: the smaller of Laplace and Jeffreys
+    ],
+)
+def test_success_best_estimate_follows_lewis_sauro_2006(successes, n, expected):
+    rows = [(f"P{i}", "A", "t", "success" if i < successes else "failure", 10.0, 1, 0) for i in range(n)]
+    for confidence in (0.95, 0.90):  # a point estimate: the paper's 95% z, whatever the intervals use
+        r = summarize(frame(rows), confidence=confidence).iloc[0]
+        assert r["success_best_estimate"] == pytest.approx(expected, abs=1e-6)
+        assert r["success_rate"] == successes / n  # the observed rate stays
+
+
+def test_errors_total_is_an_integer_count():
+    r = summarize(frame(ROWS)).iloc[0]
+    assert str(summarize(frame(ROWS))["errors_total"].dtype) == "Int64" and r["errors_total"] == 6

@@ -71,7 +71,7 @@ def test_summary_of_yaml_sessions_adds_seq_and_sus_like_the_cli(cli):
     )
     assert json_of(result) == records(library.frame)
     assert "seq_mean" in library.frame
-    assert [header for header, _, _ in library.columns] == ["SEQ", "vs 78%", "SEQ vs 5.5"]
+    assert [header for header, _, _ in library.columns] == ["SEQ", "vs 78%", "SEQ vs 5.5", "Time vs target"]
     assert result.exit_code == (1 if library.verdict.failed else 0)
 
 

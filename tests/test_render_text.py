@@ -87,3 +87,22 @@ def test_renderers_table():
     assert set(RENDERERS) == {"csv", "json", "markdown"}
     frame = pd.DataFrame({"n": [1]})
     assert RENDERERS["json"](frame) == '[\n  {\n    "n": 1\n  }\n]\n'
+
+
+def test_p_values_keep_full_precision_and_counts_print_as_integers():
+    """p = 3.35e-7 rounded to 6 decimals printed as 0.0; counts printed as 5.0 (issue "Statistical truth")."""
+    frame = pd.DataFrame(
+        {
+            "errors_total": pd.array([5, None], dtype="Int64"),
+            "benchmark_success_p": [3.35e-7, 0.5],
+            "p_value": [1.23456789e-9, np.nan],
+            "rate": [0.123456789, 0.5],
+        }
+    )
+    rows = json.loads(to_json(frame))
+    assert rows[0] == {"errors_total": 5, "benchmark_success_p": 3.35e-7, "p_value": 1.23456789e-9, "rate": 0.123457}
+    assert rows[1]["errors_total"] is None and rows[1]["p_value"] is None
+    table = list(csv.DictReader(io.StringIO(to_csv(frame))))
+    assert table[0]["errors_total"] == "5" and float(table[0]["benchmark_success_p"]) == 3.35e-7
+    assert table[1]["errors_total"] == ""
+    assert "<0.001" in to_markdown(frame)  # tables keep "p < 0.001"

@@ -22,6 +22,19 @@ gate on the bound could only be passed by large studies. ``--gate-on bound`` use
 end instead (lower bound for higher-is-better metrics, upper bound for time and errors): the gate
 then passes only when the data show the target is met with the chosen confidence.
 
+A success gate's point estimate is the **observed rate** x/n, not the best point estimate of
+``success_best_estimate`` (Lewis & Sauro 2006, which pulls small-sample rates towards 50%: 5/5 → 0.857).
+That estimate minimises the expected error of a *reported* rate; a gate is a decision on the figure
+the team reads beside its interval, and the uncertainty of a small sample is what ``--gate-on bound``
+is for. Mixing the two would fail 5 successes of 5 against 0.9 in point mode while the summary says 100%.
+
+A figure equal to its target up to a relative 1e-9 (floating-point rounding: a geometric mean of
+30 s, 30 s, 30 s computes as 30.000000000000004) meets it.
+
+A time gate with ``--gate-on bound`` passes when the upper log-t bound is at or below the target; with
+``--benchmark`` and a study time_limit the summary's time verdict reads the same bound ("faster than the
+target" iff it is below), which is the one-sided t test of log times at alpha = (1 − C)/2.
+
 Pure: rules are parsed and checked here; the CLI prints failures and picks the exit code.
 """
 
@@ -37,6 +50,7 @@ from uxcli.errors import OptionError
 from uxcli.questionnaires.instruments import gate_metrics
 
 GATE_MODES = ("point", "bound")
+TOLERANCE = 1e-9  # relative: a figure this close to its target meets it (floating-point rounding)
 
 
 @dataclass(frozen=True)
@@ -156,16 +170,31 @@ def _figure(value: float, metric: Metric) -> str:
     return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
 
 
+def _untested(rule: Rule, where: str, values: dict, mode: str, how: str) -> str:
+    """Why a rule could not be tested: no figure at all, or (``--gate-on bound``) an estimate
+    without the interval bound: fewer than 2 values, or identical values (stats returns NaN)."""
+    metric = rule.metric
+    point = values.get(metric.value)
+    if mode == "bound" and point is not None and not pd.isna(point):
+        return (
+            f"{where}: {metric.label} {_figure(float(point), metric)} has no {how} (too few values, or no "
+            f"variation); could not be tested (rule {rule.text}, {how})"
+        )
+    return f"{where}: no {metric.label} to check; could not be tested (rule {rule.text}, {how})"
+
+
 def _check_one(rule: Rule, where: str, values: dict, mode: str, confidence: float) -> Failure | None:
     metric = rule.metric
     column = metric.value if mode == "point" else (metric.low if metric.higher_is_better else metric.high)
     how = describe_mode(mode, metric, confidence)
     figure = values.get(column)
     if figure is None or pd.isna(figure):
-        return Failure(rule, where, f"{where}: no {metric.label} to check (rule {rule.text}, {how})")
+        return Failure(rule, where, _untested(rule, where, values, mode, how))
     figure = float(figure)
     target = rule.target
-    passed = figure >= target if metric.higher_is_better else figure <= target
+    # equal up to rounding passes: exp(mean(ln 30)) is 30.000000000000004, and a gate at 30 s must pass
+    tied = math.isclose(figure, target, rel_tol=TOLERANCE)
+    passed = tied or (figure >= target if metric.higher_is_better else figure <= target)
     if passed:
         return None
     sign = "<" if metric.higher_is_better else ">"
@@ -194,7 +223,9 @@ def check(
     """Check rules against per-group rows (a summary frame, with its group columns ``by``) and
     study-wide figures (``study``: sus_mean, sus_ci_low, ...). Returns (failures, checks made).
 
-    A metric the data have no figure for fails its rule (a gate must not pass on missing data).
+    A metric the data have no figure for fails its rule (a gate must not pass on missing data),
+    and so does a bound the data cannot give (``mode="bound"`` on one value or on identical values:
+    no interval): the message says the rule could not be tested.
     A rule naming a task that is not in the data, or needing a task column that the grouping
     lacks, is an OptionError.
     """

@@ -234,6 +234,7 @@ class SummaryOptions:
     benchmark: bool = False
     fail_under: tuple[str, ...] = ()
     gate_on: str = "point"
+    opportunities: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         from uxcli.gates import GATE_MODES, parse_rules
@@ -241,6 +242,7 @@ class SummaryOptions:
         if isinstance(self.by, str):
             raise OptionError(f"by wants a tuple of column names, e.g. ('task', 'variant'), not {self.by!r}")
         parse_rules(list(self.fail_under))  # now, so a typo in a rule fails before any file is read
+        self.chances()
         _check_confidence(self.confidence)
         _check_time_of(self.time_of)
         if self.gate_on not in GATE_MODES:
@@ -251,6 +253,12 @@ class SummaryOptions:
         from uxcli.gates import parse_rules
 
         return parse_rules(list(self.fail_under))
+
+    def chances(self) -> dict[str | None, float]:
+        """``opportunities`` ("checkout=5", or "5" for every task) as {task or None: N} (uxcli sum's syntax)."""
+        from uxcli.tasks.usability_metric import parse_task_numbers
+
+        return parse_task_numbers(list(self.opportunities), "--opportunities")
 
     def request(self) -> SummaryRequest | None:
         """What to pass as ReadOptions.summarize, so big event logs are summarised while streaming;
@@ -293,9 +301,10 @@ class SummaryResult:
 
 
 def summary(inputs: Inputs, options: SummaryOptions | None = None) -> SummaryResult:
-    """Task metrics per group, with SEQ and benchmark columns and the gates' verdict.
+    """Task metrics per group, with SEQ, errors per opportunity, benchmark columns and the gates' verdict.
 
-    Without SEQ ratings, ``benchmark`` or gates the frame has exactly the group columns and METRICS.
+    Without SEQ ratings, error opportunities, ``benchmark`` or gates the frame has exactly the group columns
+    and METRICS.
     """
     from uxcli.gates import evaluate
     from uxcli.questionnaires.seq import ratings_from_sessions as seq_ratings
@@ -305,13 +314,17 @@ def summary(inputs: Inputs, options: SummaryOptions | None = None) -> SummaryRes
     options = options or SummaryOptions()
     dataset, by = inputs.dataset, list(options.by)
     grouped = dataset.grouped or group_stats(dataset.attempts, by, options.time_of)
+    study = _task_metadata(dataset.study, inputs.preparation.study.metadata if inputs.preparation else {})
+    _check_task_names(options.chances(), grouped, "--opportunities")
     frame = grouped.summary(options.confidence)
     ratings = seq_ratings(dataset.responses)
     keys = {rule.metric.key for rule in options.rules}
-    frame = _extended(frame, by, dataset, ratings, keys, options)
+    context = _Context(dataset, ratings, keys, options, study)
+    frame = _extended(frame, by, grouped, context)
     columns: tuple[tuple[str, tuple[str, ...], str], ...] = ()
-    if not ratings.empty or options.benchmark:  # the table's SEQ and benchmark cells, overall row included
-        overall = _extended(grouped.overall().summary(options.confidence), [], dataset, ratings, keys, options)
+    if not ratings.empty or options.benchmark or "errors_per_opportunity" in frame:  # the table's extra cells
+        overall_grouped = grouped.overall()
+        overall = _extended(overall_grouped.summary(options.confidence), [], overall_grouped, context)
         columns = _table_columns(frame, overall, options.benchmark)
     figures: dict = {}
     if options.benchmark or "sus" in keys:
@@ -324,26 +337,89 @@ def summary(inputs: Inputs, options: SummaryOptions | None = None) -> SummaryRes
     return SummaryResult(frame, grouped, options, columns, footer, verdict)
 
 
-def _extended(
-    frame: pd.DataFrame, by: list[str], dataset: Dataset, ratings: pd.DataFrame, keys: set[str], options: SummaryOptions
-) -> pd.DataFrame:
-    """The summary frame with seq_mean, the benchmark columns and (for an errors gate) the errors interval."""
-    from uxcli.benchmarks import add_errors_interval, add_seq_mean, add_success_benchmark
+@dataclass(frozen=True)
+class _Context:
+    """What _extended needs besides the frame: the data, the SEQ ratings, the gated metrics, the options
+    and study.tasks (time_limit, error_opportunities)."""
+
+    dataset: Dataset
+    ratings: pd.DataFrame
+    keys: set[str]
+    options: SummaryOptions
+    study: dict
+
+
+def _check_task_names(given: dict[str | None, float], grouped: Grouped, option: str) -> None:
+    if "task" not in grouped.by:
+        return
+    tasks = [str(t) for t in grouped.labels["task"].astype(object)]
+    unknown = [t for t in given if t is not None and t not in tasks]
+    if unknown:
+        raise OptionError(f"{option}: no task {unknown[0]!r} in the data (tasks: {', '.join(tasks)})")
+
+
+def _per_task(frame: pd.DataFrame, by: list[str], given: dict[str | None, float], study: dict, key: str) -> Any:
+    """A number per row, for the row's task: the option's TASK=N, else its N for every task, else
+    study.tasks.TASK.<key>; NaN when none (or the rows are not grouped by task and no N is for every task)."""
+    import numpy as np
+
+    values = []
+    tasks = frame["task"].astype(object).to_numpy() if "task" in by else [None] * len(frame)
+    for task in tasks:
+        name = None if task is None or task != task else str(task)
+        if name is not None and name in given:
+            values.append(given[name])
+        elif None in given:
+            values.append(given[None])
+        else:
+            values.append(_study_number(study, name, key) if name is not None else float("nan"))
+    return np.asarray(values, dtype=np.float64)
+
+
+def _study_number(study: dict, task: str, key: str) -> float:
+    meta = ((study or {}).get("tasks") or {}).get(task)
+    value: Any = meta.get(key) if isinstance(meta, dict) else None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+    return number if number > 0 else float("nan")
+
+
+def _extended(frame: pd.DataFrame, by: list[str], grouped: Grouped, context: _Context) -> pd.DataFrame:
+    """The summary frame with errors_per_opportunity, seq_mean, the benchmark columns and (for an errors
+    gate) the errors interval."""
+    import numpy as np
+
+    from uxcli.benchmarks import add_errors_interval, add_seq_mean, add_success_benchmark, add_time_benchmark
     from uxcli.tasks.metrics import METRICS
 
-    alpha, has_seq = 1 - options.confidence, not ratings.empty
+    options, ratings = context.options, context.ratings
+    has_seq = not ratings.empty
+    chances = _per_task(frame, by, options.chances(), context.study, "error_opportunities")
+    per_opportunity = bool(np.any(~np.isnan(chances)))
+    if per_opportunity or options.chances():
+        # errors per attempt (of the attempts with known errors) / opportunities per attempt
+        frame = frame.assign(errors_per_opportunity=frame["errors_per_attempt"].to_numpy(np.float64) / chances)
+        per_opportunity = True
     if has_seq:
-        frame = add_seq_mean(frame, ratings, by, options.confidence, options.benchmark, alpha)
+        frame = add_seq_mean(frame, ratings, by, options.confidence, options.benchmark)
     if options.benchmark:
-        frame = add_success_benchmark(frame, alpha)
-    if "errors" in keys:
-        frame = add_errors_interval(frame, dataset.attempts, by, options.confidence)
+        frame = add_success_benchmark(frame, options.confidence)
+    targets = _per_task(frame, by, {}, context.study, "time_limit")
+    timed = options.benchmark and bool(np.any(~np.isnan(targets)))
+    if timed:
+        frame = add_time_benchmark(frame, targets, *grouped.log_times())
+    if "errors" in context.keys:
+        frame = add_errors_interval(frame, context.dataset.attempts, by, options.confidence)
     public = [
         *by,
         *METRICS,
+        *(["errors_per_opportunity"] if per_opportunity else []),
         *(["seq_mean"] if has_seq else []),
         *(["benchmark_success_p", "benchmark_success_verdict"] if options.benchmark else []),
         *(["benchmark_seq_p", "benchmark_seq_verdict"] if options.benchmark and has_seq else []),
+        *(["benchmark_time_target", "benchmark_time_p", "benchmark_time_verdict"] if timed else []),
     ]
     return frame[public + [c for c in frame.columns if c not in public]]
 
@@ -351,26 +427,32 @@ def _extended(
 def _table_columns(
     frame: pd.DataFrame, overall: pd.DataFrame, benchmark: bool
 ) -> tuple[tuple[str, tuple[str, ...], str], ...]:
-    """SEQ and benchmark cells for the terminal table: (header, a cell per row, the overall cell)."""
+    """Errors per opportunity, SEQ and benchmark cells for the terminal table: (header, a cell per row,
+    the overall cell)."""
     from uxcli.reference import COMPLETION_AVERAGE, SEQ_AVERAGE
-    from uxcli.render.formatting import format_number
+    from uxcli.render.formatting import MISSING, format_number, format_percent
 
-    has_seq = "seq_mean" in frame
+    def cells(column: str, show: Any) -> tuple[tuple[str, ...], str]:
+        whole = show(overall[column].iloc[0]) if column in overall else MISSING
+        return tuple(show(v) for v in frame[column]), whole
+
     columns = []
-    if has_seq:
-        cells = tuple(format_number(v, 2) for v in frame["seq_mean"])
-        columns.append(("SEQ", cells, format_number(overall["seq_mean"].iloc[0], 2)))
+    if "errors_per_opportunity" in frame:
+        columns.append(("Errors/opportunity", *cells("errors_per_opportunity", lambda v: format_percent(v, 1))))
+    if "seq_mean" in frame:
+        columns.append(("SEQ", *cells("seq_mean", lambda v: format_number(v, 2))))
     if benchmark:
-        short = "_benchmark_success_short"
-        columns.append((f"vs {COMPLETION_AVERAGE:.0%}", tuple(frame[short]), overall[short].iloc[0]))
-        if has_seq:
-            short = "_benchmark_seq_short"
-            columns.append((f"SEQ vs {SEQ_AVERAGE:g}", tuple(frame[short]), overall[short].iloc[0]))
+        columns.append((f"vs {COMPLETION_AVERAGE:.0%}", *cells("_benchmark_success_short", str)))
+        if "seq_mean" in frame:
+            columns.append((f"SEQ vs {SEQ_AVERAGE:g}", *cells("_benchmark_seq_short", str)))
+    if "_benchmark_time_short" in frame:
+        columns.append(("Time vs target", *cells("_benchmark_time_short", str)))
     return tuple(columns)
 
 
 def _benchmark_footer(figures: dict, options: SummaryOptions) -> str | None:
     from uxcli.reference import SUS_AVERAGE
+    from uxcli.render.formatting import format_confidence
 
     if not options.benchmark:
         return None
@@ -378,7 +460,12 @@ def _benchmark_footer(figures: dict, options: SummaryOptions) -> str | None:
         text = f"SUS {figures['sus_mean']:.1f} (n = {figures['sus_n']}): {figures['sus_verdict']}."
     else:
         text = f"No SUS answers to compare with the average of {SUS_AVERAGE:g}."
-    return text + f" One-sided tests against published averages at alpha = {1 - options.confidence:.2g}."
+    level = format_confidence(options.confidence)
+    return text + (
+        f" Verdicts against published averages and time targets come from the {level} intervals shown "
+        f"(within CI: not distinguishable; = one-sided tests at alpha = {(1 - options.confidence) / 2:.3g}); one-sided p values (exact binomial for "
+        "completion, t for SEQ and SUS, t on log times for time) in --format csv or json."
+    )
 
 
 # --- attempts ---------------------------------------------------------------------------------------
@@ -394,7 +481,15 @@ class AttemptsResult:
 
 
 def attempts(inputs: Inputs) -> AttemptsResult:
-    return AttemptsResult(inputs.dataset.attempts_table(), inputs.accounting)
+    """The attempts table; clicks and errors (counts, NaN when unknown) as nullable integers, so outputs
+    print 2, not 2.0."""
+    from uxcli.tasks.metrics import whole_numbers
+
+    frame = inputs.dataset.attempts_table()
+    for column in ("clicks", "errors"):
+        if column in frame:
+            frame[column] = whole_numbers(frame[column])
+    return AttemptsResult(frame, inputs.accounting)
 
 
 # --- validate ---------------------------------------------------------------------------------------

@@ -161,7 +161,21 @@ BenchmarkOption = Annotated[
     typer.Option(
         "--benchmark",
         help=f"Add how each task stands against published averages ({COMPLETION_AVERAGE:.0%} completion, "
-        f"SEQ {SEQ_AVERAGE:g}; SUS {SUS_AVERAGE:g} in the caption), by one-sided tests at alpha = 1 - --confidence.",
+        f"SEQ {SEQ_AVERAGE:g}; SUS {SUS_AVERAGE:g} in the caption) and, with study.tasks.TASK.time_limit, its "
+        "time target. The verdict comes from the --confidence interval shown (above or below only when the "
+        "whole interval is: a one-sided test at alpha = (1 - confidence)/2); the one-sided p is reported too.",
+        rich_help_panel=STATS,
+    ),
+]
+
+OpportunitiesOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--opportunities",
+        metavar="TASK=N",
+        help="Error opportunities per attempt (N alone: every task), for errors per opportunity (default: "
+        "study.tasks.TASK.error_opportunities in YAML or --study). Repeatable.",
+        show_default=False,
         rich_help_panel=STATS,
     ),
 ]

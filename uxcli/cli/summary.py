@@ -28,6 +28,7 @@ def summary(
     benchmark: opt.BenchmarkOption = False,
     fail_under: opt.FailUnderOption = None,
     gate_on: opt.GateOnOption = opt.GateOn.point,
+    opportunities: opt.OpportunitiesOption = None,
     fmt: opt.FormatOption = None,
     output: opt.OutputOption = None,
     debug: opt.DebugOption = False,
@@ -54,6 +55,7 @@ def summary(
             benchmark=benchmark,
             fail_under=tuple(fail_under or ()),
             gate_on=gate_on.value,
+            opportunities=tuple(opportunities or ()),
         )
         inputs = read_inputs(
             paths,

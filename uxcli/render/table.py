@@ -10,7 +10,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from uxcli.render.formatting import format_duration, format_number, format_percent, is_missing
+from uxcli.render.formatting import format_confidence, format_duration, format_number, format_percent, is_missing
 from uxcli.values import label_text
 
 MEDIAN_FROM_N = 25  # Sauro & Lewis (CHI 2010): geometric mean below n = 25, median from there on
@@ -23,12 +23,18 @@ def _interval_percent(low: Any, high: Any) -> str:
 
 
 def _timelabel_text(row: pd.Series, n: int) -> str:
-    headline = row["time_geomean"] if n < MEDIAN_FROM_N else row["time_median"]
+    """The geometric mean with its log-t interval below n = 25, the median with its order-statistic
+    interval from there on: the interval printed belongs to the number it follows."""
+    median = n >= MEDIAN_FROM_N
+    headline = row["time_median"] if median else row["time_geomean"]
+    low, high = (
+        (row["time_median_ci_low"], row["time_median_ci_high"]) if median else (row["time_ci_low"], row["time_ci_high"])
+    )
     if is_missing(headline):
         return "—"
     text = format_duration(headline)
-    if not is_missing(row["time_ci_low"]):
-        text += f" ({format_duration(row['time_ci_low'])}–{format_duration(row['time_ci_high'])})"
+    if not is_missing(low) and not is_missing(high):
+        text += f" ({format_duration(low)}–{format_duration(high)})"
     return text
 
 
@@ -58,9 +64,10 @@ def summary_table(
         show_footer=False,
         title_justify="left",
         caption=(
-            f"{confidence:.0%} intervals: adjusted Wald for success, log-t for time. "
-            f"Time is {measure}: geometric mean for n < {MEDIAN_FROM_N}, median above "
-            "(Sauro & Lewis 2010)." + (f"\n{footer}" if footer else "")
+            f"{format_confidence(confidence)} intervals: adjusted Wald for success; time is {measure}: "
+            f"geometric mean with log-t interval for n < {MEDIAN_FROM_N}, median with binomial order-statistic "
+            "interval from there on (Sauro & Lewis 2010). Best est.: best point estimate of the completion rate "
+            "(Lewis & Sauro 2006)." + (f"\n{footer}" if footer else "")
         ),
         caption_justify="left",
     )
@@ -68,6 +75,7 @@ def summary_table(
         table.add_column(column.capitalize(), style="bold")
     table.add_column("n", justify="right")
     table.add_column("Success", justify="right")
+    table.add_column("Best est.", justify="right")
     table.add_column("Abandoned", justify="right")
     table.add_column("Errors/attempt", justify="right")
     table.add_column("Error rate", justify="right")
@@ -96,6 +104,7 @@ def _metric_cells(row: pd.Series, n_time: int) -> list[str]:
     return [
         str(int(row["attempts"])),
         format_percent(row["success_rate"]) + _interval_percent(row["success_ci_low"], row["success_ci_high"]),
+        format_percent(row["success_best_estimate"]),
         format_percent(row["abandonment_rate"]),
         format_number(row["errors_per_attempt"], 2),
         format_percent(row["error_rate"]),

@@ -31,6 +31,7 @@ METRICS = [
     "success_rate",
     "success_ci_low",
     "success_ci_high",
+    "success_best_estimate",
     "abandonment_rate",
     "errors_total",
     "errors_per_attempt",
@@ -42,9 +43,12 @@ METRICS = [
     "time_mean",
     "time_ci_low",
     "time_ci_high",
+    "time_median_ci_low",
+    "time_median_ci_high",
 ]
 COUNT_METRICS = ["attempts", "successes", "failures", "abandons"]
 OUTCOMES = ("success", "failure", "abandon")  # outcome codes 0, 1, 2 (uxcli.tasks.attempts.OUTCOME_DTYPE); -1 unknown
+BEST_ESTIMATE_CONFIDENCE = 0.95  # z of Lewis & Sauro's (2006) adjusted-Wald point estimate
 TIME_OF = {
     "success": ("success",),  # completion time (Sauro & Lewis: the default measure)
     "failed": ("failure", "abandon"),  # time until failing or giving up
@@ -253,6 +257,12 @@ class GroupStats:
         """How many times each group's time metrics rest on, in output order."""
         return self.times.sorted(self.groups)[2][self.order()]
 
+    def log_times(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each group's count, mean and SD of ln(time), in output order (for a t test against a target)."""
+        times = _moments(*self.times.sorted(self.groups), logs=True)
+        order = self.order()
+        return times["n"][order], times["log_mean"][order], times["log_sd"][order]
+
     def summary(self, labels: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
         """The group columns (``labels``: one row per group id), then exactly METRICS."""
         check_options(confidence, self.time_of)
@@ -266,12 +276,15 @@ class GroupStats:
         clicks = _moments(*self.clicks.sorted(size))
         times = _moments(*self.times.sorted(size), logs=True)
         geomean, t_low, t_high = stats.log_t_interval(times["n"], times["log_mean"], times["log_sd"], confidence)
+        m_low, m_high = _median_interval(*self.times.sorted(size), confidence)
         with np.errstate(invalid="ignore", divide="ignore"):
             out.update(
                 {
                     "success_rate": x / n,
                     "success_ci_low": low,
                     "success_ci_high": high,
+                    # a point estimate: at the paper's 95% z, whatever --confidence the intervals use
+                    "success_best_estimate": stats.best_point_estimate(x, n, BEST_ESTIMATE_CONFIDENCE),
                     "abandonment_rate": counts["abandons"] / n,
                     "errors_total": np.where(known > 0, self.errors_sum, np.nan),
                     "errors_per_attempt": self.errors_sum / known,
@@ -283,12 +296,60 @@ class GroupStats:
                     "time_mean": times["mean"],
                     "time_ci_low": t_low,
                     "time_ci_high": t_high,
+                    "time_median_ci_low": m_low,
+                    "time_median_ci_high": m_high,
                 }
             )
         order = self.order()
         metrics = pd.DataFrame({name: np.asarray(out[name])[order] for name in METRICS})
+        metrics["errors_total"] = whole_numbers(metrics["errors_total"])
         groups = labels.iloc[order].reset_index(drop=True)
         return pd.concat([groups, metrics], axis=1) if len(groups.columns) else metrics
+
+
+def whole_numbers(values: pd.Series) -> pd.Series:
+    """Counts held as floats (NaN: unknown) as nullable integers ("Int64"), so outputs print 5, not 5.0;
+    unchanged when a value is not a whole number."""
+    known = values.dropna()
+    if not np.all(np.isfinite(known)) or not np.all(known == np.floor(known)):
+        return values
+    return values.astype("Int64")
+
+
+def median_ranks(n: Any, confidence: float = 0.95) -> np.ndarray:
+    """1-based ranks (l, n + 1 − l) of the order statistics bounding a distribution-free interval for the
+    median of n values (binomial method; QUX ch. 3, Sauro & Lewis; Conover, *Practical Nonparametric
+    Statistics*, 3rd ed., 1999, §3.2): the count of values below the median is Binomial(n, ½), so
+    [x(l), x(n+1−l)] covers it with probability 1 − 2·F(l − 1) ≥ confidence, l = the smallest k with
+    F(k) ≥ (1 − confidence)/2. Example: n = 30 at 95% → 10th and 21st values (coverage 95.7%).
+    Returns l per n; 0 where no pair of order statistics reaches the confidence (n ≤ 5 at 95%)."""
+    from scipy.special import bdtr  # the binomial CDF (what scipy.stats.binom.cdf calls), without scipy.stats
+
+    size = np.atleast_1d(np.asarray(n, dtype=np.int64))
+    tail = (1 - confidence) / 2
+    # bisection on k in [0, n]: F(k) = bdtr(k, n, ½) rises with k; F(n) = 1 ≥ tail
+    low, high = np.zeros(size.shape, dtype=np.int64), size.copy()
+    while np.any(low < high):
+        middle = (low + high) // 2
+        reached = bdtr(middle, np.maximum(size, 1), 0.5) >= tail
+        high = np.where(reached, middle, high)
+        low = np.where(reached, low, middle + 1)
+    return np.where(size >= 1, low, 0)
+
+
+def _median_interval(
+    values: np.ndarray, weight: None, entries: np.ndarray, confidence: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """median_ranks' interval per group, from values sorted by group then value (NaN where undefined)."""
+    size = len(entries)
+    low, high = np.full(size, np.nan), np.full(size, np.nan)
+    rank = median_ranks(entries, confidence)
+    defined = np.flatnonzero(rank >= 1)
+    if len(defined):
+        starts = np.r_[0, np.cumsum(entries)[:-1]][defined]
+        low[defined] = values[starts + rank[defined] - 1]
+        high[defined] = values[starts + entries[defined] - rank[defined]]
+    return low, high
 
 
 @dataclass
@@ -308,6 +369,9 @@ class Grouped:
 
     def time_counts(self) -> np.ndarray:
         return self.stats.time_counts()
+
+    def log_times(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.stats.log_times()
 
 
 def _moments(values: np.ndarray, weight: np.ndarray | None, entries: np.ndarray, logs: bool = False) -> dict:
