@@ -3,15 +3,17 @@ adjusted-Wald NPS interval (Rocks 2016; the formula is uxcli.questionnaires.scor
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from uxcli.questionnaires import scoring
 from uxcli.questionnaires.analysis import GateInput, Questionnaire, Scores
 from uxcli.questionnaires.exports import AnswerFormat, Responses
 from uxcli.questionnaires.instruments import GateMetric
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ANSWERS = AnswerFormat(
     "nps",

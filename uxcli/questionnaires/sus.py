@@ -5,16 +5,18 @@ The formulas (score, grade, percentile, adjective, summary) are in uxcli.questio
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from uxcli.questionnaires import scoring
 from uxcli.questionnaires.analysis import GateInput, Questionnaire, Scores
 from uxcli.questionnaires.exports import AnswerFormat, Responses, parse_answer
 from uxcli.questionnaires.instruments import GateMetric
 from uxcli.reference import SUS_AVERAGE
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Brooke (1996) item wording; the regexes tolerate "system"/"website"/"product" and the common
 # "awkward" for "cumbersome" (Bangor, Kortum & Miller 2008). All of an item's regexes must match.

@@ -7,15 +7,17 @@ high usability). The formulas are in uxcli.questionnaires.scoring (umux_lite, um
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from uxcli.questionnaires import scoring
 from uxcli.questionnaires.analysis import GateInput, Questionnaire, Scores
 from uxcli.questionnaires.exports import AnswerFormat, Responses
 from uxcli.questionnaires.instruments import GateMetric
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TEXTS = ((r"capabilit", r"requirement"), (r"easy to use",))
 ANSWERS = AnswerFormat(

@@ -16,7 +16,6 @@ Each kind lives in its own module beside this one (success.py, time.py, ...), bu
 from __future__ import annotations
 
 import importlib
-import os
 from dataclasses import dataclass
 from typing import Any
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from matplotlib.figure import Figure
 
 from uxcli.render.formatting import format_number
@@ -24,6 +23,9 @@ from uxcli.report.charts.common import (
     styled,
     wrap,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @styled

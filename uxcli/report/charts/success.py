@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
@@ -27,6 +26,9 @@ from uxcli.report.charts.common import (
     styled,
     wrap,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BENCHMARK_SUCCESS = COMPLETION_AVERAGE
 BENCHMARK_TEXT = f"{COMPLETION_AVERAGE:.0%}"  # "78%"

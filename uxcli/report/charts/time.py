@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from matplotlib.figure import Figure
 
 from uxcli.render.formatting import format_confidence, format_duration
@@ -35,6 +34,9 @@ from uxcli.report.charts.common import (
     wrap,
 )
 from uxcli.values import is_missing
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @styled
