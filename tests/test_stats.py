@@ -445,39 +445,3 @@ def test_satisfaction_spec():
     # Sauro & Kindlund (CHI 2005) use 4 on 5-point items; same relative position on 7 points.
     assert stats.satisfaction_spec(5) == 4.0
     assert stats.satisfaction_spec(7) == 5.5
-
-
-def test_sum_score_components_and_interval():
-    # Sauro & Kindlund (CHI 2005): components standardized to proportions and averaged.
-    sat = np.array([4, 5, 3, 4, 5, 4, 2, 5.0])
-    times = np.array([40, 55, 38, 70, 62, 45, 50, 58.0])
-    errors = np.array([0, 1, 0, 2, 0, 0, 1, 0.0])
-    result = stats.sum_score(6, 8, sat, times, 60.0, errors, 4, confidence=0.9)
-    z = st.norm.ppf(0.95)
-    expected = {
-        "completion": (6 / 8, 8),
-        "satisfaction": (st.norm.cdf((sat.mean() - 4) / sat.std(ddof=1)), 8),
-        "time": (st.norm.cdf((60 - times.mean()) / times.std(ddof=1)), 8),
-        "errors": (1 - errors.sum() / (8 * 4), 32),
-    }
-    lows, highs = [], []
-    for name, (p, trials) in expected.items():
-        component = getattr(result, name)
-        low, high = hand_adjusted_wald(p * trials, trials, z)
-        assert component.value == pytest.approx(p)
-        assert (component.low, component.high) == pytest.approx((low, high))
-        lows.append(low)
-        highs.append(high)
-    assert result.components == 4
-    assert result.score == pytest.approx(np.mean([p for p, _ in expected.values()]))
-    assert (result.low, result.high) == pytest.approx((np.mean(lows), np.mean(highs)))
-
-
-def test_sum_score_uses_only_available_components():
-    result = stats.sum_score(successes=7, attempts=10, satisfaction=[6, 7, 5, 6], scale=7)
-    sat = st.norm.cdf((6 - 5.5) / np.std([6, 7, 5, 6], ddof=1))
-    assert result.components == 2
-    assert result.score == pytest.approx((0.7 + sat) / 2)
-    assert math.isnan(result.time.value) and math.isnan(result.errors.value)
-    empty = stats.sum_score()
-    assert empty.components == 0 and math.isnan(empty.score)

@@ -211,6 +211,21 @@ def test_interval_is_reproducible_and_does_not_depend_on_row_order():
     assert first[1] == pytest.approx(second[1], rel=1e-12, nan_ok=True)
 
 
+def test_all_successes_keep_the_binomial_uncertainty():
+    # 8 of 8 succeed with no errors: every resample had SUM 1 and the interval was [1, 1]. Each resample
+    # now draws its completion rate from Jeffreys' Beta(x + ½, n − x + ½) (here Beta(8.5, 0.5)); errors
+    # stay 1, so the lower bound is (1 + the Beta quantile at the expanded tail level)/2 and the upper
+    # bound the observed SUM (as the Jeffreys interval takes 1 at x = n, Brown, Cai & DasGupta 2001).
+    ids = [f"P{i}" for i in range(8)]
+    attempts = pd.DataFrame({"participant": ids, "task": "t", "outcome": "success", "time": 30.0, "errors": 0.0})
+    frame, _, _ = single_usability_metric(attempts, None, {}, opportunities={None: 4.0})
+    row = frame.loc[0]
+    assert (row["components"], row["sum"], row["sum_ci_high"]) == (2, 1.0, 1.0)
+    tail = st.norm.cdf(-math.sqrt(8 / 7) * st.t.ppf(0.95, 7))  # Hesterberg's expansion, 0.0214
+    assert row["sum_ci_low"] == pytest.approx((1 + st.beta.ppf(tail, 8.5, 0.5)) / 2, abs=0.01)  # 0.863
+    assert row["sum_ci_low"] < 0.9
+
+
 # --- coverage of the 90% SUM interval (issue "Statistical truth", item 1) ---------------------------
 
 
@@ -245,7 +260,7 @@ def _true_sum():
     return np.mean([0.75, st.norm.cdf((mean - 5.5) / sd), st.norm.cdf((90 - time_mean) / time_sd), 1 - 0.8 / 4])
 
 
-@pytest.mark.parametrize(("n", "rho", "mixing"), [(8, 0.0, 0.0), (15, 0.0, 0.0), (15, 0.5, 0.5)])
+@pytest.mark.parametrize(("n", "rho", "mixing"), [(8, 0.0, 0.0), (8, 0.5, 0.5), (15, 0.0, 0.0), (15, 0.5, 0.5)])
 def test_sum_interval_covers_the_true_sum_90_percent_of_the_time(n, rho, mixing):
     # Before: adjusted Wald on "Φ(z)·n of n" per component and averaged bounds covered 99-100% here.
     truth, sims = _true_sum(), 600

@@ -84,19 +84,6 @@ class Comparison(NamedTuple):
     statistic: float = NAN
 
 
-class SumResult(NamedTuple):
-    """Single Usability Metric and its standardized components (each an Estimate, NaN if absent)."""
-
-    score: float
-    low: float
-    high: float
-    completion: Estimate
-    satisfaction: Estimate
-    time: Estimate
-    errors: Estimate
-    components: int
-
-
 _NAN_ESTIMATE = Estimate(NAN, NAN, NAN)
 
 
@@ -484,79 +471,3 @@ def satisfaction_spec(scale: int = 5) -> float:
     average.
     """
     return 1 + 0.75 * (scale - 1)
-
-
-def _proportion_estimate(p: float, trials: float, confidence: float) -> Estimate:
-    """A standardized proportion with an adjusted-Wald interval over `trials` observations."""
-    if math.isnan(p) or trials <= 0:
-        return _NAN_ESTIMATE
-    low, high = adjusted_wald(p * trials, trials, confidence)
-    return Estimate(p, low, high)
-
-
-def _z_component(values: np.ndarray, spec: float, higher_is_better: bool, confidence: float) -> Estimate:
-    if values.size < 2:
-        return _NAN_ESTIMATE
-    mean, sd = float(np.mean(values)), float(np.std(values, ddof=1))
-    distance = (mean - spec) if higher_is_better else (spec - mean)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = float(st.norm.cdf(np.float64(distance) / np.float64(sd)))
-    return _proportion_estimate(p, values.size, confidence)
-
-
-def sum_score(
-    successes: int | None = None,
-    attempts: int | None = None,
-    satisfaction: ArrayLike | None = None,
-    times: ArrayLike | None = None,
-    time_spec: float | None = None,
-    errors: ArrayLike | None = None,
-    opportunities: float | None = None,
-    *,
-    scale: int = 5,
-    spec: float | None = None,
-    confidence: float = 0.90,
-) -> SumResult:
-    """Single Usability Metric (Sauro & Kindlund, CHI 2005): the mean of standardized components.
-
-    Components (each a proportion "meeting spec"; pass only those you have):
-    completion = successes/attempts; satisfaction = Φ((mean − spec)/sd) with spec 4 on 5-point
-    items (see satisfaction_spec for other scales, or pass `spec`); time = Φ((time_spec − mean)/sd)
-    on raw times; errors = 1 − Σerrors/(n·opportunities).
-
-    Interval (90% by default, as SUM tools report): each component gets an adjusted-Wald interval
-    treating it as a proportion of its observations (attempts; ratings; times; n·opportunities
-    error chances), and the SUM interval averages the component bounds. Averaging bounds is the
-    interval of the mean when components are perfectly correlated, so it errs on the wide side.
-    """
-    completion = _NAN_ESTIMATE
-    if successes is not None and attempts:
-        _check_counts(successes, attempts)
-        completion = _proportion_estimate(successes / attempts, attempts, confidence)
-    sat = _NAN_ESTIMATE
-    if satisfaction is not None:
-        limit = satisfaction_spec(scale) if spec is None else spec
-        sat = _z_component(_clean(satisfaction), limit, True, confidence)
-    time = _NAN_ESTIMATE
-    if times is not None and time_spec is not None:
-        time = _z_component(_clean(times), time_spec, False, confidence)
-    err = _NAN_ESTIMATE
-    if errors is not None and opportunities:
-        counts = _clean(errors)
-        chances = counts.size * opportunities
-        if chances > 0:
-            share = max(0.0, 1 - float(np.sum(counts)) / chances)
-            err = _proportion_estimate(share, chances, confidence)
-    parts = [c for c in (completion, sat, time, err) if not math.isnan(c.value)]
-    if not parts:
-        return SumResult(NAN, NAN, NAN, completion, sat, time, err, 0)
-    return SumResult(
-        float(np.mean([c.value for c in parts])),
-        float(np.mean([c.low for c in parts])),
-        float(np.mean([c.high for c in parts])),
-        completion,
-        sat,
-        time,
-        err,
-        len(parts),
-    )

@@ -9,12 +9,18 @@ The interval is the *expanded* percentile interval (Hesterberg, "What Teachers S
 Bootstrap", arXiv:1411.5279, 2014; The American Statistician 69(4), 2015; R package ``resample``,
 ``ExpandProbs`` / ``CI.percentile(expand = TRUE)``): the plain percentile interval is too narrow in small samples (it uses z and the ddof=0 spread:
 about 84% coverage for a nominal 90% mean at n = 8), so the tail probability α/2 is replaced by α'/2 with
-Φ⁻¹(1 − α'/2) = √(n/(n − 1)) · t(1 − α/2, n − 1), which gives the t interval's width for a mean.
+Φ⁻¹(1 − α'/2) = √(n/(n − 1)) · t(1 − α/2, n − 1), which gives the t interval's width for a mean. When the estimate lies at or past the edge of every
+replicate (BCa's bias correction would be infinite), the expanded percentile interval is extended to
+the estimate.
+
+``jeffreys`` smooths a completion rate: each resample draws it from Beta(x_b + ½, n_b − x_b + ½), so a
+task everyone passed (or failed) keeps its binomial uncertainty (see uxcli.tasks.usability_metric).
 """
 
 from __future__ import annotations
 
 import math
+import zlib
 
 import numpy as np
 
@@ -29,6 +35,24 @@ def resample_counts(units: int, replicates: int = REPLICATES, seed: int = SEED) 
     draws = rng.multinomial(units, np.full(units, 1.0 / units), size=replicates) if units else np.zeros((replicates, 0))
     jackknife = np.ones((units, units)) - np.eye(units)
     return np.vstack([np.ones((1, units)), draws, jackknife]).astype(np.float64)
+
+
+def jeffreys(successes: np.ndarray, attempts: np.ndarray, units: int, key: str) -> np.ndarray:
+    """A completion rate on every row of ``resample_counts``, smoothed on the bootstrap rows.
+
+    ``successes`` and ``attempts`` are the counts on each row (``units`` jackknife rows last). Row 0 (the data) and the jackknife rows
+    keep x/n; each bootstrap row b takes a draw from the Jeffreys distribution Beta(x_b + ½,
+    n_b − x_b + ½) of its own counts (Jeffreys prior: Brown, Cai & DasGupta 2001), seeded by ``key``.
+    When every participant succeeds (or fails) every resample has rate 1 (or 0) and the plain
+    bootstrap has no spread; the draws keep the binomial uncertainty of n attempts. Resampled counts
+    keep the correlation with the resample's other components."""
+    out = np.where(attempts > 0, successes / np.where(attempts > 0, attempts, 1.0), np.nan)
+    rng = np.random.default_rng([SEED, zlib.crc32(key.encode())])
+    rows = slice(1, len(attempts) - units)
+    x, n = successes[rows], attempts[rows]
+    draws = rng.beta(x + 0.5, np.maximum(n - x, 0) + 0.5)
+    out[rows] = np.where(n > 0, draws, np.nan)
+    return out
 
 
 def ratio(weights: np.ndarray, numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -68,6 +92,12 @@ def interval(draws: np.ndarray, units: int, confidence: float) -> tuple[float, f
         return float(boot.min()), float(boot.max())
     alpha = 1 - confidence
     z = math.sqrt(units / (units - 1)) * float(st.t.ppf(1 - alpha / 2, units - 1))
+    if not boot.min() < estimate < boot.max():
+        # the estimate at or past the edge of the replicates (a completion rate of 1 or 0): the bias
+        # correction z0 would be ±∞; take the expanded percentile interval and extend it to the estimate,
+        # as the Jeffreys interval takes 1 as its upper bound at x = n (Brown, Cai & DasGupta 2001)
+        low, high = np.quantile(boot, [st.norm.cdf(-z), st.norm.cdf(z)])
+        return float(min(low, estimate)), float(max(high, estimate))
     below = (np.sum(boot < estimate) + 0.5 * np.sum(boot == estimate)) / boot.size
     z0 = float(st.norm.ppf(np.clip(below, 0.5 / boot.size, 1 - 0.5 / boot.size)))
     jack = jack[np.isfinite(jack)]

@@ -27,11 +27,24 @@ the averaged bounds covered the true SUM 99–100% of the time at twice the need
   (Efron & Tibshirani 1993, ch. 14) with the small-sample expansion of Hesterberg (2014,
   arXiv:1411.5279; R ``resample::CI.bca(expand = TRUE)``). Errors are thus resampled per participant
   rather than counted as n × opportunities independent trials (which under-covered, 85–87%, when errors
-  per attempt are Poisson). Coverage in simulation (tests/test_sum.py): 88–90% at n = 8 and 15.
-  A resample whose values are all alike takes the limit of Φ (0, ½ or 1); one with fewer than 2 values
-  is dropped.
-* completion: adjusted Wald over attempts (Sauro & Lewis 2005), as ``uxcli summary`` reports it; a
-  one-component SUM takes that interval.
+  per attempt are Poisson). A resample whose values are all alike takes the limit of Φ (0, ½ or 1); one
+  with fewer than 2 values is dropped.
+* completion inside the SUM: each resample's completion rate is a draw from the Jeffreys distribution
+  Beta(x_b + ½, n_b − x_b + ½) of that resample's successes x_b and attempts n_b (Jeffreys prior; Brown,
+  Cai & DasGupta 2001, Statist. Sci. 16(2)), a smoothed bootstrap. The plain resampled rate x_b/n_b has
+  no spread when everyone succeeds (or fails), and the SUM interval of such a task collapsed to [1, 1]
+  at any n; the draw keeps the binomial uncertainty of n attempts and, through x_b, the correlation with
+  the other components. The point estimates stay the observed x/n and SUM. When the estimate lies at or
+  past the edge of every replicate (x = n or x = 0), BCa's bias correction is infinite: the interval is
+  then the expanded percentile interval extended to the estimate, as the Jeffreys interval takes 1 (0)
+  as its bound at x = n (x = 0) (Brown et al. 2001). Example: 8 of 8, no errors: SUM 1, interval
+  0.863–1 = (1 + Beta⁻¹(0.0214; 8.5, 0.5))/2 (was 1–1).
+  Coverage of the 90% SUM interval in simulation (tests/test_sum.py, 600 studies each, one attempt per
+  participant, p = .75): 91.5% at n = 8, 89.3% at n = 8 with correlated components (ρ = .5) and
+  overdispersed errors, 92.3% at n = 15, 90.3% at n = 15 correlated (without the smoothing: 88.5, 89.0,
+  88.2, 88.3%). The smoothing adds the Beta's variance to the resampling variance, so it errs wide.
+* completion's own interval: adjusted Wald over attempts (Sauro & Lewis 2005), as ``uxcli summary``
+  reports it; a one-component SUM takes that interval.
 * overall: the same resamples, all tasks at once (a participant brings every task's data).
 """
 
@@ -150,7 +163,7 @@ def single_usability_metric(
         chances = _pick(opportunities, task, study or {}, "error_opportunities")
         parts = _Parts(weights, units, confidence)
         n, successes = int(mask.sum()), int((outcome[mask] == "success").sum())
-        parts.completion(attempt_unit[mask], outcome[mask] == "success", successes, n)
+        parts.completion(attempt_unit[mask], outcome[mask] == "success", successes, n, task)
         seq = None
         if rating_task is not None and seq_all is not None:
             keep = (rating_task == task) & ~np.isnan(seq_all)
@@ -190,11 +203,12 @@ class _Parts:
     def _counts(self, unit: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
         return np.bincount(unit, weights=values, minlength=self.units).astype(np.float64)
 
-    def completion(self, unit: np.ndarray, success: np.ndarray, successes: int, n: int) -> None:
+    def completion(self, unit: np.ndarray, success: np.ndarray, successes: int, n: int, key: str) -> None:
         if not n:
             return
         attempts = self._counts(unit)
-        draws = bootstrap.ratio(self.weights, self._counts(unit, success.astype(np.float64)), attempts)
+        wins = self.weights @ self._counts(unit, success.astype(np.float64))
+        draws = bootstrap.jeffreys(wins, self.weights @ attempts, self.units, key)
         low, high = stats.adjusted_wald(successes, n, self.confidence)
         self._keep("completion", successes / n, draws, attempts > 0, (float(low), float(high)))
 
