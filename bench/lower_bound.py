@@ -95,7 +95,7 @@ def main() -> int:
         "floor": [sys.executable, os.path.join(BENCH, "pyarrow_floor.py"), args.file],
         "parse": [sys.executable, "-c", PARSE, args.file, "0"],
         "parse+imports": [sys.executable, "-c", PARSE, args.file, "1"],
-        "uxcli": [sys.executable, "-m", "uxcli", "summary", args.file, "--format", "csv"],
+        "uxcli": [sys.executable, "-m", "uxcli", "summary", args.file, "--unit", "attempt", "--format", "csv"],
     }
     times: dict[str, list[float]] = {name: [] for name in tools}
     rows: dict[str, str] = {}

@@ -6,7 +6,7 @@
 For each size it generates (or reuses, cached under bench/data/) a synthetic event log with
 bench/generate.py, then runs, each as its own subprocess so that peak RSS is per process:
 
-  uxcli      python -m uxcli summary FILE --format csv
+  uxcli      python -m uxcli summary FILE --unit attempt --format csv (attempt-level, like the SQL and the generator's counts)
   duckdb     python bench/duckdb_summary.py FILE        (bench/duckdb_summary.sql, default threads)
   floor      python bench/pyarrow_floor.py FILE         (pyarrow.csv.read_csv, nothing else)
   floor_stream  python bench/pyarrow_floor.py FILE --stream  (pyarrow.csv.open_csv batch by batch: the
@@ -385,9 +385,21 @@ def bench_size(n: int, args, ux_ok: bool, ux_why: str, out_dir: str) -> dict:
     warm_page_cache(path)
     tools = {}
     if ux_ok:
-        tools["uxcli"] = [PY, "-m", "uxcli", "summary", path, "--format", "csv"]
+        tools["uxcli"] = [PY, "-m", "uxcli", "summary", path, "--unit", "attempt", "--format", "csv"]
     if ux_ok and args.with_whole:  # uxcli's whole-file (in-memory) reader: the "before" of the streaming engine
-        tools["uxcli_whole"] = [PY, "-m", "uxcli", "summary", path, "--format", "csv", "--engine", "whole"]
+        tools["uxcli_whole"] = [
+            PY,
+            "-m",
+            "uxcli",
+            "summary",
+            path,
+            "--unit",
+            "attempt",
+            "--format",
+            "csv",
+            "--engine",
+            "whole",
+        ]
     tools["duckdb"] = [PY, os.path.join(BENCH, "duckdb_summary.py"), path]
     tools["floor"] = [PY, os.path.join(BENCH, "pyarrow_floor.py"), path]
     tools["floor_stream"] = [PY, os.path.join(BENCH, "pyarrow_floor.py"), path, "--stream"]
@@ -458,7 +470,7 @@ def bench_size(n: int, args, ux_ok: bool, ux_why: str, out_dir: str) -> dict:
     ux_recs = None
     if "uxcli" in tools:
         so = os.path.join(out_dir, f"uxcli_{size_label(n)}.json")
-        m = measure([PY, "-m", "uxcli", "summary", path, "--format", "json"], so)
+        m = measure([PY, "-m", "uxcli", "summary", path, "--unit", "attempt", "--format", "json"], so)
         if m["rc"] != 0:
             res["checks"]["uxcli"] = {
                 "tool": "uxcli",
@@ -557,7 +569,7 @@ def bench_100m(args, ux_ok: bool, ux_why: str, out_dir: str) -> dict:
         warm_page_cache(path)
         cmds = {}
         if ux_ok:
-            cmds["uxcli"] = [PY, "-m", "uxcli", "summary", path, "--format", "json"]
+            cmds["uxcli"] = [PY, "-m", "uxcli", "summary", path, "--unit", "attempt", "--format", "json"]
         if args.floor_100m:
             cmds["floor_stream"] = [PY, os.path.join(BENCH, "pyarrow_floor.py"), path, "--stream"]
         for name, cmd in cmds.items():

@@ -84,9 +84,47 @@ def test_confidence_option_narrows_interval(cli):
 
 @pytest.mark.parametrize("path", ["events.csv", "layouts/attempts.csv", "layouts/study.yaml", "messy/tool_export.csv"])
 def test_layouts_give_readme_counts(cli, path):
-    rows = as_json(cli("summary", f"sample_sessions/{path}", "--format", "json"))
+    # the README's table counts attempts
+    rows = as_json(cli("summary", f"sample_sessions/{path}", "--format", "json", "--unit", "attempt"))
     assert [r["task"] for r in rows] == TASK_ORDER  # groups keep first-appearance order
     assert counts(rows) == README_COUNTS
+
+
+# README: 2 retries, each a failure then a success: P02 change-address and P07 apply-coupon. Per participant
+# those are one success each, so one failure less and one participant less than README_COUNTS:
+README_PARTICIPANTS = {  # participants, successes, failures, abandons
+    "find-product": (8, 7, 1, 0),
+    "add-to-cart": (8, 8, 0, 0),
+    "apply-coupon": (8, 5, 1, 2),
+    "change-address": (7, 6, 1, 0),
+    "checkout": (8, 6, 1, 1),
+}
+
+
+@pytest.mark.parametrize("path", ["events.csv", "layouts/attempts.csv", "layouts/study.yaml", "messy/tool_export.csv"])
+def test_layouts_count_participants_by_default(cli, path):
+    rows = as_json(cli("summary", f"sample_sessions/{path}", "--format", "json"))
+    assert {r["task"]: (r["participants"], r["successes"], r["failures"], r["abandons"]) for r in rows} == (
+        README_PARTICIPANTS
+    )
+    assert counts(rows) == {t: (n, *README_PARTICIPANTS[t][1:]) for t, (n, *_) in README_COUNTS.items()}
+    rate = {r["task"]: r["success_rate"] for r in rows}
+    # JSON keeps 6 decimals
+    assert rate == pytest.approx({t: s / n for t, (n, s, _, _) in README_PARTICIPANTS.items()}, abs=5e-7)
+    # first try: the retried participants' first attempts failed
+    first = {r["task"]: r["first_try_success_rate"] for r in rows}
+    assert (first["apply-coupon"], first["change-address"], first["checkout"]) == pytest.approx(
+        (4 / 8, 5 / 7, 6 / 8), abs=5e-7
+    )
+
+
+def test_participant_successes_match_the_wide_matrix(cli):
+    # README: the wide matrix has one Y/N per participant x task for the final outcome (a retry ending in
+    # success is Y): its Y counts are the participants' successes, its n the participants
+    events = as_json(cli("summary", "sample_sessions/events.csv", "--format", "json"))
+    wide = as_json(cli("summary", "sample_sessions/layouts/wide.csv", "--format", "json"))
+    assert [(r["participants"], r["successes"]) for r in events] == [(r["attempts"], r["successes"]) for r in wide]
+    assert [r["success_rate"] for r in events] == [r["success_rate"] for r in wide]
 
 
 def test_wide_matrix_counts(cli):
@@ -105,7 +143,9 @@ def test_wide_matrix_counts(cli):
 
 def test_excel_eu_counts_and_values(cli):
     # README: same 41 attempts; outcomes yes/no, so an abandon is a failure ("no").
-    rows = as_json(cli("summary", "sample_sessions/messy/attempts_excel_eu.csv", "--format", "json"))
+    rows = as_json(
+        cli("summary", "sample_sessions/messy/attempts_excel_eu.csv", "--format", "json", "--unit", "attempt")
+    )
     assert counts(rows) == {t: (n, s, f + a, 0) for t, (n, s, f, a) in README_COUNTS.items()}
     reference = as_json(cli("summary", "sample_sessions/layouts/attempts.csv", "--format", "json"))
     # decimal commas read as decimals: times, clicks and errors match the attempt table exactly
@@ -239,7 +279,7 @@ def test_stdin_event_log(cli):
 @pytest.mark.parametrize("layout", [["--layout", "yaml"], []], ids=["layout-yaml", "autodetect"])
 def test_stdin_yaml(cli, layout):
     data = (SAMPLES / "layouts" / "study.yaml").read_bytes()
-    rows = as_json(cli("summary", "-", "-f", "json", *layout, input=data))
+    rows = as_json(cli("summary", "-", "-f", "json", "--unit", "attempt", *layout, input=data))
     assert counts(rows) == README_COUNTS
 
 
@@ -615,3 +655,96 @@ def test_time_bound_gate_agrees_with_the_time_benchmark(cli, tmp_path):
         faster = row["benchmark_time_verdict"].startswith("faster")
         assert faster == (target == 110) and (result.exit_code == 0) == faster
         assert (row["benchmark_time_p"] < 0.025) == faster
+
+
+# --- retries: participants are the unit (issue: "Rates count attempts, not participants") ------------
+
+# P1 fails twice then succeeds, P2 succeeds at once, P3 fails then abandons
+RETRIES_CSV = """participant,task,outcome,time,clicks,errors
+P1,search,failure,10,3,2
+P1,search,failure,20,5,1
+P1,search,success,30,4,0
+P2,search,success,15,6,0
+P3,search,failure,5,2,3
+P3,search,abandon,7,1,1
+"""
+
+
+def test_retries_count_once_per_participant(cli, tmp_path):
+    path = write(tmp_path, "retries.csv", RETRIES_CSV)
+    (row,) = as_json(cli("summary", path, "-f", "json"))
+    assert (row["attempts"], row["participants"], row["successes"], row["failures"], row["abandons"]) == (6, 3, 2, 0, 1)
+    rates = (row["success_rate"], row["first_try_success_rate"], row["abandonment_rate"])
+    assert rates == pytest.approx((2 / 3, 1 / 3, 1 / 3), abs=5e-7)  # JSON keeps 6 decimals
+    # adjusted Wald (Sauro & Lewis, QUX ch. 3): (x + z²/2) / (n + z²) ± z·sqrt(p(1 − p)/(n + z²))
+    z = 1.959963984540054
+    for x, low, high in (
+        (2, row["success_ci_low"], row["success_ci_high"]),
+        (1, row["first_try_ci_low"], row["first_try_ci_high"]),
+    ):
+        p = (x + z * z / 2) / (3 + z * z)
+        half = z * (p * (1 - p) / (3 + z * z)) ** 0.5
+        assert (low, high) == pytest.approx((max(0, p - half), min(1, p + half)), abs=5e-7)
+    assert row["errors_per_attempt"] == pytest.approx(7 / 6, abs=5e-7)  # errors stay per attempt
+    assert row["time_mean"] == pytest.approx((30 + 15) / 2, abs=5e-7)  # P1's successful attempt, P2's
+    (total,) = as_json(cli("summary", path, "-f", "json", "--time-of", "all"))
+    assert total["time_mean"] == pytest.approx(
+        (10 + 20 + 30 + 15 + 5 + 7) / 3, abs=5e-7
+    )  # each participant's total time
+
+
+def test_unit_attempt_gives_attempt_rates(cli, tmp_path):
+    path = write(tmp_path, "retries.csv", RETRIES_CSV)
+    (row,) = as_json(cli("summary", path, "-f", "json", "--unit", "attempt"))
+    assert (row["attempts"], row["participants"], row["successes"], row["failures"], row["abandons"]) == (6, 3, 2, 3, 1)
+    rates = (row["success_rate"], row["abandonment_rate"], row["first_try_success_rate"])
+    assert rates == pytest.approx((2 / 6, 1 / 6, 1 / 3), abs=5e-7)
+    assert row["time_mean"] == pytest.approx((30 + 15) / 2, abs=5e-7)  # the successful attempts
+    (total,) = as_json(cli("summary", path, "-f", "json", "--unit", "attempt", "--time-of", "all"))
+    assert total["time_mean"] == pytest.approx((10 + 20 + 30 + 15 + 5 + 7) / 6, abs=5e-7)  # every attempt's time
+    bad = cli("summary", path, "--unit", "people")
+    assert bad.exit_code == 2 and "--unit" in bad.stderr
+
+
+def test_sample_without_retries_is_the_same_in_both_units(cli):
+    for options in ([], ["--by", "task,variant"], ["--time-of", "all"], ["--benchmark"]):
+        a = cli("summary", DATA / "v1_published.csv", "-f", "csv", *options)
+        b = cli("summary", DATA / "v1_published.csv", "-f", "csv", "--unit", "attempt", *options)
+        assert a.exit_code == 0 and a.stdout == b.stdout
+
+
+def test_table_caption_says_what_the_rates_count(cli, tmp_path):
+    out = tmp_path / "summary.txt"
+    assert cli("summary", "sample_sessions/", "-o", out).exit_code == 0
+    text = " ".join(out.read_text(encoding="utf-8").split())
+    # README: the retries are P02's change-address and P07's apply-coupon
+    assert "Rates per participant: 2 participants retried a task" in text
+    assert cli("summary", "sample_sessions/", "-o", out, "--unit", "attempt").exit_code == 0
+    assert "Rates per attempt (--unit attempt): 2 participants retried a task" in " ".join(out.read_text().split())
+    assert cli("summary", DATA / "v1_published.csv", "-o", out).exit_code == 0
+    assert "retried" not in out.read_text(encoding="utf-8")  # no retries, nothing to say
+    # the n column is the rates' n: 8 participants for apply-coupon (9 attempts)
+    assert cli("summary", "sample_sessions/events.csv", "-o", out).exit_code == 0
+    coupon = next(line for line in out.read_text(encoding="utf-8").splitlines() if "apply-coupon" in line)
+    assert coupon.split()[1:3] == ["8", "62%"]
+
+
+def test_gate_on_bound_uses_participant_counts(cli, tmp_path):
+    path = write(tmp_path, "retries.csv", RETRIES_CSV)
+    # 2 of 3 participants: adjusted-Wald lower bound 0.2024 (2 of 6 attempts: 0.0925)
+    result = cli("summary", path, "-f", "csv", "--fail-under", "success=0.15", "--gate-on", "bound")
+    assert result.exit_code == 0, result.stderr
+    result = cli(
+        "summary", path, "-f", "csv", "--fail-under", "success=0.15", "--gate-on", "bound", "--unit", "attempt"
+    )
+    assert result.exit_code == 1 and "success rate 0.09 < 0.15" in result.stderr
+
+
+def test_benchmark_uses_participant_counts(cli, tmp_path):
+    from scipy import stats as st
+
+    path = write(tmp_path, "retries.csv", RETRIES_CSV)
+    (row,) = as_json(cli("summary", path, "-f", "json", "--benchmark"))
+    assert row["benchmark_success_p"] == pytest.approx(st.binomtest(2, 3, 0.78, alternative="greater").pvalue, abs=5e-7)
+    (row,) = as_json(cli("summary", path, "-f", "json", "--benchmark", "--unit", "attempt"))
+    assert row["benchmark_success_p"] == pytest.approx(st.binomtest(2, 6, 0.78, alternative="greater").pvalue, abs=5e-7)

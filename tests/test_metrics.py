@@ -267,7 +267,7 @@ def test_medians_from_the_click_histogram():
     from uxcli.tasks.metrics import group_stats
 
     clicks = [3, 9, 3, 4, 4, 4, 100, 0]
-    attempts = frame([("P", "A", "a", "success", 10.0 + i, c, 0) for i, c in enumerate(clicks)])
+    attempts = frame([(f"P{i}", "A", "a", "success", 10.0 + i, c, 0) for i, c in enumerate(clicks)])
     grouped = group_stats(attempts, ["task"])
     assert len(grouped.stats.clicks.sorted(1)[0]) == 5  # distinct values, not one entry per attempt
     out = grouped.summary().iloc[0]
@@ -340,3 +340,182 @@ def test_success_best_estimate_follows_lewis_sauro_2006(successes, n, expected):
 def test_errors_total_is_an_integer_count():
     r = summarize(frame(ROWS)).iloc[0]
     assert str(summarize(frame(ROWS))["errors_total"].dtype) == "Int64" and r["errors_total"] == 6
+
+
+# --- participants, not attempts, are the unit of the rates (issue: "Rates count attempts") ------------
+
+# P1 fails twice then succeeds, P2 succeeds at once, P3 fails then abandons: 6 attempts by 3 participants.
+RETRIES = [  # (participant, attempt, outcome, time, clicks, errors)
+    ("P1", 1, "failure", 10.0, 3, 2),
+    ("P1", 2, "failure", 20.0, 5, 1),
+    ("P1", 3, "success", 30.0, 4, 0),
+    ("P2", 1, "success", 15.0, 6, 0),
+    ("P3", 1, "failure", 5.0, 2, 3),
+    ("P3", 2, "abandon", 7.0, 1, 1),
+]
+
+
+def retries_frame(order: list[int] | None = None) -> pd.DataFrame:
+    rows = [RETRIES[i] for i in (order or range(len(RETRIES)))]
+    data = frame([(p, "A", "t", o, time, c, e) for p, _, o, time, c, e in rows])
+    data["attempt"] = np.array([a for _, a, *_ in rows], dtype=np.int64)
+    return data
+
+
+def adjusted_wald(x: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Agresti & Coull (1998) as Sauro & Lewis (QUX ch. 3) give it: x + z²/2 over n + z², Wald around it."""
+    p = (x + z * z / 2) / (n + z * z)
+    half = z * math.sqrt(p * (1 - p) / (n + z * z))
+    return max(0.0, p - half), min(1.0, p + half)
+
+
+def test_rates_count_participants_with_retries():
+    r = summarize(retries_frame()).iloc[0]
+    assert (r["attempts"], r["participants"]) == (6, 3)
+    # eventual success: P1 and P2; abandon: P3's last attempt; no participant ends on a failure
+    assert (r["successes"], r["failures"], r["abandons"]) == (2, 0, 1)
+    assert r["success_rate"] == 2 / 3 and r["abandonment_rate"] == 1 / 3
+    assert (r["success_ci_low"], r["success_ci_high"]) == pytest.approx(adjusted_wald(2, 3), abs=1e-12)
+    assert r["success_best_estimate"] == 2 / 3  # Lewis & Sauro 2006: 0.5 < p < 0.9, the observed rate
+    assert r["first_try_success_rate"] == 1 / 3  # only P2's first attempt succeeded
+    assert (r["first_try_ci_low"], r["first_try_ci_high"]) == pytest.approx(adjusted_wald(1, 3), abs=1e-12)
+    # per attempt still: errors 2+1+0+0+3+1 = 7 over 6 attempts, 4 attempts with an error; clicks of the
+    # two successful attempts (4, 6)
+    assert (r["errors_total"], r["errors_per_attempt"], r["error_rate"]) == (7, 7 / 6, 4 / 6)
+    assert (r["clicks_mean"], r["clicks_median"]) == (5.0, 5.0)
+    # completion time: P1's successful (third) attempt 30 s, P2's 15 s
+    assert r["time_geomean"] == pytest.approx(math.sqrt(30 * 15), rel=1e-12) and r["time_mean"] == 22.5
+
+
+def test_unit_attempt_counts_every_attempt():
+    r = summarize(retries_frame(), unit="attempt").iloc[0]
+    assert (r["attempts"], r["participants"], r["successes"], r["failures"], r["abandons"]) == (6, 3, 2, 3, 1)
+    assert r["success_rate"] == 2 / 6 and r["abandonment_rate"] == 1 / 6
+    assert (r["success_ci_low"], r["success_ci_high"]) == pytest.approx(adjusted_wald(2, 6), abs=1e-12)
+    assert r["first_try_success_rate"] == 1 / 3  # a share of participants either way
+    assert r["time_mean"] == 22.5  # the two successful attempts: 30 s and 15 s
+
+
+@pytest.mark.parametrize(
+    "time_of,expected",
+    [
+        ("all", [10 + 20 + 30.0, 15.0, 5 + 7.0]),  # total time over all the participant's attempts
+        ("failed", [5 + 7.0]),  # total time of the participants who never succeeded
+    ],
+)
+def test_times_are_one_per_participant(time_of, expected):
+    # ("success": P1's successful attempt 30 s, P2's 15 s: test_rates_count_participants_with_retries)
+    r = summarize(retries_frame(), time_of=time_of).iloc[0]
+    assert r["time_mean"] == pytest.approx(np.mean(expected), rel=1e-12)
+    assert r["time_median"] == pytest.approx(np.median(expected), rel=1e-12)
+    assert r["time_geomean"] == pytest.approx(math.exp(np.mean(np.log(expected))), rel=1e-12)
+
+
+def test_first_success_gives_the_completion_time_and_final_abandon_wins():
+    rows = [
+        ("P1", 1, "success", 12.0),
+        ("P1", 2, "success", 99.0),
+        ("P2", 1, "success", 8.0),
+        ("P2", 2, "abandon", 5.0),
+    ]
+    data = frame([(p, "A", "t", o, time, 1, 0) for p, _, o, time in rows])
+    data["attempt"] = np.array([a for _, a, *_ in rows], dtype=np.int64)
+    r = summarize(data).iloc[0]
+    # P2 succeeded once, so it counts as a success (eventual success beats the final abandon)
+    assert (r["participants"], r["successes"], r["abandons"], r["time_mean"]) == (2, 2, 0, 10.0)
+
+
+def test_row_order_does_not_matter_and_attempt_numbers_say_which_came_first():
+    shuffled = summarize(retries_frame([5, 2, 0, 3, 1, 4]))
+    pd.testing.assert_frame_equal(shuffled, summarize(retries_frame()), check_exact=True)
+    # P3's attempt 2 is the final one, though it comes first in the frame: P3 abandoned; P1 failed twice
+    # before succeeding (in the frame's last rows): a success, so no participant is a failure
+    r = shuffled.iloc[0]
+    assert (r["participants"], r["successes"], r["failures"], r["abandons"]) == (3, 2, 0, 1)
+    assert r["first_try_success_rate"] == 1 / 3
+
+
+def test_without_retries_both_units_give_the_same_frame():
+    for time_of in ("success", "failed", "all"):
+        for by in (["task"], ["task", "variant"], []):
+            pd.testing.assert_frame_equal(
+                summarize(frame(ROWS), by, time_of=time_of),
+                summarize(frame(ROWS), by, time_of=time_of, unit="attempt"),
+                check_exact=True,
+            )
+
+
+def test_group_columns_split_the_participants():
+    from uxcli.tasks.metrics import group_stats
+
+    data = retries_frame()
+    data["variant"] = pd.Categorical(["A", "A", "B", "B", "A", "A"])  # P1's success is in variant B
+    table = summarize(data, ["variant"])
+    a, b = row(table, variant="A"), row(table, variant="B")
+    assert (a["participants"], a["successes"], a["failures"], a["abandons"]) == (2, 0, 1, 1)
+    assert (b["participants"], b["successes"], b["first_try_success_rate"]) == (2, 2, 1.0)
+    overall = summarize(data, []).iloc[0]
+    assert (overall["participants"], overall["successes"]) == (3, 2)
+    # the overall row of the grouped table: the split participant is one again
+    merged = group_stats(data, ["variant"]).overall().summary()
+    pd.testing.assert_frame_equal(merged, summarize(data, []), check_exact=True)
+
+
+def test_bad_unit_is_an_option_error():
+    with pytest.raises(OptionError, match="--unit"):
+        summarize(frame(ROWS), unit="person")
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=hs.integers(0, 10_000), size=hs.integers(0, 200), blocks=hs.integers(1, 8))
+def test_participant_units_in_blocks_in_any_order_equal_the_whole(seed, size, blocks):
+    """Per-participant state fed a block at a time, in any order, gives the whole frame's summary bit for bit."""
+    from uxcli.tasks.metrics import GroupStats, group_stats, outcome_codes
+
+    rng = np.random.default_rng(seed)
+    participant = rng.integers(0, 12, size)
+    task = rng.integers(0, 3, size)
+    attempts = pd.DataFrame(
+        {
+            "participant": pd.Categorical([f"P{p}" for p in participant]),
+            "task": pd.Categorical([f"t{t}" for t in task], categories=["t0", "t1", "t2"]),
+            "outcome": pd.Categorical(
+                rng.choice(["success", "failure", "abandon"], size), categories=["success", "failure", "abandon"]
+            ),
+            "time": np.round(rng.lognormal(3, 1, size), 3),
+            "clicks": rng.poisson(4, size).astype(float),
+            "errors": rng.poisson(0.5, size).astype(float),
+        }
+    )
+    attempts["attempt"] = attempts.groupby(["participant", "task"], observed=True).cumcount().to_numpy() + 1
+    for time_of in ("success", "all", "failed"):
+        whole = group_stats(attempts, ["task"], time_of)
+        pieces = GroupStats(time_of)
+        ids = {code: i for i, code in enumerate(whole.labels["task"].cat.codes.to_numpy())}
+        gid = np.array([ids[c] for c in attempts["task"].cat.codes.to_numpy()], dtype=np.int64)
+        unit = participant * 3 + task  # any int64 per participant × task will do
+        cuts = np.sort(rng.integers(0, size + 1, blocks - 1))
+        parts = np.split(np.arange(size), cuts)
+        for part in (parts[i] for i in rng.permutation(len(parts))):
+            pieces.add(
+                gid[part],
+                part,
+                outcome_codes(attempts)[part],
+                attempts["errors"].to_numpy()[part],
+                attempts["clicks"].to_numpy()[part],
+                attempts["time"].to_numpy()[part],
+                unit=unit[part],
+                attempt=attempts["attempt"].to_numpy()[part],
+                person=participant[part],
+            )
+        pd.testing.assert_frame_equal(pieces.summary(whole.labels), whole.summary(), check_exact=True)
+        pd.testing.assert_frame_equal(
+            pieces.merged().summary(pd.DataFrame(index=range(min(size, 1)))),
+            whole.overall().summary(),
+            check_exact=True,
+        )
+        assert (
+            pieces.retried()
+            == whole.stats.retried()
+            == len({p for p, t in zip(participant, task) if ((participant == p) & (task == t)).sum() > 1})
+        )

@@ -134,6 +134,26 @@ def test_summary_streams_big_logs_unless_preparation_needs_every_attempt():
     assert SummaryOptions(fail_under=("errors=0.5",)).request() is None  # the errors gate needs every attempt
 
 
+@pytest.mark.parametrize("unit", ["participant", "attempt"])
+def test_summary_unit_matches_the_cli_and_the_stream(cli, unit):
+    """SummaryOptions.unit is --unit; the streamed summary of the retried log equals the whole-file one."""
+    options = SummaryOptions(by=("task", "variant"), unit=unit, benchmark=True, fail_under=("success=0.6",))
+    assert options.request() is not None and options.request().unit == unit
+    streamed = load_inputs(read(EVENTS, engine="stream", summarize=options.request()), PrepareOptions())
+    assert streamed.dataset.grouped is not None
+    whole = load_inputs(read(EVENTS), PrepareOptions())
+    library = summary(whole, options)
+    pd.testing.assert_frame_equal(summary(streamed, options).frame, library.frame, check_exact=True)
+    flags = ["--by", "task,variant", "--unit", unit, "--benchmark", "--fail-under", "success=0.6"]
+    assert json_of(cli("summary", EVENTS, "-f", "json", *flags)) == records(library.frame)
+    # README: P07 retried apply-coupon in variant B (a failure, then a success): 5 attempts by 4 participants
+    coupon = library.frame[(library.frame["task"] == "apply-coupon") & (library.frame["variant"] == "B")].iloc[0]
+    assert (coupon["attempts"], coupon["participants"], coupon["successes"]) == (5, 4, 4)
+    assert coupon["success_rate"] == (4 / 4 if unit == "participant" else 4 / 5)
+    assert library.grouped.retried() == 2  # P02 change-address, P07 apply-coupon
+    assert ("Rates per participant" if unit == "participant" else "Rates per attempt") in library.footer
+
+
 def test_load_inputs_says_what_it_did():
     inputs = load_inputs(read(EVENTS), PrepareOptions(exclude=("participant=P03,P07",)))
     assert inputs.notes == ("Excluded 10 attempts of participant P03, P07 (--exclude participant=P03,P07).",)
@@ -191,6 +211,7 @@ def test_prepare_returns_a_new_dataset_and_leaves_its_input_alone():
         (lambda: SummaryOptions(time_of="median"), "--time-of"),
         (lambda: SummaryOptions(fail_under=("bogus=1",)), "--fail-under"),
         (lambda: SummaryOptions(gate_on="maybe"), "--gate-on"),
+        (lambda: SummaryOptions(unit="person"), "--unit"),
         (lambda: SummaryOptions(by="task"), "tuple of column names"),  # type: ignore[arg-type]
         (lambda: PrepareOptions(exclude=("participant",)), "--exclude"),
         (lambda: PrepareOptions(quality=QualityOptions(speeders=-1)), "--speeders"),

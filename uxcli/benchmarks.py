@@ -48,14 +48,18 @@ def proportion_vs(x: int, n: int, average: float = COMPLETION_AVERAGE) -> tuple[
     return above, below
 
 
-def add_success_benchmark(summary: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+def add_success_benchmark(summary: pd.DataFrame, confidence: float = 0.95, unit: str = "participant") -> pd.DataFrame:
     """benchmark_success_p (one-sided exact binomial p that the rate exceeds 78%) and
-    benchmark_success_verdict, read off the adjusted-Wald interval (success_ci_low/high, at ``confidence``)."""
+    benchmark_success_verdict, read off the adjusted-Wald interval (success_ci_low/high, at ``confidence``).
+
+    The binomial n is the rate's: ``participants`` (unit "participant": one outcome per participant × task,
+    since the 78% average is a share of participants; Sauro 2011) or ``attempts`` (unit "attempt")."""
     out = summary.copy()
     p_values, verdicts, short = [], [], []
+    n_column = "participants" if unit == "participant" and "participants" in out else "attempts"
     rows = zip(
         out["successes"].to_numpy(),
-        out["attempts"].to_numpy(),
+        out[n_column].to_numpy(),
         out["success_ci_low"].to_numpy(np.float64),
         out["success_ci_high"].to_numpy(np.float64),
         strict=True,

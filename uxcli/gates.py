@@ -28,6 +28,10 @@ That estimate minimises the expected error of a *reported* rate; a gate is a dec
 the team reads beside its interval, and the uncertainty of a small sample is what ``--gate-on bound``
 is for. Mixing the two would fail 5 successes of 5 against 0.9 in point mode while the summary says 100%.
 
+A success gate reads the summary's success_rate and its interval, so it counts what the rates count:
+participants by default (one outcome per participant × task: success in any attempt; ``--unit attempt``
+counts attempts), and ``--gate-on bound`` uses the participants' adjusted-Wald lower bound.
+
 A figure equal to its target up to a relative 1e-9 (floating-point rounding: a geometric mean of
 30 s, 30 s, 30 s computes as 30.000000000000004) meets it.
 

@@ -29,6 +29,7 @@ def summary(
     fail_under: opt.FailUnderOption = None,
     gate_on: opt.GateOnOption = opt.GateOn.point,
     opportunities: opt.OpportunitiesOption = None,
+    unit: opt.UnitOption = opt.Unit.participant,
     fmt: opt.FormatOption = None,
     output: opt.OutputOption = None,
     debug: opt.DebugOption = False,
@@ -36,6 +37,10 @@ def summary(
     source: InputFlags,
 ) -> None:
     """Success, errors, abandonment, clicks and time per task, with intervals.
+
+    Rates count participants (one outcome per participant and task: success in any attempt, abandoned if
+    the last attempt was); --unit attempt counts every attempt. Times: each participant's first successful
+    attempt (--time-of all: their total over all attempts); errors and clicks stay per attempt.
 
     Every input row is accounted for (table caption, or --verbose): rows used and rows set aside, with
     reasons. Exclusions (--exclude, --exclusions, --study) and quality flags (--speeders, --idle-gap,
@@ -56,6 +61,7 @@ def summary(
             fail_under=tuple(fail_under or ()),
             gate_on=gate_on.value,
             opportunities=tuple(opportunities or ()),
+            unit=unit.value,
         )
         inputs = read_inputs(
             paths,
@@ -75,6 +81,7 @@ def summary(
                 result.overall_time_n(),
                 confidence=confidence,
                 time_of=time_of.value,
+                unit=unit.value,
                 footer=result.footer,
                 extra_columns=result.columns,
             )

@@ -51,10 +51,12 @@ def summary_table(
     *,
     confidence: float,
     time_of: str,
+    unit: str = "participant",
     footer: str | None = None,
     extra_columns: Sequence[tuple[str, Sequence[str], str]] = (),
 ) -> Table:
-    """extra_columns: (header, one cell per summary row, overall cell), appended after Time."""
+    """extra_columns: (header, one cell per summary row, overall cell), appended after Time. The n column is
+    the rates' n: participants (``unit`` "participant") or attempts ("attempt")."""
     extra = extra_columns
     measure = {"success": "completion time", "failed": "time until failure or abandon", "all": "total time on task"}[
         time_of
@@ -84,13 +86,15 @@ def summary_table(
     for header, _, _ in extra:
         table.add_column(header, justify="left")
     for index, ((_, row), n_time) in enumerate(zip(summary.iterrows(), time_n)):
-        table.add_row(*[_label(row[c]) for c in by], *_metric_cells(row, n_time), *[c[index] for _, c, _ in extra])
+        table.add_row(
+            *[_label(row[c]) for c in by], *_metric_cells(row, n_time, unit), *[c[index] for _, c, _ in extra]
+        )
     if len(summary) > 1 or not by:
         for _, row in overall.iterrows():
             labels = ["Overall"] + [""] * (len(by) - 1) if by else []
             table.add_row(
                 *labels,
-                *_metric_cells(row, overall_time_n),
+                *_metric_cells(row, overall_time_n, unit),
                 *[o for _, _, o in extra],
                 style="italic",
                 end_section=False,
@@ -100,9 +104,10 @@ def summary_table(
     return table
 
 
-def _metric_cells(row: pd.Series, n_time: int) -> list[str]:
+def _metric_cells(row: pd.Series, n_time: int, unit: str = "participant") -> list[str]:
+    n = row["participants"] if unit == "participant" and "participants" in row else row["attempts"]
     return [
-        str(int(row["attempts"])),
+        str(int(n)),
         format_percent(row["success_rate"]) + _interval_percent(row["success_ci_low"], row["success_ci_high"]),
         format_percent(row["success_best_estimate"]),
         format_percent(row["abandonment_rate"]),

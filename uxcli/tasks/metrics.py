@@ -7,6 +7,22 @@ Two steps, so that a log bigger than memory can be summarised block by block:
   per timed attempt, nothing per event);
 * :meth:`GroupStats.summary` turns those into METRICS.
 
+Rates count participants, not attempts (Sauro & Lewis, *Quantifying the User Experience*, 2nd ed.,
+2016, ch. 2: completion rate is the share of participants who complete the task). The unit is a
+participant × session × task × group key: a retry is not a new, independent observation. Per unit,
+kept a row per attempt until the summary and reduced then (exact whatever the blocks' order):
+
+* success: the task was completed in any attempt (eventual success); abandon: the unit's final attempt
+  (highest attempt number) was an abandon; failure: the rest; first try: its first attempt succeeded;
+* times (``time_of``): "success" the time of the unit's first successful attempt (its completion time;
+  later successes of the same participant are not counted again); "all" the unit's total time over all
+  its attempts (unknown when any attempt's time is); "failed" that total for units that never succeeded;
+* errors and clicks stay per attempt (errors_per_attempt, error_rate; clicks of successful attempts).
+
+``unit="attempt"`` gives the attempt-level figures instead (every attempt one observation, as before);
+``participants`` and the first-try rate are per participant either way. Without retries the two agree,
+bit for bit.
+
 Values are sorted by group and value before anything is summed, so the result does not depend
 on how the attempts were split into blocks or in which order they came: the streaming reader
 (uxcli.readers.stream.engine) and the whole-frame path give the same numbers, bit for bit.
@@ -25,6 +41,7 @@ from uxcli.errors import OptionError
 
 METRICS = [
     "attempts",
+    "participants",
     "successes",
     "failures",
     "abandons",
@@ -32,6 +49,9 @@ METRICS = [
     "success_ci_low",
     "success_ci_high",
     "success_best_estimate",
+    "first_try_success_rate",
+    "first_try_ci_low",
+    "first_try_ci_high",
     "abandonment_rate",
     "errors_total",
     "errors_per_attempt",
@@ -46,7 +66,8 @@ METRICS = [
     "time_median_ci_low",
     "time_median_ci_high",
 ]
-COUNT_METRICS = ["attempts", "successes", "failures", "abandons"]
+COUNT_METRICS = ["attempts", "participants", "successes", "failures", "abandons"]
+UNITS = ("participant", "attempt")  # what a rate counts: one outcome per participant × task, or per attempt
 OUTCOMES = ("success", "failure", "abandon")  # outcome codes 0, 1, 2 (uxcli.tasks.attempts.OUTCOME_DTYPE); -1 unknown
 BEST_ESTIMATE_CONFIDENCE = 0.95  # z of Lewis & Sauro's (2006) adjusted-Wald point estimate
 TIME_OF = {
@@ -63,11 +84,13 @@ def check_by(attempts: pd.DataFrame, by: list[str]) -> None:
             raise OptionError(f"cannot group by {column!r}: the data has {', '.join(usable)}")
 
 
-def check_options(confidence: float = 0.95, time_of: str = "success") -> None:
+def check_options(confidence: float = 0.95, time_of: str = "success", unit: str = "participant") -> None:
     if not 0 < confidence < 1:
         raise OptionError(f"--confidence must be between 0 and 1, not {confidence}")
     if time_of not in TIME_OF:
         raise OptionError(f"--time-of must be one of {', '.join(TIME_OF)}, not {time_of!r}")
+    if unit not in UNITS:
+        raise OptionError(f"--unit must be one of {', '.join(UNITS)}, not {unit!r}")
 
 
 class _Counts:
@@ -170,14 +193,89 @@ class _Samples:
         return values, None, per_group
 
 
+UNIT_COUNTS = ("participants", "successes", "failures", "abandons", "first_successes")
+
+
+class _Units:
+    """Each attempt's unit (participant × session × task key), person, attempt number, order key,
+    outcome and time, a block at a time; :meth:`reduced` turns them into one outcome and one time per
+    unit and group. Rows are sorted by group, unit, attempt number and order key before anything is
+    summed, so the blocks' split and order do not change a bit of the result."""
+
+    FIELDS = ("group", "unit", "person", "attempt", "order", "outcome", "time")
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[np.ndarray, ...]] = []
+
+    def add(self, *columns: np.ndarray) -> None:
+        if len(columns[0]):
+            self.parts.append(columns)
+
+    def reduced(self, groups: int, time_of: str) -> _UnitResult:
+        if self.parts:
+            g, u, p, a, o, out, t = (np.concatenate(c) for c in zip(*self.parts))
+            self.parts = [(g, u, p, a, o, out, t)]
+        else:
+            g = u = p = a = o = np.zeros(0, dtype=np.int64)
+            out, t = np.zeros(0, dtype=np.int8), np.zeros(0)
+        n = len(g)
+        result = _UnitResult.empty(groups)
+        if n == 0:
+            return result
+        order = np.lexsort((o, a, u, g))
+        g, u, p, out, t = g[order], u[order], p[order], out[order].astype(np.int64), t[order]
+        starts = np.flatnonzero(np.r_[True, (g[1:] != g[:-1]) | (u[1:] != u[:-1])])
+        ends = np.r_[starts[1:], n] - 1
+        group = g[starts]
+        success = out == 0
+        ever = np.add.reduceat(success.astype(np.int64), starts) > 0
+        final = out[ends]
+        kind = np.where(ever, 0, np.where(final == 2, 2, np.where(final == 1, 1, -1)))
+        counts = result.counts
+        counts["participants"] = np.bincount(group, minlength=groups)
+        for code, name in enumerate(("successes", "failures", "abandons")):
+            counts[name] = np.bincount(group[kind == code], minlength=groups)
+        counts["first_successes"] = np.bincount(group[out[starts] == 0], minlength=groups)
+        if time_of == "success":  # the first successful attempt's time
+            at = np.minimum.reduceat(np.where(success, np.arange(n), n), starts)
+            value = np.where(ever, t[np.minimum(at, n - 1)], np.nan)
+        else:  # the unit's total time, attempt by attempt in attempt order (NaN if any is unknown)
+            value = np.add.reduceat(t, starts)
+            if time_of == "failed":
+                value = np.where(ever, np.nan, value)
+        timed = value > 0  # log times need positive values
+        result.times.add(group[timed], value[timed])
+        # people with several attempts at one participant × session × task, whatever the groups
+        _, first, size = np.unique(u, return_index=True, return_counts=True)
+        result.retried = np.unique(p[first[size > 1]])
+        return result
+
+
+@dataclass
+class _UnitResult:
+    """Per group: counts of units by outcome (and first-try successes), their times; and the people
+    (person ids) with more than one attempt at some participant × session × task, across groups."""
+
+    counts: dict[str, np.ndarray]
+    times: _Samples
+    retried: np.ndarray
+
+    @classmethod
+    def empty(cls, groups: int) -> _UnitResult:
+        return cls({name: np.zeros(groups, dtype=np.int64) for name in UNIT_COUNTS}, _Samples(), np.zeros(0, np.int64))
+
+
 class GroupStats:
     """Per-group sufficient statistics of attempts, added a block at a time (see the module doc)."""
 
     COUNTS = ("attempts", "successes", "failures", "abandons", "errors_n", "has_error")
 
-    def __init__(self, time_of: str = "success") -> None:
-        check_options(time_of=time_of)
+    def __init__(self, time_of: str = "success", unit: str = "participant") -> None:
+        check_options(time_of=time_of, unit=unit)
         self.time_of = time_of
+        self.unit = unit
+        self.units = _Units()  # a row per attempt: reduced to one outcome per participant × task at the end
+        self._reduced: _UnitResult | None = None
         # by outcome code + 1 (unknown -1, success 0, failure 1, abandon 2): is its time kept?
         self.timed = np.array([False] + [o in TIME_OF[time_of] for o in OUTCOMES])
         self.groups = 0
@@ -185,7 +283,7 @@ class GroupStats:
         self.counts = {name: np.zeros(0, dtype=np.int64) for name in self.COUNTS}
         self.errors_sum = np.zeros(0)
         self.clicks = _Counts()  # clicks of successful attempts
-        self.times = _Samples()  # times of timed attempts (--time-of), positive only
+        self.times = _Samples()  # times of timed attempts (--time-of), positive only; unit "attempt" only
 
     def _grow(self, groups: int) -> None:
         extra = groups - self.groups
@@ -202,12 +300,18 @@ class GroupStats:
         errors: np.ndarray,
         clicks: np.ndarray,
         time: np.ndarray,
+        unit: np.ndarray | None = None,
+        attempt: np.ndarray | None = None,
+        person: np.ndarray | None = None,
     ) -> None:
         """Add attempts, given as arrays: group ids (0, 1, 2...; later blocks may bring new ids), an
-        order key (groups are listed by their smallest), outcome codes (0 success, 1 failure,
-        2 abandon, -1 unknown), and errors, clicks and time (NaN: not known)."""
+        order key (groups are listed by their smallest; unique per attempt), outcome codes (0 success,
+        1 failure, 2 abandon, -1 unknown), and errors, clicks and time (NaN: not known); ``unit`` an int64
+        per participant × session × task (the same across blocks), ``attempt`` its attempt number and
+        ``person`` an int64 per participant. Without ``unit`` every attempt is a unit of its own."""
         if len(group) == 0:
             return
+        self._reduced = None
         group = np.asarray(group, dtype=np.int64)
         if group.max() >= self.groups:
             self._grow(int(group.max()) + 1)
@@ -229,14 +333,44 @@ class GroupStats:
         with_clicks = (outcome == 0) & ~np.isnan(clicks)
         self.clicks.add(group[with_clicks], clicks[with_clicks])
         time = np.asarray(time, dtype=np.float64)
-        timed = self.timed[outcome + 1] & (time > 0)  # log times need positive values
-        self.times.add(group[timed], time[timed])
+        if self.unit == "attempt":
+            timed = self.timed[outcome + 1] & (time > 0)  # log times need positive values
+            self.times.add(group[timed], time[timed])
+        order = np.asarray(order, dtype=np.int64)
+        self.units.add(
+            group,
+            order if unit is None else np.asarray(unit, dtype=np.int64),
+            order if person is None else np.asarray(person, dtype=np.int64),
+            np.ones(len(group), dtype=np.int64) if attempt is None else np.asarray(attempt, dtype=np.int64),
+            order,
+            outcome.astype(np.int8),
+            time,
+        )
+
+    def reduced(self) -> _UnitResult:
+        """One outcome and one time per participant × task (× group), per group (cached)."""
+        if self._reduced is None or len(self._reduced.counts["participants"]) != self.groups:
+            self._reduced = self.units.reduced(self.groups, self.time_of)
+        return self._reduced
+
+    def _time_samples(self) -> _Samples:
+        """The times the time metrics rest on: one per participant × task, or one per attempt."""
+        return self.reduced().times if self.unit == "participant" else self.times
+
+    def retried(self) -> int:
+        """How many participants made more than one attempt at a task (in one session and group)."""
+        return len(self.reduced().retried)
 
     def merged(self) -> GroupStats:
         """All groups as one (the overall row)."""
-        out = GroupStats(self.time_of)
+        out = GroupStats(self.time_of, self.unit)
         if self.groups == 0:
             return out
+        # units over all groups: a participant's attempts at a task split across groups (by attempt, outcome,
+        # an extra column) are one unit again, so the overall row equals summarize(attempts, by=[])
+        if self.units.parts:
+            g, *rest = (np.concatenate(c) for c in zip(*self.units.parts))
+            out.units.parts = [(np.zeros(len(g), dtype=np.int64), *rest)]
         out._grow(1)
         out.first[:] = self.first.min()
         out.counts = {name: values.sum(keepdims=True) for name, values in self.counts.items()}
@@ -255,28 +389,35 @@ class GroupStats:
 
     def time_counts(self) -> np.ndarray:
         """How many times each group's time metrics rest on, in output order."""
-        return self.times.sorted(self.groups)[2][self.order()]
+        return self._time_samples().sorted(self.groups)[2][self.order()]
 
     def log_times(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each group's count, mean and SD of ln(time), in output order (for a t test against a target)."""
-        times = _moments(*self.times.sorted(self.groups), logs=True)
+        times = _moments(*self._time_samples().sorted(self.groups), logs=True)
         order = self.order()
         return times["n"][order], times["log_mean"][order], times["log_sd"][order]
 
     def summary(self, labels: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
         """The group columns (``labels``: one row per group id), then exactly METRICS."""
-        check_options(confidence, self.time_of)
+        check_options(confidence, self.time_of, self.unit)
         size = self.groups
-        counts = self.counts
+        units = self.reduced()
+        per_participant = self.unit == "participant"
+        # successes, failures and abandons: of participants (they add up to participants) or of attempts
+        counts = {**self.counts, **units.counts} if per_participant else {**units.counts, **self.counts}
         out: dict[str, Any] = {name: counts[name] for name in COUNT_METRICS}
-        n = counts["attempts"].astype(np.float64)
+        n = counts["participants" if per_participant else "attempts"].astype(np.float64)
         x = counts["successes"].astype(np.float64)
         low, high = stats.adjusted_wald(x, n, confidence)
-        known = counts["errors_n"]
+        people = units.counts["participants"].astype(np.float64)
+        first = units.counts["first_successes"].astype(np.float64)
+        first_low, first_high = stats.adjusted_wald(first, people, confidence)
+        known = self.counts["errors_n"]
         clicks = _moments(*self.clicks.sorted(size))
-        times = _moments(*self.times.sorted(size), logs=True)
+        samples = self._time_samples().sorted(size)
+        times = _moments(*samples, logs=True)
         geomean, t_low, t_high = stats.log_t_interval(times["n"], times["log_mean"], times["log_sd"], confidence)
-        m_low, m_high = _median_interval(*self.times.sorted(size), confidence)
+        m_low, m_high = _median_interval(*samples, confidence)
         with np.errstate(invalid="ignore", divide="ignore"):
             out.update(
                 {
@@ -285,10 +426,13 @@ class GroupStats:
                     "success_ci_high": high,
                     # a point estimate: at the paper's 95% z, whatever --confidence the intervals use
                     "success_best_estimate": stats.best_point_estimate(x, n, BEST_ESTIMATE_CONFIDENCE),
+                    "first_try_success_rate": first / people,
+                    "first_try_ci_low": first_low,
+                    "first_try_ci_high": first_high,
                     "abandonment_rate": counts["abandons"] / n,
                     "errors_total": np.where(known > 0, self.errors_sum, np.nan),
                     "errors_per_attempt": self.errors_sum / known,
-                    "error_rate": counts["has_error"] / known,
+                    "error_rate": self.counts["has_error"] / known,
                     "clicks_mean": clicks["mean"],
                     "clicks_median": clicks["median"],
                     "time_geomean": geomean,
@@ -373,6 +517,10 @@ class Grouped:
     def log_times(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return self.stats.log_times()
 
+    def retried(self) -> int:
+        """How many participants made more than one attempt at a task."""
+        return self.stats.retried()
+
 
 def _moments(values: np.ndarray, weight: np.ndarray | None, entries: np.ndarray, logs: bool = False) -> dict:
     """Per-group count, mean and median (and mean and SD of the logs) of values sorted by group,
@@ -447,14 +595,25 @@ def _factorize(attempts: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.Da
     return group, attempts[by].iloc[first].reset_index(drop=True)
 
 
+UNIT_KEY = ("participant", "session", "task")  # one outcome per participant × session × task (× group)
+
+
 def group_stats(
-    attempts: pd.DataFrame, by: list[str] | tuple[str, ...] = ("task",), time_of: str = "success"
+    attempts: pd.DataFrame,
+    by: list[str] | tuple[str, ...] = ("task",),
+    time_of: str = "success",
+    unit: str = "participant",
 ) -> Grouped:
     """The group statistics of an attempts frame."""
     by = list(by)
     check_by(attempts, by)
-    result = GroupStats(time_of)
+    result = GroupStats(time_of, unit)
     group, labels = _factorize(attempts, by)
+    units = person = None  # without participants every attempt is a unit of its own
+    if "participant" in attempts.columns:
+        units = _factorize(attempts, [c for c in UNIT_KEY if c in attempts.columns])[0]
+        person = _factorize(attempts, ["participant"])[0]
+    numbers = attempts["attempt"].to_numpy(np.int64) if "attempt" in attempts.columns else None
     result.add(
         group,
         np.arange(len(attempts)),
@@ -462,6 +621,9 @@ def group_stats(
         attempts["errors"].to_numpy(np.float64),
         attempts["clicks"].to_numpy(np.float64),
         attempts["time"].to_numpy(np.float64),
+        unit=units,
+        attempt=numbers,
+        person=person,
     )
     return Grouped(by, result, labels)
 
@@ -471,16 +633,28 @@ def summarize(
     by: list[str] | tuple[str, ...] = ("task",),
     confidence: float = 0.95,
     time_of: str = "success",
+    unit: str = "participant",
 ) -> pd.DataFrame:
     """Per-group task metrics: the group column(s), then exactly METRICS.
 
     Groups keep the order in which they first appear in the attempts frame.
     ``by=[]`` gives a single overall row without group columns.
+
+    ``unit="participant"`` (the default): success_rate, its interval, the best estimate and
+    abandonment_rate count one outcome per participant × session × task (× group): success if any
+    attempt succeeded, abandon if the last attempt was abandoned, failure otherwise; ``participants`` is
+    their n and successes + failures + abandons add up to it. Times are one per participant too: the
+    first successful attempt's time (``time_of="success"``), or the total over all attempts ("all"; for
+    participants who never succeeded, "failed"). errors_per_attempt, error_rate and clicks stay per
+    attempt. ``unit="attempt"``: every attempt counts on its own (the n is ``attempts``).
+    first_try_success_rate (first attempt succeeded) is per participant in both.
     """
-    check_options(confidence, time_of)
-    return group_stats(attempts, by, time_of).summary(confidence)
+    check_options(confidence, time_of, unit)
+    return group_stats(attempts, by, time_of, unit).summary(confidence)
 
 
-def time_counts(attempts: pd.DataFrame, by: list[str], time_of: str = "success") -> pd.Series:
+def time_counts(
+    attempts: pd.DataFrame, by: list[str], time_of: str = "success", unit: str = "participant"
+) -> pd.Series:
     """How many times each group's time metrics rest on (the table's n for times)."""
-    return pd.Series(group_stats(attempts, by, time_of).time_counts())
+    return pd.Series(group_stats(attempts, by, time_of, unit).time_counts())

@@ -3,7 +3,10 @@
 ``uxcli summary`` needs no row per attempt: the streaming engine (uxcli.readers.stream.engine) hands
 each block's finished attempts to a :class:`Reducer`, which adds them to a
 :class:`uxcli.tasks.metrics.GroupStats` and drops them. What is kept grows with the number of groups,
-participants and (participant, task) keys, not with the number of events.
+participants and (participant, task) keys, not with the number of events: the rates count participants
+(uxcli.tasks.metrics), so each finished attempt leaves its participant × session × task key, attempt
+number, outcome and time (about 50 bytes) until the summary reduces them to one outcome per key, exactly
+as the whole-file path does, whatever the blocks' order.
 
 The whole-file reader also reports overlapping attempts and participants seen with several variants;
 both need every attempt of a participant. Here they are checked with a running state per
@@ -21,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from uxcli.readers.stream import Fallback
-from uxcli.readers.stream.codes import KeyState, Labels
+from uxcli.readers.stream.codes import CODE_BITS, KeyState, Labels
 from uxcli.tasks.attempts import KEY_COLUMNS, OUTCOME_DTYPE
 from uxcli.tasks.metrics import Grouped, GroupStats
 
@@ -35,6 +38,7 @@ class SummaryRequest:
 
     by: list[str]
     time_of: str = "success"
+    unit: str = "participant"  # what the rates count (uxcli.tasks.metrics.UNITS)
 
 
 class Reducer:
@@ -42,7 +46,7 @@ class Reducer:
 
     def __init__(self, request: SummaryRequest) -> None:
         self.by = list(request.by)
-        self.stats = GroupStats(request.time_of)
+        self.stats = GroupStats(request.time_of, request.unit)
         self.labels: dict[str, Labels] = {}  # one code space per column across files
         self.group_ids: dict[tuple, int] = {}
         self.variant = np.zeros(0, dtype=np.int32)  # per participant code: first variant code seen, -1 none
@@ -64,6 +68,10 @@ class Reducer:
             attempts["errors"],
             attempts["clicks"],
             attempts["time"],
+            # participant × session × task, packed as the engine's keys: codes are shared across files
+            unit=_unit_keys(attempts["participant"], attempts["session"], attempts["task"]),
+            attempt=attempts["attempt"],
+            person=attempts["participant"],
         )
         self._variants(attempts["participant"], attempts["variant"])  # -1 where a file has no variant
 
@@ -127,6 +135,15 @@ class Reducer:
             else:
                 columns[name] = self.labels.setdefault(name, Labels()).categorical(codes.astype(np.int32))
         return pd.DataFrame(columns)
+
+
+def _unit_keys(participant: np.ndarray, session: np.ndarray, task: np.ndarray) -> np.ndarray:
+    """One int64 per participant × session × task (codes from -1, each below 2**CODE_BITS)."""
+    return (
+        ((participant.astype(np.int64) + 1) << (2 * CODE_BITS))
+        | ((session.astype(np.int64) + 1) << CODE_BITS)
+        | (task.astype(np.int64) + 1)
+    )
 
 
 class RunningOverlaps:
