@@ -256,6 +256,35 @@ def test_summaries_while_streaming_are_used(tmp_path, block_size, seed):
     assert GROUPED_USED and all(GROUPED_USED)
 
 
+@pytest.mark.parametrize("block_size", [64, 300, 4096])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_participant_units_while_streaming_equal_the_whole_file(tmp_path, block_size, seed):
+    """Rates per participant (issue "Rates count attempts"): the per-key state fed block by block gives the
+    whole-file summary exactly, for both units and every --time-of, on logs with retries."""
+    stream.BLOCK_SIZE = block_size
+    path = write(tmp_path, make_log(seed, interleave=False, participants=20))
+    whole = read([str(path)], engine="whole")
+    assert (whole.attempts["attempt"] > 1).any()  # the log has retries
+    for unit in ("participant", "attempt"):
+        for time_of in ("success", "failed", "all"):
+            for by in (["task"], ["task", "variant"], ["participant", "attempt"]):
+                grouped = read([str(path)], engine="stream", summarize=SummaryRequest(by, time_of, unit)).grouped
+                assert grouped is not None  # summarised while streaming, not a fallback
+                mine, theirs = grouped.summary(), summarize(whole.attempts, by, time_of=time_of, unit=unit)
+                for column in by:
+                    mine[column], theirs[column] = mine[column].astype(object), theirs[column].astype(object)
+                pd.testing.assert_frame_equal(mine, theirs, check_exact=True)
+                pd.testing.assert_frame_equal(
+                    grouped.overall().summary(),
+                    summarize(whole.attempts, [], time_of=time_of, unit=unit),
+                    check_exact=True,
+                )
+                assert list(grouped.time_counts()) == list(time_counts(whole.attempts, by, time_of, unit))
+                retried = whole.attempts.groupby(["participant", "session", "task"], observed=True, dropna=False)
+                people = {p for (p, _, _), n in retried.size().items() if n > 1}
+                assert grouped.retried() == len(people)
+
+
 def test_summaries_while_streaming_fall_back_on_overlaps_and_variant_conflicts(tmp_path):
     overlap = "participant,task,timestamp,event\nP1,a,0,start\nP1,b,1,start\nP1,a,2,success\nP1,b,3,success\n"
     conflict = (

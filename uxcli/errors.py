@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]  # a note states an assumption; it never fails --strict
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,10 @@ class Problems:
     def warning(self, message: str, **where: object) -> None:
         self.items.append(Problem("warning", message, **where))  # type: ignore[arg-type]
 
+    def note(self, message: str, **where: object) -> None:
+        """An assumption the reader made (a unit from a header, which columns are tasks): said, not doubted."""
+        self.items.append(Problem("note", message, **where))  # type: ignore[arg-type]
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.items if p.severity == "error"]
@@ -105,7 +109,11 @@ class Problems:
     def warnings(self) -> list[Problem]:
         return [p for p in self.items if p.severity == "warning"]
 
+    @property
+    def notes(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "note"]
+
     def raise_first_error(self, strict: bool = False) -> None:
         for p in self.items:
-            if p.severity == "error" or strict:
+            if p.severity == "error" or (strict and p.severity == "warning"):
                 raise InputError.from_problem(p)

@@ -180,7 +180,8 @@ def load_inputs(read: ReadOptions, prepare: PrepareOptions | None = None, *, str
         dataset = prepare_dataset(dataset, replace(preparation, rules=rules))
     _raise_first_problem(dataset, strict)
     warnings = tuple(_shown(dataset, str(p)) for p in dataset.problems.warnings)
-    return Inputs(dataset, preparation, warnings, tuple(dataset.notes), dataset.accounting())
+    notes = tuple(_shown(dataset, text) for text in dataset.all_notes())
+    return Inputs(dataset, preparation, warnings, notes, dataset.accounting())
 
 
 def _shown(dataset: Dataset, text: str) -> str:
@@ -203,7 +204,9 @@ def _read_options(read: ReadOptions, preparation: Preparation | None) -> ReadOpt
 
 def _raise_first_problem(dataset: Dataset, strict: bool) -> None:
     """The first error (or, with ``strict``, warning) as an InputError, its ids pseudonymized."""
-    problem = next((p for p in dataset.problems.items if strict or p.severity == "error"), None)
+    problem = next(
+        (p for p in dataset.problems.items if p.severity == "error" or (strict and p.severity == "warning")), None
+    )
     if problem is None:
         return
     private = dataset.pseudonymizer
@@ -225,7 +228,10 @@ class SummaryOptions:
     """``uxcli summary``: grouping, intervals, benchmark columns and release gates.
 
     ``fail_under`` holds gate rules as written after ``--fail-under`` ("success=0.8", "time=checkout:120");
-    ``gate_on`` is "point" (the estimate) or "bound" (the pessimistic end of the interval).
+    ``gate_on`` is "point" (the estimate) or "bound" (the pessimistic end of the interval). ``unit`` is what
+    the rates, their intervals, the 78% benchmark and the gates count: "participant" (one outcome per
+    participant × task: eventual success, abandon if the last attempt was abandoned) or "attempt"
+    (uxcli.tasks.metrics.summarize).
     """
 
     by: tuple[str, ...] = ("task",)
@@ -235,6 +241,7 @@ class SummaryOptions:
     fail_under: tuple[str, ...] = ()
     gate_on: str = "point"
     opportunities: tuple[str, ...] = ()
+    unit: str = "participant"
 
     def __post_init__(self) -> None:
         from uxcli.gates import GATE_MODES, parse_rules
@@ -247,6 +254,8 @@ class SummaryOptions:
         _check_time_of(self.time_of)
         if self.gate_on not in GATE_MODES:
             raise OptionError(f"--gate-on must be one of {', '.join(GATE_MODES)}, not {self.gate_on!r}")
+        if self.unit not in ("participant", "attempt"):  # uxcli.tasks.metrics.UNITS (not imported: pandas)
+            raise OptionError(f"--unit must be one of participant, attempt, not {self.unit!r}")
 
     @property
     def rules(self) -> list[Rule]:
@@ -267,7 +276,7 @@ class SummaryOptions:
 
         if any(rule.metric.key == "errors" for rule in self.rules):
             return None
-        return SummaryRequest(list(self.by), self.time_of)
+        return SummaryRequest(list(self.by), self.time_of, self.unit)
 
 
 @dataclass(frozen=True)
@@ -313,7 +322,7 @@ def summary(inputs: Inputs, options: SummaryOptions | None = None) -> SummaryRes
 
     options = options or SummaryOptions()
     dataset, by = inputs.dataset, list(options.by)
-    grouped = dataset.grouped or group_stats(dataset.attempts, by, options.time_of)
+    grouped = dataset.grouped or group_stats(dataset.attempts, by, options.time_of, options.unit)
     study = _task_metadata(dataset.study, inputs.preparation.study.metadata if inputs.preparation else {})
     _check_task_names(options.chances(), grouped, "--opportunities")
     frame = grouped.summary(options.confidence)
@@ -333,8 +342,19 @@ def summary(inputs: Inputs, options: SummaryOptions | None = None) -> SummaryRes
         alpha = 1 - options.confidence
         figures = sus_figures(sus_scores_from_sessions(dataset.responses), options.confidence, alpha)
     verdict = evaluate(options.rules, frame, by, figures, mode=options.gate_on, confidence=options.confidence)
-    footer = "\n".join(t for t in (_benchmark_footer(figures, options), inputs.accounting) if t)
+    unit_note = _unit_note(grouped.retried(), options.unit)
+    footer = "\n".join(t for t in (unit_note, _benchmark_footer(figures, options), inputs.accounting) if t)
     return SummaryResult(frame, grouped, options, columns, footer, verdict)
+
+
+def _unit_note(retried: int, unit: str) -> str | None:
+    """The caption line saying what the rates count, when it matters (someone retried a task)."""
+    if not retried:
+        return None
+    who = f"{retried} participant{'s' if retried != 1 else ''} retried a task"
+    if unit == "attempt":
+        return f"Rates per attempt (--unit attempt): {who}; their attempts are counted as separate observations."
+    return f"Rates per participant: {who} (success: in any attempt; abandoned: the last attempt was abandoned)."
 
 
 @dataclass(frozen=True)
@@ -405,7 +425,7 @@ def _extended(frame: pd.DataFrame, by: list[str], grouped: Grouped, context: _Co
     if has_seq:
         frame = add_seq_mean(frame, ratings, by, options.confidence, options.benchmark)
     if options.benchmark:
-        frame = add_success_benchmark(frame, options.confidence)
+        frame = add_success_benchmark(frame, options.confidence, options.unit)
     targets = _per_task(frame, by, {}, context.study, "time_limit")
     timed = options.benchmark and bool(np.any(~np.isnan(targets)))
     if timed:
@@ -531,7 +551,7 @@ def validate(read: ReadOptions, options: ValidateOptions | None = None) -> Valid
     dataset = _checked(read, preparation, options.every)
     frame = problems_frame(dataset, _input_order(read.paths))
     errors = int((frame["severity"] == "error").sum())
-    warnings = len(frame) - errors
+    warnings = int((frame["severity"] == "warning").sum())
     verdict = _verdict(dataset, errors, warnings, options.strict)
     failed = bool(errors or (options.strict and warnings))
     return Validation(frame, errors, warnings, verdict, _files_caption(dataset), failed)

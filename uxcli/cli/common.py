@@ -148,6 +148,7 @@ def read_options(paths: list[str], source: InputFlags, **more: Any) -> ReadOptio
         encoding=source.encoding,
         column_map=parse_map(list(source.column_map)),
         engine=source.engine,
+        time_unit=source.time_unit,
         **more,
     )
 

@@ -34,6 +34,11 @@ class TimeOf(str, Enum):
     all = "all"
 
 
+class Unit(str, Enum):
+    participant = "participant"
+    attempt = "attempt"
+
+
 INPUT = "Input"
 OUTPUT = "Output"
 STATS = "Statistics"
@@ -80,6 +85,16 @@ EncodingOption = Annotated[
         rich_help_panel=INPUT,
     ),
 ]
+TimeUnitOption = Annotated[
+    Optional[Literal["ms", "s", "min", "h"]],  # uxcli.vocab.TIME_UNITS
+    typer.Option(
+        "--time-unit",
+        help="Unit of numeric times (attempt-table times, event timestamps): ms, s, min or h. Overrides a "
+        'unit in the header ("Time (ms)", "duration_min"); default: the header\'s unit, else seconds.',
+        show_default=False,
+        rich_help_panel=INPUT,
+    ),
+]
 MapOption = Annotated[
     Optional[list[str]],
     typer.Option(
@@ -107,6 +122,16 @@ TimeOfOption = Annotated[
         "--time-of",
         help="Which attempts the time columns use: success (completion time), "
         "failed (time until failure or abandon) or all (total time on task).",
+        rich_help_panel=STATS,
+    ),
+]
+UnitOption = Annotated[
+    Unit,
+    typer.Option(
+        "--unit",
+        help="What the rates (success, abandonment, their intervals, the 78% benchmark and the gates) count: "
+        "participant (one outcome per participant and task: success in any attempt, abandoned if the last "
+        "attempt was) or attempt (every attempt, retries included).",
         rich_help_panel=STATS,
     ),
 ]
@@ -328,6 +353,7 @@ READ_OPTIONS: dict[str, tuple[object, object]] = {
     "layout": (LayoutOption, None),
     "encoding": (EncodingOption, None),
     "column_map": (MapOption, None),
+    "time_unit": (TimeUnitOption, None),
     "strict": (StrictOption, False),
     "verbose": (VerboseOption, False),
 }
@@ -360,6 +386,7 @@ class InputFlags:
     layout: str | None = None
     encoding: str | None = None
     column_map: tuple[str, ...] = ()
+    time_unit: str | None = None
     strict: bool = False
     verbose: bool = False
     engine: str = "auto"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from uxcli.errors import Problems
 from uxcli.readers.common import blank_mask, extra_labels, label_columns, require_labels
@@ -54,14 +55,16 @@ def counts(table: CsvTable, name: str, problems: Problems) -> np.ndarray:
 def read_attempt_table(table: CsvTable, file: FileContext, info: InputFile) -> pd.DataFrame:
     """The attempts of an attempt table (the "attempts" layout's reader)."""
     file_index, problems, account = file.index, file.problems, info.account
+    table.resolve_duplicates(problems)
     table.require(REQUIRED, "attempt table")
     optional = {name: table.extra_field(name) for name in ("attempt", "start", "end")}
     cols = label_columns(table, ("participant", "session", "variant", "task"))
     extras = extra_labels(table, skip={h for h in optional.values() if h})
     words = label_columns(table, ("outcome",))["outcome"]
-    time = durations(table, table.fields["time"], problems) if table.has("time") else np.full(table.num_rows, np.nan)
+    unit = file.options.time_unit
+    time = _durations(table, unit, problems) if table.has("time") else np.full(table.num_rows, np.nan)
     if optional["start"] and optional["end"]:
-        time = _start_end_time(table, optional["start"], optional["end"], time, problems)
+        time = _start_end_time(table, optional["start"], optional["end"], time, problems, unit)
     clicks, errors = counts(table, "clicks", problems), counts(table, "errors", problems)
     blank = blank_mask([*cols.values(), *extras.values(), words, time, clicks, errors])
     account.rows = table.num_rows
@@ -103,12 +106,27 @@ def read_attempt_table(table: CsvTable, file: FileContext, info: InputFile) -> p
     return frame
 
 
+def _durations(table: CsvTable, unit: str | None, problems: Problems) -> np.ndarray:
+    """The time column in seconds: numbers in the column's unit (header or --time-unit), m:ss as is."""
+    header = table.fields["time"]
+    seconds = durations(table, header, problems)
+    plain = ~np.asarray(pc.match_substring(table.strings(header), ":").to_numpy(zero_copy_only=False), dtype=bool)
+    return table.in_seconds(header, seconds, plain & ~np.isnan(seconds), unit, problems)
+
+
+def numeric_times(table: CsvTable, header: str, values: np.ndarray, unit: str | None, problems: Problems) -> np.ndarray:
+    """Timestamps in seconds: numbers in the column's unit (header or --time-unit), date-times as they are."""
+    dates = pc.match_substring_regex(table.strings(header), r"^\d{4}-\d\d-\d\d")
+    plain = ~np.asarray(dates.to_numpy(zero_copy_only=False), dtype=bool) & ~np.isnan(values)
+    return table.in_seconds(header, values, plain, unit, problems)
+
+
 def _start_end_time(
-    table: CsvTable, start_header: str, end_header: str, time: np.ndarray, problems: Problems
+    table: CsvTable, start_header: str, end_header: str, time: np.ndarray, problems: Problems, unit: str | None
 ) -> np.ndarray:
     """Attempt tables with start and end columns: time is end - start; an end before its start is an error."""
-    start = timestamps(table, start_header, problems)
-    end = timestamps(table, end_header, problems)
+    start = numeric_times(table, start_header, timestamps(table, start_header, problems), unit, problems)
+    end = numeric_times(table, end_header, timestamps(table, end_header, problems), unit, problems)
     with np.errstate(invalid="ignore"):
         derived = end - start
     backwards = np.flatnonzero(derived < 0)

@@ -237,6 +237,22 @@ def list_rows(info: InputFile, rows: np.ndarray, message: str, problems: Problem
         problems.warning(f"{len(rows) - limit} more like this: {message}", file=info.name, hint=hint)
 
 
+def zero_times(file: str, lines: np.ndarray, column: str, problems: Problems) -> None:
+    """Task times of 0 s, given in a file (attempt tables, YAML summaries): kept as attempts, but left
+    out of the time metrics, since a geometric mean (a log) needs times above 0. Said once per line
+    (at most listing_limit(), then how many more), each naming how many the file has."""
+    if len(lines) == 0:
+        return
+    count = len(lines)
+    message = f"time is 0 s: left out of the time metrics ({count} such time{'s' if count > 1 else ''} in this file)"
+    hint = "a geometric mean needs times above 0; if the task took under a second, write it with decimals, e.g. 0.4"
+    limit = listing_limit()
+    for line in np.sort(lines)[:limit]:
+        problems.warning(message, file=file, line=int(line), column=column, value="0", hint=hint)
+    if count > limit:
+        problems.warning(f"{count - limit} more like this: {message}", file=file, column=column, hint=hint)
+
+
 # --- the whole dataset ------------------------------------------------------------------------------
 
 
@@ -279,6 +295,63 @@ def variant_conflicts(dataset: Dataset, problems: Problems) -> None:
     _summarise(
         problems, "warning", len(conflicted), min(len(conflicted), limit), "participants with several variants", None
     )
+
+
+LABEL_PLURALS = {"participant": "participants", "session": "sessions", "variant": "variants", "task": "tasks"}
+
+
+def case_groups(names: list[str]) -> list[list[int]]:
+    """Positions of labels that differ only by upper/lower case ("Checkout", "checkout"), one list per
+    group, in order of first appearance; labels are compared after lower-casing (Unicode, not ASCII only)."""
+    if len(names) < 2:
+        return []
+    lowered = pd.Index(pc.utf8_lower(pa.array(names, pa.string())).to_numpy(zero_copy_only=False))
+    clashing = np.flatnonzero(lowered.duplicated(keep=False))
+    groups: dict[str, list[int]] = {}
+    for position in clashing:
+        groups.setdefault(lowered[position], []).append(int(position))
+    return list(groups.values())
+
+
+def case_variants(dataset: Dataset, problems: Problems) -> None:
+    """Labels of one column that differ only by case are counted apart (a row each in a summary), and
+    uxcli does not merge them on its own ("iOS" and "ios" may be one device; "P1" and "p1" two people):
+    one warning per group, naming the line where each spelling first appears."""
+    from uxcli.tasks.attempts import KEY_COLUMNS, extra_columns
+
+    frame = dataset.attempts
+    if frame is None or len(frame) == 0:
+        return
+    for name in [*KEY_COLUMNS, *extra_columns(frame)]:
+        column = frame[name]
+        if not isinstance(column.dtype, pd.CategoricalDtype):
+            continue
+        names = [str(c) for c in column.cat.categories]
+        groups = case_groups(names)
+        if not groups:
+            continue
+        present, first = np.unique(column.cat.codes.to_numpy(), return_index=True)  # each label's first attempt
+        first_of = dict(zip(present.tolist(), first.tolist()))
+        files, rows = frame["_file"].to_numpy(), frame["_row"].to_numpy()
+        limit = listing_limit()
+        for group in groups[:limit]:
+            places = [_where(dataset, int(files[first_of[g]]), int(rows[first_of[g]])) for g in group]
+            spellings = " and ".join(f'"{names[g]}"' for g in group)
+            if len({file for file, _ in places}) == 1:
+                where = "lines " + ", ".join(str(line) for _, line in places)
+            else:
+                where = ", ".join(f"{file}:{line}" for file, line in places)
+            what = LABEL_PLURALS.get(name, f'values of "{name}"')
+            problems.warning(
+                f"{name} {spellings} differ only by case ({where}) and are counted as {len(group)} {what}; "
+                f"--map cannot merge them: fix the file, or leave them if they are different {what}",
+                file=places[0][0],
+                line=places[0][1],
+                value=names[group[1]],
+                hint="--map renames columns, not values; write each one the same way everywhere",
+            )
+        shown = min(len(groups), limit)
+        _summarise(problems, "warning", len(groups), shown, f"{name} labels differing only by case", None)
 
 
 def study_checks(dataset: Dataset, problems: Problems, tasks: list[str] | None = None) -> None:

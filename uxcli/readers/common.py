@@ -2,22 +2,45 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from uxcli.errors import Problems
 from uxcli.readers.csvfile import CsvTable
 
 
 def labels(table: CsvTable, header: str) -> pd.Series:
-    """A text column as a categorical; empty cells become missing (NaN)."""
-    series = table.text(header)
+    """A text column as a categorical; empty cells become missing (NaN); labels in Unicode NFC."""
+    series = nfc_labels(table.text(header))
     if "" in series.cat.categories:
         series = series.cat.remove_categories([""])
     return series
+
+
+def nfc_labels(series: pd.Series) -> pd.Series:
+    """Labels in Unicode normal form C: "café" typed (one code point for é) and "café" pasted from a
+    macOS file name (e + a combining accent) look the same and are one label. Categories keep their
+    order; forms that meet are merged into the first one's place. The streaming engine does the same
+    (uxcli.readers.stream.codes.Labels)."""
+    cats = series.cat.categories
+    if len(cats) == 0 or pc.all(pc.string_is_ascii(pa.array(cats.astype(str), pa.string()))).as_py():
+        return series  # the usual case, checked in one pass: ASCII text is always in NFC
+    if all(unicodedata.is_normalized("NFC", str(c)) for c in cats):
+        return series
+    composed = [unicodedata.normalize("NFC", str(c)) for c in cats]
+    if len(set(composed)) == len(composed):
+        return series.cat.rename_categories(composed)
+    unique = list(dict.fromkeys(composed))
+    position = {label: i for i, label in enumerate(unique)}
+    lookup = np.array([position[c] for c in composed] + [-1], dtype=np.int64)  # -1 (missing) stays missing
+    codes = lookup[series.cat.codes.to_numpy()]
+    return pd.Series(pd.Categorical.from_codes(codes, categories=unique), index=series.index, name=series.name)
 
 
 def no_labels(n: int) -> pd.Series:

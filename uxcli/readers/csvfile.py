@@ -24,9 +24,21 @@ import pyarrow.csv as pacsv
 from uxcli.errors import InputError, Problem, Problems, Severity
 from uxcli.readers.sniff import first_nonblank_line, header_names, sniff_delimiter
 from uxcli.sources import Source
-from uxcli.vocab import did_you_mean, field_for, normalize_header
+from uxcli.vocab import (
+    TIME_UNITS,
+    UNIT_NAMES,
+    UNIT_WORDS,
+    did_you_mean,
+    field_for,
+    header_unit,
+    normalize_header,
+    unit_for,
+)
 
 NUMERIC_FIELDS = ("timestamp", "time", "clicks", "errors")
+COUNT_FIELDS = ("clicks", "errors")  # whole numbers only
+THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$"  # "1,234", "12,345.6": every comma before exactly 3 digits
+DECIMAL_COMMA = r"^[+-]?\d*,\d+$"  # "12,5", ",5": one comma as the decimal mark
 MAX_LISTED = 20  # per column and file: more bad values than this are summarised, not listed
 # `validate --all` lifts the cap; a context variable keeps library calls unaffected.
 LISTING_LIMIT: ContextVar[int | None] = ContextVar("LISTING_LIMIT", default=MAX_LISTED)
@@ -59,6 +71,9 @@ class CsvTable:
     header_line: int
     skipped_lines: list[int] = field(default_factory=list)  # ragged lines pyarrow left out
     unmatched_map: list[str] = field(default_factory=list)  # --map columns this file does not have
+    # field -> headers that all mean it (no --map chose one): resolve_duplicates() picks one by its values
+    duplicates: dict[str, list[str]] = field(default_factory=dict)
+    unused: set[str] = field(default_factory=set)  # headers not read at all (see HeaderMap.unused)
     _lines: np.ndarray | None = field(default=None, repr=False)
 
     @property
@@ -79,7 +94,50 @@ class CsvTable:
 
     def extra_headers(self) -> list[str]:
         mapped = set(self.fields.values())
-        return [h for h in self.headers if h not in mapped]
+        return [h for h in self.headers if h not in mapped and h not in self.unused]
+
+    def resolve_duplicates(self, problems: Problems) -> None:
+        """Two or more columns that mean one field: the one with values is used (a warning names them
+        all); when more than one has values, which one is meant is an error (raised)."""
+        for name, headers in self.duplicates.items():
+            filled = [h for h in headers if _has_values(self.strings(h))]
+            both = _names(headers)
+            if len(filled) > 1:
+                raise InputError(
+                    f"columns {_names(filled)} {_all(filled)} mean {name} and have values: which one is meant?",
+                    file=self.name,
+                    line=self.header_line,
+                    hint="choose one with " + " or ".join(f'--map "{h}={name}"' for h in filled),
+                )
+            chosen = filled[0] if filled else headers[0]
+            self.fields[name] = chosen
+            others = [h for h in headers if h != chosen]
+            self.unused.update(h for h in others if h in RESERVED)
+            empty = "is empty" if len(others) == 1 else "are empty"
+            why = f'"{chosen}" has values and is used ({_names(others)} {empty})' if filled else "all are empty"
+            problems.warning(
+                f"columns {both} {_all(headers)} mean {name}; {why}",
+                file=self.name,
+                line=self.header_line,
+                column=chosen,
+                hint=f'--map "COLUMN={name}" chooses another',
+            )
+        self.duplicates = {}
+
+    def time_unit(self, header: str, override: str | None) -> TimeUnit:
+        return time_unit_of(header, override, self.name, self.header_line)
+
+    def in_seconds(
+        self, header: str, values: np.ndarray, plain: np.ndarray, override: str | None, problems: Problems
+    ) -> np.ndarray:
+        """Times of a column converted to seconds by its unit (header or --time-unit); only ``plain``
+        cells (numbers, not m:ss or date-times) are converted. The unit used is stated when not seconds."""
+        unit = self.time_unit(header, override)
+        for problem in unit.problems(self.name, self.header_line, header, bool(plain.any())):
+            problems.add(problem)
+        if unit.unit == "s" or not plain.any():
+            return values
+        return np.where(plain, to_seconds(values, unit.unit), values)
 
     def column(self, header: str) -> pa.ChunkedArray:
         return self.table.column(header)
@@ -105,7 +163,7 @@ class CsvTable:
         if name in self.fields:
             return self.fields[name]
         aliases = EXTRA_ALIASES.get(name, ())
-        return next((h for h in self.extra_headers() if normalize_header(h) in aliases), None)
+        return next((h for h in self.extra_headers() if _names_one_of(normalize_header(h), aliases)), None)
 
     def line(self, row: int) -> int:
         return int(self.lines(np.array([row]))[0])
@@ -128,16 +186,76 @@ class CsvTable:
     ) -> np.ndarray:
         """A numeric column as float64; empty cells are NaN, bad cells are reported."""
         text = self.strings(header)
-        if self.decimal_comma:
-            text = pc.replace_substring(text, ",", ".")
         text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+        text = self._commas(text, header, problems)
         try:
             parsed = np.asarray(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
         except pa.ArrowInvalid:
             parsed = pd.to_numeric(
                 pd.Series(text.to_numpy(zero_copy_only=False), dtype=object), errors="coerce"
             ).to_numpy(dtype=np.float64)
-        return self.checked_finite(parsed, text, header, problems, what, hint)
+        parsed = self.checked_finite(parsed, text, header, problems, what, hint)
+        count = next((name for name, h in self.fields.items() if h == header), None)
+        if count in COUNT_FIELDS:  # 2.5 clicks is a typo or a mean, never a count: refuse it
+            fractional = np.flatnonzero(np.isfinite(parsed) & (parsed != np.round(parsed)))
+            if len(fractional):
+                values = np.asarray(self.strings(header).to_numpy(zero_copy_only=False), dtype=object)  # as written
+                self.report_bad(fractional, header, values, f"is not a whole number of {count}", problems, hint=hint)
+                parsed = parsed.copy()
+                parsed[fractional] = np.nan
+        return parsed
+
+    def _commas(self, text: pa.ChunkedArray, header: str, problems: Problems) -> pa.ChunkedArray:
+        """What a comma in a numeric column means, decided once for the whole column (never value by value).
+
+        * every comma is followed by exactly three digits ("1,234", "12,345.6"): thousands separators,
+          dropped ("1,234" is 1234). When the column shows nothing else to confirm it (no value with two
+          commas or a decimal point) and the file could use decimal commas, a warning says so;
+        * in a file not separated by "," (";" or tab: European spreadsheets), a column whose commas are
+          all single decimal marks ("12,5", "1,234" beside "12,5") and which has no "." anywhere: decimal commas;
+        * anything else (both kinds in one column, or "," beside "." decimals) cannot be read safely: the
+          values with commas are errors, never guessed.
+        """
+        has_comma = pc.fill_null(pc.match_substring(text, ","), False)
+        if not pc.any(has_comma).as_py():
+            return text
+        with_comma = pc.filter(text, has_comma)
+        has_dot = pc.fill_null(pc.match_substring(text, "."), False)
+        if pc.all(pc.match_substring_regex(with_comma, THOUSANDS)).as_py():
+            obvious = (
+                not self.decimal_comma
+                or pc.any(pc.match_substring_regex(with_comma, ",.*,")).as_py()
+                or pc.any(has_dot).as_py()
+            )
+            if not obvious:
+                rows = np.flatnonzero(np.asarray(has_comma.to_numpy(zero_copy_only=False), dtype=bool))
+                first = str(with_comma[0])
+                more = f" (and {len(rows) - 1} more value{'s' if len(rows) > 2 else ''})" if len(rows) > 1 else ""
+                problems.warning(
+                    f'"{first}" read as {first.replace(",", "")}{more}: "," is taken as a thousands separator in '
+                    "this column, since every comma in it is followed by exactly three digits",
+                    file=self.name,
+                    line=self.line(int(rows[0])),
+                    column=header,
+                    value=first,
+                    hint='if "," is the decimal mark here, write the numbers with a decimal point, e.g. 1.234',
+                )
+            return pc.replace_substring(text, ",", "")
+        decimal = pc.all(pc.match_substring_regex(with_comma, DECIMAL_COMMA)).as_py()
+        if self.decimal_comma and decimal and not pc.any(has_dot).as_py():
+            return pc.replace_substring(text, ",", ".")
+        if not self.decimal_comma:
+            hint = 'this file is separated by ","; write decimals with a point (12.5) and no thousands separators'
+        elif decimal:
+            hint = 'this column writes decimals both with "," (12,5) and with "." (12.5): write them one way'
+        else:
+            hint = 'this column uses "," both as a thousands separator (1,234) and as a decimal mark (12,5): ' + (
+                "write the numbers one way, without thousands separators"
+            )
+        bad = np.flatnonzero(np.asarray(has_comma.to_numpy(zero_copy_only=False), dtype=bool))
+        values = np.asarray(text.to_numpy(zero_copy_only=False), dtype=object)
+        self.report_bad(bad, header, values, "is not a number", problems, hint=hint)
+        return pc.if_else(has_comma, pa.scalar(None, pa.string()), text)  # reported: not reported again
 
     def checked_finite(
         self, parsed: np.ndarray, text, header: str, problems: Problems, what: str, hint: str | None = None
@@ -185,6 +303,80 @@ class CsvTable:
                     hint or "validate --all lists every one",
                 )
             )
+
+
+RESERVED = ("participant", "session", "variant", "task", "attempt", "outcome", "time", "clicks", "errors", "source")
+
+
+def _names(headers: list[str]) -> str:
+    return (
+        ", ".join(f'"{h}"' for h in headers[:-1]) + f' and "{headers[-1]}"' if len(headers) > 1 else f'"{headers[0]}"'
+    )
+
+
+def _names_one_of(normal: str, aliases: tuple[str, ...]) -> bool:
+    """'start' or, with a unit, 'startms' ('start_ms')."""
+    return normal in aliases or any(normal.startswith(a) and normal[len(a) :] in UNIT_WORDS for a in aliases)
+
+
+def _all(headers: list[str]) -> str:
+    return "both" if len(headers) == 2 else "all"
+
+
+def _has_values(text: pa.ChunkedArray) -> bool:
+    return bool(pc.any(pc.not_equal(text, "")).as_py())
+
+
+@dataclass(frozen=True)
+class TimeUnit:
+    """The unit of a time column: ``unit`` (ms, s, min or h), ``how`` it was chosen ("header",
+    "--time-unit" or "default": seconds) and the header's own unit when --time-unit overrides it."""
+
+    unit: str
+    how: str
+    header_says: str | None = None
+
+    def problems(self, name: str, line: int, header: str, converted: bool) -> list[Problem]:
+        """What to state about it: the unit when it is not seconds, and a header unit --time-unit overrides."""
+        said = f"; the header says {self.header_says}" if self.header_says not in (None, self.unit) else ""
+        if self.unit != "s" and converted:
+            how = "from the header" if self.how == "header" else f"--time-unit {self.unit}"
+            hint = "--time-unit overrides the header" if self.how == "header" else None
+            message = f"times are in {UNIT_NAMES[self.unit]} ({how}{said}) and converted to seconds"
+        elif said:
+            message, hint = f"times are in seconds (--time-unit s{said})", None
+        else:
+            return []
+        return [Problem("note", message, name, line, header, None, hint)]
+
+
+def time_unit_of(header: str, override: str | None, name: str, line: int) -> TimeUnit:
+    """A time column's unit: --time-unit, else the header's ('Time (ms)', 'duration_min'), else seconds.
+    A unit in the header that uxcli does not know is an error, unless --time-unit says the unit."""
+    written = header_unit(header)
+    known = unit_for(written) if written is not None else None
+    if override is not None:
+        return TimeUnit(override, "--time-unit", known or written)
+    if written is None:
+        return TimeUnit("s", "default")
+    if known is None:
+        units = ", ".join(f"{u} ({UNIT_NAMES[u]})" for u in TIME_UNITS)
+        raise InputError(
+            f'"{written}" is not a time unit uxcli knows: {units}',
+            file=name,
+            line=line,
+            column=header,
+            value=written,
+            hint="rename the column, or give the unit with --time-unit ms|s|min|h",
+        )
+    return TimeUnit(known, "header")
+
+
+def to_seconds(values: np.ndarray, unit: str) -> np.ndarray:
+    """Times in ``unit`` as seconds (ms are divided by 1000: exact for whole milliseconds' thousandths)."""
+    if unit == "ms":
+        return values / 1000.0
+    return values * {"s": 1.0, "min": 60.0, "h": 3600.0}[unit]
 
 
 def missing_column(table: CsvTable, name: str, layout: str) -> InputError:
@@ -245,7 +437,8 @@ def read_csv_table(
     delimiter = sniff_delimiter(header_text)
     headers = header_names(header_text, delimiter, source.name, header_line)
     column_map = column_map or {}
-    fields = map_fields(headers, column_map, source.name, header_line)
+    mapped = map_header(headers, column_map, source.name, header_line)
+    fields = mapped.fields
     _check_quotes(source, data, delimiter, header_line)
     ragged: list[tuple[int | None, str, int, int]] = []
 
@@ -254,6 +447,7 @@ def read_csv_table(
         return "skip"
 
     numeric = {fields[f] for f in NUMERIC_FIELDS if f in fields}
+    numeric.update(h for f in NUMERIC_FIELDS for h in mapped.duplicates.get(f, ()))
     types = {h: (pa.string() if h in numeric else pa.dictionary(pa.int32(), pa.string())) for h in headers}
     try:
         table = pacsv.read_csv(
@@ -271,6 +465,10 @@ def read_csv_table(
             hint="check the delimiter and the quotes; validate lists the problems",
         ) from exc
     result = CsvTable(source, data, table, headers, fields, delimiter, header_line)
+    result.duplicates, result.unused = mapped.duplicates, mapped.unused
+    if problems is not None:
+        for problem in mapped.problems:
+            problems.add(problem)
     result.unmatched_map = [
         f"{given}={target}"
         for given, target in column_map.items()
@@ -311,21 +509,75 @@ def report_ragged(table: CsvTable, problems: Problems | None) -> None:
         )
 
 
-def map_fields(headers: list[str], column_map: dict[str, str], name: str, line: int) -> dict[str, str]:
-    """canonical field -> header. --map entries win over the built-in aliases."""
+@dataclass
+class HeaderMap:
+    """What a header's columns mean, for both engines.
+
+    ``fields``: field -> header (for a field with ``duplicates``, provisionally the first).
+    ``duplicates``: field -> every header that means it when no --map chose one (resolved from the values
+    by CsvTable.resolve_duplicates). ``unused``: headers read as neither a field nor an extra column (a
+    column displaced by --map or left over from duplicates whose name is one of the attempts frame's
+    columns, which an extra column of that name would overwrite). ``problems``: warnings about the header.
+    """
+
+    fields: dict[str, str]
+    duplicates: dict[str, list[str]] = field(default_factory=dict)
+    unused: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+
+    def extra_headers(self, headers: list[str]) -> list[str]:
+        mapped = set(self.fields.values())
+        return [h for h in headers if h not in mapped and h not in self.unused]
+
+
+def map_header(headers: list[str], column_map: dict[str, str], name: str, line: int) -> HeaderMap:
+    """Map a header to uxcli's fields. A --map entry always wins: a column that would otherwise have
+    been read as its field is displaced (a warning says so; it stays an extra column unless its name is
+    one of the attempts frame's columns). Other columns map by alias or unit-suffixed alias."""
     fields: dict[str, str] = {}
-    by_norm = {normalize_header(h): h for h in headers}
+    by_norm: dict[str, str] = {}
+    for h in headers:
+        by_norm.setdefault(normalize_header(h), h)
+    given_for: dict[str, str] = {}
     for given, target in column_map.items():
         header = given if given in headers else by_norm.get(normalize_header(given))
         if header is not None:
             fields[target] = header
+            given_for[target] = given
     taken = set(fields.values())
+    result = HeaderMap(fields)
+    candidates: dict[str, list[str]] = {}
     for header in headers:
         canonical = field_for(header)
-        if canonical and canonical not in fields and header not in taken:
-            fields[canonical] = header
-            taken.add(header)
-    return fields
+        if canonical and header not in taken:
+            candidates.setdefault(canonical, []).append(header)
+    for canonical, found in candidates.items():
+        if canonical not in given_for:
+            fields[canonical] = found[0]
+            if len(found) > 1:
+                result.duplicates[canonical] = found
+            continue
+        for header in found:
+            kept = header not in RESERVED
+            if not kept:
+                result.unused.add(header)
+            result.problems.append(
+                Problem(
+                    "note",
+                    f"not used: --map {given_for[canonical]}={canonical} takes its place",
+                    name,
+                    line,
+                    header,
+                    None,
+                    "kept as an extra column (usable with --by)" if kept else None,
+                )
+            )
+    return result
+
+
+def map_fields(headers: list[str], column_map: dict[str, str], name: str, line: int) -> dict[str, str]:
+    """canonical field -> header. --map entries win over the built-in aliases (see map_header)."""
+    return map_header(headers, column_map, name, line).fields
 
 
 def _arrow_message(exc: Exception) -> str:

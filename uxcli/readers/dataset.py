@@ -107,7 +107,11 @@ class Dataset:
             text += " (" + ", ".join(f"{n} {reason}" for reason, n in reasons.items()) + ")"
         if self.attempts_read is not None and self.excluded is not None and len(self.excluded):
             text += f"\n{self.attempts_read} attempts: {len(self.attempts)} analysed, {len(self.excluded)} excluded"
-        return "\n".join([text, *self.notes])
+        return "\n".join([text, *self.all_notes()])
+
+    def all_notes(self) -> list[str]:
+        """What the readers assumed (their notes, with file and line) and what preparation did."""
+        return [*(str(p) for p in self.problems.notes), *self.notes]
 
     def set_aside(self) -> dict[str, int]:
         """Rows set aside over all files, by reason."""

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from uxcli.errors import Problems
+from uxcli.errors import InputError, Problems
 from uxcli.readers import checks
+from uxcli.readers.attempt_table import numeric_times
 from uxcli.readers.common import FileAccount, blank_mask, extra_labels, label_columns, require_labels
 from uxcli.readers.csvfile import CsvTable
 from uxcli.readers.dataset import InputFile
@@ -34,9 +35,28 @@ def event_codes(words: pd.Series) -> tuple[np.ndarray, list[str]]:
     return lookup[codes], unknown  # code -1 (empty) indexes the trailing OTHER
 
 
+def no_starts(events: pd.DataFrame, info: InputFile) -> None:
+    """A log with events but not one start event: every event would be outside any attempt and the result
+    empty. Refused rather than guessed: attempts could be taken to begin at each participant and task's first
+    event, but that event is an action taken some time after the task was shown, so every time would be
+    too short by an unknown amount and the first click not counted: numbers that look right and are not.
+    (The streaming engine hands such a file to this reader, so both engines say the same.)"""
+    if len(events) == 0 or np.any(events["kind"].to_numpy() == EVENT_KINDS.index("start")):
+        return
+    starts = ", ".join(f'"{w}"' for w, k in EVENT_WORDS.items() if k == "start")
+    raise InputError(
+        f"has no start event among its {len(events)} events, so no attempt can be derived: an attempt runs "
+        "from a start to its success, failure or abandon",
+        file=info.name,
+        hint=f"add a start row (participant, task, the time the task was shown) before each attempt; uxcli reads "
+        f"{starts} as a start. If the events are in another column, map it with --map COLUMN=event",
+    )
+
+
 def read_event_table(table: CsvTable, file: FileContext, info: InputFile) -> pd.DataFrame:
     """The attempts of an event-log CSV file (the "events" layout's reader, read whole)."""
-    events = read_events(table, file.index, file.problems, info.account)
+    table.resolve_duplicates(file.problems)
+    events = read_events(table, file.index, file.problems, info.account, file.options.time_unit)
     return attempts_from_events(events, info, file.problems, file.options.idle_gap, table)
 
 
@@ -45,6 +65,7 @@ def attempts_from_events(
 ) -> pd.DataFrame:
     """Attempts derived from a whole file's events (CSV or YAML), with what does not fit set aside and
     reported: repeated events, ends before their start, then checks.attempt_warnings."""
+    no_starts(events, info)
     derived = derive_attempts(events, idle_gap)
     source_rows = events["_row"].to_numpy()
     info.account.aside("duplicate event", len(derived.dropped_rows))
@@ -57,12 +78,15 @@ def attempts_from_events(
     return derived.attempts
 
 
-def read_events(table: CsvTable, file_index: int, problems: Problems, account: FileAccount) -> pd.DataFrame:
+def read_events(
+    table: CsvTable, file_index: int, problems: Problems, account: FileAccount, time_unit: str | None = None
+) -> pd.DataFrame:
     table.require(REQUIRED, "event log")
     cols = label_columns(table, ("participant", "session", "variant", "task"))
     extras = extra_labels(table)
     event_words = label_columns(table, ("event",))["event"]
-    t = timestamps(table, table.fields["timestamp"], problems)
+    header = table.fields["timestamp"]
+    t = numeric_times(table, header, timestamps(table, header, problems), time_unit, problems)
     blank = blank_mask([*cols.values(), *extras.values(), event_words, t])
     account.rows = table.num_rows
     account.aside("blank row", blank.sum())

@@ -6,12 +6,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from uxcli.errors import Problems
+from uxcli.errors import OptionError, Problems
 from uxcli.sources import Source
 
 # How a file is read: "whole" (the whole file in memory, every layout), "stream" (an event-log CSV block
 # by block, falling back to "whole" when it cannot give the same results) or "auto" (stream big event logs).
 ENGINES = ("auto", "whole", "stream")
+TIME_UNIT_CHOICES = ("ms", "s", "min", "h")  # uxcli.vocab.TIME_UNITS (not imported: keep this module light)
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class ReadOptions:
     ``keep_going``: record an unreadable file as a problem and read the others (``validate``).
     ``progress(done, total)`` is called while big files are read. ``summarize`` (a
     uxcli.readers.stream.summary.SummaryRequest) lets the reader compute group statistics while streaming.
+    ``time_unit`` (ms, s, min or h) is the unit of numeric times (attempt-table times, event timestamps),
+    overriding a unit in the header ('Time (ms)'); None: the header's unit, else seconds.
     """
 
     paths: tuple[str, ...]
@@ -36,6 +39,11 @@ class ReadOptions:
     keep_going: bool = False
     progress: Callable[[int, int], None] | None = None
     summarize: Any = None
+    time_unit: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.time_unit is not None and self.time_unit not in TIME_UNIT_CHOICES:
+            raise OptionError(f"unknown time unit {self.time_unit!r}; choose one of {', '.join(TIME_UNIT_CHOICES)}")
 
 
 @dataclass(frozen=True)

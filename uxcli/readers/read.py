@@ -14,7 +14,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from uxcli.errors import InputError, OptionError, Problems
-from uxcli.readers.checks import variant_conflicts
+from uxcli.readers.checks import case_groups, case_variants, variant_conflicts
 from uxcli.readers.common import FileAccount
 from uxcli.readers.csvfile import EXTRA_ALIASES, CsvTable, read_csv_table
 from uxcli.readers.dataset import Dataset, InputFile
@@ -85,6 +85,7 @@ def read(options: ReadOptions) -> Dataset:
             responses.extend(extra.responses)
     dataset = Dataset(combine(frames), files, problems, study, responses)
     variant_conflicts(dataset, problems)
+    case_variants(dataset, problems)
     _unused_map_entries(files, dict(options.column_map), problems)
     return dataset
 
@@ -116,6 +117,8 @@ def _read_grouped(options: ReadOptions) -> Dataset | None:
         grouped = reducer.finish()
     except Fallback:
         return None
+    if any(case_groups(labels.names) for labels in reducer.labels.values()):
+        return None  # labels differing only by case: warned about from the attempts frame (checks.case_variants)
     dataset = Dataset(None, infos, problems, grouped=grouped)
     _unused_map_entries(infos, dict(options.column_map), problems)
     return dataset

@@ -1,7 +1,9 @@
 """Parsing times: event timestamps and task durations.
 
 Timestamps are seconds (a number) or ISO 8601 date-times; a file must use one
-kind. Durations are seconds, m:ss or h:mm:ss.
+kind. Date-times either all carry a zone (Z, +01:00) or none does: naive ones are read as
+one clock (as if UTC), so only differences matter. Durations are seconds, m:ss or h:mm:ss,
+from 0 to MAX_TIME_SECONDS.
 """
 
 from __future__ import annotations
@@ -12,10 +14,43 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from uxcli.errors import Problems
+from uxcli.readers.checks import zero_times
 from uxcli.readers.csvfile import CsvTable
 
 TIMESTAMP_HINT = "write seconds (12.5) or an ISO 8601 date-time (2026-11-03T10:05:18+01:00)"
 DURATION_HINT = "write seconds (83.5), m:ss (1:23) or h:mm:ss (1:02:03)"
+MAX_TIME_SECONDS = 30 * 24 * 3600  # a task time above 30 days is a unit or typing slip, not a usability test
+TOO_LONG = f"is longer than {MAX_TIME_SECONDS // 86400} days"
+TOO_LONG_HINT = "a task time is in seconds, m:ss or h:mm:ss; check the unit and the value"
+MIXED_HINT = "use seconds everywhere or ISO 8601 date-times everywhere"
+ZONE_HINT = (
+    "give every date-time in the file its zone (2026-11-03T10:01:30+01:00) or none: uxcli does not guess "
+    "the zone of a time written without one"
+)
+# A zone ends the date-time: Z, +01, +0100 or +01:00 (what pandas' ISO 8601 parser accepts).
+_ZONED = r"^\d{4}-\d\d-\d\d[Tt ].*(?:Z|[+-]\d\d(?::?\d\d)?)$"
+
+# Timestamp kinds, for mixes: a file uses one. Mixing zoned and naive date-times is an error rather
+# than a guess: a naive time beside zoned ones is usually a second tool or export step that dropped
+# the zone (often writing UTC, or local time), and no rule (UTC, the participant's zone) is right for
+# every such file; guessing wrongly shifts a time by whole hours (90 s read as 3,690 s). The fix, adding
+# the zone, is one edit the researcher can check.
+NUMBER, NAIVE, ZONED = "a number of seconds", "a date-time without a time zone", "a date-time with a time zone"
+
+
+def has_zone(text: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Which (trimmed) date-time texts end in a time zone."""
+    return np.asarray(pc.match_substring_regex(text, _ZONED).fill_null(False).to_numpy(zero_copy_only=False), bool)
+
+
+def mixed_timestamps(kind: str, first_kind: str, value: str, first_line: int) -> tuple[str, str]:
+    """(message, hint) for a timestamp of ``kind`` in a file whose line ``first_line`` has ``first_kind``:
+    the one wording of both readers (CSV and YAML) and both engines."""
+    if NUMBER in (kind, first_kind):
+        other = "a number of seconds" if first_kind == NUMBER else "a date-time"
+        return f'"{value}" mixes timestamp formats: line {first_line} has {other}', MIXED_HINT
+    has = "has no time zone, but line {} has one" if kind == NAIVE else "has a time zone, but line {} has none"
+    return f'"{value}" ' + has.format(first_line), ZONE_HINT
 
 
 def timestamps(table: CsvTable, header: str, problems: Problems) -> np.ndarray:
@@ -46,18 +81,17 @@ def timestamps(table: CsvTable, header: str, problems: Problems) -> np.ndarray:
         problems,
         hint="every event needs a time; fill it in or delete the row",
     )
-    if is_number.any() and is_date.any():
-        first_number, first_date = np.flatnonzero(is_number)[0], np.flatnonzero(is_date)[0]
-        row = max(first_number, first_date)
-        other = "a date-time" if row == first_number else "a number of seconds"
-        problems.error(
-            f'"{raw[row]}" mixes timestamp formats: line {table.line(min(first_number, first_date))} has {other}',
-            file=table.name,
-            line=table.line(row),
-            column=header,
-            value=str(raw[row]),
-            hint="use seconds everywhere or ISO 8601 date-times everywhere",
-        )
+    zoned = is_date & has_zone(text)
+    for a, b, kind_a, kind_b in ((is_number, is_date, NUMBER, NAIVE), (zoned, is_date & ~zoned, ZONED, NAIVE)):
+        if a.any() and b.any():  # the first row of the kind that came second
+            first_a, first_b = np.flatnonzero(a)[0], np.flatnonzero(b)[0]
+            row, first = max(first_a, first_b), min(first_a, first_b)
+            kind, first_kind = (kind_a, kind_b) if row == first_a else (kind_b, kind_a)
+            message, hint = mixed_timestamps(kind, first_kind, str(raw[row]), table.line(first))
+            problems.error(
+                message, file=table.name, line=table.line(row), column=header, value=str(raw[row]), hint=hint
+            )
+            break  # dates among numbers: their zones are beside the point
     return np.where(is_date, as_date, as_number.to_numpy(dtype=np.float64))
 
 
@@ -99,6 +133,9 @@ def durations(table: CsvTable, header: str, problems: Problems) -> np.ndarray:
         problems,
         hint="a task time cannot be below 0; check the sign or the start and end times",
     )
+    table.report_bad(np.flatnonzero(seconds > MAX_TIME_SECONDS), header, raw, TOO_LONG, problems, hint=TOO_LONG_HINT)
+    seconds = np.where(seconds > MAX_TIME_SECONDS, np.nan, seconds)
+    zero_times(table.name, table.lines(np.flatnonzero(seconds == 0)), header, problems)
     return seconds
 
 

@@ -1,9 +1,14 @@
 """Layout 4: YAML sessions (summarized tasks and/or event lists), plus study metadata.
 
 Loaded with PyYAML's SafeLoader only (no object construction from tags). Every
-mapping remembers its line so messages can point into the file, and alias
-expansion is measured before construction so a "billion laughs" document is
-refused quickly instead of being walked.
+mapping remembers its line and the line of each key so messages can point into the
+file; a key written twice in one mapping is an error (PyYAML would keep the last one
+silently). Alias expansion is measured before construction so a "billion laughs"
+document is refused quickly instead of being walked.
+
+Values are strict: time, clicks and errors must be finite numbers from 0 (time at most
+times.MAX_TIME_SECONDS), never true/false; ``at:`` timestamps follow the CSV rules (one
+kind per file: seconds, or date-times all with a zone or all without).
 """
 
 from __future__ import annotations
@@ -17,11 +22,21 @@ import pandas as pd
 import yaml
 
 from uxcli.errors import InputError, Problems
+from uxcli.readers import checks
 from uxcli.readers.common import FileAccount
 from uxcli.readers.dataset import InputFile
 from uxcli.readers.events import attempts_from_events
 from uxcli.readers.options import FileContext
-from uxcli.readers.times import clock_seconds
+from uxcli.readers.times import (
+    MAX_TIME_SECONDS,
+    NAIVE,
+    NUMBER,
+    TOO_LONG,
+    TOO_LONG_HINT,
+    ZONED,
+    clock_seconds,
+    mixed_timestamps,
+)
 from uxcli.sources import Source
 from uxcli.tasks.attempts import ATTEMPT_COLUMNS, KIND_CODE, OUTCOME_DTYPE
 from uxcli.vocab import EVENT_WORDS, normalize_word, outcome_for
@@ -32,15 +47,42 @@ OTHER = len(KIND_CODE)
 
 class LineDict(dict):
     line: int = 0
+    key_lines: dict[Any, int] = {}  # noqa: RUF012 (each instance gets its own)
+    texts: dict[Any, str] = {}  # noqa: RUF012 (scalar values as written: ".inf", not inf)
 
 
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader whose mappings carry the line they start on."""
+    """SafeLoader whose mappings carry the line they start on and the line of each key, and refuse
+    a key written twice."""
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: Any, line: int, first_line: int) -> None:
+        super().__init__(key)
+        self.key, self.line, self.first_line = key, line, first_line
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    seen: dict[Any, int] = {}
+    texts: dict[Any, str] = {}
+    for key_node, value_node in node.value:  # as written, before merge keys (<<: *base) are expanded
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue  # a merge key's values are meant to be overridden
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            first = seen.get(key)
+        except TypeError:  # an unhashable key: SafeLoader's own error follows
+            continue
+        line = key_node.start_mark.line + 1
+        if first is not None:
+            raise _DuplicateKey(key, line, first)
+        seen[key] = line
+        if isinstance(value_node, yaml.ScalarNode):
+            texts[key] = value_node.value
     mapping = LineDict(loader.construct_mapping(node, deep=True))
     mapping.line = node.start_mark.line + 1
+    mapping.key_lines = seen
+    mapping.texts = texts
     return mapping
 
 
@@ -79,6 +121,15 @@ def load_yaml(text: str, name: str) -> Any:
                 hint=f"aliases (*name) may expand to at most {MAX_EXPANSION:,} nodes; write the data out",
             )
         return loader.construct_document(node)
+    except _DuplicateKey as exc:
+        raise InputError(
+            f'key "{exc.key}" is written twice in one mapping (first on line {exc.first_line})',
+            file=name,
+            line=exc.line,
+            column=str(exc.key),
+            value=str(exc.key),
+            hint="keep one of them: uxcli does not choose between two values",
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -139,6 +190,9 @@ class YamlStudy:
     responses: list[dict] = field(default_factory=list)
     study: dict = field(default_factory=dict)
     rows: int = 0
+    time_kinds: dict[str, int] = field(default_factory=dict)  # timestamp kind -> line of its first at:
+    mixes: set[str] = field(default_factory=set)  # mixes of timestamp kinds already reported
+    zero_times: list[int] = field(default_factory=list)  # lines of 0 s task times
 
 
 def read_yaml(source: Source, data: bytes, problems: Problems, account: FileAccount) -> YamlStudy:
@@ -156,12 +210,15 @@ def read_yaml(source: Source, data: bytes, problems: Problems, account: FileAcco
     out = YamlStudy(study=doc.get("study") or {})
     for session in sessions:
         _read_session(session, source.name, out, problems)
+    checks.zero_times(source.name, np.asarray(out.zero_times, dtype=np.int64), "time", problems)
     account.rows = out.rows
     return out
 
 
-def _where(name: str, item: Any) -> dict:
-    return {"file": name, "line": getattr(item, "line", None)}
+def _where(name: str, item: Any, key: str | None = None) -> dict:
+    """file and line of a mapping (of its ``key`` when given)."""
+    line = getattr(item, "line", None)
+    return {"file": name, "line": getattr(item, "key_lines", {}).get(key, line) if key else line}
 
 
 def _text(value: Any) -> str | None:
@@ -216,6 +273,8 @@ def _read_summary(entry: LineDict, labels: dict, name: str, out: YamlStudy, prob
         )
         return
     values = {k: _number(entry.get(k), k, name, entry, problems) for k in ("time", "clicks", "errors")}
+    if values["time"] == 0:
+        out.zero_times.append(_where(name, entry, "time")["line"])
     out.attempts.append(
         {**labels, "task": str(entry["task"]).strip(), "outcome": outcome, **values, "_row": entry.line}
     )
@@ -224,30 +283,48 @@ def _read_summary(entry: LineDict, labels: dict, name: str, out: YamlStudy, prob
 def _number(value: Any, key: str, name: str, entry: LineDict, problems: Problems) -> float:
     if value is None or value == "":
         return np.nan
-    if isinstance(value, str) and key == "time":
+    if isinstance(value, bool):  # yes/no/true/false: not a count or a time
+        number = np.nan
+    elif isinstance(value, str) and key == "time":
         number = float(clock_seconds(pd.Series([value]))[0])
     else:
         try:
             number = float(value)
         except (TypeError, ValueError):
             number = np.nan
+    message = None
+    text = entry.texts.get(key, str(value))
     if np.isnan(number) or number < 0:
-        problems.error(f'"{value}" is not a valid {key}', column=key, value=str(value), **_where(name, entry))
+        message = f'"{text}" is not a valid {key}'
+    elif not np.isfinite(number):
+        message = f'"{text}" is not a finite {"time" if key == "time" else "count"}'
+    elif key == "time" and number > MAX_TIME_SECONDS:
+        message = f'"{text}" {TOO_LONG}'
+    if message is not None:
+        hint = TOO_LONG_HINT if key == "time" else f"{key} is a count: 0, 1, 2, …"
+        problems.error(message, column=key, value=text, hint=hint, **_where(name, entry, key))
         return np.nan
     return number
 
 
-def _timestamp(value: Any) -> float:
-    if isinstance(value, bool):
-        return np.nan
+def _timestamp(value: Any) -> tuple[float, str]:
+    """(seconds, kind) of an at: value: NUMBER, NAIVE or ZONED (times.py); NaN when it is not a time.
+    Naive date-times are read as UTC, as in CSV files (only differences within a file matter)."""
+    if isinstance(value, bool) or value is None:
+        return np.nan, NUMBER
     if isinstance(value, (int, float)):
-        return float(value)
+        number = float(value)
+        return (number if np.isfinite(number) else np.nan), NUMBER  # .inf, 1.0e+309
     if isinstance(value, dt.datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).timestamp()
+        kind = ZONED if value.utcoffset() is not None else NAIVE
+        return (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).timestamp(), kind
     try:
-        return pd.Timestamp(str(value)).timestamp() if value is not None else np.nan
-    except (ValueError, TypeError):
-        return np.nan
+        stamp = pd.Timestamp(str(value))
+    except (ValueError, TypeError, OverflowError):
+        return np.nan, NUMBER
+    if stamp is pd.NaT:
+        return np.nan, NUMBER
+    return stamp.timestamp(), ZONED if stamp.tzinfo is not None else NAIVE
 
 
 def _read_events(entry: LineDict, labels: dict, name: str, out: YamlStudy, problems: Problems) -> None:
@@ -260,15 +337,17 @@ def _read_events(entry: LineDict, labels: dict, name: str, out: YamlStudy, probl
         if not isinstance(event, dict):
             problems.error("each event needs at: and event:", **_where(name, entry))
             continue
-        at = _timestamp(event.get("at"))
+        at, time_kind = _timestamp(event.get("at"))
+        text = cast(LineDict, event).texts.get("at", str(event.get("at")))
         if np.isnan(at):
             problems.error(
-                f'"{event.get("at")}" is not a time (seconds or ISO 8601)',
+                f'"{text}" is not a time (seconds or ISO 8601)',
                 column="at",
-                value=str(event.get("at")),
-                **_where(name, event),
+                value=text,
+                **_where(name, event, "at"),
             )
             continue
+        _check_time_kind(time_kind, text, _where(name, event, "at")["line"], name, out, problems)
         word = normalize_word(str(event.get("event", "")))
         kind = EVENT_WORDS.get(word)
         out.events.append(
@@ -280,6 +359,26 @@ def _read_events(entry: LineDict, labels: dict, name: str, out: YamlStudy, probl
                 "_row": cast(LineDict, event).line,
             }
         )
+
+
+def _check_time_kind(kind: str, text: str, line: int, name: str, out: YamlStudy, problems: Problems) -> None:
+    """One kind of timestamp per file, as in CSV files: seconds or date-times, and date-times all
+    with a zone or all without (see times.py for why a mix is refused rather than guessed). Each
+    mix is reported once, on the first line of the kind that came second, as the CSV reader does."""
+    out.time_kinds.setdefault(kind, line)
+    seen = out.time_kinds
+    if kind == NUMBER:
+        others = [k for k in (ZONED, NAIVE) if k in seen]
+        mix, other = "number", min(others, key=seen.__getitem__) if others else None
+    elif NUMBER in seen:
+        mix, other = "number", NUMBER
+    else:
+        mix, other = "zone", ZONED if kind == NAIVE else NAIVE
+    if other not in seen or out.mixes:  # after the first mix, the kinds are beside the point
+        return
+    out.mixes.add(mix)
+    message, hint = mixed_timestamps(kind, other, text, seen[other])
+    problems.error(message, file=name, line=line, column="at", value=text, hint=hint)
 
 
 def _read_questionnaires(session: dict, labels: dict, name: str, out: YamlStudy) -> None:

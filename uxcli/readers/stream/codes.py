@@ -7,6 +7,7 @@ and task codes) in sorted arrays. Both are shared by the engine and the summary 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,9 @@ class Labels:
     raw: dict[str, int] = field(default_factory=dict)  # label as written -> code (-1: empty)
     padded: dict[str, int] = field(default_factory=dict)  # labels written with spaces, stripped -> code
     names: list[str] = field(default_factory=list)
+    # labels not in Unicode NFC ("café" with a combining accent), by their NFC form -> code: forms that
+    # look the same are one label, as in the whole-file reader (uxcli.readers.common.nfc_labels)
+    composed: dict[str, int] = field(default_factory=dict)
 
     def codes(self, column: pa.ChunkedArray) -> np.ndarray:
         """int32 global codes of a dictionary column (one dict lookup per distinct label)."""
@@ -53,11 +57,17 @@ class Labels:
         # the usual labels (no spaces to strip): a few hundred thousand participant ids add up.
         if text in self.padded or (text != value and text in self.raw):
             raise Fallback("labels that differ only by spaces")
-        code = -1 if text == "" else len(self.names)
+        nfc = text if text.isascii() else unicodedata.normalize("NFC", text)
+        if nfc != text:  # the same label as its NFC form, written as is (with or without spaces) or not
+            same = self.composed.get(nfc, self.raw.get(nfc, self.padded.get(nfc)))
+            code = len(self.names) if same is None else same
+            self.composed[nfc] = code
+        else:  # in NFC: the same label as a form not in NFC seen before, if any
+            code = -1 if text == "" else self.composed.get(text, len(self.names))
         if code > CODE_LIMIT:
             raise Fallback("too many distinct labels")
-        if code >= 0:
-            self.names.append(text)
+        if code == len(self.names):
+            self.names.append(nfc)
         if text != value:
             self.padded[text] = code
         self.raw[value] = code

@@ -20,7 +20,8 @@ the engine give up (:class:`Fallback`) and the caller reads the file whole inste
 quotes or blank lines (line numbers), rows with a different number of fields, an encoding
 other than UTF-8, empty labels, events or timestamps (errors), repeated events, events out of
 time order within a participant + session + task, labels differing only by spaces, more than
-2M distinct labels in a column. Clean recorder output, the case that is big, never falls
+2M distinct labels in a column, no start event at all (refused by the whole-file reader). Labels in another
+Unicode form than NFC are merged here, as there (codes.Labels). Clean recorder output, the case that is big, never falls
 back. Problems are collected locally and only handed over when the engine succeeds; then the
 attempts frame, the problems (messages and lines), the row accounting and the summaries are
 identical to the whole-file reader's (tests/test_stream.py). Memory: a few blocks in flight (~12 MB
@@ -44,10 +45,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from uxcli.errors import InputError, Problems
+from uxcli.errors import InputError, Problem, Problems
 from uxcli.readers.checks import OUTSIDE, attempt_warnings
 from uxcli.readers.common import FileAccount
-from uxcli.readers.csvfile import CsvTable, map_fields
+from uxcli.readers.csvfile import CsvTable, TimeUnit, map_header, time_unit_of, to_seconds
 from uxcli.readers.dataset import InputFile
 from uxcli.readers.events import REQUIRED, warn_unknown_events, worth_a_warning
 from uxcli.readers.layouts import detect
@@ -62,7 +63,7 @@ from uxcli.readers.sniff import (
 from uxcli.readers.stream import Fallback
 from uxcli.readers.stream.codes import CODE_BITS, KeyState, Labels
 from uxcli.readers.stream.summary import Reducer, RunningOverlaps
-from uxcli.readers.times import timestamps
+from uxcli.readers.times import has_zone, timestamps
 from uxcli.tasks.attempts import OUTCOME_DTYPE, SUCCESS, attempts_of_sorted, empty_attempts
 from uxcli.vocab import EVENT_KINDS, EVENT_WORDS, normalize_word
 
@@ -121,6 +122,8 @@ class _Header:
     data_start: int  # byte offset of the first data line
     labels: list[str]  # the label fields and extra columns read, in frame order (field or header)
     columns: dict[str, str]  # frame column -> header in the file
+    unit: TimeUnit  # of numeric timestamps (csvfile.time_unit_of: the whole-file reader's rule)
+    problems: list[Problem]  # about the header (csvfile.map_header), reported first as when read whole
 
 
 def _read_header(file: FileContext, path: Path) -> _Header:
@@ -146,17 +149,20 @@ def _read_header(file: FileContext, path: Path) -> _Header:
     data_start = bom + len(head) - len(lines[header_line])
     delimiter = sniff_delimiter(header_text)
     headers = header_names(header_text, delimiter, source.name, header_line)
-    fields = map_fields(headers, file.column_map, source.name, header_line)
+    mapped = map_header(headers, file.column_map, source.name, header_line)
+    fields = mapped.fields
     if (layout or detect(fields)) != "events":
         raise Fallback("not an event log")
     if any(name not in fields for name in REQUIRED):
         raise Fallback("missing column")
-    mapped = set(fields.values())
+    if mapped.duplicates:  # which of two columns is meant depends on their values
+        raise Fallback("two columns for one field")
+    unit = time_unit_of(fields["timestamp"], file.options.time_unit, source.name, header_line)
     columns: dict[str, str] = {
         name: fields[name] for name in ("participant", "session", "variant", "task") if name in fields
     }
-    columns.update({h: h for h in headers if h not in mapped})  # extra columns (usable with --by)
-    return _Header(headers, fields, delimiter, header_line, data_start, list(columns), columns)
+    columns.update({h: h for h in mapped.extra_headers(headers)})  # extra columns (usable with --by)
+    return _Header(headers, fields, delimiter, header_line, data_start, list(columns), columns, unit, mapped.problems)
 
 
 def _blocks(path, start: int, block_size: int, total: int, progress: ProgressFn | None):
@@ -326,7 +332,7 @@ class _Engine:
             if self.time_kind not in (None, kind):
                 raise Fallback("timestamp formats differ between blocks")
             self.time_kind = kind
-            return t
+            return t if h.unit.unit == "s" else to_seconds(t, h.unit.unit)
         text = pc.utf8_trim_whitespace(column)
         if h.delimiter != ",":
             text = pc.replace_substring(text, ",", ".")
@@ -341,11 +347,12 @@ class _Engine:
             t = timestamps(chunk, h.fields["timestamp"], local)
             if local.items:
                 raise Fallback("timestamp problems") from None
-            kind = "date"
+            # zoned and naive blocks each pass alone: their mix is refused when the file is read whole
+            kind = "zoned date" if has_zone(text).any() else "date"
         if self.time_kind not in (None, kind):
             raise Fallback("timestamp formats differ between blocks")
         self.time_kind = kind
-        return t
+        return t if kind == "date" or h.unit.unit == "s" else to_seconds(t, h.unit.unit)
 
     def columns(self, block, lines: int, source) -> dict[str, Any]:
         """A block's rows as arrays: global label codes, kind, t, _row, and their key order.
@@ -608,6 +615,8 @@ def read_event_log(file: FileContext, block_size: int | None = None, reducer: Re
         engine.derive(engine.columns(block, lines, source), final=False)
     if engine.rows == 0:
         raise Fallback("no data rows")
+    if not engine.event_counts[engine.kind_of == EVENT_KINDS.index("start")].any():
+        raise Fallback("no start events")  # the whole-file reader says why (events.no_starts)
     engine.derive(
         {c: np.zeros(0, dtype=np.int32) for c in header.labels}
         | {"t": np.zeros(0), "kind": np.zeros(0, dtype=np.int8), "_row": np.zeros(0, dtype=np.int64)},
@@ -626,7 +635,9 @@ def read_event_log(file: FileContext, block_size: int | None = None, reducer: Re
         engine="stream",
         headers=header.headers,
     )
-    local = Problems()
+    local = Problems(list(header.problems))
+    converted = engine.time_kind == "number"
+    local.items.extend(header.unit.problems(source.name, header.header_line, header.fields["timestamp"], converted))
     _warn_typos(engine, info, local)
     attempts = engine.attempts_frame() if reducer is None else None
     pieces = engine.pieces
