@@ -161,9 +161,17 @@ def test_edge_summary_warnings_and_counts(cli):
     result = cli("summary", DATA / "v1_events_edge.csv", "-f", "json")
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
-    assert [(r["task"], r["attempts"], r["successes"], r["failures"], r["abandons"]) for r in rows] == [
-        ("search", 3, 1, 1, 1),
-        ("cart", 2, 0, 0, 2),
+    # per participant (the default): P1 failed then succeeded at search (a success), P2 gave up
+    assert [
+        (r["task"], r["attempts"], r["participants"], r["successes"], r["failures"], r["abandons"]) for r in rows
+    ] == [
+        ("search", 3, 2, 1, 0, 1),
+        ("cart", 2, 2, 0, 0, 2),
+    ]
+    per_attempt = json.loads(cli("summary", DATA / "v1_events_edge.csv", "-f", "json", "--unit", "attempt").stdout)
+    assert [(r["task"], r["successes"], r["failures"], r["abandons"]) for r in per_attempt] == [
+        ("search", 1, 1, 1),
+        ("cart", 0, 0, 2),
     ]
     assert len(warnings(result)) == 3
     assert not any(line.startswith("error") for line in result.stderr.splitlines())

@@ -343,6 +343,27 @@ EngineOption = Annotated[
 ]
 
 
+# --- questionnaire input options (uxcli/cli/questionnaires.py) ---------------------------------------
+ImputeNeutralOption = Annotated[
+    bool,
+    typer.Option(
+        "--impute-neutral",
+        help="Score a missing answer as the scale's neutral point (3 on SUS; "
+        "Bangor, Kortum & Miller 2008) instead of refusing the respondent.",
+        rich_help_panel=INPUT,
+    ),
+]
+ColumnOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--column",
+        help="The column holding the answers (default: found from the header).",
+        show_default=False,
+        rich_help_panel=INPUT,
+    ),
+]
+
+
 # --- the input, data-quality, exclusion and privacy options, declared once ---------------------------
 # Every command that reads task data takes the same options: how to read (layout, encoding, --map,
 # --strict, --verbose), what to leave out and flag, and privacy. Rather than repeat them in each signature,

@@ -10,7 +10,7 @@ import functools
 import inspect
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -24,46 +24,28 @@ from uxcli.cli.common import (
     say,
     write_output,
 )
-from uxcli.questionnaires.instruments import INSTRUMENTS, Choice, Instrument
+from uxcli.questionnaires.instruments import INSTRUMENTS, Instrument
 
 if TYPE_CHECKING:
     from uxcli.questionnaires.analysis import QuestionnaireOptions
-
-ImputeNeutralOption = Annotated[
-    bool,
-    typer.Option(
-        "--impute-neutral",
-        help="Score a missing answer as the scale's neutral point (3 on SUS; "
-        "Bangor, Kortum & Miller 2008) instead of refusing the respondent.",
-        rich_help_panel=opt.INPUT,
-    ),
-]
-ColumnOption = Annotated[
-    Optional[str],
-    typer.Option(
-        "--column",
-        help="The column holding the answers (default: found from the header).",
-        show_default=False,
-        rich_help_panel=opt.INPUT,
-    ),
-]
 
 
 def register(app: typer.Typer) -> None:
     """One command per registered instrument, in registry order."""
     for instrument in INSTRUMENTS.values():
-        app.command(instrument.key, help=instrument.help_text)(_with_choices(instrument.choices, _command(instrument)))
+        app.command(instrument.key, help=instrument.help_text)(_with_choices(instrument, _command(instrument)))
 
 
-def _with_choices(choices: tuple[Choice, ...], command: Callable[..., None]) -> Callable[..., None]:
-    """Add the instrument's own options (registry ``choices``) to its command, which gets them as ``settings``
-    (an instrument without choices gets an empty one)."""
+def _with_choices(instrument: Instrument, command: Callable[..., None]) -> Callable[..., None]:
+    """The instrument's command: its input option (--impute-neutral or --column; the other is left out) and
+    its own options (registry ``choices``), which the command gets as ``settings``."""
     signature = inspect.signature(command)
+    hidden = {"settings", "column" if instrument.option == "--impute-neutral" else "impute_neutral"}
     # Typer needs the annotations evaluated (they are strings here, from __future__ annotations)
     own = [
         p.replace(annotation=eval(p.annotation, command.__globals__) if isinstance(p.annotation, str) else p.annotation)
         for p in signature.parameters.values()
-        if p.name != "settings"
+        if p.name not in hidden
     ]
     added = [
         inspect.Parameter(
@@ -75,9 +57,9 @@ def _with_choices(choices: tuple[Choice, ...], command: Callable[..., None]) -> 
                 typer.Option(choice.flag, help=choice.help, rich_help_panel=opt.STATS),
             ],
         )
-        for choice in choices
+        for choice in instrument.choices
     ]
-    names = [choice.name for choice in choices]
+    names = [choice.name for choice in instrument.choices]
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> None:
@@ -90,43 +72,14 @@ def _with_choices(choices: tuple[Choice, ...], command: Callable[..., None]) -> 
 
 
 def _command(instrument: Instrument) -> Callable[..., None]:
-    """The command function: the shared options plus --impute-neutral (several items) or --column (one)."""
+    """The command function: the shared options, --impute-neutral (several items) or --column (one)."""
     key = instrument.key
-    if instrument.option == "--impute-neutral":
 
-        def with_impute(
-            paths: opt.Paths,
-            confidence: opt.ConfidenceOption = 0.95,
-            impute_neutral: ImputeNeutralOption = False,
-            fail_under: opt.FailUnderOption = None,
-            gate_on: opt.GateOnOption = opt.GateOn.point,
-            fmt: opt.FormatOption = None,
-            output: opt.OutputOption = None,
-            encoding: opt.EncodingOption = None,
-            verbose: opt.VerboseOption = False,
-            debug: opt.DebugOption = False,
-            *,
-            settings: tuple[tuple[str, str], ...] = (),
-        ) -> None:
-            from uxcli.questionnaires.analysis import QuestionnaireOptions
-
-            options = QuestionnaireOptions(
-                tuple(paths),
-                encoding=encoding,
-                confidence=confidence,
-                impute_neutral=impute_neutral,
-                fail_under=tuple(fail_under or ()),
-                gate_on=gate_on.value,
-                settings=settings,
-            )
-            _analyse(key, options, fmt, output, verbose, debug)
-
-        return with_impute
-
-    def with_column(
+    def command(
         paths: opt.Paths,
         confidence: opt.ConfidenceOption = 0.95,
-        column: ColumnOption = None,
+        impute_neutral: opt.ImputeNeutralOption = False,
+        column: opt.ColumnOption = None,
         fail_under: opt.FailUnderOption = None,
         gate_on: opt.GateOnOption = opt.GateOn.point,
         fmt: opt.FormatOption = None,
@@ -143,6 +96,7 @@ def _command(instrument: Instrument) -> Callable[..., None]:
             tuple(paths),
             encoding=encoding,
             confidence=confidence,
+            impute_neutral=impute_neutral,
             column=column,
             fail_under=tuple(fail_under or ()),
             gate_on=gate_on.value,
@@ -150,7 +104,7 @@ def _command(instrument: Instrument) -> Callable[..., None]:
         )
         _analyse(key, options, fmt, output, verbose, debug)
 
-    return with_column
+    return command
 
 
 def _analyse(

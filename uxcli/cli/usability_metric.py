@@ -33,17 +33,6 @@ TimeSpecOption = Annotated[
         rich_help_panel=opt.STATS,
     ),
 ]
-OpportunitiesOption = Annotated[
-    Optional[list[str]],
-    typer.Option(
-        "--opportunities",
-        metavar="TASK=N",
-        help="Error opportunities per attempt (N alone: every task) (default: "
-        "study.tasks.TASK.error_opportunities in YAML). Repeatable.",
-        show_default=False,
-        rich_help_panel=opt.STATS,
-    ),
-]
 RatingsOption = Annotated[
     Optional[list[str]],
     typer.Option(
@@ -71,7 +60,7 @@ SumConfidenceOption = Annotated[
 def sum_command(
     paths: opt.Paths,
     time_spec: TimeSpecOption = None,
-    opportunities: OpportunitiesOption = None,
+    opportunities: opt.OpportunitiesOption = None,
     ratings: RatingsOption = None,
     confidence: SumConfidenceOption = 0.90,
     time_of: opt.TimeOfOption = opt.TimeOf.success,
