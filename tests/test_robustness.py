@@ -90,20 +90,21 @@ def test_validate_whole_corpus_keeps_going(cli):
 
 
 def test_billion_laughs_refused_fast_and_small(tmp_path):
-    """Refused within a second of work and with small memory (measured in a child process)."""
+    """Refused by the loader's node count, with small memory (measured in a child process).
+
+    The work is bounded by counting nodes, not by a clock: no wall-time assert on a shared machine.
+    """
     code = (
-        "import resource, time, uxcli\n"
+        "import resource, uxcli\n"
         "from uxcli.errors import InputError\n"
-        "t = time.perf_counter()\n"
         "try:\n"
         f"    uxcli.load([{str(CORPUS / 'billion_laughs.yaml')!r}])\n"
         "except InputError as e:\n"
-        "    print(round(time.perf_counter() - t, 3), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, e)\n"
+        "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, e)\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    seconds, peak_kb, message = proc.stdout.split(" ", 2)
+    peak_kb, message = proc.stdout.split(" ", 1)
     assert "too many nodes" in message
-    assert float(seconds) < 1.0
     assert int(peak_kb) < 400_000  # the expanded document would be billions of nodes
 
 
