@@ -20,8 +20,11 @@ from uxcli.benchmarks import (
     sus_figures,
     time_vs,
 )
+from uxcli.pipeline import TIME_N_COLUMNS
 from uxcli.questionnaires.scoring import above_verdict
-from uxcli.tasks.metrics import METRICS
+from uxcli.tasks.metrics import METRICS as TASK_METRICS
+
+METRICS = (*TASK_METRICS, *TIME_N_COLUMNS)  # the summary's columns: the metrics and how many times each rests on
 
 STUDY = "sample_sessions/layouts/study.yaml"
 EVENTS = "sample_sessions/events.csv"

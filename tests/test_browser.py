@@ -63,7 +63,15 @@ JSON.stringify({
 })
 """
 
-EXPECTED_FIGURES = ["fig-success", "fig-time", "fig-errors-clicks", "fig-outcome-grid", "fig-sus", "fig-compare"]
+EXPECTED_FIGURES = [
+    "fig-success",
+    "fig-time",
+    "fig-errors-clicks",
+    "fig-outcome-grid",
+    "fig-survival",
+    "fig-sus",
+    "fig-compare",
+]
 
 
 def _console_errors(browser: Browser, session: str) -> list[str]:

@@ -18,8 +18,8 @@ def test_html_report_is_self_contained_with_every_chart(cli, tmp_path):
     assert result.stdout == ""
     html = out.read_text(encoding="utf-8")
     figures = re.findall(r'<figure[^>]*id="([^"]+)"', html)
-    assert len(figures) == 6, figures  # success, time, errors-clicks, grid, SUS, comparison
-    assert html.count("<svg") >= 6
+    assert len(figures) == 7, figures  # success, time, errors-clicks, grid, survival, SUS, comparison
+    assert html.count("<svg") >= 7
     # nothing fetched from the network: no scripts, no external links to resources
     assert "<script" not in html
     assert not re.search(r'(src|href)="https?://', html)
@@ -34,9 +34,9 @@ def test_report_without_variants_or_sus_leaves_those_charts_out(cli, tmp_path):
     assert result.exit_code == 0, result.stderr
     html = out.read_text(encoding="utf-8")
     assert "SUS scores" not in html
-    # success, time and the outcome grid; this export has no clicks or errors, so that chart is
-    # left out with a note instead of drawing empty bars
-    assert len(re.findall(r"<figure", html)) == 3
+    # success, time, the outcome grid and time to success; this export has no clicks or errors, so that
+    # chart is left out with a note instead of drawing empty bars
+    assert len(re.findall(r"<figure", html)) == 4
 
 
 def test_yaml_study_report_uses_its_name_and_session_sus(cli, tmp_path):
@@ -54,7 +54,7 @@ def test_markdown_report_writes_svg_files_beside_it(cli, tmp_path):
     assert result.exit_code == 0, result.stderr
     text = out.read_text(encoding="utf-8")
     links = re.findall(r"!\[[^\]]*\]\(([^)]+\.svg)\)", text)
-    assert len(links) == 6
+    assert len(links) == 7
     for link in links:
         svg = (tmp_path / link).read_text(encoding="utf-8")
         assert "<svg" in svg

@@ -312,7 +312,10 @@ def test_gate_sus_68_exit_codes(cli):
         "sus", SAMPLES / "questionnaires" / "sus.csv", "-f", "csv", "--fail-under", "sus=68", "--gate-on", "bound"
     )
     assert bound.exit_code == 1
-    assert "SUS mean 64.6 < 68.0 (rule sus=68, lower bound of the 95% CI)" in bound.stderr
+    assert (
+        "SUS mean lower 95% bound 64.6 (point estimate 71.6) < 68.0 (rule sus=68, lower bound of the 95% CI)"
+        in bound.stderr
+    )
 
 
 def test_gate_rule_typo_is_a_usage_error(cli):

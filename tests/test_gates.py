@@ -82,12 +82,12 @@ def test_point_estimate_is_the_default():
 def test_bound_uses_the_pessimistic_end():
     failures, _ = check(parse_rules(["success=0.5"]), GROUPS, ["task"], mode="bound")
     assert [str(f) for f in failures] == [
-        'task "b": success rate 0.27 < 0.50 (rule success=0.5, lower bound of the 95% CI)'
+        'task "b": success rate lower 95% bound 0.27 (point estimate 0.56) < 0.50 (rule success=0.5, lower bound of the 95% CI)'
     ]
     # time: lower is better, so the bound is the upper end of the interval
     failures, _ = check(parse_rules(["time=100"]), GROUPS, ["task"], mode="bound", confidence=0.9)
     assert [str(f) for f in failures] == [
-        'task "b": time (geometric mean) 112.3 s > 100.0 s (rule time=100, upper bound of the 90% CI)'
+        'task "b": time upper 90% bound 112.3 s (geometric mean 90.1 s) > 100.0 s (rule time=100, upper bound of the 90% CI)'
     ]
     assert check(parse_rules(["time=100"]), GROUPS, ["task"])[0] == []
 
@@ -110,7 +110,9 @@ def test_unknown_task_or_missing_task_grouping_is_a_usage_error():
 def test_missing_figure_fails_the_gate():
     failures, _ = check(parse_rules(["sus=68"]), GROUPS, ["task"], {})
     assert [str(f) for f in failures] == [
-        "overall: no SUS mean to check; could not be tested (rule sus=68, point estimate)"
+        "overall: no SUS mean to check (no SUS data: give YAML sessions with questionnaires: {sus: ...} answers, "
+        "or check a survey export with: uxcli sus FILE --fail-under sus=68); could not be tested (rule sus=68, "
+        "point estimate)"
     ]
     nan_time = GROUPS.assign(time_geomean=[math.nan, 10.0])
     failures, _ = check(parse_rules(["time=60"]), nan_time, ["task"])

@@ -149,7 +149,7 @@ def test_html_is_one_self_contained_file(page: str) -> None:
         assert forbidden not in lowered, forbidden
     assert set(re.findall(r"https?://[^\s\"'<>)]+", page)) <= ALLOWED_URLS
     assert re.findall(r"url\((?!#)", page) == []
-    assert len(re.findall(r"<figure", page)) == 6
+    assert len(re.findall(r"<figure", page)) == 7  # every registered chart kind (survival the 7th)
     assert "@media print" in page and "break-inside: avoid" in page
 
 
@@ -191,7 +191,7 @@ def test_optional_sections_are_left_out() -> None:
     outline = structure(page)
     assert "fig-sus" not in outline and "fig-compare" not in outline
     assert "section #sus" not in outline and "section #comparison" not in outline
-    assert outline.count("figure #") == 4
+    assert outline.count("figure #") == 5  # success, time, errors-clicks, outcome grid, survival
 
 
 def test_time_headline_follows_the_number_of_times() -> None:
@@ -248,15 +248,16 @@ def test_a_registered_kind_joins_both_reports(monkeypatch, tmp_path: Path) -> No
         "fig-time",
         "fig-errors-clicks",
         "fig-outcome-grid",
+        "fig-survival",
         "fig-toy",
         "fig-sus",
         "fig-compare",
     ]
-    assert f"figcaption: Figure 5. {TOY_CAPTION}" in outline
+    assert f"figcaption: Figure 6. {TOY_CAPTION}" in outline
     assert "aria-label: Bar chart of the attempts of 5 tasks." in outline
     text, files = render_markdown_report(sample_report(), tmp_path, "report")
     assert tmp_path / "report-toy.svg" in files
-    assert f"*Figure 5.* {md_text(TOY_CAPTION)}" in text and "*Figure 7.*" in text
+    assert f"*Figure 6.* {md_text(TOY_CAPTION)}" in text and "*Figure 8.*" in text
 
 
 def test_a_kind_placed_in_another_section_and_one_without_data(monkeypatch, tmp_path: Path) -> None:

@@ -158,7 +158,10 @@ def test_load_inputs_says_what_it_did():
     inputs = load_inputs(read(EVENTS), PrepareOptions(exclude=("participant=P03,P07",)))
     assert inputs.notes == ("Excluded 10 attempts of participant P03, P07 (--exclude participant=P03,P07).",)
     assert inputs.messages() == [f"note: {inputs.notes[0]}"]
-    assert inputs.messages(verbose=True) == [inputs.accounting]
+    verbose = inputs.messages(verbose=True)
+    assert inputs.accounting in verbose
+    assert verbose[-1] == f"design: {inputs.design().describe()}"  # uxcli.design: stated with --verbose
+    assert verbose[-1].startswith("design: condition = variant (2: A, B), between subjects")
     assert inputs.messages(notes=False) == []
 
 

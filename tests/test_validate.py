@@ -74,7 +74,7 @@ def test_problem_fields_severity_where_column_value_hint(cli, tmp_path):
         "column": "outcome",
         "value": "sucess",
         "message": '"sucess" is not an outcome',
-        "hint": 'did you mean "success"?',
+        "hint": 'did you mean "success"? Otherwise recode it: --outcome "sucess=CATEGORY"',
     }
 
 
@@ -137,11 +137,19 @@ def test_ragged_rows_all_listed_and_counted(tmp_path):
 
 
 def test_listing_is_capped_and_all_lifts_the_cap(cli, tmp_path):
-    path = write(tmp_path, "t.csv", "participant,task,outcome\n" + "".join(f"P{i},a,maybe\n" for i in range(30)))
+    rows = "".join(f"P{i},a,yes,abc\n" for i in range(30))  # a bad time: one error per cell, capped
+    path = write(tmp_path, "t.csv", "participant,task,outcome,time\n" + rows)
     capped = problems(cli("validate", path, "-f", "json"))
-    assert len(capped) == 21 and capped[-1]["message"] == "10 more values is not an outcome"
+    assert len(capped) == 21 and capped[-1]["message"].startswith("10 more values is not")
     everything = problems(cli("validate", path, "-f", "json", "--all"))
     assert len(everything) == 30 and {p["line"] for p in everything} == set(range(2, 32))
+
+
+def test_a_bad_outcome_word_is_one_error_with_its_count_and_lines(cli, tmp_path):
+    path = write(tmp_path, "t.csv", "participant,task,outcome\n" + "".join(f"P{i},a,maybe\n" for i in range(30)))
+    (problem,) = problems(cli("validate", path, "-f", "json"))  # not one line per cell (issue 13)
+    assert problem["message"] == '"maybe" is not an outcome (30 rows, lines 2, 3, 4, 5, 6, …)'
+    assert problem["line"] == 2 and "--outcome" in problem["hint"]
 
 
 def test_missing_column_names_found_columns_and_closest(cli, tmp_path):

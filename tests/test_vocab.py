@@ -118,7 +118,7 @@ def test_other_event_words_are_not_kinds(word):
         ("fail", "failure"),
         ("abandon", "abandon"),
         ("Gave up", "abandon"),
-        ("skip", "abandon"),
+        ("skip", "not attempted"),  # skipped: the task was not attempted (issue 13), not an abandon
         (" quit ", "abandon"),
         ("maybe", None),
         ("", None),

@@ -57,9 +57,14 @@ def add_success_benchmark(summary: pd.DataFrame, confidence: float = 0.95, unit:
     out = summary.copy()
     p_values, verdicts, short = [], [], []
     n_column = "participants" if unit == "participant" and "participants" in out else "attempts"
+    # only outcomes that are known count (a table of times only has none: no test, not p = 1)
+    n_values = out[n_column].to_numpy(np.int64)
+    if all(c in out for c in ("successes", "failures", "abandons")):
+        known = sum(out[c].to_numpy(np.int64) for c in ("successes", "failures", "abandons", "assisted") if c in out)
+        n_values = np.minimum(n_values, known)
     rows = zip(
         out["successes"].to_numpy(),
-        out[n_column].to_numpy(),
+        n_values,
         out["success_ci_low"].to_numpy(np.float64),
         out["success_ci_high"].to_numpy(np.float64),
         strict=True,

@@ -74,6 +74,11 @@ class OptionError(UxcliError):
     """An option value is invalid, e.g. an unknown --by column (exit 2)."""
 
 
+class OutputError(UxcliError):
+    """The output cannot be written: a full disk, a file-size limit, a read-only or closed target (exit 1).
+    The environment's fault, not a bug: said as one plain line."""
+
+
 class GateError(UxcliError):
     """A --fail-under quality gate was not met (exit 1)."""
 

@@ -184,7 +184,21 @@ def _untested(rule: Rule, where: str, values: dict, mode: str, how: str) -> str:
             f"{where}: {metric.label} {_figure(float(point), metric)} has no {how} (too few values, or no "
             f"variation); could not be tested (rule {rule.text}, {how})"
         )
-    return f"{where}: no {metric.label} to check; could not be tested (rule {rule.text}, {how})"
+    return f"{where}: no {metric.label} to check{_source_hint(rule)}; could not be tested (rule {rule.text}, {how})"
+
+
+def _source_hint(rule: Rule) -> str:
+    """Where a questionnaire metric's answers come from, for a gate that found none."""
+    from uxcli.questionnaires.instruments import INSTRUMENTS
+
+    for name, instrument in INSTRUMENTS.items():
+        if instrument.gate is not None and instrument.gate.key == rule.metric.key:
+            key = name.replace("-", "_")
+            return (
+                f" (no {rule.metric.key.upper()} data: give YAML sessions with questionnaires: {{{key}: ...}} "
+                f"answers, or check a survey export with: uxcli {name} FILE --fail-under {rule.text})"
+            )
+    return ""
 
 
 def _check_one(rule: Rule, where: str, values: dict, mode: str, confidence: float) -> Failure | None:
@@ -202,11 +216,15 @@ def _check_one(rule: Rule, where: str, values: dict, mode: str, confidence: floa
     if passed:
         return None
     sign = "<" if metric.higher_is_better else ">"
-    return Failure(
-        rule,
-        where,
-        f"{where}: {metric.label} {_figure(figure, metric)} {sign} {_figure(target, metric)} (rule {rule.text}, {how})",
-    )
+    shown = f"{metric.label} {_figure(figure, metric)}"
+    if mode == "bound":  # name the bound, and the estimate it belongs to: "time upper 95% bound 97.1 s (...)"
+        name, _, estimate = metric.label.partition(" (")
+        estimate = estimate.rstrip(")") or "point estimate"
+        point = values.get(metric.value)
+        of = "" if point is None or pd.isna(point) else f" ({estimate} {_figure(float(point), metric)})"
+        side = "lower" if metric.higher_is_better else "upper"
+        shown = f"{name} {side} {confidence:.0%} bound {_figure(figure, metric)}{of}"
+    return Failure(rule, where, f"{where}: {shown} {sign} {_figure(target, metric)} (rule {rule.text}, {how})")
 
 
 def _where(row: pd.Series, by: list[str]) -> str:
@@ -223,9 +241,13 @@ def check(
     *,
     mode: str = "point",
     confidence: float = 0.95,
+    scope: str = "overall",
 ) -> tuple[list[Failure], int]:
     """Check rules against per-group rows (a summary frame, with its group columns ``by``) and
     study-wide figures (``study``: sus_mean, sus_ci_low, ...). Returns (failures, checks made).
+
+    ``scope`` names where the study-wide figures come from in messages ("overall", or a group with --by:
+    'Design "A"').
 
     A metric the data have no figure for fails its rule (a gate must not pass on missing data),
     and so does a bound the data cannot give (``mode="bound"`` on one value or on identical values:
@@ -242,7 +264,7 @@ def check(
         metric = rule.metric
         if not metric.per_task or groups is None:
             checks += 1
-            failure = _check_one(rule, "overall", study or {}, mode, confidence)
+            failure = _check_one(rule, scope, study or {}, mode, confidence)
             if failure:
                 failures.append(failure)
             continue
@@ -307,9 +329,10 @@ def evaluate(
     *,
     mode: str = "point",
     confidence: float = 0.95,
+    scope: str = "overall",
 ) -> GateVerdict:
     """check() as a GateVerdict (no rules: an empty verdict, nothing checked)."""
     if not rules:
         return GateVerdict(mode=mode)
-    failures, checks = check(rules, groups, by, study, mode=mode, confidence=confidence)
+    failures, checks = check(rules, groups, by, study, mode=mode, confidence=confidence, scope=scope)
     return GateVerdict(tuple(rules), tuple(failures), checks, mode)

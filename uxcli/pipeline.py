@@ -145,6 +145,29 @@ class Inputs:
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
     accounting: str
+    paths: tuple[str, ...] = ()  # the inputs as given (ReadOptions.paths): what ``--by file`` groups by
+
+    def with_groups(self, by: tuple[str, ...] | list[str] | str) -> Dataset:
+        """The dataset, its attempts carrying the pseudo-column ``file`` when ``by`` names it
+        (uxcli.design.FILE_GROUP: the input argument each row came from)."""
+        from uxcli.design import FILE_GROUP, with_file_column
+
+        names = [by] if isinstance(by, str) else list(by)
+        dataset = self.dataset
+        if dataset.attempts is None or not any(str(b).strip().lower() == FILE_GROUP for b in names):
+            return dataset
+        attempts = with_file_column(dataset.attempts, [f.name for f in dataset.files], self.paths)
+        return replace(dataset, attempts=attempts)
+
+    def design(self) -> Any:
+        """The study design (uxcli.design.StudyDesign): detected, with the study file's ``design:`` settings."""
+        from uxcli.design import design_settings, file_labels, study_design
+
+        dataset = self.dataset
+        metadata = self.preparation.study.metadata if self.preparation is not None else {}
+        labels = file_labels([f.name for f in dataset.files], self.paths)
+        headers = [f.headers for f in dataset.files]
+        return study_design(dataset.attempts, labels, design_settings(metadata), headers)
 
     def messages(self, *, verbose: bool = False, notes: bool = True) -> list[str]:
         """The lines a command prints on stderr after reading: the first MAX_WARNINGS warnings (all with
@@ -154,7 +177,10 @@ class Inputs:
         if len(self.warnings) > len(shown):
             lines.append(f"warning: … and {len(self.warnings) - len(shown)} more warnings (--verbose lists them all)")
         if verbose:
+            lines.extend(f"{f.name}: {f.reading}" for f in self.dataset.files if f.reading)
             lines.append(self.accounting)
+            if self.dataset.attempts is not None and len(self.dataset.attempts):
+                lines.append(f"design: {self.design().describe()}")
         elif notes:
             lines.extend(f"note: {note}" for note in self.notes)
         return lines
@@ -181,7 +207,7 @@ def load_inputs(read: ReadOptions, prepare: PrepareOptions | None = None, *, str
     _raise_first_problem(dataset, strict)
     warnings = tuple(_shown(dataset, str(p)) for p in dataset.problems.warnings)
     notes = tuple(_shown(dataset, text) for text in dataset.all_notes())
-    return Inputs(dataset, preparation, warnings, notes, dataset.accounting())
+    return Inputs(dataset, preparation, warnings, notes, dataset.accounting(), tuple(read.paths))
 
 
 def _shown(dataset: Dataset, text: str) -> str:
@@ -196,10 +222,22 @@ def _read_options(read: ReadOptions, preparation: Preparation | None) -> ReadOpt
     quality = preparation.quality
     return replace(
         read,
-        column_map={**preparation.study.columns, **read.column_map},
+        column_map={**_study_columns(preparation), **read.column_map},
+        outcomes={**preparation.study.outcomes, **read.outcomes},
         idle_gap=quality.idle_gap if quality.cap_idle else read.idle_gap,
         summarize=None if preparation.active else read.summarize,
     )
+
+
+def _study_columns(preparation: Preparation) -> dict[str, str]:
+    """The study file's ``columns:``, and its ``design: condition:`` column read as the variant."""
+    from uxcli.design import design_settings
+
+    columns = dict(preparation.study.columns)
+    condition = design_settings(preparation.study.metadata).get("condition")
+    if condition and condition.lower() != "variant" and "variant" not in columns.values():
+        columns.setdefault(condition, "variant")
+    return columns
 
 
 def _raise_first_problem(dataset: Dataset, strict: bool) -> None:
@@ -242,6 +280,7 @@ class SummaryOptions:
     gate_on: str = "point"
     opportunities: tuple[str, ...] = ()
     unit: str = "participant"
+    assisted: str = "failure"  # how assisted completions enter the success rate (uxcli.tasks.metrics.ASSISTED_AS)
 
     def __post_init__(self) -> None:
         from uxcli.gates import GATE_MODES, parse_rules
@@ -256,6 +295,8 @@ class SummaryOptions:
             raise OptionError(f"--gate-on must be one of {', '.join(GATE_MODES)}, not {self.gate_on!r}")
         if self.unit not in ("participant", "attempt"):  # uxcli.tasks.metrics.UNITS (not imported: pandas)
             raise OptionError(f"--unit must be one of participant, attempt, not {self.unit!r}")
+        if self.assisted not in ("failure", "success"):  # uxcli.tasks.metrics.ASSISTED_AS
+            raise OptionError(f"--assisted must be one of failure, success, not {self.assisted!r}")
 
     @property
     def rules(self) -> list[Rule]:
@@ -276,6 +317,8 @@ class SummaryOptions:
 
         if any(rule.metric.key == "errors" for rule in self.rules):
             return None
+        if any(str(b).strip().lower() == "file" for b in self.by):  # uxcli.design.FILE_GROUP: needs attempts
+            return None
         return SummaryRequest(list(self.by), self.time_of, self.unit)
 
 
@@ -295,10 +338,34 @@ class SummaryResult:
     columns: tuple[tuple[str, tuple[str, ...], str], ...]
     footer: str
     verdict: GateVerdict
+    design: str | None = None  # "Design: condition = …" when grouped by a condition or round (also in footer)
 
     def overall(self) -> pd.DataFrame:
         """The overall row: every group merged."""
-        return self.grouped.overall().summary(self.options.confidence)
+        merged = self.grouped.overall()
+        return with_time_n(merged.summary(self.options.confidence), merged.time_counts())
+
+    def with_overall(self) -> pd.DataFrame:
+        """``frame`` plus the overall row (``--overall``): its group columns hold OVERALL_LABEL, and the
+        boolean column ``overall`` (last) is True on it only, so scripts can filter it out."""
+        import pandas as pd
+
+        frame = self.frame.copy()
+        by = list(self.options.by)
+        if not by:  # ungrouped: the one row is the overall row
+            frame["overall"] = True
+            return frame
+        overall = self.overall()
+        row = {c: OVERALL_LABEL for c in by} | {c: overall[c].iloc[0] for c in overall.columns if c not in by}
+        for column in (c for c in frame.columns if c not in row):  # SEQ, benchmark: the table's overall cells
+            row[column] = None
+        for column in by:
+            frame[column] = frame[column].astype(object)
+        frame["overall"] = False
+        row["overall"] = True
+        dtypes = {c: frame[c].dtype for c in frame.columns if c not in by}
+        extra = pd.DataFrame([row], columns=frame.columns).astype(dtypes, errors="ignore")
+        return pd.concat([frame, extra], ignore_index=True)
 
     def time_n(self) -> list[int]:
         """How many times each group's time figures rest on."""
@@ -321,15 +388,19 @@ def summary(inputs: Inputs, options: SummaryOptions | None = None) -> SummaryRes
     from uxcli.tasks.metrics import group_stats
 
     options = options or SummaryOptions()
-    dataset, by = inputs.dataset, list(options.by)
-    grouped = dataset.grouped or group_stats(dataset.attempts, by, options.time_of, options.unit)
+    dataset, by = inputs.with_groups(options.by), list(options.by)
+    if dataset.grouped is None:
+        from uxcli.tasks.metrics import resolve_by
+
+        by = resolve_by(dataset.attempts, by)  # "round" → "Round", "file" → the inputs (uxcli.design)
+    grouped = dataset.grouped or group_stats(dataset.attempts, by, options.time_of, options.unit, options.assisted)
     study = _task_metadata(dataset.study, inputs.preparation.study.metadata if inputs.preparation else {})
     _check_task_names(options.chances(), grouped, "--opportunities")
     frame = grouped.summary(options.confidence)
     ratings = seq_ratings(dataset.responses)
     keys = {rule.metric.key for rule in options.rules}
     context = _Context(dataset, ratings, keys, options, study)
-    frame = _extended(frame, by, grouped, context)
+    frame = with_time_n(_extended(frame, by, grouped, context), grouped.time_counts())
     columns: tuple[tuple[str, tuple[str, ...], str], ...] = ()
     if not ratings.empty or options.benchmark or "errors_per_opportunity" in frame:  # the table's extra cells
         overall_grouped = grouped.overall()
@@ -342,9 +413,62 @@ def summary(inputs: Inputs, options: SummaryOptions | None = None) -> SummaryRes
         alpha = 1 - options.confidence
         figures = sus_figures(sus_scores_from_sessions(dataset.responses), options.confidence, alpha)
     verdict = evaluate(options.rules, frame, by, figures, mode=options.gate_on, confidence=options.confidence)
-    unit_note = _unit_note(grouped.retried(), options.unit)
-    footer = "\n".join(t for t in (unit_note, _benchmark_footer(figures, options), inputs.accounting) if t)
-    return SummaryResult(frame, grouped, options, columns, footer, verdict)
+    unit_note = _unit_note(_retried(dataset, grouped), options.unit)
+    design = _design_line(inputs, by)
+    assisted = int(frame["assisted"].sum()) if "assisted" in frame and len(frame) else 0
+    assisted_note = (
+        f"{assisted} assisted completion{'s' if assisted != 1 else ''} counted as "
+        f"{'successes' if options.assisted == 'success' else 'failures'} in the success rate "
+        f"(--assisted {'failure' if options.assisted == 'success' else 'success'} counts them as "
+        f"{'failures' if options.assisted == 'success' else 'successes'})"
+        if assisted
+        else None
+    )
+    footer = "\n".join(
+        t for t in (design, unit_note, assisted_note, _benchmark_footer(figures, options), inputs.accounting) if t
+    )
+    return SummaryResult(frame, grouped, replace(options, by=tuple(by)), columns, footer, verdict, design)
+
+
+def _retried(dataset: Dataset, grouped: Grouped) -> int:
+    """How many participants retried a task: attempt numbers count within participant × condition ×
+    round × task (uxcli.design.attempt_key), so doing a task under two conditions is not a retry."""
+    attempts = dataset.attempts
+    if attempts is None or "attempt" not in attempts.columns or "participant" not in attempts.columns:
+        return grouped.retried()
+    return int(attempts.loc[attempts["attempt"].to_numpy() > 1, "participant"].nunique())
+
+
+def _design_line(inputs: Inputs, by: list[str]) -> str | None:
+    """'Design: condition = variant (2: A, B), between subjects …' when the rows are grouped by a
+    condition or a round (uxcli.design.StudyDesign)."""
+    from uxcli.design import FILE_GROUP, is_round_column
+
+    if inputs.dataset.attempts is None:
+        return None
+    design = inputs.design()
+    if not any(b == design.condition or b == FILE_GROUP or is_round_column(b) for b in by):
+        return None
+    return f"Design: {design.describe()}."
+
+
+TIME_RELIABLE_N = 5  # time intervals from fewer values are flagged unreliable (time_ci_unreliable, † in tables)
+TIME_N_COLUMNS = ("time_n", "time_ci_unreliable")
+UNRELIABLE_MARK = "†"  # beside such an interval in the table, the readable Markdown and the report
+OVERALL_LABEL = "(all)"  # the overall row's group value in CSV, JSON and Markdown (--overall)
+
+
+def with_time_n(frame: pd.DataFrame, counts: Any) -> pd.DataFrame:
+    """The summary frame with ``time_n`` (how many times the time figures rest on) and ``time_ci_unreliable``
+    (True when that is under TIME_RELIABLE_N) inserted after the time columns."""
+    import numpy as np
+
+    n = np.asarray(counts, dtype=np.int64)
+    at = list(frame.columns).index("time_median_ci_high") + 1
+    frame = frame.copy()
+    frame.insert(at, "time_n", n)
+    frame.insert(at + 1, "time_ci_unreliable", (n > 0) & (n < TIME_RELIABLE_N))
+    return frame
 
 
 def _unit_note(retried: int, unit: str) -> str | None:
@@ -516,6 +640,7 @@ def attempts(inputs: Inputs) -> AttemptsResult:
 
 PROBLEM_COLUMNS = ["severity", "file", "line", "column", "value", "message", "hint"]
 LAYOUT_NAMES = {"events": "event log", "attempts": "attempt table", "wide": "success matrix", "yaml": "YAML sessions"}
+LAYOUT_NAMES.update({"wide-times": "time matrix", "transposed": "transposed matrix"})
 
 
 @dataclass(frozen=True)
@@ -540,6 +665,7 @@ class Validation:
     verdict: str
     files: str
     failed: bool
+    design: str = ""  # the study design in words (uxcli.design.StudyDesign.describe)
 
 
 def validate(read: ReadOptions, options: ValidateOptions | None = None) -> Validation:
@@ -547,14 +673,31 @@ def validate(read: ReadOptions, options: ValidateOptions | None = None) -> Valid
     design's (retries, task coverage) and the exclusion rules'."""
     options = options or ValidateOptions()
     preparation = options.prepare.load()
-    read = replace(read, column_map={**preparation.study.columns, **read.column_map}, keep_going=True)
+    read = replace(
+        read,
+        column_map={**_study_columns(preparation), **read.column_map},
+        outcomes={**preparation.study.outcomes, **read.outcomes},
+        keep_going=True,
+    )
     dataset = _checked(read, preparation, options.every)
     frame = problems_frame(dataset, _input_order(read.paths))
     errors = int((frame["severity"] == "error").sum())
     warnings = int((frame["severity"] == "warning").sum())
     verdict = _verdict(dataset, errors, warnings, options.strict)
     failed = bool(errors or (options.strict and warnings))
-    return Validation(frame, errors, warnings, verdict, _files_caption(dataset), failed)
+    design = _validated_design(dataset, read.paths, preparation)
+    return Validation(frame, errors, warnings, verdict, _files_caption(dataset), failed, design)
+
+
+def _validated_design(dataset: Dataset, paths: tuple[str, ...], preparation: Preparation) -> str:
+    from uxcli.design import design_settings, file_labels, study_design
+
+    if dataset.attempts is None or not len(dataset.attempts):
+        return ""
+    labels = file_labels([f.name for f in dataset.files], paths)
+    headers = [f.headers for f in dataset.files]
+    design = study_design(dataset.attempts, labels, design_settings(preparation.study.metadata), headers)
+    return design.describe() if design.condition or design.round else ""
 
 
 def _checked(read: ReadOptions, preparation: Preparation, every: bool) -> Dataset:
@@ -642,7 +785,8 @@ def _files_caption(dataset: Dataset) -> str:
             text += f", {aside} set aside (" + ", ".join(f"{n} {r}" for r, n in account.set_aside.items()) + ")"
         else:
             text += ", all used"
-        lines.append(text)
+        mapping = (info.reading or "").partition("; ")[2]  # which column is which field (readers.read)
+        lines.append(text + (f"; {mapping}" if mapping else ""))
     return "\n".join(lines)
 
 
@@ -684,9 +828,10 @@ class CompareOptions:
     b: str | None = None
     confidence: float = 0.95
     pairing: str = "auto"
+    assisted: str = "failure"  # an assisted final outcome: a failure or a success (uxcli.tasks.metrics.ASSISTED_AS)
 
     def __post_init__(self) -> None:
-        from uxcli.tasks.compare import PAIRINGS
+        from uxcli.design import PAIRINGS
 
         if self.pairing not in PAIRINGS:
             raise OptionError(f"--pairing must be one of {', '.join(PAIRINGS)}, not {self.pairing!r}")
@@ -707,14 +852,15 @@ def compare(inputs: Inputs, options: CompareOptions | None = None) -> CompareRes
 
     options = options or CompareOptions()
     result = compare_groups(
-        inputs.dataset.attempts,
+        inputs.with_groups(options.by).attempts,
         options.by.strip(),
         options.a,
         options.b,
         confidence=options.confidence,
         pairing=options.pairing,
+        assisted=options.assisted,
     )
-    line = f"compare: {options.by} {result.group_b} (B) against {result.group_a} (A); {result.design_summary()}"
+    line = f"compare: {result.by} {result.group_b} (B) against {result.group_a} (A); {result.design_summary()}"
     return CompareResult(result, (*(f"note: {note}" for note in result.notes), line))
 
 
@@ -733,6 +879,7 @@ class UsabilityMetricOptions:
     encoding: str | None = None
     confidence: float = 0.90
     time_of: str = "success"
+    assisted: str = "failure"  # an assisted completion: a failure or a success (uxcli.tasks.metrics.ASSISTED_AS)
 
     def __post_init__(self) -> None:
         self.specs()  # parsed now, so a typo fails before any file is read
@@ -792,6 +939,7 @@ def usability_metric(inputs: Inputs, options: UsabilityMetricOptions | None = No
         opportunities=options.chances(),
         confidence=options.confidence,
         time_of=options.time_of,
+        assisted=options.assisted,
     )
     return UsabilityMetricResult(frame, overall, tuple(notes))
 
@@ -832,7 +980,10 @@ def report_data(inputs: Inputs, options: ReportOptions | None = None) -> ReportD
     """Everything the study report shows (uxcli.report.build), for uxcli.report.html or .markdown."""
     from uxcli.report.build import ReportOptions, build_report
 
-    return build_report(inputs.dataset, options or ReportOptions())
+    options = options or ReportOptions()
+    dataset = inputs.with_groups(options.compare_by)
+    design = inputs.design().describe() if dataset.attempts is not None and len(dataset.attempts) else ""
+    return build_report(dataset, options, design=design)
 
 
 def chart_kind(kind: str) -> ChartKind:
@@ -844,6 +995,30 @@ def chart_kind(kind: str) -> ChartKind:
     return CHART_KINDS[kind]
 
 
+def chart_read_error(kind: str, error: InputError, paths: list[str]) -> InputError:
+    """A task log that could not be read, explained when a file given is a questionnaire export (the
+    charts read task logs; SUS answers come with --sus): else the error itself."""
+    from uxcli.questionnaires.exports import read_responses
+    from uxcli.questionnaires.instruments import INSTRUMENTS
+
+    file = error.problem.file
+    if not file or file not in paths or Path(file).is_dir():
+        return error
+    for name in INSTRUMENTS:
+        try:
+            read_responses([file], name)
+        except Exception:  # noqa: BLE001 - only asking "is this that instrument's export?"
+            continue
+        name_of = Path(file).name
+        how = f"uxcli chart {kind} TASK_LOG --sus {name_of}" if kind == "sus" else f"uxcli {name} {name_of}"
+        return InputError(
+            f"chart {kind} needs a task log{' plus --sus FILE' if kind == 'sus' else ''}; {name_of} looks like a "
+            f"questionnaire export ({name}), not a task log (try: {how})",
+            file=file,
+        )
+    return error
+
+
 def chart(inputs: Inputs, kind: str, options: ReportOptions | None = None) -> Any:
     """One chart as a matplotlib Figure. Only what the kind needs is computed: the comparison tests for
     "compare", the SUS answers (``options.sus_paths`` or YAML sessions) for "sus"."""
@@ -853,7 +1028,7 @@ def chart(inputs: Inputs, kind: str, options: ReportOptions | None = None) -> An
     needs = chart_kind(kind).needs
     options = options or ReportOptions()
     data = build_report(
-        inputs.dataset,
+        inputs.with_groups(options.compare_by) if needs == "comparison" else inputs.dataset,
         replace(
             options,
             compare_by=options.compare_by if needs == "comparison" else "",

@@ -7,19 +7,30 @@ and without a copy; this module is the only place that thinks about encodings.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
+import re
+import stat
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from uxcli.errors import InputError, Problems
-from uxcli.readers.sniff import WORKBOOKS, guess_utf16
+from uxcli.errors import InputError, OutputError, Problems
+from uxcli.readers.sniff import WIDE_BOMS, WORKBOOKS, guess_utf16
 
 STDIN_NAME = "<stdin>"
 DIRECTORY_SUFFIXES = (".csv", ".yaml", ".yml")
+READ_BLOCK = 1 << 20  # input is read block by block, so a refusal costs a bounded read
+HEAD_BYTES = 8192  # what the binary check looks at before reading on
+MAX_LINE_BYTES = 1 << 20  # one line (so one field) may hold 1 MiB; a usability log's lines are far shorter
+ENVIRONMENT_ERRNOS = frozenset(
+    {errno.EFBIG, errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EIO, errno.EACCES, errno.EPERM}
+)  # the system's fault when writing, not a bug: said as one plain line
+STALE_TEMP_SECONDS = 24 * 3600  # a temporary output file this old is a leftover, whoever wrote it
 
 
 @dataclass
@@ -34,27 +45,109 @@ class Source:
     def suffix(self) -> str:
         return self.path.suffix.lower() if self.path else ""
 
-    def read_bytes(self) -> bytes:
+    def read_bytes(self, encoding: str | None = None) -> bytes:
+        """The whole input, read block by block: binary input (a NUL byte or control bytes in the first
+        8 KB) and a line longer than MAX_LINE_BYTES are refused as soon as they are seen, so endless
+        input (/dev/zero, /dev/urandom) costs a bounded read. ``encoding``: the --encoding given."""
         if self.data is None:
             try:
-                self.data = self.path.read_bytes() if self.path else sys.stdin.buffer.read()
+                if self.path is None:
+                    if sys.stdin is None:
+                        raise InputError("cannot read: standard input is closed", file=self.name)
+                    self.data = _read_bounded(sys.stdin.buffer, self.name, encoding)
+                else:
+                    with open(self.path, "rb") as handle:
+                        self.data = _read_bounded(handle, self.name, encoding)
             except OSError as exc:
                 raise InputError(f"cannot read: {exc.strerror or exc}", file=self.name) from exc
         return self.data
 
 
-def expand_paths(paths: list[str], problems: Problems | None = None) -> list[Source]:
+def _read_bounded(handle: BinaryIO, name: str, encoding: str | None) -> bytes:
+    """Read to the end in READ_BLOCK pieces, refusing binary input after HEAD_BYTES and any line (bytes
+    between line ends, LF or CR) longer than MAX_LINE_BYTES, with the line it starts on."""
+    blocks: list[bytes] = []
+    have = lines = crs = 0
+    run = 0  # bytes since the last line end
+    checked = False
+    while True:
+        block = handle.read(READ_BLOCK)
+        if not block:
+            break
+        blocks.append(block)
+        have += len(block)
+        if not checked and have >= HEAD_BYTES:
+            refuse_binary_head(b"".join(blocks)[:HEAD_BYTES], name, encoding)
+            checked = True
+        ends = [i for i in (block.find(b"\n"), block.find(b"\r")) if i >= 0]
+        if ends:
+            run += min(ends)
+            if run <= MAX_LINE_BYTES:
+                run = len(block) - 1 - max(block.rfind(b"\n"), block.rfind(b"\r"))
+        else:
+            run += len(block)
+        if run > MAX_LINE_BYTES:
+            line = (lines or crs) + 1
+            raise InputError(
+                f"a line is longer than {MAX_LINE_BYTES // (1 << 20)} MiB; refused before reading on",
+                file=name,
+                line=line,
+                hint="this is not a usability log (or a field holds a whole document); check the file",
+            )
+        lines += block.count(b"\n")
+        crs += block.count(b"\r")
+    data = b"".join(blocks)
+    if not checked:
+        refuse_binary_head(data[:HEAD_BYTES], name, encoding)
+    return data
+
+
+def refuse_binary_head(head: bytes, name: str, encoding: str | None) -> None:
+    """Refuse input whose head is not text (a NUL byte, or mostly control bytes that are not valid
+    UTF-8), unless it is UTF-16/32 (a BOM, or every other byte NUL) or --encoding names a wide one."""
+    if encoding:
+        try:
+            if re.match(r"utf[-_]?(16|32)", codecs.lookup(encoding).name):
+                return
+        except LookupError:
+            return  # to_utf8 says the encoding is unknown
+    if head.startswith(WIDE_BOMS) or guess_utf16(head):
+        return
+    if head.startswith(WORKBOOKS):
+        raise InputError(
+            "looks like a spreadsheet workbook (.xlsx/.xls), not CSV or YAML text",
+            file=name,
+            hint='save it from the spreadsheet program as "CSV UTF-8"',
+        )
+    nul = head.find(b"\x00")
+    bad_utf8 = False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad_utf8 = exc.reason != "unexpected end of data"
+    if nul >= 0 or (bad_utf8 and _looks_binary(head)):
+        raise InputError(
+            "looks like a binary file, not CSV or YAML text",
+            file=name,
+            line=head.count(b"\n", 0, nul) + 1 if nul >= 0 else None,
+            hint="uxcli reads CSV and YAML text; pass --encoding if this is text in another encoding",
+        )
+
+
+def expand_paths(paths: list[str], problems: Problems | None = None, notes: Problems | None = None) -> list[Source]:
     """Turn command-line paths into sources; a directory means its data files.
 
     With ``problems`` a path that cannot be used is recorded there and the others
-    are still returned (``validate`` keeps going); without, it is raised.
+    are still returned (``validate`` keeps going); without, it is raised. In a directory, data-file
+    names that are not regular files (a broken symlink, a FIFO, a socket) are skipped with a note in
+    ``notes`` naming them: a FIFO could block the read forever.
     """
     if not paths:
         raise InputError("no input given: name one or more files, a directory, or - for stdin")
     sources: list[Source] = []
     for raw in paths:
         try:
-            sources.extend(_expand(raw))
+            sources.extend(_expand(raw, notes))
         except InputError as exc:
             if problems is None:
                 raise
@@ -62,16 +155,18 @@ def expand_paths(paths: list[str], problems: Problems | None = None) -> list[Sou
     return sources
 
 
-def _expand(raw: str) -> list[Source]:
+def _expand(raw: str, notes: Problems | None = None) -> list[Source]:
     if raw == "-":
         return [Source(STDIN_NAME)]
     path = Path(raw)
     if path.is_dir():
-        found = sorted(
-            p
-            for p in path.iterdir()
-            if p.is_file() and p.suffix.lower() in DIRECTORY_SUFFIXES and not p.name.startswith((".", "~$"))
+        named = sorted(
+            p for p in path.iterdir() if p.suffix.lower() in DIRECTORY_SUFFIXES and not p.name.startswith((".", "~$"))
         )  # hidden files, Office lock files
+        found = [p for p in named if p.is_file()]
+        for skipped in (p for p in named if not p.is_file() and not p.is_dir()):
+            if notes is not None:
+                notes.note(f"skipped: {_kind(skipped)}, not a regular file", file=str(skipped))
         if not found:
             raise InputError(
                 "directory has no .csv, .yaml or .yml files",
@@ -84,9 +179,43 @@ def _expand(raw: str) -> list[Source]:
     raise InputError("no such file or directory", file=raw)
 
 
+def _kind(path: Path) -> str:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "a broken symbolic link" if path.is_symlink() else "unreadable"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
+
+
 def to_utf8(source: Source, encoding: str | None, problems: Problems) -> bytes:
-    """The source's bytes as UTF-8 without a BOM, whatever it was written in."""
-    data = source.read_bytes()
+    """The source's bytes as UTF-8 without a BOM, whatever it was written in; refused if any NUL byte
+    is left (no text holds one); lone carriage returns (classic Mac OS line ends) read as line breaks,
+    with a note."""
+    data = _decoded(source, encoding, problems)
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(
+            "has a NUL byte, which no CSV or YAML text holds",
+            file=source.name,
+            line=data.count(b"\n", 0, nul) + 1,
+            hint="the file is damaged or not text; export it again",
+        )
+    crs = data.count(b"\r")
+    if crs and crs != data.count(b"\r\n"):
+        problems.note(
+            "has line ends that are a lone carriage return (classic Mac OS); they are read as line breaks",
+            file=source.name,
+        )
+        data = re.sub(rb"\r(?!\n)", b"\n", data)
+    return data
+
+
+def _decoded(source: Source, encoding: str | None, problems: Problems) -> bytes:
+    data = source.read_bytes(encoding)
     if encoding:
         try:
             return _recode(data, encoding)
@@ -104,7 +233,17 @@ def to_utf8(source: Source, encoding: str | None, problems: Problems) -> bytes:
                 value=repr(data[exc.start : exc.start + 1])[1:],
                 hint="pass the right --encoding, or leave it out to let uxcli detect it",
             ) from exc
-    if data.startswith(codecs.BOM_UTF8):
+    if data.startswith(codecs.BOM_UTF8):  # the BOM says UTF-8: a bad byte is an error, not another encoding
+        try:
+            data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"starts with a UTF-8 byte-order mark but is not valid UTF-8 (byte {exc.start + 3})",
+                file=source.name,
+                line=data.count(b"\n", 0, exc.start + 3) + 1,
+                value=repr(data[exc.start + 3 : exc.start + 4])[1:],
+                hint="the file may be damaged; pass --encoding if you know what it was written in",
+            ) from None
         return data[3:]
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return _recode_detected(data, "utf-32", source)
@@ -194,20 +333,66 @@ def write_atomic(path: Path, fill: Callable[[BinaryIO], object]) -> None:
     """Write a file atomically: fill a temporary file beside it, then rename it over the target.
 
     A reader never sees half a file, and an error leaves the old file (or none) in place.
+    The temporary file is ``.NAME.PID.RANDOM.tmp``: one left by a process that was killed (kill -9,
+    a power cut) is removed on the next write to the same output (clean_stale_temps). Any OSError
+    (a full disk, a size limit, a read-only file system) is an OutputError naming the path.
     """
     directory = path.parent if str(path.parent) else Path(".")
+    clean_stale_temps(path)
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=directory)
     except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", file=str(path)) from exc
+        raise output_error(exc, path) from None
     try:
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; an output file gets the usual mode
         with os.fdopen(fd, "wb") as handle:
             fill(handle)
         os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise output_error(exc, path) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def output_error(exc: OSError, path: Path | None) -> OutputError:
+    """An OSError while writing as one plain line: "cannot write out.csv: read-only file system"."""
+    reason = (exc.strerror or str(exc)).lower()
+    return OutputError(f"cannot write {path if path is not None else 'output'}: {reason}")
+
+
+def clean_stale_temps(path: Path) -> list[Path]:
+    """Remove the temporary files a killed writer left beside ``path``: those whose process (the PID in
+    the name) is gone, and any older than STALE_TEMP_SECONDS. Returns what was removed."""
+    directory = path.parent if str(path.parent) else Path(".")
+    prefix = f".{path.name}."
+    removed: list[Path] = []
+    try:
+        candidates = [p for p in directory.iterdir() if p.name.startswith(prefix) and p.name.endswith(".tmp")]
+    except OSError:
+        return removed
+    now = time.time()
+    for temp in candidates:
+        pid = temp.name[len(prefix) :].split(".", 1)[0]
+        try:
+            old = now - temp.lstat().st_mtime > STALE_TEMP_SECONDS
+            if old or (pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid))):
+                temp.unlink()
+                removed.append(temp)
+        except OSError:  # gone already, or not ours to remove
+            continue
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):  # another user's process (or not a PID): keep its file
+        return True
+    return True
 
 
 def _umask() -> int:

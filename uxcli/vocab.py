@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
+from collections.abc import Iterable, Mapping
 
 # Canonical field -> accepted spellings (already normalised: see normalize_header).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -46,7 +48,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "clicks": ("clicks", "clickcount", "nclicks", "numclicks", "taps"),
     "errors": ("errors", "errorcount", "nerrors", "numerrors", "mistakes"),
     "session": ("session", "sessionid"),
-    "variant": ("variant", "design", "condition", "group", "version", "arm"),
+    # "group" last: taken only when no other column names the condition (readers.csvfile.map_header)
+    "variant": ("variant", "design", "condition", "method", "prototype", "version", "arm", "group"),
     "target": ("target", "element", "page", "url"),
     "note": ("note", "notes", "comment", "comments"),
 }
@@ -139,11 +142,21 @@ def did_you_mean(wanted: str, found: list[str]) -> str | None:
 
 
 def normalize_word(value: str) -> str:
-    """'Gave_Up ' -> 'gave up'."""
-    return " ".join(str(value).strip().lower().replace("_", " ").replace("-", " ").split())
+    """'Gave_Up ' -> 'gave up', 'Completed (with help).' -> 'completed with help', 'N/A' -> 'n a'.
+
+    Unicode NFC, case-folded; punctuation is a space and runs of spaces are one. A value of punctuation
+    only ('-', '–', '—', '/') is '-' (a dash: not attempted, in outcome columns).
+    """
+    text = unicodedata.normalize("NFC", str(value)).strip().casefold()
+    spaced = "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in text)
+    words = " ".join(spaced.split())
+    return "-" if not words and text else words
 
 
-OUTCOMES = ("success", "failure", "abandon")
+OUTCOMES = ("success", "failure", "abandon", "assisted")  # uxcli.tasks.attempts.OUTCOME_DTYPE, in code order
+NOT_ATTEMPTED = "not attempted"  # an outcome cell saying the task was not attempted: the row is no attempt
+OUTCOME_CATEGORIES = (*OUTCOMES, NOT_ATTEMPTED)  # what --outcome WORD=CATEGORY and outcomes: may name
+CATEGORY_WORDS = {name: name for name in OUTCOME_CATEGORIES}  # normalize_word: 'not-attempted' -> 'not attempted'
 
 _SUCCESS = ("success", "successful", "succeeded", "complete", "completed", "pass", "passed", "done")
 _FAILURE = ("failure", "fail", "failed")
@@ -165,11 +178,48 @@ CHECK_MARKS = ("✓", "✔", "☑", "🗸")
 CROSS_MARKS = ("✗", "✘", "☒")
 TICK_MARKS = ("x", *CHECK_MARKS)  # normalised (normalize_word): "X" -> "x"
 
+# Outcome words in attempt tables, wide matrices and YAML. The coding of moderated tests (Sauro & Lewis,
+# Quantifying the User Experience, 2nd ed., ch. 4; MeasuringU): a time-out is a failure (the moderator
+# stopped the task), giving up an abandon, a partial completion a failure (the task was not done), an
+# assisted completion its own outcome (counted as a failure in the success rate unless --assisted success).
+_OUTCOME_SUCCESS = (*_SUCCESS, "completed successfully", "yes", "y", "true", "t", "1", "ok", "s", *CHECK_MARKS)
+_OUTCOME_FAILURE = (
+    *_FAILURE,
+    "no", "n", "false", "f", "0", "x", *CROSS_MARKS,
+    "unsuccessful", "not completed", "not complete", "incomplete", "did not complete", "failed to complete",
+    "timed out", "time out", "timeout", "out of time", "time expired", "time limit",
+    "partial", "partially", "partly", "partial success", "partially successful", "partially completed",
+    "partially complete", "partly completed", "partial completion", "incorrect", "wrong",
+)  # fmt: skip
+_OUTCOME_ABANDON = ("abandon", "abandoned", "give up", "gave up", "giveup", "given up", "quit", "quitted", "stopped")
+_OUTCOME_NOT_ATTEMPTED = (
+    "not attempted", "unattempted", "no attempt", "not tried", "did not attempt", "skip", "skipped",
+    "n a", "na", "n a n", "not applicable", "-", "not started",
+)  # fmt: skip
+# "with help", "assisted", "completed with assistance": an assisted word alone or after a success word
+_HELP = (
+    "with help",
+    "with assistance",
+    "with a hint",
+    "with hint",
+    "with hints",
+    "with prompting",
+    "assisted",
+    "helped",
+)
+_ASSISTED = re.compile(
+    r"^(?:(?:" + "|".join(re.escape(w) for w in (*_SUCCESS, "success") if len(w) > 1) + r")\s+)?"
+    r"(?:" + "|".join(re.escape(w) for w in _HELP) + r")(?:\s+(?:success|completion|completed|complete))?$"
+)
+
 OUTCOME_WORDS: dict[str, str] = {
-    **{w: "success" for w in (*_SUCCESS, "yes", "y", "true", "t", "1", "ok", "s", *CHECK_MARKS)},
-    **{w: "failure" for w in (*_FAILURE, "no", "n", "false", "f", "0", "x", *CROSS_MARKS)},
-    **{w: "abandon" for w in _ABANDON},
+    **{w: "success" for w in _OUTCOME_SUCCESS},
+    **{w: "failure" for w in _OUTCOME_FAILURE},
+    **{w: "abandon" for w in _OUTCOME_ABANDON},
+    **{w: "assisted" for w in ("assisted", "with help", "with assistance", "completed with help", "assisted success")},
+    **{w: NOT_ATTEMPTED for w in _OUTCOME_NOT_ATTEMPTED},
 }
+
 
 # Labels of a totals row or column in a spreadsheet (normalize_header), never a participant or a task.
 TOTAL_LABELS = (
@@ -194,8 +244,47 @@ TOTAL_LABELS = (
 )
 
 
-def outcome_for(value: str) -> str | None:
-    return OUTCOME_WORDS.get(normalize_word(value))
+def outcome_for(value: str, recode: Mapping[str, str] | None = None) -> str | None:
+    """The category of an outcome cell: success, failure, abandon, assisted or "not attempted" (None: not an
+    outcome word). ``recode`` (normalised word -> category, see :func:`parse_recode`) comes first."""
+    word = normalize_word(value)
+    if recode and word in recode:
+        return recode[word]
+    found = OUTCOME_WORDS.get(word)
+    if found is None and _ASSISTED.match(word):
+        return "assisted"
+    return found
+
+
+def outcome_category(text: str) -> str | None:
+    """'assisted', 'Not attempted', 'not-attempted' -> the category; None when it names none."""
+    return CATEGORY_WORDS.get(normalize_word(text))
+
+
+def parse_recode(entries: Mapping[str, str] | Iterable[str], where: str = "--outcome") -> dict[str, str]:
+    """--outcome "Completed with help=assisted" entries (or a study file's outcomes: map) as
+    {normalised word: category}. Raises OptionError for an entry without "=" or an unknown category."""
+    from uxcli.errors import OptionError
+
+    pairs: list[tuple[str, str]] = []
+    if isinstance(entries, Mapping):
+        pairs = [(str(k), str(v)) for k, v in entries.items()]
+    else:
+        for entry in entries:
+            word, sep, category = str(entry).rpartition("=")
+            if not sep or not word.strip():
+                raise OptionError(f'{where} wants WORD=CATEGORY, e.g. "Completed with help=assisted", not {entry!r}')
+            pairs.append((word, category))
+    out: dict[str, str] = {}
+    for word, category in pairs:
+        found = outcome_category(category.strip())
+        if found is None:
+            raise OptionError(
+                f'{where} "{word}={category}": "{category}" is not an outcome category; '
+                f"choose one of success, failure, abandon, assisted, not-attempted"
+            )
+        out[normalize_word(word)] = found
+    return out
 
 
 # Event kinds recorders commonly log that uxcli keeps but does not count: never "typos".

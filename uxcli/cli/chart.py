@@ -9,6 +9,7 @@ import typer
 
 from uxcli.cli import options as opt
 from uxcli.cli.common import check_output_path, read_inputs, reported_errors, say, write_output
+from uxcli.cli.compare import PairedFlag, Pairing, PairingOption, pairing_value
 from uxcli.cli.report import CompareByOption, SusOption, report_options
 from uxcli.report.charts import CHART_KINDS
 
@@ -36,8 +37,11 @@ def chart(
     output: ChartOutput = None,
     sus: SusOption = None,
     compare_by: CompareByOption = "variant",
+    pairing: PairingOption = Pairing.auto,
+    paired: PairedFlag = False,
     confidence: opt.ConfidenceOption = 0.95,
     time_of: opt.TimeOfOption = opt.TimeOf.success,
+    assisted: opt.AssistedOption = None,
     debug: opt.DebugOption = False,
     *,
     source: InputFlags,
@@ -55,11 +59,15 @@ def chart(
 
             raise OptionError(f"cannot tell the image format from {output.name!r}: use .png, .svg or .pdf")
         check_output_path(output, [*source.files(paths), *(sus or [])])
-        inputs = read_inputs(paths, source)
+        how = pairing_value(pairing, paired)
+        try:
+            inputs = read_inputs(paths, source)
+        except pipeline.InputError as error:  # a questionnaire export given as the task log: say so
+            raise pipeline.chart_read_error(kind, error, source.files(paths)) from error
         from uxcli.report.charts.common import save_figure, svg_document
 
         figure = pipeline.chart(
-            inputs, kind, report_options(None, confidence, time_of, compare_by, sus, source.encoding)
+            inputs, kind, report_options(None, confidence, time_of, compare_by, sus, source.encoding, how, assisted)
         )
         if output is None:
             write_output(svg_document(figure), None)

@@ -6,13 +6,16 @@ and an exit code here, and nowhere else.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import sys
 import traceback
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
@@ -32,17 +35,25 @@ if TYPE_CHECKING:
 
 
 def say(message: str) -> None:
-    """A message for the person, on stderr, so stdout stays clean data."""
-    print(message, file=sys.stderr)
+    """A message for the person, on stderr, so stdout stays clean data (never on stdout, even when
+    stderr is closed: then it is not said at all)."""
+    if sys.stderr is None:
+        return
+    try:
+        print(message, file=sys.stderr)
+    except (OSError, ValueError):  # stderr closed or full: nowhere left to say it
+        pass
 
 
 @contextmanager
 def reported_errors(debug: bool = False) -> Iterator[None]:
     """Turn uxcli's typed errors into one stderr line and an honest exit code."""
     from uxcli.errors import GateError, OptionError, UxcliError
+    from uxcli.sources import ENVIRONMENT_ERRNOS, output_error
 
     try:
-        yield
+        with _glyph_notes():
+            yield
     except typer.Exit:
         raise
     except OptionError as exc:
@@ -57,15 +68,53 @@ def reported_errors(debug: bool = False) -> Iterator[None]:
     except MemoryError:
         say("error: out of memory")
         raise typer.Exit(ExitStatus.ERROR) from None
-    except Exception as exc:  # a bug: still one line, unless --debug asks for the traceback
-        if debug:
-            traceback.print_exc()
-        say(f"error: unexpected {type(exc).__name__}: {exc} (rerun with --debug and please report it)")
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:  # the reader has gone (`| head`): nothing left to say
+            raise typer.Exit(ExitStatus.ERROR) from None
+        if exc.errno not in ENVIRONMENT_ERRNOS:  # e.g. EBADF: a bug, reported as one below
+            _unexpected(exc, debug)
+        _show(output_error(exc, None), debug)  # a full disk or a size limit: the system, not uxcli
         raise typer.Exit(ExitStatus.ERROR) from None
+    except Exception as exc:  # a bug: still one line, unless --debug asks for the traceback
+        _unexpected(exc, debug)
+
+
+_GLYPH = re.compile(r"Glyph (\d+) .*missing from font")
+
+
+@contextmanager
+def _glyph_notes() -> Iterator[None]:
+    """matplotlib's "Glyph … missing from font" UserWarnings (an emoji in a label) become one note per
+    character on stderr, said once after the output; every other warning shows as usual."""
+    missing: dict[str, None] = {}
+    with warnings.catch_warnings():
+        show = warnings.showwarning
+
+        def route(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+            found = _GLYPH.search(str(message))
+            if found is None:
+                show(message, category, *args, **kwargs)
+            else:
+                missing.setdefault(chr(int(found.group(1))), None)
+
+        warnings.showwarning = route
+        try:
+            yield
+        finally:
+            if missing:
+                chars = " ".join(f"{c} (U+{ord(c):04X})" for c in missing)
+                say(f"note: the chart font cannot draw {chars}; those characters show as empty boxes")
+
+
+def _unexpected(exc: Exception, debug: bool) -> NoReturn:
+    if debug:
+        traceback.print_exc()
+    say(f"error: unexpected {type(exc).__name__}: {exc} (rerun with --debug and please report it)")
+    raise typer.Exit(ExitStatus.ERROR) from None
 
 
 def _show(exc: Exception, debug: bool) -> None:
-    if debug:
+    if debug and sys.stderr is not None:
         traceback.print_exc()
     say(f"error: {exc}")
 
@@ -141,6 +190,7 @@ def prepare_options(
 def read_options(paths: list[str], source: InputFlags, **more: Any) -> ReadOptions:
     """The library's ReadOptions for these paths and flags (``more``: other ReadOptions fields)."""
     from uxcli.readers.options import ReadOptions
+    from uxcli.vocab import parse_recode
 
     return ReadOptions(
         tuple(paths),
@@ -149,6 +199,8 @@ def read_options(paths: list[str], source: InputFlags, **more: Any) -> ReadOptio
         column_map=parse_map(list(source.column_map)),
         engine=source.engine,
         time_unit=source.time_unit,
+        **source.layout_options(),
+        outcomes=parse_recode(source.outcome) if source.outcome else {},
         **more,
     )
 
@@ -184,6 +236,8 @@ def choose_format(fmt: Format | None, output: Path | None, allowed: tuple[Format
         fmt = Format.table if sys.stdout.isatty() else Format.csv
     if fmt not in allowed:
         raise OptionError(f"--format {fmt.value} is not available here; use {', '.join(f.value for f in allowed)}")
+    if FORMATS[fmt].binary and output is None and sys.stdout.isatty():
+        raise OptionError(f"--format {fmt.value} writes a binary file; pass -o FILE.{fmt.value} or redirect the output")
     return fmt
 
 
@@ -205,25 +259,65 @@ def check_output_path(output: Path | None, paths: list[str]) -> None:
 
 
 def write_output(text: str | bytes, output: Path | None) -> None:
-    """Write to stdout, or to a file atomically (temporary file, then rename)."""
+    """Write to stdout, or to a file atomically (temporary file, then rename).
+
+    Stdout is written with os.write until every byte is out: a short write (a file-size limit, a full
+    disk) becomes the next write's error (uxcli.errors.OutputError, exit 1), never a silent truncation.
+    """
     if output is None:
-        if isinstance(text, bytes):
-            sys.stdout.buffer.write(text)
-        else:
-            sys.stdout.write(text)
-        sys.stdout.flush()
+        write_stdout(text if isinstance(text, bytes) else text.encode("utf-8"))
         return
     from uxcli.sources import write_atomic
 
     write_atomic(output, lambda handle: handle.write(text if isinstance(text, bytes) else text.encode("utf-8")))
 
 
+def write_stdout(data: bytes) -> None:
+    """Every byte to stdout, or an OutputError naming why not."""
+    import io
+
+    from uxcli.errors import OutputError
+    from uxcli.sources import output_error
+
+    stream = sys.stdout
+    if stream is None:
+        raise OutputError("cannot write output: standard output is closed")
+    try:
+        stream.flush()
+        fd = stream.fileno()
+    except (AttributeError, ValueError, io.UnsupportedOperation):  # not a real file (a test runner's buffer)
+        buffer = getattr(stream, "buffer", None)
+        if buffer is not None:
+            buffer.write(data)
+        else:
+            stream.write(data.decode("utf-8"))
+        stream.flush()
+        return
+    except OSError as exc:
+        raise output_error(exc, None) from None
+    view = memoryview(data)
+    try:
+        while view:
+            view = view[os.write(fd, view) :]
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            raise  # the reader has gone (`| head`): quiet, as main() handles it
+        raise output_error(exc, None) from None
+
+
 def render_table(table: RenderableType, output: Path | None) -> None:
     """Print a Rich table (colour only on a terminal; NO_COLOR is honoured by Rich)."""
     from rich.console import Console
 
-    if output is None:
+    if output is None and sys.stdout.isatty():
         Console(soft_wrap=False).print(table)
+        return
+    if output is None:  # a pipe or a file, rendered as Rich would there: every byte written, or an error
+        import io
+
+        buffer = io.StringIO()
+        Console(soft_wrap=False, file=buffer).print(table)
+        write_stdout(buffer.getvalue().encode("utf-8"))
         return
     console = Console(record=True, width=160, force_terminal=False, no_color=True, file=open(os.devnull, "w"))
     console.print(table)

@@ -45,7 +45,10 @@ STATS = "Statistics"
 
 Paths = Annotated[
     list[str],
-    typer.Argument(help="Log files (CSV or YAML), directories of them, or - for stdin.", show_default=False),
+    typer.Argument(
+        help="Log files (CSV, YAML or Excel .xlsx/.ods), directories of CSV and YAML, or - for stdin.",
+        show_default=False,
+    ),
 ]
 FormatOption = Annotated[
     Optional[Format],
@@ -95,6 +98,26 @@ TimeUnitOption = Annotated[
         rich_help_panel=INPUT,
     ),
 ]
+OutcomeOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--outcome",
+        help='Recode an outcome word: "WORD=CATEGORY", e.g. --outcome "Completed with help=assisted". '
+        "Categories: success, failure, abandon, assisted, not-attempted. Repeatable; also outcomes: in --study.",
+        show_default=False,
+        rich_help_panel=INPUT,
+    ),
+]
+AssistedOption = Annotated[
+    Optional[Literal["failure", "success"]],  # uxcli.tasks.metrics.ASSISTED_AS
+    typer.Option(
+        "--assisted",
+        help="How assisted completions (with help) enter the success rate: failure (the default) or success. "
+        "They are always counted in the assisted column.",
+        show_default=False,
+        rich_help_panel=STATS,
+    ),
+]
 MapOption = Annotated[
     Optional[list[str]],
     typer.Option(
@@ -133,6 +156,44 @@ UnitOption = Annotated[
         "participant (one outcome per participant and task: success in any attempt, abandoned if the last "
         "attempt was) or attempt (every attempt, retries included).",
         rich_help_panel=STATS,
+    ),
+]
+SheetOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--sheet",
+        help="The sheet of an .xlsx/.xls/.ods input: its name or position (1 = the first). Default: the first "
+        "sheet holding data (a note names it when others hold data too).",
+        show_default=False,
+        rich_help_panel=INPUT,
+    ),
+]
+TransposeOption = Annotated[
+    bool,
+    typer.Option(
+        "--transpose",
+        help="Read a matrix as tasks in rows and participants in columns (detected when the header cells look "
+        "like participant ids: ,P1,P2,P3).",
+        rich_help_panel=INPUT,
+    ),
+]
+ParticipantFromNameOption = Annotated[
+    bool,
+    typer.Option(
+        "--participant-from-name",
+        help="One file per participant with no participant column: take the id from the file name (the last "
+        "run of digits with its letter prefix: TimeTaskP7.csv -> P7).",
+        rich_help_panel=INPUT,
+    ),
+]
+ParticipantPatternOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--participant-pattern",
+        help="A regex for --participant-from-name (implies it): its match, or its first group, is the id, "
+        "e.g. 'session_(\\d+)'.",
+        show_default=False,
+        rich_help_panel=INPUT,
     ),
 ]
 StrictOption = Annotated[
@@ -372,9 +433,14 @@ ColumnOption = Annotated[
 
 READ_OPTIONS: dict[str, tuple[object, object]] = {
     "layout": (LayoutOption, None),
+    "transpose": (TransposeOption, False),
+    "participant_from_name": (ParticipantFromNameOption, False),
+    "participant_pattern": (ParticipantPatternOption, None),
     "encoding": (EncodingOption, None),
+    "sheet": (SheetOption, None),
     "column_map": (MapOption, None),
     "time_unit": (TimeUnitOption, None),
+    "outcome": (OutcomeOption, None),
     "strict": (StrictOption, False),
     "verbose": (VerboseOption, False),
 }
@@ -408,9 +474,22 @@ class InputFlags:
     encoding: str | None = None
     column_map: tuple[str, ...] = ()
     time_unit: str | None = None
+    outcome: tuple[str, ...] = ()  # --outcome "WORD=CATEGORY" entries
     strict: bool = False
     verbose: bool = False
     engine: str = "auto"
+
+    transpose: bool = False
+    participant_from_name: bool = False
+    participant_pattern: str | None = None
+    sheet: str | None = None
+
+    def layout_options(self) -> dict[str, Any]:
+        """The ReadOptions fields of --transpose, --participant-from-name, --participant-pattern and --sheet."""
+        from uxcli.readers.options import PARTICIPANT_NAME_PATTERN
+
+        named = self.participant_pattern or (PARTICIPANT_NAME_PATTERN if self.participant_from_name else None)
+        return {"transpose": self.transpose, "participant_from_name": named, "sheet": self.sheet}
 
     def files(self, paths: list[str]) -> list[str]:
         """The inputs, the study and the exclusion files: what an output must never overwrite."""
@@ -456,6 +535,7 @@ def with_input_options(
             flags = {name: kwargs.pop(name, default) for name, (_, default) in extra.items()}
             read = {name: flags.pop(name) for name in read_names}
             read["column_map"] = tuple(read["column_map"] or ())
+            read["outcome"] = tuple(read.get("outcome") or ())
             with reported_errors(kwargs.get("debug", False)):
                 prepare = prepare_options(**flags)
             command(*args, source=InputFlags(prepare, **read), **kwargs)

@@ -9,6 +9,7 @@ import typer
 
 from uxcli.cli import options as opt
 from uxcli.cli.common import check_output_path, read_inputs, reported_errors, say, write_output
+from uxcli.cli.compare import PairedFlag, Pairing, PairingOption, pairing_value
 
 if TYPE_CHECKING:
     from uxcli.cli.options import InputFlags
@@ -41,7 +42,7 @@ CompareByOption = Annotated[
     str,
     typer.Option(
         "--compare-by",
-        help="Column whose two values are compared (when it has two or more).",
+        help="Column whose two values are compared (when it has two or more); file: the inputs (rounds).",
         rich_help_panel=opt.STATS,
     ),
 ]
@@ -54,6 +55,8 @@ def report_options(
     compare_by: str,
     sus: list[str] | None,
     encoding: str | None,
+    pairing: str = "auto",
+    assisted: str | None = None,
 ) -> ReportOptions:
     from uxcli.report.build import ReportOptions
 
@@ -62,6 +65,8 @@ def report_options(
         confidence=confidence,
         time_of=time_of.value,
         compare_by=compare_by,
+        pairing=pairing,
+        assisted=assisted or "failure",
         sus_paths=tuple(sus or ()),
         encoding=encoding,
     )
@@ -74,8 +79,11 @@ def report(
     title: TitleOption = None,
     sus: SusOption = None,
     compare_by: CompareByOption = "variant",
+    pairing: PairingOption = Pairing.auto,
+    paired: PairedFlag = False,
     confidence: opt.ConfidenceOption = 0.95,
     time_of: opt.TimeOfOption = opt.TimeOf.success,
+    assisted: opt.AssistedOption = None,
     debug: opt.DebugOption = False,
     *,
     source: InputFlags,
@@ -93,9 +101,10 @@ def report(
 
             raise OptionError(f"cannot tell the report format from {output.name!r}: use .html or .md")
         check_output_path(output, [*source.files(paths), *(sus or [])])
+        how = pairing_value(pairing, paired)
         inputs = read_inputs(paths, source)
         data = pipeline.report_data(
-            inputs, report_options(title, confidence, time_of, compare_by, sus, source.encoding)
+            inputs, report_options(title, confidence, time_of, compare_by, sus, source.encoding, how, assisted)
         )
         if suffix in (".html", ".htm"):
             from uxcli.report.html import render_html

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
+
+import typer
 
 from uxcli.cli import options as opt
 from uxcli.cli.common import (
@@ -12,7 +14,9 @@ from uxcli.cli.common import (
     render_table,
     report_gates,
     reported_errors,
+    say,
     write_frame,
+    write_output,
 )
 
 if TYPE_CHECKING:
@@ -30,6 +34,15 @@ def summary(
     gate_on: opt.GateOnOption = opt.GateOn.point,
     opportunities: opt.OpportunitiesOption = None,
     unit: opt.UnitOption = opt.Unit.participant,
+    assisted: opt.AssistedOption = None,
+    overall: Annotated[
+        bool,
+        typer.Option(
+            "--overall",
+            help='CSV/JSON/markdown-raw: add the overall row (group columns "(all)") and a boolean column '
+            "overall, True on that row only.",
+        ),
+    ] = False,
     fmt: opt.FormatOption = None,
     output: opt.OutputOption = None,
     debug: opt.DebugOption = False,
@@ -62,6 +75,7 @@ def summary(
             gate_on=gate_on.value,
             opportunities=tuple(opportunities or ()),
             unit=unit.value,
+            assisted=assisted or "failure",
         )
         inputs = read_inputs(
             paths,
@@ -70,13 +84,13 @@ def summary(
             notes=fmt is not opt.Format.table,
         )
         result = pipeline.summary(inputs, options)
-        if fmt is opt.Format.table:
-            from uxcli.render.table import summary_table
+        if fmt in (opt.Format.table, opt.Format.markdown):
+            from uxcli.render.table import SummaryTable, summary_cells, summary_markdown
 
-            table = summary_table(
+            cells = summary_cells(  # one set of cells: the terminal table and the readable Markdown agree
                 result.frame,
                 result.overall(),
-                list(options.by),
+                list(result.options.by),  # as resolved: "round" → the column "Round"
                 result.time_n(),
                 result.overall_time_n(),
                 confidence=confidence,
@@ -85,7 +99,12 @@ def summary(
                 footer=result.footer,
                 extra_columns=result.columns,
             )
-            render_table(table, output)
+            if fmt is opt.Format.table:
+                render_table(SummaryTable(cells), output)
+            else:
+                write_output(summary_markdown(cells), output)
         else:
-            write_frame(result.frame, fmt, output)
+            if result.design:  # the table says it in its caption
+                say(f"note: {result.design}")
+            write_frame(result.with_overall() if overall else result.frame, fmt, output)
         report_gates(result.verdict)

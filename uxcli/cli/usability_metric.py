@@ -64,6 +64,7 @@ def sum_command(
     ratings: RatingsOption = None,
     confidence: SumConfidenceOption = 0.90,
     time_of: opt.TimeOfOption = opt.TimeOf.success,
+    assisted: opt.AssistedOption = None,
     fmt: opt.FormatOption = None,
     output: opt.OutputOption = None,
     debug: opt.DebugOption = False,
@@ -88,6 +89,7 @@ def sum_command(
             source.encoding,
             confidence=confidence,
             time_of=time_of.value,
+            assisted=assisted or "failure",
         )
         inputs = read_inputs(
             paths,

@@ -58,6 +58,8 @@ def validate(
             render_table(problems_table(result.problems, result.files if source.verbose else None), output)
         if source.verbose and fmt is not opt.Format.table:
             say(result.files)
+        if result.design:  # a condition or rounds: said before the verdict, which stays the last line
+            say(f"design: {result.design}")
         say(result.verdict)
     if result.failed:
         raise typer.Exit(ExitStatus.ERROR)

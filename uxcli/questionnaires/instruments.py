@@ -103,6 +103,15 @@ INSTRUMENTS: dict[str, Instrument] = {
         f"(seq: {{task: rating}}). Gate with --fail-under seq={SEQ_AVERAGE:g} or seq=TASK:{SEQ_AVERAGE:g}.",
         "--column",
         GateMetric("seq", "SEQ mean", "seq_mean", "_seq_ci_low", "_seq_ci_high", per_task=True, aliases=("seq_mean",)),
+        choices=(
+            Choice(
+                "--scale",
+                "scale",
+                ("auto", "7", "5"),
+                f"Points of the rating scale: auto = 7 unless a header says 1-5; on 5 points the {SEQ_AVERAGE:g} "
+                "average (a 1-7 figure) is not tested.",
+            ),
+        ),
     ),
     "umux-lite": Instrument(
         "umux-lite",

@@ -17,6 +17,7 @@ import bisect
 import itertools
 import math
 from collections.abc import Sequence
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -105,9 +106,17 @@ def impute_neutral(answers: Sequence[Any], neutral: int = 3) -> list[Any]:
     return [neutral if _is_missing(answer) else answer for answer in answers]
 
 
+# True while uxcli.questionnaires.analysis scores responses in which one respondent's repeated answers
+# were averaged (uxcli.questionnaires.grouping.collapse): such a mean (3.5) is on the scale, not whole.
+AVERAGED: ContextVar[bool] = ContextVar("averaged_answers", default=False)
+
+
 def check_items(items: np.ndarray, low: int, high: int, name: str) -> None:
+    """Answers must be whole numbers on the scale (means of a respondent's repeated answers only need to be
+    on the scale, see AVERAGED)."""
     present = items[~np.isnan(items)]
-    bad = present[(present < low) | (present > high) | (present != np.round(present))]
+    fractional = np.zeros(present.shape, dtype=bool) if AVERAGED.get() else present != np.round(present)
+    bad = present[(present < low) | (present > high) | fractional]
     if bad.size:
         raise ValueError(f"{name} answers must be whole numbers {low}-{high}, got {bad[0]:g}")
 

@@ -32,14 +32,17 @@ TEXTS = (
     (r"confident",),
     (r"learn(ed)? a lot|a lot of things",),
 )
+# Brooke's end labels plus the 5-point agreement labels survey tools write by default (Qualtrics:
+# "Somewhat disagree" … "Somewhat agree"; Google/Microsoft Forms, SurveyMonkey: "Disagree" … "Agree").
+LABELS = {**scoring.LIKERT_LABELS, "somewhat disagree": 2, "neither disagree nor agree": 3, "somewhat agree": 4}
 ANSWERS = AnswerFormat(
     "sus",
     "SUS",
     10,
     1,
     5,
-    scoring.LIKERT_LABELS,
-    stems=("", "q", "sus", "susq", "item", "susitem", "i", "question"),
+    LABELS,
+    stems=("", "q", "sus", "susq", "item", "susitem", "i", "question", "usability", "statement"),
     texts=TEXTS,
     yaml_keys=("sus",),
     hint="name the items Q1-Q10 or SUS1-SUS10, or keep the item texts as headers",

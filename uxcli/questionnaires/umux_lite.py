@@ -13,12 +13,13 @@ import numpy as np
 
 from uxcli.questionnaires import scoring
 from uxcli.questionnaires.analysis import GateInput, Questionnaire, Scores
-from uxcli.questionnaires.exports import AnswerFormat, Responses
+from uxcli.questionnaires.exports import AGREEMENT_7, AnswerFormat, Responses
 from uxcli.questionnaires.instruments import GateMetric
 
 if TYPE_CHECKING:
     import pandas as pd
 
+LABELS_7 = AGREEMENT_7  # the 7-point agreement labels (Qualtrics' default set)
 TEXTS = ((r"capabilit", r"requirement"), (r"easy to use",))
 ANSWERS = AnswerFormat(
     "umux-lite",
@@ -26,6 +27,7 @@ ANSWERS = AnswerFormat(
     2,
     1,
     7,
+    LABELS_7,
     stems=("", "q", "umux", "umuxlite", "umuxl", "umuxq", "umuxliteq", "item", "ul"),
     texts=TEXTS,
     yaml_keys=("umuxlite", "umux"),

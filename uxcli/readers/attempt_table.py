@@ -2,41 +2,100 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
+from uxcli.design import attempt_key  # participant × session × condition × round × task
 from uxcli.errors import Problems
 from uxcli.readers.common import blank_mask, extra_labels, label_columns, require_labels
 from uxcli.readers.csvfile import CsvTable, listing_limit
 from uxcli.readers.dataset import InputFile
 from uxcli.readers.options import FileContext
-from uxcli.readers.times import durations, timestamps
+from uxcli.readers.times import bare_numbers, durations, timestamps
 from uxcli.tasks.attempts import OUTCOME_DTYPE
-from uxcli.vocab import OUTCOME_WORDS, closest_word, outcome_for
+from uxcli.vocab import NOT_ATTEMPTED, OUTCOME_WORDS, closest_word, outcome_for
 
 REQUIRED = ("participant", "task", "outcome")
 
 
-def outcomes(words: pd.Series) -> tuple[pd.Categorical, list[str]]:
-    """Outcome words (yes/no, pass/fail, gave up, ...) -> success/failure/abandon."""
+def outcomes(words: pd.Series, recode: Mapping[str, str] | None = None) -> tuple[pd.Categorical, list[str]]:
+    """Outcome words (yes/no, pass/fail, gave up, with help, ...) -> success/failure/abandon/assisted;
+    words meaning "not attempted" (N/A, -, skipped) are no outcome (see :func:`not_attempted`)."""
     categories = list(words.cat.categories)
-    mapped = [outcome_for(c) for c in categories]
+    mapped = [outcome_for(c, recode) for c in categories]
     order = list(OUTCOME_DTYPE.categories)
-    lookup = np.array([order.index(m) if m else -1 for m in mapped] + [-1], dtype=np.int8)
+    lookup = np.array([order.index(m) if m in order else -1 for m in mapped] + [-1], dtype=np.int8)
     codes = lookup[words.cat.codes.to_numpy()]  # code -1 (empty cell) indexes the trailing -1
     unknown = [c for c, m in zip(categories, mapped) if m is None]
     return pd.Categorical.from_codes(codes, dtype=OUTCOME_DTYPE), unknown
 
 
+def not_attempted(words: pd.Series, recode: Mapping[str, str] | None = None) -> np.ndarray:
+    """Which cells say the task was not attempted (N/A, -, not attempted, skipped, or recoded so)."""
+    categories = list(words.cat.categories)
+    lookup = np.array([outcome_for(c, recode) == NOT_ATTEMPTED for c in categories] + [False], dtype=bool)
+    return lookup[words.cat.codes.to_numpy()]
+
+
+def note_not_attempted(table: CsvTable, header: str, words: pd.Series, mask: np.ndarray, problems: Problems) -> None:
+    """The one note for rows (cells) set aside as not attempted: how many, as which words, from which line."""
+    if not mask.any():
+        return
+    rows = np.flatnonzero(mask)
+    said = ", ".join(f'"{w}"' for w in dict.fromkeys(str(w) for w in words.to_numpy()[rows]))
+    n = len(rows)
+    problems.note(
+        f"{n} {'row' if n == 1 else 'rows'} marked not attempted ({said}) {'was' if n == 1 else 'were'} not counted "
+        "as attempts",
+        file=table.name,
+        line=table.line(int(rows[0])),
+        column=header,
+        hint='to count such a row, recode its word: --outcome "N/A=failure"',
+    )
+
+
+def note_assisted(table: CsvTable, header: str, words: pd.Series, mask: np.ndarray, problems: Problems) -> None:
+    """The one note for assisted attempts (cells): how many, as which words, how they are counted."""
+    if not mask.any():
+        return
+    rows = np.flatnonzero(mask)
+    said = ", ".join(f'"{w}"' for w in dict.fromkeys(str(w) for w in words.to_numpy()[rows]))
+    problems.note(
+        f"{len(rows)} assisted attempt{'s' if len(rows) != 1 else ''} ({said}): counted in the assisted "
+        "column and as failures in the success rate unless --assisted success",
+        file=table.name,
+        line=table.line(int(rows[0])),
+        column=header,
+    )
+
+
 def report_unknown_outcomes(
     table: CsvTable, header: str, words: pd.Series, unknown: list[str], problems: Problems
 ) -> None:
+    """One error per distinct word that is not an outcome: its count and first lines."""
     for word in unknown:
         rows = np.flatnonzero((words == word).to_numpy())
+        if not len(rows):
+            continue
         guess = closest_word(word, list(OUTCOME_WORDS))
-        hint = f'did you mean "{guess}"?' if guess else "use success, failure or abandon, or yes/no, pass/fail"
-        table.report_bad(rows, header, words.astype(object).to_numpy(), "is not an outcome", problems, hint=hint)
+        hint = f'did you mean "{guess}"? Otherwise recode it: --outcome "{word}=CATEGORY"'
+        if not guess:
+            hint = f'say what it means, e.g. --outcome "{word}=success" (or failure, abandon, assisted, not-attempted)'
+        lines = [str(line) for line in table.lines(rows[:5])]
+        where = (
+            "" if len(rows) == 1 else f" ({len(rows)} rows, lines {', '.join(lines)}{', …' if len(rows) > 5 else ''})"
+        )
+        problems.error(
+            f'"{word}" is not an outcome{where}',
+            file=table.name,
+            line=int(lines[0]),
+            column=header,
+            value=str(word),
+            hint=hint,
+        )
 
 
 def counts(table: CsvTable, name: str, problems: Problems) -> np.ndarray:
@@ -56,11 +115,12 @@ def read_attempt_table(table: CsvTable, file: FileContext, info: InputFile) -> p
     """The attempts of an attempt table (the "attempts" layout's reader)."""
     file_index, problems, account = file.index, file.problems, info.account
     table.resolve_duplicates(problems)
-    table.require(REQUIRED, "attempt table")
+    time_only = not table.has("outcome") and table.has("time")  # many studies record only times
+    table.require(REQUIRED[:2] if time_only else REQUIRED, "attempt table")
     optional = {name: table.extra_field(name) for name in ("attempt", "start", "end")}
     cols = label_columns(table, ("participant", "session", "variant", "task"))
     extras = extra_labels(table, skip={h for h in optional.values() if h})
-    words = label_columns(table, ("outcome",))["outcome"]
+    words = label_columns(table, ("outcome",))["outcome"]  # no outcome column: all missing
     unit = file.options.time_unit
     time = _durations(table, unit, problems) if table.has("time") else np.full(table.num_rows, np.nan)
     if optional["start"] and optional["end"]:
@@ -70,10 +130,21 @@ def read_attempt_table(table: CsvTable, file: FileContext, info: InputFile) -> p
     account.rows = table.num_rows
     account.aside("blank row", blank.sum())
     require_labels(table, cols, ("participant", "task"), ~blank, problems)
-    outcome, unknown = outcomes(words)
-    report_unknown_outcomes(table, table.fields["outcome"], words, unknown, problems)
-    no_outcome = words.isna().to_numpy() & ~blank
-    if no_outcome.any():
+    skipped = np.zeros(table.num_rows, dtype=bool)  # marked not attempted (N/A, -, skipped)
+    if time_only:
+        no_outcome = _time_only(table, time, blank, account, problems)
+        outcome = pd.Categorical.from_codes(np.full(table.num_rows, -1, dtype=np.int8), dtype=OUTCOME_DTYPE)
+    else:
+        recode = file.options.outcomes
+        outcome, unknown = outcomes(words, recode)
+        report_unknown_outcomes(table, table.fields["outcome"], words, unknown, problems)
+        skipped = not_attempted(words, recode) & ~blank
+        note_not_attempted(table, table.fields["outcome"], words, skipped, problems)
+        account.aside("not attempted", int(skipped.sum()))
+        helped = (np.asarray(outcome.codes) == 3) & ~blank  # assisted (OUTCOME_DTYPE code 3)
+        note_assisted(table, table.fields["outcome"], words, helped, problems)
+        no_outcome = words.isna().to_numpy() & ~blank
+    if no_outcome.any() and not time_only:
         rows = np.flatnonzero(no_outcome)
         table.report_bad(
             rows,
@@ -90,14 +161,11 @@ def read_attempt_table(table: CsvTable, file: FileContext, info: InputFile) -> p
     )
     frame["_file"] = file_index
     frame["_row"] = np.arange(table.num_rows, dtype=np.int64)
-    keep = ~(blank | no_outcome)
+    keep = ~(blank | no_outcome | skipped)
     frame = frame[keep] if not keep.all() else frame
     account.double_entries = _warn_double_entries(table, frame, problems)
     # Repeated participant x task rows are retries: number them in input order (or as the file says).
-    order = (
-        frame.groupby(["participant", "session", "task"], observed=True, dropna=False, sort=False).cumcount().to_numpy()
-        + 1
-    )
+    order = frame.groupby(attempt_key(frame.columns), observed=True, dropna=False, sort=False).cumcount().to_numpy() + 1
     if optional["attempt"]:
         frame["attempt"] = _attempt_numbers(table, optional["attempt"], frame, order, problems)
     else:
@@ -106,11 +174,41 @@ def read_attempt_table(table: CsvTable, file: FileContext, info: InputFile) -> p
     return frame
 
 
+def _time_only(table: CsvTable, time: np.ndarray, blank: np.ndarray, account, problems: Problems) -> np.ndarray:
+    """A table of times with no outcome column: every time is a completion time, success is unknown.
+    Rows with no time say nothing: they are set aside (returned), with a warning."""
+    problems.note(
+        "no outcome column: times taken as completion times; success metrics are empty",
+        file=table.name,
+        line=table.header_line,
+        column=table.fields["time"],
+        hint='if the file has outcomes under another name, --map "COLUMN=outcome"',
+    )
+    untimed = np.isnan(time) & ~blank
+    if untimed.any():
+        rows = np.flatnonzero(untimed)
+        table.report_bad(
+            rows,
+            table.fields["time"],
+            np.full(table.num_rows, "", object),
+            "is an empty time in a table of times only; the row is not counted",
+            problems,
+            severity="warning",
+            hint="fill in the time if the task was done",
+        )
+        account.aside("no time", len(rows))
+    return untimed
+
+
 def _durations(table: CsvTable, unit: str | None, problems: Problems) -> np.ndarray:
     """The time column in seconds: numbers in the column's unit (header or --time-unit), m:ss as is."""
-    header = table.fields["time"]
+    return _durations_of(table, table.fields["time"], unit, problems)
+
+
+def _durations_of(table: CsvTable, header: str, unit: str | None, problems: Problems) -> np.ndarray:
+    """A column of durations in seconds (also the wide time matrix's reader)."""
     seconds = durations(table, header, problems)
-    plain = ~np.asarray(pc.match_substring(table.strings(header), ":").to_numpy(zero_copy_only=False), dtype=bool)
+    plain = bare_numbers(table, header)  # '1:23' and '83s' name their unit
     return table.in_seconds(header, seconds, plain & ~np.isnan(seconds), unit, problems)
 
 
@@ -170,7 +268,7 @@ def _attempt_numbers(
         )
     numbers = np.where(np.isnan(numbers) | np.isin(np.arange(len(numbers)), bad), order, numbers)
     numbered = frame.assign(attempt=numbers)
-    twice = np.flatnonzero(numbered.duplicated(["participant", "session", "task", "attempt"]).to_numpy())
+    twice = np.flatnonzero(numbered.duplicated([*attempt_key(frame.columns), "attempt"]).to_numpy())
     for i in twice[: listing_limit()]:
         problems.warning(
             f'participant "{frame["participant"].iloc[i]}" has attempt {int(numbers[i])} of task '

@@ -223,6 +223,9 @@ def attempt_warnings(
     list_rows(info, unended, "attempt has no end event (success, failure or abandon); counted as abandoned", problems)
     if attempts is not None:
         overlapping_attempts(info, attempts, problems)
+        from uxcli.readers.times import derived_times  # times imports this module
+
+        derived_times(info, attempts, problems)  # 0 s completions, attempts over 30 days
 
 
 def list_rows(info: InputFile, rows: np.ndarray, message: str, problems: Problems, hint: str | None = None) -> None:
@@ -378,14 +381,46 @@ def retries(dataset: Dataset, problems: Problems) -> None:
     for i in found[:limit]:
         row = frame.iloc[i]
         file, line = _where(dataset, int(row["_file"]), int(row["_row"]))
+        differs = _differing_column(frame, i)
+        hint = "delete a double entry; add an attempt column (1, 2, …) to mark retries"
+        if differs is not None:  # the rows differ in a column that may be the condition (within subjects)
+            hint = (
+                f'the rows differ in "{differs}": if it is the condition, --map "{differs}=variant" '
+                f"(or design: condition: {differs} in the study file); else {hint}"
+            )
         problems.warning(
             f'participant "{row["participant"]}" has another row for task "{row["task"]}": '
             f"counted as a retry (attempt {int(row['attempt'])}); retry or double entry?",
             file=file,
             line=line,
-            hint="delete a double entry; add an attempt column (1, 2, …) to mark retries",
+            hint=hint,
         )
     _summarise(problems, "warning", len(found), min(len(found), limit), "repeated participant x task rows", None)
+
+
+def _differing_column(frame: pd.DataFrame, i: int) -> str | None:
+    """An extra column (a label, not a measure) whose value differs between row ``i`` and the earlier
+    rows of the same participant and task in the same file: the likely condition of a within-subjects
+    study, when the rows are not retries."""
+    from uxcli.tasks.attempts import extra_columns
+
+    row = frame.iloc[i]
+    same = (
+        (frame["_file"] == row["_file"])
+        & (frame["participant"].astype(object) == row["participant"])
+        & (frame["task"].astype(object) == row["task"])
+    )
+    earlier = frame.iloc[: i + 1][same.iloc[: i + 1].to_numpy()]
+    for name in extra_columns(frame):
+        column = frame[name]
+        if name.startswith("_") or name == "source" or pd.api.types.is_numeric_dtype(column):
+            continue
+        if column.astype(object).nunique() > max(2, frame["participant"].nunique() // 2):
+            continue  # free text or ids, not a condition
+        values = earlier[name].astype(object)
+        if values.notna().all() and values.nunique() > 1:
+            return name
+    return None
 
 
 def task_coverage(dataset: Dataset, problems: Problems, tasks: list[str] | None = None) -> None:

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from uxcli.design import condition_candidates
 from uxcli.errors import InputError, Problem, Problems, Severity
 from uxcli.readers.sniff import first_nonblank_line, header_names, sniff_delimiter
 from uxcli.sources import Source
@@ -379,8 +380,29 @@ def to_seconds(values: np.ndarray, unit: str) -> np.ndarray:
     return values * {"s": 1.0, "min": 60.0, "h": 3600.0}[unit]
 
 
+def _fits(table: CsvTable, header: str, name: str) -> bool:
+    """Whether a column's values could be ``name``'s: outcomes for outcome, numbers or durations for
+    times and counts, labels that are not outcome words for participant, task, session and variant."""
+    import re
+
+    from uxcli.vocab import normalize_word, outcome_for
+
+    values = [str(v) for v in pc.unique(table.strings(header)).to_pylist() if v not in (None, "")][:200]
+    if not values:
+        return True
+    outcome_words = all(outcome_for(normalize_word(v)) is not None for v in values)
+    if name == "outcome":
+        return outcome_words
+    if name in NUMERIC_FIELDS or name in EXTRA_ALIASES:
+        return all(re.match(r"^[+-]?[\d.,:]+$|^\d{4}-\d\d-\d\d", v) for v in values)
+    return not outcome_words
+
+
 def missing_column(table: CsvTable, name: str, layout: str) -> InputError:
-    guess = did_you_mean(name, table.headers)
+    used = set(table.fields.values()) | table.unused
+    guess = did_you_mean(name, [h for h in table.headers if h not in used])
+    if guess is not None and not _fits(table, guess, name):
+        guess = None  # never suggest an absurd mapping ("step=participant" for a column of outcome words)
     hint = (
         f'did you mean "{guess}"? map it with --map "{guess}={name}"'
         if guess
@@ -551,6 +573,7 @@ def map_header(headers: list[str], column_map: dict[str, str], name: str, line: 
         canonical = field_for(header)
         if canonical and header not in taken:
             candidates.setdefault(canonical, []).append(header)
+    result.problems.extend(condition_candidates(candidates, "variant" in given_for, name, line))  # "group"
     for canonical, found in candidates.items():
         if canonical not in given_for:
             fields[canonical] = found[0]

@@ -28,6 +28,8 @@ class InputFile:
     lines: Callable[[np.ndarray], np.ndarray]
     engine: str = "whole"  # "stream" when read block by block (uxcli.readers.stream.engine)
     headers: list[str] | None = None  # CSV header as written (None for YAML), to check --map against
+    # how the file was read, for validate and --verbose: "attempt table; participant ← Tester, task ← Task, …"
+    reading: str | None = None
 
 
 @dataclass(frozen=True)

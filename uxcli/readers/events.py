@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from uxcli.errors import InputError, Problems
+from uxcli.navigation.events import attach_events, keeping
 from uxcli.readers import checks
 from uxcli.readers.attempt_table import numeric_times
 from uxcli.readers.common import FileAccount, blank_mask, extra_labels, label_columns, require_labels
@@ -67,6 +68,8 @@ def attempts_from_events(
     reported: repeated events, ends before their start, then checks.attempt_warnings."""
     no_starts(events, info)
     derived = derive_attempts(events, idle_gap)
+    if keeping() and {"event", "target"} <= set(events.columns):
+        attach_events(events, derived)
     source_rows = events["_row"].to_numpy()
     info.account.aside("duplicate event", len(derived.dropped_rows))
     checks.repeated_events(info, events, derived.repeats, derived.dropped_rows, problems, table)
@@ -105,6 +108,8 @@ def read_events(
     import pandas as pd  # the one function here that builds a frame
 
     frame = pd.DataFrame({**cols, **extras, "t": t, "kind": kind})
+    if keeping():  # navigation and XES need each event's word and target (uxcli.navigation.events)
+        frame["event"], frame["target"] = event_words, label_columns(table, ("target",))["target"]
     frame["_file"] = file_index
     frame["_row"] = np.arange(table.num_rows, dtype=np.int64)
     return frame[~blank] if blank.any() else frame

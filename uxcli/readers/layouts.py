@@ -32,6 +32,12 @@ REGISTRY: dict[str, Layout] = {
     "events": Layout("event log: one row per event", "uxcli.readers.events:read_event_table"),
     "attempts": Layout("attempt table: one row per attempt", "uxcli.readers.attempt_table:read_attempt_table"),
     "wide": Layout("wide success matrix: one row per participant, one column per task", "uxcli.readers.wide:read_wide"),
+    "wide-times": Layout(
+        "wide time matrix: one row per participant, one column of times per task", "uxcli.readers.wide:read_wide_times"
+    ),
+    "transposed": Layout(
+        "transposed matrix: one row per task, one column per participant", "uxcli.readers.wide:read_transposed"
+    ),
     "yaml": Layout(
         "YAML sessions: task summaries and/or events, study metadata", "uxcli.readers.yamlfile:read_yaml_file", False
     ),
@@ -62,5 +68,6 @@ FALLBACK = "attempts"  # its reader names the missing column
 
 
 def detect(fields: dict[str, str]) -> str:
-    """The layout of a CSV file from its header's fields."""
+    """The layout of a CSV file from its header's fields (the values refine it: uxcli.readers.wide.refine_layout
+    tells a time matrix from a success matrix, and finds tasks in rows)."""
     return next((rule.layout for rule in DETECTION if rule.matches(fields)), FALLBACK)

@@ -8,21 +8,26 @@ reader is found through the registry in uxcli.readers.layouts.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import importlib
 import threading
+import unicodedata
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from uxcli.errors import InputError, OptionError, Problems
 from uxcli.readers.checks import case_groups, case_variants, variant_conflicts
 from uxcli.readers.common import FileAccount
-from uxcli.readers.csvfile import EXTRA_ALIASES, CsvTable, read_csv_table
+from uxcli.readers.csvfile import EXTRA_ALIASES, CsvTable, map_fields, read_csv_table
 from uxcli.readers.dataset import Dataset, InputFile
+from uxcli.readers.excel import is_spreadsheet, source_bytes
 from uxcli.readers.layouts import LAYOUTS, REGISTRY, detect
-from uxcli.readers.options import ENGINES, FileContext, ReadOptions
+from uxcli.readers.options import ENGINES, PARTICIPANT_NAME_PATTERN, FileContext, ReadOptions
 from uxcli.readers.sniff import looks_like_yaml
-from uxcli.readers.stream import Fallback, wants_stream
-from uxcli.sources import expand_paths, to_utf8
+from uxcli.readers.stream import COLUMNAR_SUFFIXES, Fallback, wants_stream
+from uxcli.readers.wide import looks_transposed
+from uxcli.sources import expand_paths
 from uxcli.tasks.attempts import combine
 from uxcli.vocab import COLUMN_ALIASES, normalize_header
 
@@ -60,7 +65,7 @@ def read(options: ReadOptions) -> Dataset:
     Otherwise (or when the streaming path must give up) the attempts frame is read as usual.
     """
     _check_options(options)
-    if options.summarize is not None and options.idle_gap is None:
+    if options.summarize is not None and options.idle_gap is None and options.participant_from_name is None:
         grouped = _read_grouped(options)
         if grouped is not None:
             return grouped
@@ -69,10 +74,15 @@ def read(options: ReadOptions) -> Dataset:
     files: list[InputFile] = []
     study: dict = {}
     responses: list[dict] = []
-    for source in expand_paths(list(options.paths), problems if options.keep_going else None):
+    from uxcli.questionnaires.exports import NotATaskFile
+
+    for source in expand_paths(list(options.paths), problems if options.keep_going else None, notes=problems):
         file = FileContext(source, len(files), options, problems)  # _file indexes Dataset.files: no gaps
         try:
             info, frame, extra = _read_one(file)
+        except NotATaskFile as skipped:  # a questionnaire export in the folder: said, not read
+            problems.note(str(skipped), file=source.name)
+            continue
         except InputError as exc:
             if not options.keep_going:
                 raise
@@ -83,6 +93,8 @@ def read(options: ReadOptions) -> Dataset:
         if extra:
             _merge_study(study, extra.study)
             responses.extend(extra.responses)
+    if options.participant_from_name is not None:
+        _same_name_ids(files, frames, dict(options.column_map))
     dataset = Dataset(combine(frames), files, problems, study, responses)
     variant_conflicts(dataset, problems)
     case_variants(dataset, problems)
@@ -102,9 +114,9 @@ def _read_grouped(options: ReadOptions) -> Dataset | None:
     """A Dataset with group statistics computed while streaming, or None when some input cannot be
     streamed this way (then nothing read here is kept: not even its problems)."""
     problems = Problems()
-    sources = expand_paths(list(options.paths), problems if options.keep_going else None)
+    sources = expand_paths(list(options.paths), problems if options.keep_going else None, notes=problems)
     files = [FileContext(source, index, options, problems) for index, source in enumerate(sources)]
-    if not files or not all(wants_stream(file) for file in files):
+    if not files or not all(_streams(file) for file in files):
         return None
     # the intervals at the end need scipy.special: import it while pyarrow parses the first blocks
     threading.Thread(target=importlib.import_module, args=("scipy.special",), daemon=True).start()
@@ -124,9 +136,14 @@ def _read_grouped(options: ReadOptions) -> Dataset | None:
     return dataset
 
 
+def _streams(file: FileContext) -> bool:
+    """Whether to try the streaming engine on this file (never on a spreadsheet: its sheet is converted)."""
+    return not is_spreadsheet(file.source) and wants_stream(file)
+
+
 def _read_one(file: FileContext) -> tuple[InputFile, Any, Any]:
     """(InputFile, attempts frame, study extras or None) of one input, by its layout's reader."""
-    if wants_stream(file):
+    if _streams(file) and file.options.participant_from_name is None:
         from uxcli.readers.stream.engine import read_event_log  # loaded only when a file streams
 
         try:  # big event logs block by block; anything unusual falls back to the whole-file path below
@@ -134,18 +151,129 @@ def _read_one(file: FileContext) -> tuple[InputFile, Any, Any]:
             return info, frame, None
         except Fallback:
             pass
-    data = to_utf8(file.source, file.options.encoding, file.problems)
+    if file.source.path is not None and file.source.suffix in COLUMNAR_SUFFIXES:  # Parquet / Arrow IPC as CSV text
+        from uxcli.readers.stream.columnar import as_csv
+
+        data = as_csv(file.source.path, file.source.name)
+    else:
+        data = source_bytes(file.source, file.options.encoding, file.problems, file.options.sheet)  # a sheet as CSV
     layout = file.options.layout
     if layout is None and looks_like_yaml(file.source.suffix, data):
         layout = "yaml"
     if layout is not None and not REGISTRY[layout].csv:
         return REGISTRY[layout].read_function()(file, data)
     table = read_csv_table(file.source, data, file.column_map, file.problems)
-    layout = layout or detect(table.fields)
+    if layout is None:  # a SUS export beside the task log: skipped in a folder, refused when named
+        from uxcli.questionnaires.exports import refuse_export
+
+        refuse_export(table, data, from_directory=file.source.name not in file.options.paths)
+    if file.options.participant_from_name is not None and not (file.options.transpose or looks_transposed(table)):
+        participant_from_name(table, file)  # (a matrix with participants in its header has them already)
+    if file.options.transpose:
+        layout = "transposed"  # its reader reads outcomes or times (--layout wide or wide-times decides)
+    layout = layout or detect_layout(table, file)
     info = InputFile(file.name, layout, FileAccount(file.name, layout), table.lines, headers=table.headers)
     frame = REGISTRY[layout].read_function()(table, file, info)
     _account_table(table, info)
-    return info, frame, None
+    return dataclasses.replace(info, reading=describe_reading(layout, table, frame, file)), frame, None
+
+
+def describe_reading(layout: str, table: CsvTable, frame: Any, file: FileContext) -> str:
+    """How a CSV file was read, in one line: its layout and which column is which field
+    ("attempt table; participant ← Tester, task ← Task, outcome ← Result, time ← Time (s) [s]")."""
+    from uxcli.readers.csvfile import time_unit_of
+
+    parts = []
+    for name, header in table.fields.items():
+        if name == "task" and layout == "transposed":
+            continue
+        text = f"{name} ← {header}"
+        if name in ("time", "timestamp"):
+            try:
+                text += f" [{time_unit_of(header, file.options.time_unit, table.name, table.header_line).unit}]"
+            except InputError:
+                pass
+        parts.append(text)
+    if layout in ("wide", "wide-times", "transposed") and frame is not None and len(frame):
+        tasks = [str(t) for t in dict.fromkeys(frame["task"].astype(str))]
+        first = table.headers[0]
+        where = (
+            ("rows of the first column" if first.startswith("column_") else f"rows of {first}")
+            if (layout == "transposed")
+            else "columns"
+        )
+        shown = ", ".join(tasks[:8]) + (f" and {len(tasks) - 8} more" if len(tasks) > 8 else "")
+        parts.append(f"tasks ← {len(tasks)} {where} ({shown})")
+        if layout == "transposed":
+            from uxcli.readers.wide import unnamed_empty  # trailing separators name no participant
+
+            people = sum(not unnamed_empty(table, h) for h in table.headers[1:])
+            parts.append(f"participants ← {people} header cells")
+    name = REGISTRY[layout].description.split(":")[0]
+    return name + ("; " + ", ".join(parts) if parts else "")
+
+
+def detect_layout(table: CsvTable, file: FileContext) -> str:
+    """The layout of a CSV table: from its header (layouts.DETECTION), then from its values where the
+    header cannot tell (a matrix of times or of outcomes, tasks in rows or in columns, an attempt table
+    whose other columns are a matrix too). Stops with the --layout choices when two fit."""
+    from uxcli.readers.wide import refine_layout
+
+    return refine_layout(detect(table.fields), table, file)
+
+
+def participant_from_name(table: CsvTable, file: FileContext) -> None:
+    """A file with no participant column takes its participant from its name (--participant-from-name)."""
+    import re
+
+    import pyarrow as pa
+
+    if table.has("participant"):
+        file.problems.note(
+            "--participant-from-name not used: the file has a participant column",
+            file=file.name,
+            line=table.header_line,
+            column=table.fields["participant"],
+        )
+        return
+    pattern = file.options.participant_from_name or PARTICIPANT_NAME_PATTERN
+    stem = PurePath(file.name).stem
+    found = re.search(pattern, stem) if file.name != "-" else None
+    if found is None or not (found.group(found.lastindex or 0) or "").strip():
+        raise InputError(
+            f'no participant id in the file name "{stem}" (pattern {pattern})',
+            file=file.name,
+            hint="name the file after its participant (P07.csv), or give a pattern: --participant-pattern REGEX",
+        )
+    pid = unicodedata.normalize("NFC", found.group(found.lastindex or 0).strip())
+    header = next(h for h in ("(file name)", "participant (file name)", "_participant") if h not in table.headers)
+    table.table = table.table.append_column(header, pa.array([pid] * table.num_rows, pa.string()).dictionary_encode())
+    table.fields["participant"] = header
+    file.problems.note(
+        f'participant "{pid}" taken from the file name (no participant column)',
+        file=file.name,
+        line=table.header_line,
+        value=pid,
+    )
+
+
+def _same_name_ids(files: list[InputFile], frames: list[Any], column_map: dict[str, str]) -> None:
+    """Two files whose names give the same participant would merge two people: refuse it."""
+    seen: dict[str, str] = {}
+    for info, frame in zip(files, frames):
+        if info.headers is None or frame is None or not len(frame) or "participant" not in frame:
+            continue
+        if map_fields(info.headers, column_map, info.name, 1).get("participant"):
+            continue  # the file has its own participant column
+        for pid in frame["participant"].dropna().astype(str).unique():
+            if pid in seen and seen[pid] != info.name:
+                raise InputError(
+                    f'participant "{pid}" comes from two files: {seen[pid]} and {info.name}',
+                    file=info.name,
+                    value=pid,
+                    hint="rename one file, or give --participant-pattern REGEX that tells them apart",
+                )
+            seen[pid] = info.name
 
 
 def _account_table(table: CsvTable, info: InputFile) -> None:

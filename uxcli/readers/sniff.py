@@ -17,6 +17,7 @@ DELIMITERS = (",", ";", "\t", "|")
 WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (a zip) and .xls (OLE2) signatures
 YAML_SUFFIXES = (".yaml", ".yml")
+MAX_COLUMNS = 10_000  # a questionnaire export of 100 items x 50 fields is 5,000; more is not a data file
 _YAML_START = re.compile(rb"^\s*(---|[\w\- ]+:(\s|$))")
 
 
@@ -74,11 +75,19 @@ def sniff_delimiter(header: str) -> str:
 
 
 def header_names(header: str, delimiter: str, name: str, line: int) -> list[str]:
-    """The column names of a header line, stripped and checked (see check_headers)."""
+    """The column names of a header line, stripped and checked (see check_headers); more than
+    MAX_COLUMNS columns are refused before anything else is done with them."""
     try:
         headers = next(csv.reader([header], delimiter=delimiter))
     except csv.Error as exc:
         raise InputError(f"cannot read the header line: {exc}", file=name, line=line) from exc
+    if len(headers) > MAX_COLUMNS:
+        raise InputError(
+            f"the header has {len(headers):,} columns, more than the {MAX_COLUMNS:,} uxcli reads",
+            file=name,
+            line=line,
+            hint="this does not look like a header line; check the delimiter and the file",
+        )
     headers = [h.strip() for h in headers]
     check_headers(headers, name, line)
     return headers

@@ -15,10 +15,13 @@ import pyarrow.compute as pc
 
 from uxcli.errors import Problems
 from uxcli.readers.checks import zero_times
-from uxcli.readers.csvfile import CsvTable
+from uxcli.readers.csvfile import CsvTable, listing_limit
+from uxcli.readers.dataset import InputFile
+from uxcli.readers.durations import HINT as DURATION_HINT
+from uxcli.readers.durations import WHAT as DURATION_WHAT
+from uxcli.readers.durations import parse_durations
 
 TIMESTAMP_HINT = "write seconds (12.5) or an ISO 8601 date-time (2026-11-03T10:05:18+01:00)"
-DURATION_HINT = "write seconds (83.5), m:ss (1:23) or h:mm:ss (1:02:03)"
 MAX_TIME_SECONDS = 30 * 24 * 3600  # a task time above 30 days is a unit or typing slip, not a usability test
 TOO_LONG = f"is longer than {MAX_TIME_SECONDS // 86400} days"
 TOO_LONG_HINT = "a task time is in seconds, m:ss or h:mm:ss; check the unit and the value"
@@ -56,7 +59,8 @@ def mixed_timestamps(kind: str, first_kind: str, value: str, first_line: int) ->
 def timestamps(table: CsvTable, header: str, problems: Problems) -> np.ndarray:
     """Event timestamps as float seconds (epoch seconds for date-times)."""
     text = table.strings(header)
-    numeric_text = pc.replace_substring(text, ",", ".") if table.decimal_comma else text
+    # decimal commas decided once for the column (as uxcli.readers.csvfile does), never value by value
+    numeric_text = pc.replace_substring(text, ",", ".") if column_decimal_comma(table, text) else text
     what = "a time (seconds or ISO 8601 date-time)"
     try:
         parsed = np.asarray(pc.cast(numeric_text, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
@@ -110,19 +114,17 @@ def _iso_seconds(values: pd.Series) -> np.ndarray:
 
 
 def durations(table: CsvTable, header: str, problems: Problems) -> np.ndarray:
-    """Durations in seconds from '83.5', '83,5', '1:23' or '1:02:03'."""
+    """Durations in seconds from '83.5', '83,5', '1:23', '1:02:03', '83s', '1m 23s', '1.5 min'
+    (uxcli.readers.durations); bare numbers are left in the column's unit (see :func:`bare_numbers`)."""
     text = table.strings(header)
-    has_colon = np.asarray(pc.match_substring(text, ":").to_numpy(zero_copy_only=False), dtype=bool)
-    if not has_colon.any():
-        seconds = table.numbers(header, problems, what="a time in seconds (or m:ss)", hint=DURATION_HINT)
+    if not pc.any(pc.match_substring_regex(text, "[:A-Za-z]")).as_py():  # plain numbers: the fast path
+        seconds = table.numbers(header, problems, what=DURATION_WHAT, hint=DURATION_HINT)
     else:
         values = pd.Series(text.to_numpy(zero_copy_only=False), dtype=object)
-        seconds = clock_seconds(values, table.decimal_comma)
+        seconds, _ = parse_durations(values, column_decimal_comma(table, text))
         bad = np.flatnonzero(~np.isfinite(seconds) & (values != "").to_numpy())
         seconds[bad] = np.nan
-        table.report_bad(
-            bad, header, values.to_numpy(), "is not a time (seconds, m:ss or h:mm:ss)", problems, hint=DURATION_HINT
-        )
+        table.report_bad(bad, header, values.to_numpy(), f"is not {DURATION_WHAT}", problems, hint=DURATION_HINT)
     negative = np.flatnonzero(seconds < 0)
     raw = text.to_numpy(zero_copy_only=False)
     table.report_bad(
@@ -139,17 +141,41 @@ def durations(table: CsvTable, header: str, problems: Problems) -> np.ndarray:
     return seconds
 
 
+def bare_numbers(table: CsvTable, header: str) -> np.ndarray:
+    """Which cells of a duration column are bare numbers (in the column's unit), not '1:23' or '83s'."""
+    text = table.strings(header)
+    return ~np.asarray(pc.match_substring_regex(text, "[:A-Za-z]").to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def column_decimal_comma(table: CsvTable, text: pa.ChunkedArray) -> bool:
+    """Decimal commas, decided once for the column: in a ';'- or tab-separated file, a column with commas
+    and no '.' anywhere ('1,5 min', '1:23,5')."""
+    if not table.decimal_comma:
+        return False
+    return bool(pc.any(pc.match_substring(text, ",")).as_py()) and not pc.any(pc.match_substring(text, ".")).as_py()
+
+
 def clock_seconds(values: pd.Series, decimal_comma: bool = False) -> np.ndarray:
-    """Vectorised '1:23' / '1:02:03' / '83.5' -> seconds (NaN when unparseable)."""
-    text = values.astype(str).str.strip()
-    if decimal_comma:
-        text = text.str.replace(",", ".", regex=False)
-    parts = text.str.split(":", expand=True)
-    parts = parts.reindex(columns=range(3))
-    nums = parts.apply(pd.to_numeric, errors="coerce")
-    count = text.str.count(":").to_numpy()
-    a, b, c = (nums[i].to_numpy(dtype=np.float64) for i in range(3))
-    out = np.where(count == 0, a, np.where(count == 1, a * 60 + b, a * 3600 + b * 60 + c))
-    valid_minutes = np.where(count == 1, b < 60, np.where(count == 2, (b < 60) & (c < 60), True))
-    out = np.where(valid_minutes & (count <= 2), out, np.nan)
-    return np.where(text.to_numpy() == "", np.nan, out)
+    """Vectorised '1:23' / '1:02:03' / '83.5' / '1m 23s' -> seconds (NaN when unparseable); bare numbers
+    are seconds."""
+    return parse_durations(values, decimal_comma)[0]
+
+
+def derived_times(info: InputFile, attempts: pd.DataFrame, problems: Problems) -> None:
+    """Checks of attempt times derived from events (end - start), as for typed times: a 0 s completion is
+    kept but left out of the time metrics (a warning at its start line), an attempt over 30 days is an
+    error (a date or unit slip)."""
+    if attempts is None or not len(attempts) or "time" not in attempts or "_row" not in attempts:
+        return
+    time = attempts["time"].to_numpy(dtype=np.float64)
+    rows = attempts["_row"].to_numpy(dtype=np.int64)
+    zero_times(info.name, info.lines(rows[time == 0]), "timestamp", problems)  # one file's attempts
+    long = np.flatnonzero(time > MAX_TIME_SECONDS)
+    for i, line in zip(long[: listing_limit()], info.lines(rows[long[: listing_limit()]])):
+        problems.error(
+            f"attempt lasts {time[i] / 86400:.0f} days from its start, over the {MAX_TIME_SECONDS // 86400} days a task can take",
+            file=info.name,
+            line=int(line),
+            column="timestamp",
+            hint="check the start and end times: a wrong date, or a unit slip (ms read as s?)",
+        )

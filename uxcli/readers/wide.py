@@ -19,13 +19,21 @@ Each of these decisions is stated as a warning naming the file and columns, so `
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
-from uxcli.errors import InputError, Problems
-from uxcli.readers.attempt_table import outcomes, report_unknown_outcomes
+from uxcli.errors import InputError, Problem, Problems
+from uxcli.readers.attempt_table import (
+    not_attempted,
+    note_assisted,
+    note_not_attempted,
+    outcomes,
+    report_unknown_outcomes,
+)
 from uxcli.readers.common import blank_mask, label_columns, labels, require_labels
 from uxcli.readers.csvfile import CsvTable, listing_limit
 from uxcli.readers.dataset import InputFile
@@ -47,9 +55,20 @@ _NUMBER = re.compile(r"^[+-]?(\d+(?:\.(\d*))?|\.(\d+))\s*(%?)$")
 
 
 def task_headers(table: CsvTable) -> list[str]:
-    """The columns that may be tasks: every column but the participant, session and variant."""
+    """The columns that may be tasks: every column but the participant, session and variant (and the
+    empty columns without a name that trailing separators make: they hold nothing)."""
     used = {table.fields[name] for name in LABELS if table.has(name)} | table.unused
-    return [h for h in table.headers if h not in used]
+    return [h for h in table.headers if h not in used and not unnamed_empty(table, h)]
+
+
+def unnamed_empty(table: CsvTable, header: str) -> bool:
+    """A column with no header cell (named column_N by the reader) and no value in any row: what a
+    spreadsheet's trailing separators ("P1;yes;no;;") leave."""
+    return (
+        re.fullmatch(r"column_\d+", header) is not None
+        and table.headers.index(header) + 1 == int(header[7:])
+        and not _distinct(table, header)
+    )
 
 
 @dataclass
@@ -86,10 +105,11 @@ def read_wide(table: CsvTable, file: FileContext, info: InputFile) -> pd.DataFra
     named_total = _named_total_rows(cols["participant"]) & ~blank
     unnamed = ~blank & cols["participant"].isna().to_numpy() & _all_numbers(table, columns)
     people = ~blank & ~named_total & ~unnamed
-    _classify(table, columns, people)
+    recode = file.options.outcomes  # --outcome / outcomes:, as in attempt tables
+    _classify(table, columns, people, recode)
     tasks = _task_columns(table, columns, problems)
     tick_sheet = all(c.kind == "tick" for c in tasks)
-    outcome, attempted, unknown = _outcomes(table, tasks, tick_sheet, people | unnamed, problems)
+    outcome, attempted, unknown = _outcomes(table, tasks, tick_sheet, people | unnamed, problems, recode)
     total_rows = named_total | (unnamed & _totals_of_columns(table, tasks, outcome, attempted, people, unnamed))
     people = ~blank & ~total_rows
     _set_aside_total_rows(table, cols["participant"], total_rows, account, problems)
@@ -97,6 +117,9 @@ def read_wide(table: CsvTable, file: FileContext, info: InputFile) -> pd.DataFra
     require_labels(table, cols, ("participant",), people, problems)
     for column, words in zip(tasks, unknown):
         report_unknown_outcomes(table, column.header, column.words.where(people), words, problems)
+    for position, column in enumerate(tasks):
+        helped = attempted[position] & people & (np.asarray(outcome[position].codes) == 3)
+        note_assisted(table, column.header, column.words, helped, problems)
     _warn_repeated_participants(table, cols, ~people, problems)
     attributes = _attributes(table, columns, problems)
     if tick_sheet:
@@ -147,24 +170,28 @@ def raise_no_tasks(table: CsvTable, column: _Column | None = None, row: int | No
         column=column.header,
         value=value,
         hint="a task column holds success/failure, yes/no, pass/fail, 1/0 or ticks (x, ✓); "
-        "if this file has one row per attempt, add a task and an outcome column",
+        f'if "{value}" is an outcome word, say which: --outcome "{value}=success" (or failure, abandon, assisted, '
+        "not-attempted); if this file has one row per attempt, add a task and an outcome column; "
+        "if its numbers are task times, --layout wide-times",
     )
 
 
 # --- what each column is ---------------------------------------------------------------------------
 
 
-def _classify(table: CsvTable, columns: list[_Column], people: np.ndarray) -> None:
+def _classify(table: CsvTable, columns: list[_Column], people: np.ndarray, recode: Mapping[str, str]) -> None:
     known = {h for name, h in table.fields.items() if name not in LABELS}
     for column in columns:
         codes = column.words.cat.codes.to_numpy()[people]
         used = np.unique(codes[codes >= 0])
         categories = column.words.cat.categories
         column.values = tuple(dict.fromkeys(normalize_word(str(categories[i])) for i in used))
-        column.kind = _kind(table, column.header, column.values, column.header in known)
+        column.kind = _kind(table, column.header, column.values, column.header in known, recode)
 
 
-def _kind(table: CsvTable, header: str, values: tuple[str, ...], known: bool) -> str:
+def _kind(
+    table: CsvTable, header: str, values: tuple[str, ...], known: bool, recode: Mapping[str, str] | None = None
+) -> str:
     if known:
         return "known"  # a column uxcli knows by name (notes, time, ...): never a task here
     if _is_total_label(header):
@@ -172,13 +199,15 @@ def _kind(table: CsvTable, header: str, values: tuple[str, ...], known: bool) ->
     if not values:
         return "empty"
     present = set(values)
-    if present <= set(TICK_MARKS) and not ("x" in present and present & set(CHECK_MARKS)):
+    recoded = any(v in (recode or {}) for v in values)  # a word recoded with --outcome is an outcome
+    tick = present <= set(TICK_MARKS) and not ("x" in present and present & set(CHECK_MARKS))
+    if tick and not recoded:
         return "tick"
-    if present <= {"0", "1"}:
+    if present <= {"0", "1"} and not recoded:
         return "binary"
-    if all(_number(v, table.decimal_comma) is not None for v in values):
+    if all(_number(v, table.decimal_comma) is not None for v in values) and not recoded:
         return "numeric"
-    outcome_like = [v for v in values if v in TICK_MARKS or outcome_for(v) is not None]
+    outcome_like = [v for v in values if v in TICK_MARKS or outcome_for(v, recode) is not None]
     return "task" if 2 * len(outcome_like) >= len(values) else "attribute"
 
 
@@ -218,7 +247,12 @@ def _task_columns(table: CsvTable, columns: list[_Column], problems: Problems) -
 
 
 def _outcomes(
-    table: CsvTable, tasks: list[_Column], tick_sheet: bool, rows: np.ndarray, problems: Problems
+    table: CsvTable,
+    tasks: list[_Column],
+    tick_sheet: bool,
+    rows: np.ndarray,
+    problems: Problems,
+    recode: Mapping[str, str] | None = None,
 ) -> tuple[list[pd.Categorical], np.ndarray, list[list[str]]]:
     """Each task column's outcomes, which cells are attempts (a [task, row] mask) and its words that are
     not outcomes."""
@@ -234,11 +268,13 @@ def _outcomes(
             unknowns.append([])
             continue
         words = column.words
-        if "x" in column.values:
+        if "x" in column.values and not (recode and "x" in recode):  # --outcome "x=…" says what x is
             words = _read_x(table, column, problems)
-        outcome, unknown = outcomes(words)
+        outcome, unknown = outcomes(words, recode)
         found.append(outcome)
-        attempted.append(present & rows)
+        skipped = not_attempted(words, recode) & rows  # N/A, -, not attempted: no attempt, said in a note
+        note_not_attempted(table, column.header, words, skipped, problems)
+        attempted.append(present & rows & ~skipped)
         unknowns.append(unknown)
     return found, np.array(attempted, dtype=bool).reshape(len(tasks), table.num_rows), unknowns
 
@@ -491,3 +527,327 @@ def _warn_repeated_participants(
         )
     if len(found) > limit:
         problems.warning(f"{len(found) - limit} more repeated participant rows", file=table.name)
+
+
+# --- which matrix: outcomes or times, tasks in columns or in rows -----------------------------------
+
+# A header cell that names a participant: P1, P07, 12, S3, User 4, participant_12, Tester-2, VP03
+_PARTICIPANT_ID = re.compile(
+    r"^(?:p|s|u|vp|id|participant|part|user|tester|subject|respondent|proband)?[\s_#.-]*\d+[a-z]?$", re.I
+)
+# columns of numbers that are participant attributes, not times, when no header says "time"
+_ATTRIBUTE_WORDS = ("age", "year", "years", "yob", "birthyear", "experience", "rating", "score", "id", "group")
+# words that say a column holds times, removed from its header to name the task: "login_time", "Time login"
+_TIME_WORDS = re.compile(
+    r"(?:^|[\s_.:-]+)(?:time|times|duration|elapsed|tot|seconds|secs|sec|s|ms|min|mins|minutes)(?=$|[\s_.:-])", re.I
+)
+
+
+def refine_layout(layout: str, table: CsvTable, file: FileContext) -> str:
+    """The layout the header suggested, checked against the values where the header cannot tell.
+
+    * ``--transpose``, or a header whose cells after the first all look like participant ids (P1, P2, 3)
+      with no participant column: tasks in rows, participants in columns ("transposed");
+    * a participant column, no task column and no column of outcomes but columns of numbers or
+      durations: a wide time matrix ("wide-times");
+    * an attempt table (participant, task, outcome) that also has two or more other columns of only
+      outcomes could be a success matrix as well: refused, with the --layout choices.
+    """
+    if file.options.transpose:
+        return "transposed"
+    transposed = looks_transposed(table)
+    if transposed and not table.has("participant"):
+        ids = ", ".join(table.headers[1:4])
+        if _first_column_ids(table):
+            raise InputError(
+                f"cannot tell the layout: the header ({ids}, …) and the first column both look like participant ids",
+                file=table.name,
+                line=table.header_line,
+                hint="add --transpose if tasks are in rows and participants in columns, or --layout wide",
+            )
+        file.problems.note(
+            f"read as a transposed matrix: the header cells ({ids}, …) look like participant ids and the first "
+            f"column{_named(table.headers[0])} holds task names: one row per task, one column per participant",
+            file=table.name,
+            line=table.header_line,
+            hint="--layout wide reads the columns as tasks instead",
+        )
+        return "transposed"
+    recode = file.options.outcomes
+    if layout == "wide" and _matrix_of_times(table, task_headers(table), recode):
+        return "wide-times"
+    if layout == "attempts" and all(table.has(f) for f in ("participant", "task", "outcome")):
+        used = set(table.fields.values()) | table.unused
+        people = pc.drop_null(table.strings(table.fields["participant"]))
+        one_row_each = pc.count_distinct(people).as_py() == len(people)  # as in a matrix; else an attempt table
+        matrix = [h for h in table.headers if h not in used and _value_kind(table, h, recode) == "outcome"]
+        if one_row_each and len(matrix) >= 2:
+            raise InputError(
+                f"cannot tell the layout: an attempt table ({table.fields['task']}, {table.fields['outcome']}) "
+                f"whose columns {', '.join(matrix[:4])} also hold only outcomes, as a wide success matrix would",
+                file=table.name,
+                line=table.header_line,
+                hint="choose one: --layout attempts or --layout wide",
+            )
+    return layout
+
+
+def _named(header: str) -> str:
+    """' ("Task")', or nothing for a header cell left empty (named column_1 by the reader)."""
+    return "" if re.fullmatch(r"column_\d+", header) else f' ("{header}")'
+
+
+def _matrix_of_times(table: CsvTable, headers: list[str], recode: Mapping[str, str] | None = None) -> bool:
+    """No column of outcomes, and a column of times that says so: a time word or unit in its header
+    ("login_time", "login (s)") or durations in its cells (1:23). Plain numbers under plain headers could
+    be anything (age, height): they need --layout wide-times."""
+    kinds = {h: _value_kind(table, h, recode) for h in headers}
+    if "outcome" in kinds.values():
+        return False
+    return any(kinds[h] == "time" and (_names_time(h) or _has_clock(table, h)) for h in headers)
+
+
+def _has_clock(table: CsvTable, header: str) -> bool:
+    """Cells that write their own unit: a clock (1:23) or a unit word (83s, 1m 23s)."""
+    return any(re.search(r"[:a-zA-Z]", v) for v in _distinct(table, header, raw=True))
+
+
+def _distinct(table: CsvTable, header: str, raw: bool = False) -> list[str]:
+    values = pc.unique(table.strings(header)).to_pylist()
+    return [str(v) if raw else normalize_word(str(v)) for v in values if v not in (None, "")]
+
+
+def _value_kind(table: CsvTable, header: str, recode: Mapping[str, str] | None = None) -> str:
+    """What a column's values are: "outcome" (words, marks, ticks or 1/0), "time" (numbers or durations),
+    "empty" or "other"."""
+    values = _distinct(table, header)
+    if not values:
+        return "empty"
+    if all(v in TICK_MARKS or v in CROSS_MARKS or outcome_for(v, recode) is not None for v in values):
+        return "outcome"
+    if _is_total_label(header):
+        return "other"
+    if _durations_texts(_distinct(table, header, raw=True), table.decimal_comma):
+        return "time"
+    return "other"
+
+
+def _durations_texts(values: list[str], decimal_comma: bool) -> bool:
+    """Whether every value is a duration: a number (not a percentage), m:ss, h:mm:ss or with units
+    (1m 23s, 83 s: uxcli.readers.durations)."""
+    from uxcli.readers.durations import parse_durations
+
+    if any(v.strip().endswith("%") for v in values):
+        return False
+    if all(_number(v, decimal_comma) is not None for v in values):
+        return True
+    seconds, _ = parse_durations(pd.Series(values, dtype=object), decimal_comma)
+    return bool(np.all(np.isfinite(seconds)))
+
+
+def _names_time(header: str) -> bool:
+    """A header that says it holds times: a time word ("login_time", "Dauer") or a unit ("login (s)")."""
+    from uxcli.vocab import header_unit, unit_for
+
+    written = header_unit(header)
+    return bool(_TIME_WORDS.search(header)) or (written is not None and unit_for(written) is not None)
+
+
+def looks_transposed(table: CsvTable) -> bool:
+    """Header cells after the first that all look like participant ids (P1, P2, 3), and no participant column."""
+    later = [h for h in table.headers[1:] if not unnamed_empty(table, h)]
+    return not table.has("participant") and len(later) >= 2 and all(_PARTICIPANT_ID.match(h) for h in later)
+
+
+def _first_column_ids(table: CsvTable) -> bool:
+    values = _distinct(table, table.headers[0])
+    return bool(values) and all(_PARTICIPANT_ID.match(v) for v in values)
+
+
+# --- tasks in rows, participants in columns ----------------------------------------------------------
+
+
+def read_transposed(table: CsvTable, file: FileContext, info: InputFile) -> pd.DataFrame:
+    """A matrix with one row per task and one column per participant (the "transposed" layout's reader):
+    read as the wide matrix it is the transpose of (outcomes or times, by the values); attempts point at
+    their task's line."""
+    import csv
+    import io
+
+    from uxcli.readers.csvfile import read_csv_table
+
+    task_header = table.fields.get("task", table.headers[0])
+    if task_header != table.headers[0] and not file.options.transpose:
+        task_header = table.headers[0]
+    names = labels(table, task_header)
+    keep = np.flatnonzero(names.notna().to_numpy())
+    people = [h for h in table.headers if h != task_header and not unnamed_empty(table, h)]
+    if not len(keep) or not people:
+        raise InputError(
+            "transposed matrix has no task rows or no participant columns",
+            file=table.name,
+            line=table.header_line,
+            hint="the first column names the tasks, the header names the participants",
+        )
+    tasks = [str(names.iloc[r]) for r in keep]
+    twice = sorted({t for t in tasks if tasks.count(t) > 1})
+    if twice:
+        raise InputError(
+            f'task "{twice[0]}" has two rows in a transposed matrix',
+            file=table.name,
+            line=table.line(int(keep[tasks.index(twice[0], tasks.index(twice[0]) + 1)])),
+            column=task_header,
+            value=twice[0],
+        )
+    cells = {h: np.asarray(table.strings(h).to_numpy(zero_copy_only=False), dtype=object)[keep] for h in people}
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=table.delimiter, lineterminator="\n")
+    writer.writerow(["participant", *tasks])
+    for person in people:
+        writer.writerow([person, *("" if v is None else v for v in cells[person])])
+    flipped = read_csv_table(table.source, text.getvalue().encode(), {}, file.problems)
+    flipped._lines = np.full(flipped.num_rows, table.header_line, dtype=np.int64)  # a participant: the header
+    forced = file.options.layout
+    recode = file.options.outcomes
+    times = forced == "wide-times" or (forced != "wide" and _matrix_of_times(flipped, flipped.headers[1:], recode))
+    reader = read_wide_times if times else read_wide
+    start = len(file.problems.items)
+    line_of = {t: table.line(int(r)) for t, r in zip(tasks, keep)}
+    try:
+        frame = reader(flipped, file, info)
+    except InputError as exc:
+        raise InputError.from_problem(_in_transposed(exc.problem, line_of, cells)) from None
+    file.problems.items[start:] = [_in_transposed(p, line_of, cells) for p in file.problems.items[start:]]
+    named = [task_of_time_header(t) for t in tasks] if times else tasks  # "Login (s)" is task Login
+    row_of_task = dict(zip(named, keep))
+    frame["_row"] = frame["task"].astype(str).map(row_of_task).to_numpy(dtype=np.int64)
+    account = info.account
+    account.rows = table.num_rows
+    account.set_aside = {}
+    unnamed = np.flatnonzero(names.isna().to_numpy())
+    blank = blank_mask([names, *(labels(table, h) for h in people)])
+    account.aside("blank row", int(blank[unnamed].sum()))
+    account.aside("row with no task name", int((~blank[unnamed]).sum()))
+    read_tasks = set(frame["task"].astype(str))
+    account.aside("total row", sum(_is_total_label(t) and t not in read_tasks for t in named))
+    return frame
+
+
+def _in_transposed(problem: Problem, line_of: dict[str, int], cells: dict[str, np.ndarray]) -> Problem:
+    """A problem found in the flipped matrix, pointed back at the file as written: a task's column there is
+    a task's line here, its cells the participant columns that hold the value; "rows" there are cells here."""
+    task = problem.column
+    if task is None or task not in line_of:
+        return problem
+    column: str | None = None  # the task's line says it all, unless one cell's value is named
+    message = problem.message
+    if problem.value is not None:
+        people = [h for h, v in cells.items() if v[list(line_of).index(task)] == problem.value]
+        column = people[0] if people else None
+        many = re.search(r" \((\d+) rows, lines [^)]*\)", message)
+        if many and len(people) > 1:
+            shown = ", ".join(people[:5]) + (", …" if len(people) > 5 else "")
+            message = message.replace(many.group(0), f" ({len(people)} cells, columns {shown})")
+    message = message.replace("a totals column", "a totals row")  # a column there is a row here
+    message = f'task "{task}": {message}' if not message.startswith("task ") else message
+    return replace(problem, message=message, line=line_of[task], column=column)
+
+
+# --- a matrix of times -------------------------------------------------------------------------------
+
+
+def task_of_time_header(header: str) -> str:
+    """The task a time column is for: its header without units and time words ("login_time",
+    "Time login", "login (s)" -> "login")."""
+    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", header)
+    text = _TIME_WORDS.sub(" ", text)
+    text = re.sub(r"^[\s_.:-]+|[\s_.:-]+$", "", text)
+    return text or header
+
+
+def read_wide_times(table: CsvTable, file: FileContext, info: InputFile) -> pd.DataFrame:
+    """The attempts of a wide time matrix (the "wide-times" layout's reader): one row per participant,
+    one column of times per task (or condition). There are no outcomes: success metrics are empty."""
+    from uxcli.readers.attempt_table import _durations_of  # times as the attempt table reads them
+
+    file_index, problems, account = file.index, file.problems, info.account
+    table.resolve_duplicates(problems)
+    table.require(("participant",), "wide time matrix")
+    cols = label_columns(table, LABELS)
+    candidates = task_headers(table)
+    kinds = {h: _value_kind(table, h, file.options.outcomes) for h in candidates}
+    times = [h for h in candidates if kinds[h] == "time" and not _is_total_label(h)]
+    named = [h for h in times if _names_time(h)]
+    times = named or [h for h in times if normalize_header(h) not in _ATTRIBUTE_WORDS]
+    if not times:
+        raise_no_tasks(table)
+    others = [h for h in candidates if h not in times]
+    totals = [h for h in others if _is_total_label(h)]
+    attributes = [h for h in others if h not in totals and kinds[h] != "empty"]
+    tasks = [task_of_time_header(h) for h in times]
+    twice = sorted({t for t in tasks if tasks.count(t) > 1})
+    if twice:
+        raise InputError(
+            f"columns {', '.join(h for h in times if task_of_time_header(h) == twice[0])} are all times of task "
+            f'"{twice[0]}"',
+            file=table.name,
+            line=table.header_line,
+            hint="rename the columns so each task has one",
+        )
+    values = {h: _durations_of(table, h, file.options.time_unit, problems) for h in times}
+    attribute_values = {h: labels(table, h) for h in attributes}
+    blank = blank_mask([*cols.values(), *values.values(), *attribute_values.values()])
+    total_rows = _named_total_rows(cols["participant"]) & ~blank
+    people = ~blank & ~total_rows
+    account.rows = table.num_rows
+    account.aside("blank row", blank.sum())
+    _set_aside_total_rows(table, cols["participant"], total_rows, account, problems)
+    require_labels(table, cols, ("participant",), people, problems)
+    _warn_repeated_participants(table, cols, ~people, problems)
+    renamed = ", ".join(f"{h} → {t}" for h, t in zip(times, tasks) if h != t)
+    problems.note(
+        f"a wide time matrix: {len(times)} columns of times, one per task"
+        + (f" ({renamed})" if renamed else "")
+        + "; no outcome column: times taken as completion times; success metrics are empty",
+        file=table.name,
+        line=table.header_line,
+    )
+    for header in totals:
+        problems.note(
+            "a totals column (its name), set aside: not a task", file=table.name, line=table.header_line, column=header
+        )
+    if attributes:
+        problems.note(
+            f"{_columns(attributes, 'is a participant attribute', 'are participant attributes')}, not "
+            "times (use with --by)",
+            file=table.name,
+            line=table.header_line,
+        )
+    pieces = []
+    for position, (header, task) in enumerate(zip(times, tasks)):
+        rows = np.flatnonzero(people & ~np.isnan(values[header]))
+        piece = {
+            **{name: col.take(rows).reset_index(drop=True) for name, col in cols.items()},
+            "task": task,
+            "attempt": 1,
+            "outcome": pd.Categorical.from_codes(np.full(len(rows), -1, dtype=np.int8), dtype=OUTCOME_DTYPE),
+            "time": values[header][rows],
+            "clicks": np.nan,
+            "errors": np.nan,
+            **{h: attribute_values[h].take(rows).reset_index(drop=True) for h in attributes},
+            "_file": file_index,
+            "_row": rows,
+            "_col": position,
+        }
+        pieces.append(pd.DataFrame(piece))
+    frame = pd.concat(pieces, ignore_index=True)
+    frame = frame.sort_values(["_col", "_row"], kind="stable").drop(columns="_col")
+    no_time = people & ~np.logical_or.reduce([~np.isnan(values[h]) for h in times])
+    if no_time.any():
+        problems.warning(
+            f"{int(no_time.sum())} participant rows have no time in any task column",
+            file=table.name,
+            line=table.line(int(np.flatnonzero(no_time)[0])),
+        )
+        account.aside("no time in any task column", no_time.sum())
+    return frame.reset_index(drop=True)

@@ -14,6 +14,8 @@ kind per file: seconds, or date-times all with a zone or all without).
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -21,6 +23,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from uxcli.design import attempt_key
 from uxcli.errors import InputError, Problems
 from uxcli.readers import checks
 from uxcli.readers.common import FileAccount
@@ -39,7 +42,7 @@ from uxcli.readers.times import (
 )
 from uxcli.sources import Source
 from uxcli.tasks.attempts import ATTEMPT_COLUMNS, KIND_CODE, OUTCOME_DTYPE
-from uxcli.vocab import EVENT_WORDS, normalize_word, outcome_for
+from uxcli.vocab import EVENT_WORDS, NOT_ATTEMPTED, normalize_word, outcome_for
 
 MAX_EXPANSION = 1_000_000  # nodes after alias expansion; real study files are far below this
 OTHER = len(KIND_CODE)
@@ -173,7 +176,7 @@ def read_yaml_file(file: FileContext, data: bytes) -> tuple[InputFile, pd.DataFr
     attempts derived from event lists; the YamlStudy carries the study metadata and responses."""
     account = FileAccount(file.name, "yaml")
     info = InputFile(file.name, "yaml", account, lambda rows: np.asarray(rows, dtype=np.int64))
-    study = read_yaml(file.source, data, file.problems, account)
+    study = read_yaml(file.source, data, file.problems, account, recode=file.options.outcomes)
     events, summaries = frames(study, file.index)
     derived = attempts_from_events(events, info, file.problems, file.options.idle_gap) if len(events) else None
     found = [f for f in (summaries, derived) if f is not None and len(f)]
@@ -193,9 +196,15 @@ class YamlStudy:
     time_kinds: dict[str, int] = field(default_factory=dict)  # timestamp kind -> line of its first at:
     mixes: set[str] = field(default_factory=set)  # mixes of timestamp kinds already reported
     zero_times: list[int] = field(default_factory=list)  # lines of 0 s task times
+    recode: Mapping[str, str] = field(default_factory=dict)  # outcome word -> category (--outcome, outcomes:)
+    not_attempted: list[tuple[int, str]] = field(default_factory=list)  # (line, word) of tasks not attempted
+    assisted: list[tuple[int, str]] = field(default_factory=list)  # (line, word) of assisted completions
+    unknown: dict[str, list[int]] = field(default_factory=dict)  # outcome word that is none -> its lines
 
 
-def read_yaml(source: Source, data: bytes, problems: Problems, account: FileAccount) -> YamlStudy:
+def read_yaml(
+    source: Source, data: bytes, problems: Problems, account: FileAccount, recode: Mapping[str, str] | None = None
+) -> YamlStudy:
     doc = load_yaml(data.decode("utf-8"), source.name)
     if not isinstance(doc, dict):
         raise InputError("expected a mapping with sessions: (or one session)", file=source.name, line=1)
@@ -207,12 +216,48 @@ def read_yaml(source: Source, data: bytes, problems: Problems, account: FileAcco
             line=getattr(doc, "line", 1),
             hint="see the YAML layout in the README",
         )
-    out = YamlStudy(study=doc.get("study") or {})
+    out = YamlStudy(study=doc.get("study") or {}, recode=recode or {})
     for session in sessions:
         _read_session(session, source.name, out, problems)
+    if out.not_attempted:
+        n, said = len(out.not_attempted), ", ".join(f'"{w}"' for w in dict.fromkeys(w for _, w in out.not_attempted))
+        problems.note(
+            f"{n} {'task' if n == 1 else 'tasks'} marked not attempted ({said}) {'was' if n == 1 else 'were'} not "
+            "counted as attempts",
+            file=source.name,
+            line=out.not_attempted[0][0],
+            column="outcome",
+            hint='to count them, recode the word: --outcome "N/A=failure"',
+        )
+    if out.assisted:
+        n, said = len(out.assisted), ", ".join(f'"{w}"' for w in dict.fromkeys(w for _, w in out.assisted))
+        problems.note(
+            f"{n} assisted attempt{'s' if n != 1 else ''} ({said}): counted in the assisted column and as failures "
+            "in the success rate unless --assisted success",
+            file=source.name,
+            line=out.assisted[0][0],
+            column="outcome",
+        )
+    _report_unknown(source.name, out.unknown, problems)
     checks.zero_times(source.name, np.asarray(out.zero_times, dtype=np.int64), "time", problems)
     account.rows = out.rows
     return out
+
+
+def _report_unknown(name: str, unknown: dict[str, list[int]], problems: Problems) -> None:
+    """One error per outcome word that is none: its count and first lines, a hint naming --outcome."""
+    from uxcli.vocab import OUTCOME_WORDS, closest_word
+
+    for word, lines in unknown.items():
+        guess = closest_word(word, list(OUTCOME_WORDS))
+        hint = f'did you mean "{guess}"? Otherwise recode it: --outcome "{word}=CATEGORY"'
+        if not guess:
+            hint = f'say what it means, e.g. --outcome "{word}=success" (or failure, abandon, assisted, not-attempted)'
+        shown = ", ".join(str(line) for line in lines[:5]) + (", …" if len(lines) > 5 else "")
+        where = "" if len(lines) == 1 else f" ({len(lines)} tasks, lines {shown})"
+        problems.error(
+            f'"{word}" is not an outcome{where}', file=name, line=lines[0], column="outcome", value=word, hint=hint
+        )
 
 
 def _where(name: str, item: Any, key: str | None = None) -> dict:
@@ -222,9 +267,10 @@ def _where(name: str, item: Any, key: str | None = None) -> dict:
 
 
 def _text(value: Any) -> str | None:
+    """A label as CSV labels are read: trimmed, Unicode NFC (a café typed on macOS is the same task)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    return str(value).strip()
+    return unicodedata.normalize("NFC", str(value).strip())
 
 
 def _read_session(session: Any, name: str, out: YamlStudy, problems: Problems) -> None:
@@ -259,25 +305,22 @@ def _read_summary(entry: LineDict, labels: dict, name: str, out: YamlStudy, prob
     outcome = (
         ("success" if raw else "failure")
         if isinstance(raw, bool)
-        else outcome_for(str(raw))
+        else outcome_for(str(raw), out.recode)
         if raw is not None
         else None
     )
-    if outcome is None:
-        problems.error(
-            f'"{raw}" is not an outcome',
-            column="outcome",
-            value=str(raw),
-            hint="use success, failure or abandon",
-            **_where(name, entry),
-        )
+    if outcome is None:  # one error per word, after the file is read (as attempt tables report them)
+        out.unknown.setdefault(str(raw), []).append(_where(name, entry)["line"])
+        return
+    if outcome == "assisted":
+        out.assisted.append((_where(name, entry, "outcome")["line"], str(raw)))
+    if outcome == NOT_ATTEMPTED:  # the task was not attempted: no attempt, counted in a note
+        out.not_attempted.append((_where(name, entry, "outcome")["line"], str(raw)))
         return
     values = {k: _number(entry.get(k), k, name, entry, problems) for k in ("time", "clicks", "errors")}
     if values["time"] == 0:
         out.zero_times.append(_where(name, entry, "time")["line"])
-    out.attempts.append(
-        {**labels, "task": str(entry["task"]).strip(), "outcome": outcome, **values, "_row": entry.line}
-    )
+    out.attempts.append({**labels, "task": _text(entry["task"]), "outcome": outcome, **values, "_row": entry.line})
 
 
 def _number(value: Any, key: str, name: str, entry: LineDict, problems: Problems) -> float:
@@ -331,7 +374,7 @@ def _read_events(entry: LineDict, labels: dict, name: str, out: YamlStudy, probl
     events = entry.get("events")
     if not isinstance(events, list):
         raise InputError("events: must be a list of {at:, event:}", **_where(name, entry))
-    task = str(entry["task"]).strip()
+    task = _text(entry["task"])
     for event in events:
         out.rows += 1
         if not isinstance(event, dict):
@@ -403,7 +446,7 @@ def _read_questionnaires(session: dict, labels: dict, name: str, out: YamlStudy)
                 {
                     **labels,
                     "instrument": "seq",
-                    "task": str(task),
+                    "task": unicodedata.normalize("NFC", str(task)),
                     "answers": rating,
                     "file": name,
                     "line": getattr(seq, "line", None),
@@ -422,7 +465,7 @@ def frames(study: YamlStudy, file_index: int) -> tuple[pd.DataFrame, pd.DataFram
         frame["_file"] = file_index
     events["kind"] = events["kind"].astype(np.int8)
     attempts["outcome"] = attempts["outcome"].astype(OUTCOME_DTYPE)
-    attempts["attempt"] = (
-        attempts.groupby(["participant", "session", "task"], observed=True, dropna=False, sort=False).cumcount() + 1
-    )
+    # numbered as attempt tables number them: within participant × session × condition × task (design.attempt_key)
+    key = attempt_key(attempts.columns)
+    attempts["attempt"] = attempts.groupby(key, observed=True, dropna=False, sort=False).cumcount() + 1
     return events, attempts

@@ -77,6 +77,28 @@ def to_csv(frame: pd.DataFrame) -> str:
     return buffer.getvalue()
 
 
+def to_csv_eu(frame: pd.DataFrame) -> str:
+    """CSV as European Excel writes and opens it: ``;`` between fields, a decimal comma, a UTF-8 BOM (so
+    Excel reads UTF-8) and CRLF line ends. Numbers are never in exponent form (1e-05 is 0,00001)."""
+    rows = records(frame)
+    columns = [c for c in frame.columns if not str(c).startswith("_")]
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_eu_cell(row[c]) for c in columns])
+    return buffer.getvalue()
+
+
+def _eu_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return np.format_float_positional(value, trim="-").replace(".", ",")
+    return value
+
+
 def _markdown_cell(value: Any, p_value: bool = False) -> str:
     if value is None:
         return ""
@@ -98,6 +120,7 @@ def to_markdown(frame: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-# The text formats of the registry (uxcli.render.formats), by name: frame -> text. Resolved here, below
-# the functions they name (the registry imports this module, which is then already loaded).
-RENDERERS: dict[str, Callable[[pd.DataFrame], str]] = {f.value: FORMATS[f].render_function() for f in TEXT_FORMATS}
+# The text formats of the registry (uxcli.render.formats), by name: frame -> text (bytes for the binary
+# ones: xlsx). Resolved here, below the functions they name (the registry imports this module, which is
+# then already loaded).
+RENDERERS: dict[str, Callable[[pd.DataFrame], Any]] = {f.value: FORMATS[f].render_function() for f in TEXT_FORMATS}

@@ -102,6 +102,7 @@ def time_sample_sizes(report: ReportData) -> list[float]:
 
 def task_table(report: ReportData) -> Table:
     """The per-task metrics table, as in `uxcli summary`, with intervals."""
+    from uxcli.pipeline import TIME_RELIABLE_N, UNRELIABLE_MARK
     from uxcli.report.charts.common import group_columns
 
     summary = report.summary
@@ -123,6 +124,9 @@ def task_table(report: ReportData) -> Table:
     for (_, row), n in zip(summary.iterrows(), n_times, strict=True):
         estimator, value = time_headline(row, n)
         time_text = format_duration_interval(value, row["time_ci_low"], row["time_ci_high"])
+        if time_text != MISSING:  # how many times it rests on; an interval from fewer than 5 is unreliable (†)
+            unreliable = 0 < n < TIME_RELIABLE_N and "(" in time_text
+            time_text = f"{time_text}{UNRELIABLE_MARK if unreliable else ''} n={int(n)}"
         if len(estimators) > 1 and time_text != MISSING:
             time_text = f"{time_text} {'median' if estimator == 'median' else 'geo. mean'}"
         rows.append(
@@ -142,7 +146,8 @@ def task_table(report: ReportData) -> Table:
         f"Intervals are {conf} confidence intervals: adjusted Wald for success rates; for times, "
         f"the interval of the log-transformed times. Time is the geometric mean when it rests on fewer "
         f"than {GEOMEAN_MAX_N} times and the median otherwise (Sauro & Lewis 2010). A dash means the data has no values "
-        f"for that metric."
+        f"for that metric. n= is the number of times a time rests on; {UNRELIABLE_MARK} marks an interval from fewer "
+        f"than {TIME_RELIABLE_N} times (unreliable)."
     )
     numeric = [False] * len(groups) + [True] * 7
     return Table(headers, rows, numeric, caption)
@@ -233,6 +238,165 @@ def comparison_table(report: ReportData) -> Table | None:
         caption,
         split=[False, True, True, True, True, False, False],
     )
+
+
+# --------------------------------------------------------------------------- A/B readout
+# With conditions or rounds compared (report.compared), the report leads with the verdicts in words and
+# shows the task metrics and questionnaires per condition side by side.
+
+SIGNIFICANT_MARK = "*"
+QUESTIONNAIRE_TITLES = {"sus": "SUS", "seq": "SEQ", "umux-lite": "UMUX-Lite", "nps": "NPS", "csat": "CSAT"}
+
+
+def readout_lines(report: ReportData) -> list[tuple[str, str, bool]]:
+    """(lead, text, significant) per verdict: lead "Significant difference" or "No detectable difference",
+    text naming the task and the comparison (uxcli.report.build.verdict_text)."""
+    lines = []
+    for verdict in report.readout:
+        lead = "Significant difference" if verdict.significant else "No detectable difference"
+        if verdict.text.endswith(")") and "not testable" in verdict.text:
+            lead = "Not testable"
+        where = f"{verdict.task} — " if verdict.task else ""
+        lines.append((lead, f"{where}{verdict.text}", verdict.significant))
+    return lines
+
+
+def readout_caption(report: ReportData) -> str:
+    compared = report.compared
+    if compared is None:
+        return ""
+    return (
+        f"{compared.group_b} compared with {compared.group_a} ({compared.column}; {compared.subjects}); "
+        f"differences are {compared.group_b} − {compared.group_a} (time: the ratio {compared.group_b} ÷ "
+        f"{compared.group_a} of geometric mean completion times), significant at p < 0.05."
+    )
+
+
+def condition_table(report: ReportData) -> Table | None:
+    """The task metrics per condition side by side (participant-level values of the comparison: the share
+    of participants who completed, geometric mean completion time, errors per attempt), the B value
+    marked when its difference from A is significant."""
+    frame, compared = report.comparison, report.compared
+    if frame is None or compared is None or len(frame) == 0:
+        return None
+    a, b = compared.group_a, compared.group_b
+    metrics = [m for m in ("success_rate", "time", "errors_per_attempt") if (frame["metric"] == m).any()]
+    names = {"success_rate": "Success", "time": "Time", "errors_per_attempt": "Errors / attempt"}
+    headers = ["Task"] + [f"{names[m]} {group}" for m in metrics for group in (a, b)]
+    rows = []
+    for task in dict.fromkeys(frame["task"].astype(str)):
+        part = frame[frame["task"].astype(str) == task]
+        cells = [task]
+        for metric in metrics:
+            row = part[part["metric"] == metric]
+            if row.empty:
+                cells.extend([MISSING, MISSING])
+                continue
+            first = row.iloc[0]
+            p = _float(first["p_value"])
+            mark = f" {SIGNIFICANT_MARK}" if not math.isnan(p) and p < 0.05 else ""
+            cells.append(_comparison_value(metric, first["value_a"]))
+            cells.append(_comparison_value(metric, first["value_b"]) + mark)
+        rows.append(cells)
+    caption = (
+        f"{a} and {b} side by side, per participant: success is the share of participants who completed the "
+        f"task, time the geometric mean completion time, errors the mean of the participants' errors per "
+        f"attempt. {SIGNIFICANT_MARK} marks a {b} value that differs significantly from {a} (p < 0.05; tests "
+        f"in the Comparison table)."
+    )
+    return Table(headers, rows, [False] + [True] * (len(headers) - 1), caption)
+
+
+_HEADLINE = {"sus": "mean", "seq": "mean", "umux-lite": "mean", "nps": "nps", "csat": "csat"}
+_EXTRA = {
+    "sus": (("grade", "Grade"), ("adjective", "Adjective")),
+    "umux-lite": (("sus_mean", "SUS equivalent"),),
+    "nps": (("promoters", "Promoters"), ("passives", "Passives"), ("detractors", "Detractors")),
+    "csat": (("top2", "Top-2-box"), ("mean", "Mean rating")),
+}
+
+
+def _score_text(instrument: str, value: Any, low: Any, high: Any) -> str:
+    from uxcli.render.formatting import format_number_interval
+
+    if instrument == "csat":
+        return format_percent_interval(value, low, high)
+    return format_number_interval(value, low, high, 2 if instrument == "seq" else 1)
+
+
+def questionnaire_tables(report: ReportData) -> list[tuple[str, Table, Table | None]]:
+    """(heading, per-condition table, comparison table or None) per questionnaire section; SUS without
+    conditions is left to the SUS facts (sus_facts)."""
+    from uxcli.render.formatting import format_p_value
+
+    conf = format_confidence(report.confidence)
+    out = []
+    for section in report.questionnaires:
+        if section.by is None and section.instrument == "sus" and (report.sus_summary or sus_values(report)):
+            continue
+        title = QUESTIONNAIRE_TITLES.get(section.instrument, section.instrument.upper())
+        groups = section.groups
+        keys = [c for c in (section.by, "task") if c and c in groups.columns and groups[c].notna().any()]
+        headline = _HEADLINE.get(section.instrument, "mean")
+        extras = [(c, label) for c, label in _EXTRA.get(section.instrument, ()) if c in groups.columns]
+        headers = [*(_label(k) for k in keys), "n", f"{title} ({conf} CI)"]
+        headers += [label for _, label in extras]
+        rows = []
+        for _, row in groups.iterrows():
+            cells = [label_text(row[k], MISSING) for k in keys]
+            cells.append(format_count(row.get("n")))
+            cells.append(_score_text(section.instrument, row.get(headline), row.get("ci_low"), row.get("ci_high")))
+            for column, _ in extras:
+                value = row.get(column)
+                cells.append(format_number(value, 1) if isinstance(value, float) else label_text(value, MISSING))
+            rows.append(cells)
+        caption = f"{title} per {section.by}; (all) is every respondent together." if section.by else f"{title}."
+        numeric = [False] * len(keys) + [True, True] + [c not in ("grade", "adjective") for c, _ in extras]
+        table = Table(headers, rows, numeric, caption)
+        compared_table = None
+        frame = section.comparison
+        if frame is not None and len(frame):
+            task = "task" in frame.columns
+            c_headers = [*(["Task"] if task else []), "Compared", f"Difference ({conf} CI)", "p", "Test"]
+            c_rows = []
+            for _, row in frame.iterrows():
+                diff = _questionnaire_difference(section.instrument, row)
+                compared = f"{row['group_b']}: {_score_text(section.instrument, row['value_b'], None, None)} vs "
+                compared += f"{row['group_a']}: {_score_text(section.instrument, row['value_a'], None, None)}"
+                compared += f" (n = {format_count(row['n_b'])} vs {format_count(row['n_a'])})"
+                cells = [label_text(row["task"], MISSING)] if task else []
+                c_rows.append([*cells, compared, diff, format_p_value(row["p_value"]), str(row["test"])])
+            notes = " ".join(section.notes)
+            c_caption = f"{title}: {frame.iloc[0]['group_b']} − {frame.iloc[0]['group_a']}. {notes}".strip()
+            numeric = [*([False] if task else []), False, True, True, False]
+            compared_table = Table(c_headers, c_rows, numeric, c_caption)
+        out.append((title, table, compared_table))
+    return out
+
+
+def _questionnaire_difference(instrument: str, row: Any) -> str:
+    diff, low, high = _float(row["difference"]), _float(row["ci_low"]), _float(row["ci_high"])
+    if math.isnan(diff):
+        return MISSING
+    if instrument == "csat":
+        text, bounds = _signed(diff * 100, 0, " pts"), (_signed(low * 100, 0), _signed(high * 100, 0))
+    else:
+        digits = 2 if instrument == "seq" else 1
+        text, bounds = _signed(diff, digits), (_signed(low, digits), _signed(high, digits))
+    if math.isnan(low) or math.isnan(high):
+        return text
+    return f"{text} ({bounds[0]} to {bounds[1]})"
+
+
+def questionnaire_content(report: ReportData) -> tuple[str, dict[str, str], list[tuple[str, Table, Table | None]]]:
+    """(heading, SUS facts, questionnaire tables) of the questionnaire section; heading "" without one.
+    Only SUS without conditions keeps the single-instrument heading "Questionnaire: SUS"."""
+    tables = questionnaire_tables(report)
+    pooled_sus = bool(sus_values(report) or report.sus_summary) and not any(t == "SUS" for t, _, _ in tables)
+    if not tables and not pooled_sus:
+        return "", {}, []
+    heading = "Questionnaire: SUS" if pooled_sus and not tables else "Questionnaires"
+    return heading, sus_facts(report) if pooled_sus else {}, tables
 
 
 def _ordinal(value: float) -> str:
@@ -333,6 +497,10 @@ dl.facts dt { font-size: .78rem; color: var(--muted); text-transform: uppercase;
 dl.facts dd { margin: .1rem 0 0; font-size: 1.15rem; font-weight: 600; overflow-wrap: anywhere; }
 ul.notes { padding-left: 1.25rem; margin: .5rem 0; }
 ul.notes li { margin: .2rem 0; overflow-wrap: anywhere; }
+ul.readout { list-style: none; padding: 0; margin: .5rem 0; }
+ul.readout li { margin: .35rem 0; padding: .45rem .75rem; border-left: 4px solid var(--line); background: var(--soft); }
+ul.readout li.significant { border-left-color: #D55E00; }
+ul.readout li.significant strong { color: #A04000; }
 .table-wrap { overflow-x: auto; margin: 1rem 0 .5rem; border: 1px solid var(--line); border-radius: 8px; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; font-variant-numeric: tabular-nums; }
 caption { caption-side: bottom; text-align: left; color: var(--muted); font-size: .85rem; padding: .6rem .8rem; }
@@ -344,6 +512,7 @@ tbody tr:last-child > * { border-bottom: none; }
 td.num, th.num { text-align: right; }
 td.num { white-space: nowrap; }
 td { overflow-wrap: anywhere; }
+#task-metrics td:first-of-type { overflow-wrap: normal; }
 figure.chart {
   margin: 1.5rem 0; padding: 1rem; border: 1px solid var(--line); border-radius: 8px;
   box-shadow: 0 1px 3px rgba(0, 0, 0, .06); background: #ffffff;
@@ -483,16 +652,35 @@ def render_html(report: ReportData) -> str:
         notes = '<ul class="notes">\n' + "".join(f"<li>{_e(n)}</li>\n" for n in report.notes) + "</ul>\n"
     else:
         notes = '<p class="muted">No exclusions, warnings or rows set aside.</p>\n'
+    readout = readout_lines(report)
+    if readout:
+        items = "".join(
+            f'<li class="{"significant" if significant else "not-significant"}"><strong>{_e(lead)}:</strong> '
+            f"{_e(text)}</li>\n"
+            for lead, text, significant in readout
+        )
+        content = f'<ul class="readout">\n{items}</ul>\n<p class="muted">{_e(readout_caption(report))}</p>\n'
+        sections.append(("readout", "Readout", content))
     sections.append(("overview", "Overview", overview + "<h3>Data quality</h3>\n" + notes))
 
-    sections.append(("tasks", "Task metrics", _table_html(task_table(report), "task-metrics")))
+    side_by_side = condition_table(report)
+    tasks = ""
+    if side_by_side is not None and report.compared is not None:
+        tasks = _table_html(side_by_side, "task-metrics-conditions")
+        tasks += f"<h3>Per task and {_e(report.compared.column)}</h3>\n"
+    tasks += _table_html(task_table(report), "task-metrics")
+    sections.append(("tasks", "Task metrics", tasks))
 
     chart_notes = "".join(f'<p class="muted">{_e(n)}</p>\n' for n in skipped_chart_notes(report, charts_built))
     sections.append(("charts", "Charts", figures("charts") + chart_notes))
 
-    if sus_values(report) or report.sus_summary:
-        facts = sus_facts(report)
-        sections.append(("sus", "Questionnaire: SUS", (_facts_html(facts) if facts else "") + figures("sus")))
+    heading, facts, tables = questionnaire_content(report)
+    if heading:
+        content = _facts_html(facts) if facts else ""
+        for number, (title, table, compared) in enumerate(tables, start=1):
+            content += f"<h3>{_e(title)}</h3>\n" + _table_html(table, f"questionnaire-{number}")
+            content += _table_html(compared, f"questionnaire-{number}-comparison") if compared else ""
+        sections.append(("sus", heading, content + figures("sus")))
 
     comparison = comparison_table(report)
     if comparison is not None:

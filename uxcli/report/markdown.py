@@ -17,12 +17,15 @@ from uxcli.report.html import (
     Table,
     build_report_charts,
     comparison_table,
+    condition_table,
     methods_text,
+    questionnaire_content,
+    readout_caption,
+    readout_lines,
     skipped_chart_notes,
-    sus_facts,
     task_table,
 )
-from uxcli.report.model import ReportData, sus_values
+from uxcli.report.model import ReportData
 
 # Backslash escapes work for every ASCII punctuation character (CommonMark 2.4): "<" can then
 # never open an HTML tag, "|" never splits a table cell; "&" only where it would start an entity.
@@ -75,6 +78,12 @@ def render_markdown_report(
 
     parts = [f"# {md_text(report.title)}\n", f"Generated {md_text(report.generated)}\n"]
 
+    readout = readout_lines(report)
+    if readout:
+        parts.append("## Readout\n")
+        parts.append("".join(f"- **{md_text(lead)}:** {md_text(text)}\n" for lead, text, _ in readout))
+        parts.append(f"_{md_text(readout_caption(report))}_\n")
+
     parts.append("## Overview\n")
     parts.append(_facts(report.overview) if report.overview else "_No overview._\n")
     parts.append("### Data quality\n")
@@ -84,17 +93,26 @@ def render_markdown_report(
         parts.append("_No exclusions, warnings or rows set aside._\n")
 
     parts.append("## Task metrics\n")
+    side_by_side = condition_table(report)
+    if side_by_side is not None and report.compared is not None:
+        parts.append(_table(side_by_side))
+        parts.append(f"### Per task and {md_text(report.compared.column)}\n")
     parts.append(_table(task_table(report)))
 
     parts.append("## Charts\n")
     parts.extend(figure_md["charts"])
     parts.extend(f"_{md_text(note)}_\n" for note in skipped_chart_notes(report, charts))
 
-    if sus_values(report) or report.sus_summary:
-        parts.append("## Questionnaire: SUS\n")
-        facts = sus_facts(report)
+    heading, facts, tables = questionnaire_content(report)
+    if heading:
+        parts.append(f"## {heading}\n")
         if facts:
             parts.append(_facts(facts))
+        for title, table, compared in tables:
+            parts.append(f"### {md_text(title)}\n")
+            parts.append(_table(table))
+            if compared is not None:
+                parts.append(_table(compared))
         parts.extend(figure_md["sus"])
 
     comparison = comparison_table(report)

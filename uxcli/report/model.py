@@ -36,6 +36,12 @@ class ReportData:
     time_n: optional, per summary row, how many times the time metrics rest on
         (uxcli.tasks.metrics.time_counts); it picks the time headline (geometric mean below 25,
         median from 25). When None, successful attempts with a time are counted.
+    design: conditions, rounds and subjects as detected or set in the study file, one line.
+    readout: with two conditions or rounds compared, the verdicts in words (uxcli.report.build.readout),
+        first in the report; empty otherwise.
+    by_condition: the summary per task and condition (columns task, the condition, metrics), or None.
+    compared: the compared column (e.g. "variant", "Round", "file") and its two groups, or None.
+    questionnaires: per questionnaire instrument, its per-condition results and comparison.
     """
 
     title: str
@@ -50,6 +56,43 @@ class ReportData:
     comparison: pd.DataFrame | None = None
     confidence: float = 0.95
     time_n: Sequence[int] | None = None
+    design: str = ""  # the study design in words (uxcli.design.StudyDesign.describe), "" when unknown
+    readout: Sequence[Verdict] = ()
+    by_condition: pd.DataFrame | None = None
+    compared: Compared | None = None
+    questionnaires: Sequence[QuestionnaireSection] = ()
+
+
+@dataclass(frozen=True)
+class Compared:
+    """The compared grouping: its column, the two groups (B − A) and how they were tested."""
+
+    column: str  # as in the attempts frame: "variant", "Round", "file"
+    group_a: str
+    group_b: str
+    subjects: str  # "between subjects", "within subjects" or "mixed"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One line of the A/B readout: a metric of a task (or all tasks) compared in words."""
+
+    task: str
+    metric: str  # success_rate, time, errors_per_attempt, or a questionnaire ("sus", "seq", ...)
+    text: str  # "B: task success 83% vs 50%, +33 points (95% CI +2 to +64), p = 0.032, N−1 two-proportion test"
+    significant: bool
+
+
+@dataclass(frozen=True)
+class QuestionnaireSection:
+    """A questionnaire in the report: per condition (uxcli.questionnaires.analysis.score with by) and
+    the comparison of the two conditions (uxcli.questionnaires.compare), or pooled without conditions."""
+
+    instrument: str  # registry key: sus, seq, umux-lite, nps, csat
+    groups: pd.DataFrame  # one row per group (per group and task), then "(all)"; by column first
+    by: str | None = None
+    comparison: pd.DataFrame | None = None  # uxcli.questionnaires.compare.COLUMNS
+    notes: Sequence[str] = ()
 
 
 def sus_values(report: ReportData) -> list[float]:

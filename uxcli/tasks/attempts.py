@@ -21,7 +21,7 @@ INTERNAL = ["_file", "_row"]  # which input and which row/line the attempt came 
 
 START, CLICK, ERROR, SUCCESS, FAILURE, ABANDON, OTHER = range(7)
 KIND_CODE = {name: code for code, name in enumerate(EVENT_KINDS)}
-OUTCOME_DTYPE = pd.CategoricalDtype(["success", "failure", "abandon"])
+OUTCOME_DTYPE = pd.CategoricalDtype(["success", "failure", "abandon", "assisted"])  # codes 0-3 (vocab.OUTCOMES)
 
 
 @dataclass
@@ -161,7 +161,7 @@ def derive_attempts(events: pd.DataFrame, idle_gap: float | None = None) -> Deri
     _idle, the seconds by which pauses exceed it (for capping idle time).
     """
     n = len(events)
-    key = _key_codes(events, ["participant", "session", "task"])
+    key = _key_codes(events, ["participant", "session", "variant", "task"])  # a condition is not a retry
     t_all = events["t"].to_numpy(dtype=np.float64)
     order = _order(key, t_all)
     take = (lambda a: a) if order is None else (lambda a: a[order])

@@ -5,7 +5,8 @@ observation per task, so the tests' independence (between subjects) and pairing 
 assumptions hold even when people retried a task.
 
 * completion: the outcome of the participant's final attempt at the task (a retry that ends in
-  success counts as a success, once);
+  success counts as a success, once); an assisted one is a failure unless ``assisted="success"``
+  (--assisted), and a note counts them either way;
 * time: the participant's completion time, when that final attempt succeeded (positive times);
 * errors per attempt: the participant's errors divided by their attempts at the task.
 
@@ -13,9 +14,12 @@ assumptions hold even when people retried a task.
 completed, the geometric mean completion time, the mean of the participants' errors per attempt.
 They can differ from ``uxcli summary``, which counts attempts, when people retried.
 
-Pairing is detected per task from the data: participants who attempted the task in both groups
-make it within-subjects (paired tests on those participants; anyone who did only one group is
-left out and reported); no shared participant makes it between-subjects. ``pairing`` forces either.
+Pairing follows the one rule of uxcli.design.decide_pairing, per task: participants who attempted
+the task in both groups make it within-subjects (paired tests on those participants; anyone who
+did only one group is left out and reported) only when the groups are conditions inside the same
+files. Rounds are different people: grouping by ``file`` (the input each row came from), by a
+column named like a round, or groups whose rows come from disjoint files give independent tests
+even when ids repeat, and a note says why. ``pairing`` ("paired", "independent") forces either.
 
 Tests: completion between subjects by the N−1 two-proportion test, or Fisher's exact test when an
 expected cell count is below 1 (stats.compare_proportions); within subjects by McNemar's test,
@@ -43,9 +47,10 @@ import numpy as np
 import pandas as pd
 
 from uxcli import stats
+from uxcli.design import PAIRINGS, decide_pairing
 from uxcli.errors import OptionError
 from uxcli.questionnaires.scoring import p_text
-from uxcli.tasks.metrics import check_by
+from uxcli.tasks.metrics import resolve_by
 
 COMPARE_COLUMNS = [
     "task",
@@ -60,7 +65,6 @@ COMPARE_COLUMNS = [
     "p_value",
     "test",
 ]
-PAIRINGS = ("auto", "paired", "independent")
 MIN_N = 3  # fewest observations per group (pairs when paired) for a t test on a comparison row
 ALL_TASKS = "(all tasks)"
 
@@ -90,12 +94,18 @@ class Comparison:
     group_b: str
     designs: list[TaskDesign]
     notes: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # why paired or not (uxcli.design.decide_pairing)
 
     def design_summary(self) -> str:
         kinds = {d.paired for d in self.designs}
         if kinds == {True}:
             return "within subjects: the same participants did both (paired tests)"
         if kinds == {False}:
+            why = next((r for r in self.reasons if not r.startswith("between subjects: no participant")), None)
+            if why and why.startswith("independent as asked"):
+                return "independent tests, as asked (--pairing independent)"
+            if why:
+                return "between subjects: ids repeat across the groups but are taken as different people (independent tests)"
             return "between subjects: different participants in each group (independent tests)"
         paired = [d.task for d in self.designs if d.paired]
         return f"mixed: within subjects for {', '.join(paired)}; between subjects for the other tasks"
@@ -140,8 +150,9 @@ def _other_group(values: list[str], given: str, by: str, shown: str, option: str
     return others[0]
 
 
-def _per_participant(attempts: pd.DataFrame, by: str) -> pd.DataFrame:
-    """One row per participant × task × group: final outcome, completion time, errors per attempt."""
+def _per_participant(attempts: pd.DataFrame, by: str, assisted: str = "failure") -> pd.DataFrame:
+    """One row per participant × task × group: final outcome, completion time, errors per attempt
+    (``assisted``: whether an assisted final outcome is a success; the ``assisted`` column flags them)."""
     frame = pd.DataFrame(
         {
             "participant": attempts["participant"].astype(object).map(_text),
@@ -156,11 +167,16 @@ def _per_participant(attempts: pd.DataFrame, by: str) -> pd.DataFrame:
     keys = ["task", "group", "participant"]
     grouped = frame.groupby(keys, sort=False)
     last = grouped.tail(1).set_index(keys)
+    unknown = last["outcome"].isna() | last["outcome"].isin(["nan", "None"])
+    helped = last["outcome"] == "assisted"
+    success = (last["outcome"] == "success") | (helped & (assisted == "success"))
     out = pd.DataFrame(
         {
-            "success": (last["outcome"] == "success").astype(np.float64),
-            "time": np.where((last["outcome"] == "success") & (last["time"] > 0), last["time"], np.nan),
+            # no outcome (a table of times only): success unknown, the time is a completion time
+            "success": np.where(unknown, np.nan, success.astype(np.float64)),
+            "time": np.where((success | unknown) & (last["time"] > 0), last["time"], np.nan),
             "errors": grouped["errors"].mean(),
+            "assisted": helped.to_numpy(),
         }
     )
     return out.reset_index()
@@ -216,13 +232,19 @@ def compare(
     *,
     confidence: float = 0.95,
     pairing: str = "auto",
+    assisted: str = "failure",
 ) -> Comparison:
-    """Compare group ``b`` with group ``a`` for every task both groups attempted."""
+    """Compare group ``b`` with group ``a`` for every task both groups attempted. ``assisted``: a final
+    attempt completed with help counts as a "failure" (its time not a completion time) or a "success"."""
+    from uxcli.tasks.metrics import ASSISTED_AS
+
+    if assisted not in ASSISTED_AS:
+        raise OptionError(f"--assisted must be one of {', '.join(ASSISTED_AS)}, not {assisted!r}")
     if pairing not in PAIRINGS:
         raise OptionError(f"--pairing must be one of {', '.join(PAIRINGS)}, not {pairing!r}")
     if not 0 < confidence < 1:
         raise OptionError(f"--confidence must be between 0 and 1, not {confidence}")
-    check_by(attempts, [by])
+    by = resolve_by(attempts, [by])[0]
     if by in ("task", "participant"):
         raise OptionError(
             f"cannot compare groups of {by}: compare variants, sessions or rounds "
@@ -230,8 +252,19 @@ def compare(
         )
     values = [v for v in pd.unique(attempts[by].astype(object).map(_text)) if v is not None]
     group_a, group_b = pick_groups(values, by, a, b)
-    people = _per_participant(attempts, by)
+    people = _per_participant(attempts, by, assisted)
+    cross_file = _cross_file(attempts, by, group_a, group_b)
     rows, designs, notes = [], [], []
+    helped = int(people.loc[people["group"].isin([group_a, group_b]), "assisted"].sum())
+    if helped:
+        counted = "successes (--assisted success)"
+        if assisted == "failure":
+            counted = "failures (--assisted success counts them as successes)"
+        notes.append(
+            f"{helped} participant × task final outcome{'s were' if helped != 1 else ' was'} assisted: counted as "
+            f"{counted}"
+        )
+    reasons: list[str] = []
     for task in pd.unique(people["task"]):
         part = people[people["task"] == task]
         rows_a, rows_b = part[part["group"] == group_a], part[part["group"] == group_b]
@@ -241,7 +274,10 @@ def compare(
             continue
         set_a, set_b = list(rows_a["participant"]), list(rows_b["participant"])
         common = [p for p in set_a if p in set(set_b)]
-        paired = bool(common) if pairing == "auto" else pairing == "paired"
+        decision = decide_pairing(by, len(common), pairing=pairing, cross_file=cross_file)
+        paired = decision.paired
+        if decision.reason not in reasons and (common or pairing != "auto"):
+            reasons.append(decision.reason)
         if paired and not common:
             raise OptionError(f'--pairing paired: no participant did task "{task}" in both {group_a} and {group_b}')
         if paired:
@@ -261,9 +297,25 @@ def compare(
         raise OptionError(f"no task was attempted in both {by} {group_a} and {group_b}")
     if len(designs) > 1:
         tasks = [d.task for d in designs]
-        rows.extend(all_tasks_rows(people[people["task"].isin(tasks)], group_a, group_b, pairing, confidence))
+        in_both = set(people.loc[people["group"] == group_a, "participant"]) & set(
+            people.loc[people["group"] == group_b, "participant"]
+        )
+        whole = decide_pairing(by, len(in_both), pairing=pairing, cross_file=cross_file)
+        resolved = "paired" if whole.paired else "independent"
+        rows.extend(all_tasks_rows(people[people["task"].isin(tasks)], group_a, group_b, resolved, confidence))
+    notes.extend(f"pairing: {reason}" for reason in reasons if not reason.startswith("within subjects"))
     frame = pd.DataFrame(rows, columns=[*COMPARE_COLUMNS, "_design", "_statistic"])
-    return Comparison(frame, by, group_a, group_b, designs, notes)
+    return Comparison(frame, by, group_a, group_b, designs, notes, reasons)
+
+
+def _cross_file(attempts: pd.DataFrame, by: str, group_a: str, group_b: str) -> bool:
+    """True when the two groups' rows come from disjoint sets of input files (rounds kept as files)."""
+    if "_file" not in attempts.columns or by == "_file":
+        return False
+    groups = attempts[by].astype(object).map(_text)
+    files_a = set(attempts.loc[groups == group_a, "_file"])
+    files_b = set(attempts.loc[groups == group_b, "_file"])
+    return bool(files_a) and bool(files_b) and not (files_a & files_b)
 
 
 def _task_rows(task, rows_a, rows_b, common, design, group_a, group_b, confidence) -> list[dict]:
@@ -295,11 +347,12 @@ def _task_rows(task, rows_a, rows_b, common, design, group_a, group_b, confidenc
                 )
             )
         return out
-    xa, na = int(rows_a["success"].sum()), len(rows_a)
-    xb, nb = int(rows_b["success"].sum()), len(rows_b)
-    # stats.compare_proportions returns p1 − p2: pass B first for B − A.
-    result = stats.compare_proportions(xb, nb, xa, na, confidence)
-    out.append(_row(task, "success_rate", group_a, group_b, xa / na, xb / nb, result, design))
+    xa, na = int(rows_a["success"].sum()), int(rows_a["success"].notna().sum())  # known outcomes only
+    xb, nb = int(rows_b["success"].sum()), int(rows_b["success"].notna().sum())
+    if na and nb:  # a table of times only has no success rate to compare
+        # stats.compare_proportions returns p1 − p2: pass B first for B − A.
+        result = stats.compare_proportions(xb, nb, xa, na, confidence)
+        out.append(_row(task, "success_rate", group_a, group_b, xa / na, xb / nb, result, design))
     ta, tb = rows_a["time"].to_numpy(np.float64), rows_b["time"].to_numpy(np.float64)
     if (~np.isnan(ta)).any() or (~np.isnan(tb)).any():
         result = stats.compare_log_times(ta, tb, paired=False, confidence=confidence)

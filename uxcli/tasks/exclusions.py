@@ -77,6 +77,7 @@ class Study:
     quality: QualityOptions = field(default_factory=QualityOptions)
     tasks: list[str] | None = None
     metadata: dict = field(default_factory=dict)
+    outcomes: dict[str, str] = field(default_factory=dict)  # outcomes: word -> category (vocab.parse_recode)
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,23 @@ def _load_yaml_file(path: str | Path) -> Any:
     return load_yaml(data.decode("utf-8"), str(path))
 
 
+def _outcome_map(found: object, name: str, line: int) -> dict[str, str]:
+    """``outcomes: {"Completed with help": assisted, "N/A": not-attempted}``: word -> category."""
+    from uxcli.errors import OptionError
+    from uxcli.vocab import parse_recode
+
+    if found is None:
+        return {}
+    if not isinstance(found, dict):
+        raise InputError(
+            'outcomes: must map words to categories, e.g. {"Completed with help": assisted}', file=name, line=line
+        )
+    try:
+        return parse_recode({str(k): str(v) for k, v in found.items()}, "outcomes:")
+    except OptionError as exc:
+        raise InputError(str(exc), file=name, line=getattr(found, "line", line)) from None
+
+
 def load_study(path: str | Path) -> Study:
     """A study file: columns:, exclude:, quality:, tasks: (at the top level or under study:)."""
     from uxcli.readers.read import MAP_FIELDS
@@ -212,6 +230,7 @@ def load_study(path: str | Path) -> Study:
     if settings.get("exclude") is not None or settings.get("exclusions") is not None:
         study.rules = rules_from_yaml(settings, name)
     study.quality = QualityOptions.from_mapping(settings.get("quality"), name, getattr(doc, "line", None))
+    study.outcomes = _outcome_map(settings.get("outcomes"), name, getattr(doc, "line", 1))
     tasks = settings.get("tasks")
     if isinstance(tasks, dict):
         study.tasks = [str(t) for t in tasks]

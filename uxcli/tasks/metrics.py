@@ -45,6 +45,7 @@ METRICS = [
     "successes",
     "failures",
     "abandons",
+    "assisted",
     "success_rate",
     "success_ci_low",
     "success_ci_high",
@@ -66,25 +67,59 @@ METRICS = [
     "time_median_ci_low",
     "time_median_ci_high",
 ]
-COUNT_METRICS = ["attempts", "participants", "successes", "failures", "abandons"]
+COUNT_METRICS = ["attempts", "participants", "successes", "failures", "abandons", "assisted"]
 UNITS = ("participant", "attempt")  # what a rate counts: one outcome per participant × task, or per attempt
-OUTCOMES = ("success", "failure", "abandon")  # outcome codes 0, 1, 2 (uxcli.tasks.attempts.OUTCOME_DTYPE); -1 unknown
+OUTCOMES = ("success", "failure", "abandon", "assisted")  # codes 0-3 (uxcli.tasks.attempts.OUTCOME_DTYPE); -1 unknown
+# An assisted completion (a moderator helped) is its own count; in the success rate it is a failure by
+# default, or a success with assisted="success" (--assisted). Sauro & Lewis (2016, ch. 4) report both.
+ASSISTED_AS = ("failure", "success")
 BEST_ESTIMATE_CONFIDENCE = 0.95  # z of Lewis & Sauro's (2006) adjusted-Wald point estimate
 TIME_OF = {
     "success": ("success",),  # completion time (Sauro & Lewis: the default measure)
-    "failed": ("failure", "abandon"),  # time until failing or giving up
-    "all": ("success", "failure", "abandon"),  # total time on task
+    "failed": ("failure", "abandon", "assisted"),  # time until failing or giving up (assisted: see --assisted)
+    "all": ("success", "failure", "abandon", "assisted"),  # total time on task
 }
 
 
 def check_by(attempts: pd.DataFrame, by: list[str]) -> None:
-    usable = [c for c in attempts.columns if not c.startswith("_") and c not in ("time", "clicks", "errors")]
+    resolve_by(attempts, by)
+
+
+def resolve_by(attempts: pd.DataFrame, by: list[str] | tuple[str, ...]) -> list[str]:
+    """The columns ``by`` names: exact, else case-insensitive ("round" → "Round"), else by the column
+    aliases ("condition" → "variant"); an unknown name is an OptionError with a did-you-mean."""
+    import difflib
+
+    from uxcli.vocab import field_for, normalize_header
+
+    usable = [str(c) for c in attempts.columns if not str(c).startswith("_") and c not in ("time", "clicks", "errors")]
+    out = []
     for column in by:
-        if column not in attempts.columns or column.startswith("_"):
-            raise OptionError(f"cannot group by {column!r}: the data has {', '.join(usable)}")
+        name = str(column).strip()
+        if name in usable:
+            out.append(name)
+            continue
+        lowered = [c for c in usable if c.lower() == name.lower()]
+        normal = [c for c in usable if normalize_header(c) == normalize_header(name)]
+        alias = field_for(name)
+        found = lowered or normal or ([alias] if alias in usable else [])
+        if not found:
+            known = [*usable, *([] if "file" in usable else ["file"])]  # file: uxcli.design.FILE_GROUP
+            close = difflib.get_close_matches(name.lower(), [c.lower() for c in known], n=1, cutoff=0.6)
+            guess = next((c for c in known if close and c.lower() == close[0]), None)
+            hint = f"; did you mean {guess!r}?" if guess else ""
+            raise OptionError(
+                f"cannot group by {name!r}: the data has {', '.join(usable)} (and file: the input of each row){hint}"
+            )
+        out.append(found[0])
+    return out
 
 
-def check_options(confidence: float = 0.95, time_of: str = "success", unit: str = "participant") -> None:
+def check_options(
+    confidence: float = 0.95, time_of: str = "success", unit: str = "participant", assisted: str = "failure"
+) -> None:
+    if assisted not in ASSISTED_AS:
+        raise OptionError(f"--assisted must be one of {', '.join(ASSISTED_AS)}, not {assisted!r}")
     if not 0 < confidence < 1:
         raise OptionError(f"--confidence must be between 0 and 1, not {confidence}")
     if time_of not in TIME_OF:
@@ -193,7 +228,7 @@ class _Samples:
         return values, None, per_group
 
 
-UNIT_COUNTS = ("participants", "successes", "failures", "abandons", "first_successes")
+UNIT_COUNTS = ("participants", "successes", "failures", "abandons", "assisted", "first_successes", "first_known")
 
 
 class _Units:
@@ -211,7 +246,7 @@ class _Units:
         if len(columns[0]):
             self.parts.append(columns)
 
-    def reduced(self, groups: int, time_of: str) -> _UnitResult:
+    def reduced(self, groups: int, time_of: str, assisted: str = "failure") -> _UnitResult:
         if self.parts:
             g, u, p, a, o, out, t = (np.concatenate(c) for c in zip(*self.parts))
             self.parts = [(g, u, p, a, o, out, t)]
@@ -227,22 +262,31 @@ class _Units:
         starts = np.flatnonzero(np.r_[True, (g[1:] != g[:-1]) | (u[1:] != u[:-1])])
         ends = np.r_[starts[1:], n] - 1
         group = g[starts]
-        success = out == 0
+        # a success, or an assisted one when assisted="success" (for rates and times)
+        success = (out == 0) | ((out == 3) & (assisted == "success"))
         ever = np.add.reduceat(success.astype(np.int64), starts) > 0
+        unaided = np.add.reduceat((out == 0).astype(np.int64), starts) > 0
+        helped = np.add.reduceat((out == 3).astype(np.int64), starts) > 0
         final = out[ends]
-        kind = np.where(ever, 0, np.where(final == 2, 2, np.where(final == 1, 1, -1)))
+        # one outcome per unit: success if any attempt succeeded unaided, else assisted if any was assisted
+        kind = np.where(unaided, 0, np.where(helped, 3, np.where(final == 2, 2, np.where(final == 1, 1, -1))))
         counts = result.counts
         counts["participants"] = np.bincount(group, minlength=groups)
-        for code, name in enumerate(("successes", "failures", "abandons")):
+        for code, name in enumerate(("successes", "failures", "abandons", "assisted")):
             counts[name] = np.bincount(group[kind == code], minlength=groups)
-        counts["first_successes"] = np.bincount(group[out[starts] == 0], minlength=groups)
+        counts["first_successes"] = np.bincount(group[success[starts]], minlength=groups)
+        counts["first_known"] = np.bincount(group[out[starts] >= 0], minlength=groups)
+        # no outcome known (time-only tables): the unit's total time is its time, whatever time_of asks
+        unknown = np.add.reduceat((out >= 0).astype(np.int64), starts) == 0
         if time_of == "success":  # the first successful attempt's time
             at = np.minimum.reduceat(np.where(success, np.arange(n), n), starts)
             value = np.where(ever, t[np.minimum(at, n - 1)], np.nan)
         else:  # the unit's total time, attempt by attempt in attempt order (NaN if any is unknown)
             value = np.add.reduceat(t, starts)
             if time_of == "failed":
-                value = np.where(ever, np.nan, value)
+                value = np.where(ever | unknown, np.nan, value)
+        if time_of != "failed" and unknown.any():
+            value = np.where(unknown, np.add.reduceat(t, starts), value)
         timed = value > 0  # log times need positive values
         result.times.add(group[timed], value[timed])
         # people with several attempts at one participant × session × task, whatever the groups
@@ -268,16 +312,19 @@ class _UnitResult:
 class GroupStats:
     """Per-group sufficient statistics of attempts, added a block at a time (see the module doc)."""
 
-    COUNTS = ("attempts", "successes", "failures", "abandons", "errors_n", "has_error")
+    COUNTS = ("attempts", "successes", "failures", "abandons", "assisted", "errors_n", "has_error")
 
-    def __init__(self, time_of: str = "success", unit: str = "participant") -> None:
-        check_options(time_of=time_of, unit=unit)
+    def __init__(self, time_of: str = "success", unit: str = "participant", assisted: str = "failure") -> None:
+        check_options(time_of=time_of, unit=unit, assisted=assisted)
         self.time_of = time_of
         self.unit = unit
+        self.assisted = assisted
         self.units = _Units()  # a row per attempt: reduced to one outcome per participant × task at the end
         self._reduced: _UnitResult | None = None
-        # by outcome code + 1 (unknown -1, success 0, failure 1, abandon 2): is its time kept?
-        self.timed = np.array([False] + [o in TIME_OF[time_of] for o in OUTCOMES])
+        # by outcome code + 1 (unknown -1, success 0, failure 1, abandon 2, assisted 3): is its time kept?
+        self.timed = np.array([time_of != "failed"] + [o in TIME_OF[time_of] for o in OUTCOMES])  # unknown: timed
+        if assisted == "success":  # assisted attempts timed as successes
+            self.timed[4] = self.timed[1]
         self.groups = 0
         self.first = np.zeros(0, dtype=np.int64)  # smallest order key of each group's attempts
         self.counts = {name: np.zeros(0, dtype=np.int64) for name in self.COUNTS}
@@ -319,10 +366,10 @@ class GroupStats:
         np.minimum.at(self.first, group, np.asarray(order, dtype=np.int64))
         counts = self.counts
         outcome = np.asarray(outcome, dtype=np.int64)
-        # one count per (group, outcome): columns unknown, success, failure, abandon
-        by_outcome = np.bincount(group * 4 + (outcome + 1), minlength=4 * size).reshape(size, 4)
+        # one count per (group, outcome): columns unknown, success, failure, abandon, assisted
+        by_outcome = np.bincount(group * 5 + (outcome + 1), minlength=5 * size).reshape(size, 5)
         counts["attempts"] += by_outcome.sum(axis=1)
-        for code, name in enumerate(("successes", "failures", "abandons")):
+        for code, name in enumerate(("successes", "failures", "abandons", "assisted")):
             counts[name] += by_outcome[:, code + 1]
         errors = np.asarray(errors, dtype=np.float64)
         known = ~np.isnan(errors)
@@ -330,7 +377,7 @@ class GroupStats:
         counts["has_error"] += np.bincount(group[known & (errors > 0)], minlength=size)
         self.errors_sum += np.bincount(group[known], weights=errors[known], minlength=size)  # whole numbers: exact
         clicks = np.asarray(clicks, dtype=np.float64)
-        with_clicks = (outcome == 0) & ~np.isnan(clicks)
+        with_clicks = ((outcome == 0) | ((outcome == 3) & (self.assisted == "success"))) & ~np.isnan(clicks)
         self.clicks.add(group[with_clicks], clicks[with_clicks])
         time = np.asarray(time, dtype=np.float64)
         if self.unit == "attempt":
@@ -350,7 +397,7 @@ class GroupStats:
     def reduced(self) -> _UnitResult:
         """One outcome and one time per participant × task (× group), per group (cached)."""
         if self._reduced is None or len(self._reduced.counts["participants"]) != self.groups:
-            self._reduced = self.units.reduced(self.groups, self.time_of)
+            self._reduced = self.units.reduced(self.groups, self.time_of, self.assisted)
         return self._reduced
 
     def _time_samples(self) -> _Samples:
@@ -363,7 +410,7 @@ class GroupStats:
 
     def merged(self) -> GroupStats:
         """All groups as one (the overall row)."""
-        out = GroupStats(self.time_of, self.unit)
+        out = GroupStats(self.time_of, self.unit, self.assisted)
         if self.groups == 0:
             return out
         # units over all groups: a participant's attempts at a task split across groups (by attempt, outcome,
@@ -406,10 +453,13 @@ class GroupStats:
         # successes, failures and abandons: of participants (they add up to participants) or of attempts
         counts = {**self.counts, **units.counts} if per_participant else {**units.counts, **self.counts}
         out: dict[str, Any] = {name: counts[name] for name in COUNT_METRICS}
-        n = counts["participants" if per_participant else "attempts"].astype(np.float64)
+        # rates count what has a known outcome: a time-only table has none (its rates are NaN, not 0)
+        n = (counts["successes"] + counts["failures"] + counts["abandons"] + counts["assisted"]).astype(np.float64)
         x = counts["successes"].astype(np.float64)
+        if self.assisted == "success":
+            x = x + counts["assisted"]
         low, high = stats.adjusted_wald(x, n, confidence)
-        people = units.counts["participants"].astype(np.float64)
+        people = units.counts["first_known"].astype(np.float64)
         first = units.counts["first_successes"].astype(np.float64)
         first_low, first_high = stats.adjusted_wald(first, people, confidence)
         known = self.counts["errors_n"]
@@ -603,11 +653,12 @@ def group_stats(
     by: list[str] | tuple[str, ...] = ("task",),
     time_of: str = "success",
     unit: str = "participant",
+    assisted: str = "failure",
 ) -> Grouped:
-    """The group statistics of an attempts frame."""
+    """The group statistics of an attempts frame (``assisted``: how assisted completions enter the rates)."""
     by = list(by)
     check_by(attempts, by)
-    result = GroupStats(time_of, unit)
+    result = GroupStats(time_of, unit, assisted)
     group, labels = _factorize(attempts, by)
     units = person = None  # without participants every attempt is a unit of its own
     if "participant" in attempts.columns:
@@ -634,6 +685,7 @@ def summarize(
     confidence: float = 0.95,
     time_of: str = "success",
     unit: str = "participant",
+    assisted: str = "failure",
 ) -> pd.DataFrame:
     """Per-group task metrics: the group column(s), then exactly METRICS.
 
@@ -649,12 +701,16 @@ def summarize(
     attempt. ``unit="attempt"``: every attempt counts on its own (the n is ``attempts``).
     first_try_success_rate (first attempt succeeded) is per participant in both.
     """
-    check_options(confidence, time_of, unit)
-    return group_stats(attempts, by, time_of, unit).summary(confidence)
+    check_options(confidence, time_of, unit, assisted)
+    return group_stats(attempts, by, time_of, unit, assisted).summary(confidence)
 
 
 def time_counts(
-    attempts: pd.DataFrame, by: list[str], time_of: str = "success", unit: str = "participant"
+    attempts: pd.DataFrame,
+    by: list[str],
+    time_of: str = "success",
+    unit: str = "participant",
+    assisted: str = "failure",
 ) -> pd.Series:
     """How many times each group's time metrics rest on (the table's n for times)."""
-    return pd.Series(group_stats(attempts, by, time_of, unit).time_counts())
+    return pd.Series(group_stats(attempts, by, time_of, unit, assisted).time_counts())

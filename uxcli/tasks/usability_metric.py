@@ -60,7 +60,7 @@ from scipy import stats as st
 from uxcli import stats
 from uxcli.errors import OptionError
 from uxcli.tasks import bootstrap
-from uxcli.tasks.metrics import TIME_OF
+from uxcli.tasks.metrics import ASSISTED_AS, TIME_OF
 
 SUM_COLUMNS = [
     "task",
@@ -133,10 +133,15 @@ def single_usability_metric(
     opportunities: dict[str | None, float] | None = None,
     confidence: float = 0.90,
     time_of: str = "success",
+    assisted: str = "failure",
 ) -> tuple[pd.DataFrame, dict, list[str]]:
-    """(per-task frame SUM_COLUMNS, overall dict with the same keys, notes on left-out components)."""
+    """(per-task frame SUM_COLUMNS, overall dict with the same keys, notes on left-out components).
+    ``assisted``: an assisted completion is a "failure" (the default) or a "success" in completion and
+    time, as in uxcli.tasks.metrics (--assisted)."""
     if time_of not in TIME_OF:
         raise OptionError(f"--time-of must be one of {', '.join(TIME_OF)}, not {time_of!r}")
+    if assisted not in ASSISTED_AS:
+        raise OptionError(f"--assisted must be one of {', '.join(ASSISTED_AS)}, not {assisted!r}")
     time_specs, opportunities = time_specs or {}, opportunities or {}
     tasks = [str(t) for t in pd.unique(attempts["task"].astype(object))]
     for given, option in ((time_specs, "--time-spec"), (opportunities, "--opportunities")):
@@ -149,6 +154,9 @@ def single_usability_metric(
     weights = bootstrap.resample_counts(units)
     task_col = attempts["task"].astype(object).astype(str).to_numpy()
     outcome = attempts["outcome"].astype(str).to_numpy()
+    helped = outcome == "assisted"
+    if assisted == "success":  # an assisted completion is a success, in completion and in time
+        outcome = np.where(helped, "success", outcome)
     all_times = attempts["time"].to_numpy(np.float64)
     all_errors = attempts["errors"].to_numpy(np.float64)
     timed = np.isin(outcome, TIME_OF[time_of])
@@ -185,6 +193,12 @@ def single_usability_metric(
         f"{reason}: {'every task' if len(names) == len(tasks) > 1 else ', '.join(names)}"
         for reason, names in reasons.items()
     ]
+    if helped.any():
+        n = int(helped.sum())
+        counted = "successes (--assisted success)"
+        if assisted == "failure":
+            counted = "failures (--assisted success counts them as successes)"
+        notes.append(f"{n} assisted attempt{'s' if n != 1 else ''}: counted in completion and time as {counted}")
     frame = pd.DataFrame(rows, columns=SUM_COLUMNS)
     frame["components"] = frame["components"].astype(np.int64)
     return frame, _overall(frame, replicates, weights, units, confidence), notes

@@ -76,6 +76,12 @@ CHART_KINDS: dict[str, ChartKind] = {
             "outcome_grid",
         ),
         _kind(
+            "survival",
+            "Time to success per task (Kaplan–Meier): share still working, censored non-successes, log-log intervals",
+            "survival",
+            skipped_note="No time-to-success chart: the data has no task times.",
+        ),
+        _kind(
             "sus",
             f"SUS scores of the respondents against the curved grade bands ({SUS_GRADES[0][1]} … {SUS_FAIL_GRADE})",
             "sus",
@@ -89,6 +95,7 @@ CHART_KINDS: dict[str, ChartKind] = {
             needs="comparison",
             section="comparison",
         ),
+        _kind("discovery", "Problem discovery 1 − (1 − p)^n with the n for 80/85/90/95% (uxcli problems)", "discovery"),
     )
 }
 

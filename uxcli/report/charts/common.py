@@ -248,7 +248,7 @@ def _short_duration(seconds: float) -> str:
     """Tick labels: "0.5s", "10s", "1m", "1m 30s", "2h"."""
     if seconds < 60:
         return f"{seconds:g}s"
-    if seconds < 3600:
+    if round(seconds) < 3600:  # 3599.6 s is "1h", not "60m"
         minutes, secs = divmod(int(round(seconds)), 60)
         return f"{minutes}m" if secs == 0 else f"{minutes}m {secs}s"
     hours, rest = divmod(int(round(seconds)), 3600)

@@ -5,13 +5,16 @@ Also the direction of each difference (B − A or A − B), which the report's c
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator, PercentFormatter
+from matplotlib.ticker import FuncFormatter, Locator, NullFormatter, NullLocator, PercentFormatter
 
 from uxcli.render.formatting import format_confidence
 from uxcli.report.charts import ChartText
@@ -39,6 +42,56 @@ COMPARE_METRICS: dict[str, str] = {
 }
 
 _NICE_RATIOS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 1.5, 2, 3, 4, 5, 10, 20, 50, 100)
+RATIO_CLIP = 20.0  # the ratio axis spans at most 1/20× to 20×; an interval beyond is clipped with a marker
+
+
+def _ratio_label(value: float) -> str:
+    return f"{value:g}×"
+
+
+def _ratio_tick_sets(low: float, high: float) -> list[list[float]]:
+    """Candidate ratio ticks, densest first: the nice ratios, then 1-2-5 per decade, then powers of ten,
+    then every other power of ten (always with 1×)."""
+    decades = range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 2)
+    sets = [
+        list(_NICE_RATIOS),
+        [m * 10.0**k for k in decades for m in (1, 2, 5)],
+        [10.0**k for k in decades],
+        [10.0**k for k in decades if k % 2 == 0],
+        [1.0],
+    ]
+    return [
+        sorted({float(f"{t:.6g}") for t in ticks if low <= t <= high} | ({1.0} if low <= 1 <= high else set()))
+        for ticks in sets
+    ]
+
+
+class SpacedRatioLocator(Locator):
+    """Ticks for the ratio axis chosen at draw time for the width the axis has: the densest candidate set
+    whose labels (estimated from the tick font size, in points) leave a gap, so labels never overlap."""
+
+    def __init__(self, fontsize: float) -> None:
+        self.fontsize = fontsize
+
+    def __call__(self) -> list[float]:
+        assert self.axis is not None  # set by matplotlib when the locator is given to an axis
+        low, high = sorted(self.axis.get_view_interval())
+        return self.tick_values(low, high)
+
+    def tick_values(self, vmin: float, vmax: float) -> list[float]:
+        low, high = max(min(vmin, vmax), 1e-9), max(vmin, vmax)
+        axes = getattr(self.axis, "axes", None)
+        if axes is None:  # not on an axis yet: the nice ratios in range
+            return _ratio_tick_sets(low, high)[0]
+        width = axes.get_window_extent().width  # pixels
+        size = axes.figure.dpi / 72 * self.fontsize
+        span = math.log(high / low) if high > low else 1.0
+        for ticks in _ratio_tick_sets(low, high):
+            places = [math.log(t / low) / span * width for t in ticks]
+            sizes = [len(_ratio_label(t)) * 0.62 * size for t in ticks]
+            if all(places[i + 1] - places[i] >= (sizes[i] + sizes[i + 1]) / 2 + size for i in range(len(ticks) - 1)):
+                return ticks
+        return [1.0] if low <= 1 <= high else []
 
 
 def group_pairs(comparison: pd.DataFrame) -> list[tuple[str, str]]:
@@ -157,6 +210,10 @@ def _difference_panel(ax: Any, metric: str, sub: pd.DataFrame, n: int, names: tu
     hi = as_floats(sub["ci_high"]) * scale
     finite = np.isfinite(shown)
     has_ci = finite & np.isfinite(lo) & np.isfinite(hi)
+    true_lo, true_hi = lo.copy(), hi.copy()
+    if ratio:  # absurd intervals are clipped to the axis, with a triangle at the clip edge
+        lo = np.where(np.isfinite(lo), np.clip(lo, 1 / RATIO_CLIP, None), lo)
+        hi = np.where(np.isfinite(hi), np.clip(hi, None, RATIO_CLIP), hi)
     if has_ci.any():
         ax.errorbar(
             shown[has_ci],
@@ -182,12 +239,15 @@ def _difference_panel(ax: Any, metric: str, sub: pd.DataFrame, n: int, names: tu
     first, second = (names[1], names[0]) if b_first else names
     if ratio:
         ax.set_xscale("log")
+        ax.set_gid("ratio-axis")
         ax.axvline(1.0, color=MUTED, linewidth=1.0, zorder=1)
-        limits = log_limits([*shown, *lo, *hi, 1.0], pad=1.25) or (0.5, 2.0)
+        shown_in = np.clip(shown, 1 / RATIO_CLIP, RATIO_CLIP)
+        limits = log_limits([*shown_in, *lo, *hi, 1.0], pad=1.25) or (0.5, 2.0)
         ax.set_xlim(*limits)
-        ratio_ticks = [t for t in _NICE_RATIOS if limits[0] <= t <= limits[1]]
-        ax.xaxis.set_major_locator(FixedLocator(ratio_ticks or [1.0]))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:g}×"))
+        _clip_markers(ax, y, has_ci, true_lo, true_hi, lo, hi)
+        fontsize = FontProperties(size=matplotlib.rcParams["xtick.labelsize"]).get_size_in_points()
+        ax.xaxis.set_major_locator(SpacedRatioLocator(fontsize))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: _ratio_label(v)))
         ax.xaxis.set_minor_locator(NullLocator())
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_title(f"Ratio {first} ÷ {second}, {ci_text}")
@@ -204,6 +264,29 @@ def _difference_panel(ax: Any, metric: str, sub: pd.DataFrame, n: int, names: tu
     ax.spines["left"].set_visible(False)
     ax.grid(axis="x", color="#E0E0E0", linewidth=0.7, zorder=0)
     ax.set_axisbelow(True)
+
+
+def _clip_markers(
+    ax: Any, y: np.ndarray, has_ci: np.ndarray, true_lo: np.ndarray, true_hi: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> None:
+    """A triangle at the clip edge of each clipped interval, and the true bounds beside it."""
+    for i in np.flatnonzero(has_ci):
+        clipped_low, clipped_high = true_lo[i] < lo[i], true_hi[i] > hi[i]
+        if not (clipped_low or clipped_high):
+            continue
+        if clipped_low:
+            ax.plot([lo[i]], [y[i]], marker="<", color="#000000", markersize=6, zorder=5, linestyle="none")
+        if clipped_high:
+            ax.plot([hi[i]], [y[i]], marker=">", color="#000000", markersize=6, zorder=5, linestyle="none")
+        ax.annotate(
+            f"CI {_ratio_label(float(f'{true_lo[i]:.2g}'))}–{_ratio_label(float(f'{true_hi[i]:.2g}'))}",
+            (hi[i] if clipped_high else lo[i], y[i]),
+            xytext=(-4 if clipped_high else 4, 7),
+            textcoords="offset points",
+            ha="right" if clipped_high else "left",
+            fontsize=7,
+            color=MUTED,
+        )
 
 
 def draw(report: Any) -> Figure:

@@ -1,0 +1,1 @@
+"""Navigation from raw event logs (lostness, path efficiency, first click, misclicks) and XES export."""
