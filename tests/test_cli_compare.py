@@ -104,7 +104,7 @@ def test_table_marks_significant_differences_in_words(cli, tmp_path):
     assert cli("compare", STUDY, "-o", out2).exit_code == 0
     text = out2.read_text()
     assert "B succeeds more often: 100% vs 25% of participants, p = 0.040" in text
-    assert "Design: between subjects, detected from the data" in text
+    assert "Design: between subjects: different participants in each group (independent tests)" in text
 
 
 def test_alpha_changes_what_counts_as_significant(cli, tmp_path):

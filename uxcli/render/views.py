@@ -344,15 +344,18 @@ def compare_view(comparison, *, alpha: float, confidence: float) -> Table:
     return table
 
 
+def _how_paired(comparison) -> str:
+    asked = any(r.startswith("paired as asked") for r in getattr(comparison, "reasons", []))
+    return "as asked (--pairing paired)" if asked else "detected from the data"
+
+
 def _design_text(comparison) -> str:
     designs = comparison.designs
     if all(not d.paired for d in designs):
         sizes = sorted({d.n_a for d in designs} | {d.n_b for d in designs})
         span = str(sizes[0]) if len(sizes) == 1 else f"{sizes[0]}–{sizes[-1]}"
-        return (
-            f"Design: between subjects, detected from the data (no participant in both groups; "
-            f"{span} participants per group and task)."
-        )
+        # design_summary says why: different people, rounds with repeating ids, or as asked
+        return f"Design: {comparison.design_summary()}; {span} participants per group and task."
     if all(d.paired for d in designs):
         sizes = sorted({d.n_a for d in designs})
         span = str(sizes[0]) if len(sizes) == 1 else f"{sizes[0]}–{sizes[-1]}"
@@ -361,7 +364,7 @@ def _design_text(comparison) -> str:
             f"; left out: {left} participant{'s' if left != 1 else ''} who did a task in one group only" if left else ""
         )
         return (
-            f"Design: within subjects, detected from the data ({span} participants did each task in "
+            f"Design: within subjects, {_how_paired(comparison)} ({span} participants did each task in "
             f"both groups{extra})."
         )
     return "Design per task (detected from the data): " + "; ".join(f"{d.task}: {d.describe()}" for d in designs) + "."
