@@ -243,6 +243,29 @@ TOTAL_LABELS = (
     "overall",
 )
 
+# Cells of a spreadsheet's summary rows ("Average", "Total", …) in the languages researchers write them,
+# compared by summary_key (lower-cased, accents removed, a trailing colon dropped).
+SUMMARY_WORDS = frozenset(
+    {
+        "average", "avg", "mean", "total", "totals", "sum", "median", "sd", "std", "stdev", "std dev",
+        "standard deviation", "count", "min", "max", "overall", "score moyen", "moyenne", "somme", "mediane",
+        "ecart type", "ecart-type", "promedio", "media", "suma", "mediana", "desviacion estandar",
+        "durchschnitt", "mittelwert", "summe", "gesamt", "standardabweichung", "totale", "somma",
+        "gemiddelde", "totaal", "gemiddeld", "gennemsnit", "gjennomsnitt", "genomsnitt", "summa", "soma", "keskiarvo", "srednia", "razem",
+    }
+)  # fmt: skip
+
+
+def summary_key(value: str) -> str:
+    text = unicodedata.normalize("NFKD", str(value).strip().rstrip(":").strip().lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def is_summary_label(value: str) -> bool:
+    """True for a cell that labels a summary row or column ("Total", "Moyenne", "Average:", "%")."""
+    text = str(value).strip()
+    return text == "%" or summary_key(text) in SUMMARY_WORDS or normalize_header(text) in TOTAL_LABELS
+
 
 def outcome_for(value: str, recode: Mapping[str, str] | None = None) -> str | None:
     """The category of an outcome cell: success, failure, abandon, assisted or "not attempted" (None: not an

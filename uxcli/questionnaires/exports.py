@@ -49,7 +49,7 @@ from uxcli.errors import InputError, OptionError, Problem, Problems
 from uxcli.readers.excel import source_bytes
 from uxcli.sources import Source, expand_paths
 from uxcli.values import is_missing_label, label_text
-from uxcli.vocab import normalize_header
+from uxcli.vocab import SUMMARY_WORDS, normalize_header, summary_key
 
 
 @dataclass(frozen=True)
@@ -166,17 +166,7 @@ META_HEADERS = {
     "puntuacion",
 }
 # Besides the participant aliases in uxcli.vocab: ids survey tools write.
-# Cells of a spreadsheet's summary rows (under the answers): "Average", "Total", … in the languages
-# researchers write them (compared lower-cased, accents removed, a trailing colon dropped).
-SUMMARY_WORDS = frozenset(
-    {
-        "average", "avg", "mean", "total", "totals", "sum", "median", "sd", "std", "stdev", "std dev",
-        "standard deviation", "count", "min", "max", "overall", "score moyen", "moyenne", "somme", "mediane",
-        "ecart type", "ecart-type", "promedio", "media", "suma", "mediana", "desviacion estandar",
-        "durchschnitt", "mittelwert", "summe", "gesamt", "standardabweichung", "totale", "somma",
-        "gemiddelde", "totaal", "gemiddeld", "gennemsnit", "gjennomsnitt", "genomsnitt", "summa", "soma", "keskiarvo", "srednia", "razem",
-    }
-)  # fmt: skip
+# Summary rows under the answers ("Average", "Total", …): uxcli.vocab.SUMMARY_WORDS.
 # 7-point agreement labels (Qualtrics' default set); UMUX-Lite reads them.
 AGREEMENT_7 = {
     "strongly disagree": 1,
@@ -811,8 +801,7 @@ def _header_rows(cells: dict[str, list], items: list[str], spec: AnswerFormat, n
 
 
 def _summary_key(value: str) -> str:
-    text = unicodedata.normalize("NFKD", value.strip().rstrip(":").strip().lower())
-    return "".join(c for c in text if not unicodedata.combining(c))
+    return summary_key(value)
 
 
 def _summary_rows(

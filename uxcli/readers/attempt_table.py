@@ -16,7 +16,8 @@ from uxcli.readers.dataset import InputFile
 from uxcli.readers.options import FileContext
 from uxcli.readers.times import bare_numbers, durations, timestamps
 from uxcli.tasks.attempts import OUTCOME_DTYPE
-from uxcli.vocab import NOT_ATTEMPTED, OUTCOME_WORDS, closest_word, outcome_for
+from uxcli.values import is_missing_label
+from uxcli.vocab import NOT_ATTEMPTED, OUTCOME_WORDS, closest_word, is_summary_label, outcome_for
 
 REQUIRED = ("participant", "task", "outcome")
 
@@ -129,6 +130,9 @@ def read_attempt_table(table: CsvTable, file: FileContext, info: InputFile) -> p
     blank = blank_mask([*cols.values(), *extras.values(), words, time, clicks, errors])
     account.rows = table.num_rows
     account.aside("blank row", blank.sum())
+    summary = _summary_rows(table, cols, blank, problems)
+    account.aside("summary row", int(summary.sum()))
+    blank = blank | summary  # a "Total" or "Average" row under the data is not an attempt
     require_labels(table, cols, ("participant", "task"), ~blank, problems)
     skipped = np.zeros(table.num_rows, dtype=bool)  # marked not attempted (N/A, -, skipped)
     if time_only:
@@ -172,6 +176,26 @@ def read_attempt_table(table: CsvTable, file: FileContext, info: InputFile) -> p
         frame["attempt"] = order
         account.numbered_retries = bool((order > 1).any())
     return frame
+
+
+def _summary_rows(table: CsvTable, cols: dict[str, pd.Series], blank: np.ndarray, problems: Problems) -> np.ndarray:
+    """Rows a spreadsheet adds under the data ("Total", "Average", "Moyenne"): a summary word as the
+    participant or the task, the other label empty or a summary word too. Set aside with a note."""
+    labels = [cols[name].astype(object) for name in ("participant", "task")]
+    marks = [col.map(lambda v: not is_missing_label(v) and is_summary_label(v)).to_numpy(dtype=bool) for col in labels]
+    empty = [col.isna().to_numpy() for col in labels]
+    rows = ((marks[0] & (empty[1] | marks[1])) | (marks[1] & empty[0])) & ~blank
+    if rows.any():
+        first = np.flatnonzero(rows)
+        lines = ", ".join(str(line) for line in table.lines(first[:5]))
+        word = next(str(v) for col in labels for v in col.iloc[first] if not is_missing_label(v))
+        problems.note(
+            f'{len(first)} summary row{"s" if len(first) > 1 else ""} ("{word}") under the data set aside '
+            f"(line{'s' if len(first) > 1 else ''} {lines})",
+            file=table.name,
+            line=int(table.lines(first[:1])[0]),
+        )
+    return rows
 
 
 def _time_only(table: CsvTable, time: np.ndarray, blank: np.ndarray, account, problems: Problems) -> np.ndarray:
