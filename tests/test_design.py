@@ -93,7 +93,9 @@ def test_group_is_an_attribute_when_method_is_the_condition(cli, tmp_path):
     result = cli("validate", data, "-f", "json")
     notes = [p for p in _problems(result) if p["severity"] == "note"]
     assert any(
-        'column "group" kept as an attribute' in p["message"] and '"method" is the condition' in p["message"]
+        "kept as an attribute" in p["message"]
+        and p["column"] == "group"
+        and '"method" is the condition' in p["message"]
         for p in notes
     )
     rows = json.loads(cli("compare", data, "--by", "variant", "-f", "json").stdout)
@@ -111,7 +113,7 @@ def test_group_alone_is_taken_as_the_condition_and_said(cli, tmp_path):
     )
     result = cli("summary", str(data), "--by", "variant", "-f", "json")
     assert result.exit_code == 0, result.stderr
-    assert 'column "group" taken as the condition (variant)' in result.stderr
+    assert 'column "group": taken as the condition (variant)' in result.stderr
     assert [r["variant"] for r in json.loads(result.stdout)] == ["A", "B"]
 
 

@@ -279,8 +279,7 @@ def condition_candidates(candidates: dict[str, list[str]], mapped: bool, file: s
         return [
             Problem(
                 "note",
-                f'column "{groups[0]}" kept as an attribute (usable with --by {groups[0]}); '
-                f'"{others[0]}" is the condition (variant)',
+                f'kept as an attribute (usable with --by {groups[0]}); "{others[0]}" is the condition (variant)',
                 file,
                 line,
                 groups[0],
@@ -291,7 +290,7 @@ def condition_candidates(candidates: dict[str, list[str]], mapped: bool, file: s
     return [
         Problem(
             "note",
-            f'column "{groups[0]}" taken as the condition (variant)',
+            "taken as the condition (variant): no other column names one",
             file,
             line,
             groups[0],
