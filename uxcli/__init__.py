@@ -36,6 +36,23 @@ _EXPORTS = {
     "QualityOptions": "uxcli.tasks.quality",
     "ReportOptions": "uxcli.report.build",
     "GateVerdict": "uxcli.gates",
+    # issue #16: time to success, problem discovery and planning, navigation
+    **{name: "uxcli.survival" for name in ("SurvivalOptions", "SurvivalResult")},
+    **{
+        name: "uxcli.planning"
+        for name in (
+            "DiscoveryOptions",
+            "DiscoveryResult",
+            "PlanOptions",
+            "PlanResult",
+            "ProblemMatrix",
+            "discovery",
+            "read_problems",
+            "plan",
+            "observe",
+        )
+    },
+    "NavigationResult": "uxcli.navigation.metrics",
     **{
         name: "uxcli.pipeline"
         for name in (
@@ -59,16 +76,28 @@ _EXPORTS = {
             "report_data",
             "chart",
             "chart_kind",
+            "problems_chart",
+            "time_to_success",
+            "problems",
+            "NavigationOptions",
+            "navigation_metrics",
         )
     },
 }
+
+# Subpackages reachable as attributes without importing them first: ``uxcli.survival.survival`` is the same
+# call as ``uxcli.time_to_success``, ``uxcli.navigation`` holds the navigation modules (the library calls for
+# them are named apart from the subpackages, so ``uxcli.survival`` is always the package).
+_SUBPACKAGES = ("survival", "navigation", "planning")
 
 __all__ = ["__version__", *_EXPORTS]
 
 
 def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        import importlib
+    import importlib
 
+    if name in _EXPORTS:
         return getattr(importlib.import_module(_EXPORTS[name]), name)
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"uxcli.{name}")
     raise AttributeError(f"module 'uxcli' has no attribute {name!r}")

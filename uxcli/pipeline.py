@@ -186,8 +186,11 @@ class Inputs:
         return lines
 
 
-def load_inputs(read: ReadOptions, prepare: PrepareOptions | None = None, *, strict: bool = False) -> Inputs:
+def load_inputs(
+    read: ReadOptions, prepare: PrepareOptions | None = None, *, strict: bool = False, events: bool = False
+) -> Inputs:
     """Read, raise the first error, prepare the attempts, and with ``strict`` raise the first warning too.
+    ``events``: keep each attempt's events (uxcli.navigation.events), as :func:`navigation` needs.
 
     ``read.summarize`` (streamed group statistics) is only kept when preparation has nothing to do: no
     exclusion, flag or pseudonym, which need every attempt. The study file's ``columns:`` join
@@ -196,7 +199,13 @@ def load_inputs(read: ReadOptions, prepare: PrepareOptions | None = None, *, str
     from uxcli.readers.read import read as read_dataset
 
     preparation = prepare.load() if prepare is not None else None
-    dataset = read_dataset(_read_options(read, preparation))
+    if events:
+        from uxcli.navigation.events import keeping_events
+
+        with keeping_events():
+            dataset = read_dataset(replace(_read_options(read, preparation), engine="whole"))
+    else:
+        dataset = read_dataset(_read_options(read, preparation))
     dataset.problems.raise_first_error()
     if preparation is not None and dataset.grouped is None:
         from uxcli.tasks.exclusions import data_rules
@@ -983,7 +992,15 @@ def report_data(inputs: Inputs, options: ReportOptions | None = None) -> ReportD
     options = options or ReportOptions()
     dataset = inputs.with_groups(options.compare_by)
     design = inputs.design().describe() if dataset.attempts is not None and len(dataset.attempts) else ""
-    return build_report(dataset, options, design=design)
+    return build_report(dataset, options, design=design, plan=navigation_plan(inputs))
+
+
+def navigation_plan(inputs: Inputs) -> Any:
+    """The study file's navigation settings (uxcli.navigation.metrics.StudyPlan; empty without one)."""
+    from uxcli.navigation.metrics import study_plan
+
+    study = inputs.preparation.study if inputs.preparation is not None else None
+    return study_plan(study.metadata if study else None, study.path if study else None)
 
 
 def chart_kind(kind: str) -> ChartKind:
@@ -1019,14 +1036,48 @@ def chart_read_error(kind: str, error: InputError, paths: list[str]) -> InputErr
     return error
 
 
-def chart(inputs: Inputs, kind: str, options: ReportOptions | None = None) -> Any:
+def problems_chart(path: str | Path, transpose: bool = False) -> Any:
+    """The discovery chart (``chart discovery FILE``) of a problem matrix or long list; a file that is not one
+    (a task log, say) is refused with the reader's file, line and column and what the chart needs."""
+    from uxcli.planning import discovery, read_problems
+    from uxcli.report.charts.discovery import result_chart
+
+    try:
+        matrix = read_problems(path, transpose=transpose)
+    except InputError as error:
+        p = error.problem
+        raise InputError(
+            f"chart discovery needs a problem matrix (participants × problems, 1/0 or ticks) or a long list "
+            f"(participant, problem); this file is not one: {p.message}",
+            file=p.file,
+            line=p.line,
+            column=p.column,
+            value=p.value,
+            hint=p.hint or "uxcli problems FILE reads the same files",
+        ) from error
+    return result_chart(discovery(matrix))
+
+
+def chart(inputs: Inputs, kind: str, options: ReportOptions | None = None, by: tuple[str, ...] = ()) -> Any:
     """One chart as a matplotlib Figure. Only what the kind needs is computed: the comparison tests for
-    "compare", the SUS answers (``options.sus_paths`` or YAML sessions) for "sus"."""
+    "compare", the SUS answers (``options.sus_paths`` or YAML sessions) for "sus". ``by`` groups the
+    "survival" chart (a panel per value of the first column, a line per the rest), as ``uxcli survival --by``.
+    The "discovery" chart draws a problem matrix: :func:`problems_chart`."""
     from uxcli.report.build import ReportOptions, build_report
     from uxcli.report.charts import draw
 
     needs = chart_kind(kind).needs
     options = options or ReportOptions()
+    if needs == "problems":
+        raise OptionError(f"chart {kind} draws a problem matrix, not a task log: use problems_chart(path)")
+    if by:
+        if kind != "survival":
+            raise OptionError(f"--by applies to chart survival, not chart {kind}")
+        from uxcli.report.charts.survival import survival_chart
+        from uxcli.survival import SurvivalOptions, survival
+
+        result = survival(inputs, SurvivalOptions(by=by, assisted=options.assisted, confidence=options.confidence))
+        return survival_chart(result, list(result.options.by))
     data = build_report(
         inputs.with_groups(options.compare_by) if needs == "comparison" else inputs.dataset,
         replace(
@@ -1040,3 +1091,50 @@ def chart(inputs: Inputs, kind: str, options: ReportOptions | None = None) -> An
     if needs == "comparison" and data.comparison is None:
         raise InputError(f"nothing to compare: the data has fewer than two values of {options.compare_by!r}")
     return draw(kind, data)
+
+
+# --------------------------------------------------------------------------- beyond the summary (issue #16)
+
+
+@dataclass(frozen=True)
+class NavigationOptions:
+    """``by``: the group columns of ``uxcli navigation --by`` (task first as a rule)."""
+
+    by: tuple[str, ...] = ("task",)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.by, str) or not self.by:
+            raise OptionError(f"by wants a tuple of column names, e.g. ('task', 'variant'), not {self.by!r}")
+
+
+def navigation_metrics(inputs: Inputs, options: NavigationOptions | None = None) -> Any:
+    """What ``uxcli navigation`` computes (uxcli.navigation.metrics.NavigationResult: ``frame``, ``notes``), from
+    inputs read with ``load_inputs(..., events=True)``; the study file's paths and targets come with them."""
+    from uxcli.navigation.events import EVENTS_COLUMN
+    from uxcli.navigation.metrics import navigation
+
+    options = options or NavigationOptions()
+    attempts = inputs.dataset.attempts
+    if attempts is None or EVENTS_COLUMN not in attempts.columns:
+        raise InputError(
+            "navigation needs each attempt's events: read with load_inputs(read, prepare, events=True) "
+            "an event log with a target column"
+        )
+    return navigation(inputs, options.by)
+
+
+def time_to_success(inputs: Inputs, options: Any = None) -> Any:
+    """What ``uxcli survival`` computes: uxcli.survival.survival (a SurvivalResult) for SurvivalOptions."""
+    from uxcli.survival import survival
+
+    return survival(inputs, options)
+
+
+def problems(
+    path: str | Path, options: Any = None, *, transpose: bool = False, participants: int | None = None
+) -> Any:
+    """What ``uxcli problems FILE`` computes: read the problem matrix or long list, then
+    uxcli.planning.discovery (a DiscoveryResult) for DiscoveryOptions."""
+    from uxcli.planning import discovery, read_problems
+
+    return discovery(read_problems(path, transpose=transpose, participants=participants), options)

@@ -38,6 +38,15 @@ SusOption = Annotated[
         show_default=False,
     ),
 ]
+ProblemsOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--problems",
+        help="A problem matrix or long list (as `uxcli problems` reads): adds the problem-discovery section.",
+        dir_okay=False,
+        show_default=False,
+    ),
+]
 CompareByOption = Annotated[
     str,
     typer.Option(
@@ -57,6 +66,7 @@ def report_options(
     encoding: str | None,
     pairing: str = "auto",
     assisted: str | None = None,
+    problems: Path | None = None,
 ) -> ReportOptions:
     from uxcli.report.build import ReportOptions
 
@@ -69,6 +79,7 @@ def report_options(
         assisted=assisted or "failure",
         sus_paths=tuple(sus or ()),
         encoding=encoding,
+        problems_path=str(problems) if problems is not None else None,
     )
 
 
@@ -78,6 +89,7 @@ def report(
     output: ReportOutput,
     title: TitleOption = None,
     sus: SusOption = None,
+    problems: ProblemsOption = None,
     compare_by: CompareByOption = "variant",
     pairing: PairingOption = Pairing.auto,
     paired: PairedFlag = False,
@@ -88,7 +100,8 @@ def report(
     *,
     source: InputFlags,
 ) -> None:
-    """Write the study report: overview, task table, charts, questionnaires and comparisons.
+    """Write the study report: overview, task table, charts, questionnaires and comparisons; navigation
+    when the event log has a target column; problem discovery with --problems FILE.
 
     Example: uxcli report sessions/ --sus survey.csv -o report.html
     """
@@ -100,12 +113,14 @@ def report(
             from uxcli.errors import OptionError
 
             raise OptionError(f"cannot tell the report format from {output.name!r}: use .html or .md")
-        check_output_path(output, [*source.files(paths), *(sus or [])])
+        check_output_path(output, [*source.files(paths), *(sus or []), *([str(problems)] if problems else [])])
         how = pairing_value(pairing, paired)
-        inputs = read_inputs(paths, source)
-        data = pipeline.report_data(
-            inputs, report_options(title, confidence, time_of, compare_by, sus, source.encoding, how, assisted)
-        )
+        options = report_options(title, confidence, time_of, compare_by, sus, source.encoding, how, assisted, problems)
+        from uxcli.navigation.events import keeping_events
+
+        with keeping_events():  # the navigation section needs each attempt's targeted events
+            inputs = read_inputs(paths, source)
+        data = pipeline.report_data(inputs, options)
         if suffix in (".html", ".htm"):
             from uxcli.report.html import render_html
 

@@ -17,11 +17,19 @@ import pandas as pd
 
 from uxcli.errors import OptionError, UxcliError
 from uxcli.readers.dataset import Dataset
-from uxcli.report.model import Compared, QuestionnaireSection, ReportData, Verdict, overview_from_attempts
+from uxcli.report.model import (
+    Compared,
+    NavigationSection,
+    QuestionnaireSection,
+    ReportData,
+    Verdict,
+    overview_from_attempts,
+)
 from uxcli.tasks.metrics import summarize, time_counts
 from uxcli.values import is_missing, is_missing_label
 
 if TYPE_CHECKING:
+    from uxcli.navigation.metrics import StudyPlan
     from uxcli.tasks.compare import Comparison
 
 MAX_NOTES = 12
@@ -38,6 +46,7 @@ class ReportOptions:
     sus_paths: tuple[str, ...] = ()
     encoding: str | None = None
     generated: str | None = None  # fixed text for reproducible output (tests)
+    problems_path: str | None = None  # a problem matrix or long list (uxcli problems): the discovery section
 
     def __post_init__(self) -> None:
         from uxcli.design import PAIRINGS
@@ -47,9 +56,16 @@ class ReportOptions:
 
 
 def build_report(
-    dataset: Dataset, options: ReportOptions, notes: list[str] | None = None, design: str = ""
+    dataset: Dataset,
+    options: ReportOptions,
+    notes: list[str] | None = None,
+    design: str = "",
+    plan: StudyPlan | None = None,
 ) -> ReportData:
     """``design``: the study design in words (uxcli.design.StudyDesign.describe), for the overview.
+    ``plan``: the study file's navigation settings (expected paths, first and declared targets), for the
+    navigation section, which shows when the attempts carry targeted events (read inside
+    uxcli.navigation.events.keeping_events); ``options.problems_path`` adds the problem-discovery section.
 
     With two or more groups in ``options.compare_by`` (conditions, or rounds with ``file``) the report is an
     A/B readout: the verdicts in words first (:func:`readout`), the task metrics per condition side by side,
@@ -69,6 +85,8 @@ def build_report(
         by_condition = _by_condition(attempts, compared, options)
         summary = by_condition
     questionnaires = _questionnaires(dataset, options, compared, notes)
+    navigation = _navigation(attempts, plan, compared)
+    discovery = _discovery(options)
     notes.extend(_data_quality_notes(dataset))
     title = options.title or str(dataset.study.get("name") or dataset.study.get("title") or "Usability study report")
     generated = options.generated or dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip()
@@ -92,7 +110,48 @@ def build_report(
         by_condition=by_condition,
         compared=compared,
         questionnaires=tuple(questionnaires),
+        navigation=navigation,
+        discovery=discovery,
+        discovery_source=Path(options.problems_path).name if options.problems_path else "",
     )
+
+
+def _navigation(attempts: pd.DataFrame, plan: StudyPlan | None, compared: Compared | None) -> NavigationSection | None:
+    """Navigation per task (and condition) when some attempt has events with a target, else None."""
+    from uxcli.navigation.events import EVENTS_COLUMN
+
+    if EVENTS_COLUMN not in attempts.columns:
+        return None
+    targeted = attempts[EVENTS_COLUMN].map(lambda e: isinstance(e, tuple) and any(x[3] is not None for x in e))
+    if not targeted.any():
+        return None
+    from uxcli.navigation.metrics import StudyPlan, navigation_table
+
+    plan = plan or StudyPlan()
+    by = ("task", compared.column) if compared is not None else ("task",)
+    result = navigation_table(attempts, plan, by)
+    frame = result.frame
+    if compared is not None and len(frame):  # each task with its conditions together, A before B
+        tasks = {t: i for i, t in enumerate(dict.fromkeys(attempts["task"].astype(str)))}
+        order = {compared.group_a: 0, compared.group_b: 1}
+        key = frame["task"].map(tasks).fillna(len(tasks)) * 10 + frame[compared.column].map(order).fillna(2)
+        frame = frame.loc[key.sort_values(kind="stable").index].reset_index(drop=True)
+    notes = list(result.notes)
+    if not plan.tasks:
+        notes.append(
+            "no study file with tasks: the shortest successful path stands in for the expected one; first "
+            "clicks and misclicks need the study file's path:, first: or targets:"
+        )
+    return NavigationSection(frame, by, tuple(notes), Path(plan.source).name if plan.source else "")
+
+
+def _discovery(options: ReportOptions) -> Any:
+    """The problem-discovery result of ``options.problems_path`` (uxcli.planning), or None."""
+    if not options.problems_path:
+        return None
+    from uxcli.planning import discovery, read_problems
+
+    return discovery(read_problems(options.problems_path))
 
 
 def _by_condition(attempts: pd.DataFrame, compared: Compared, options: ReportOptions) -> pd.DataFrame:
@@ -272,7 +331,16 @@ def _questionnaire(
             frame = result.comparison.frame if result.comparison is not None else None
             section_notes = (*result.notes, *(result.comparison.notes if result.comparison else ()))
             notes.extend(f"{name}: {n}" for n in result.responses.notes)
-            return QuestionnaireSection(instrument, result.groups, by, frame, tuple(dict.fromkeys(section_notes)))
+            respondents = result.respondents
+            keep = respondents is not None and {by, "score"} <= set(respondents.columns)
+            return QuestionnaireSection(
+                instrument,
+                result.groups,
+                by,
+                frame,
+                tuple(dict.fromkeys(section_notes)),
+                respondents[[by, "score"]] if keep and respondents is not None else None,
+            )
     result = score(instrument, base)
     notes.extend(f"{name}: {n}" for n in result.responses.notes)
     scores = result.scores

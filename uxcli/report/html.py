@@ -450,6 +450,112 @@ def skipped_chart_notes(report: ReportData, built: Sequence[ReportChart]) -> lis
     return [kind.skipped_note for kind in CHART_KINDS.values() if kind.skipped_note and kind.name not in shown]
 
 
+def _p_text(value: Any) -> str:
+    p = _float(value)
+    return "" if math.isnan(p) else ("< 0.001" if p < 0.001 else f"{p:.3f}")
+
+
+def _fixed(value: Any, digits: int = 2) -> str:
+    x = _float(value)
+    return "" if math.isnan(x) else f"{x:.{digits}f}"
+
+
+def _share(value: Any) -> str:
+    x = _float(value)
+    return "" if math.isnan(x) else f"{x:.0%}"
+
+
+NAVIGATION_METHOD = (
+    "Lostness L = √((N/S − 1)² + (R/N − 1)²), S visits, N unique targets, R the fewest visits needed, the mean "
+    "over attempts; 0 is the optimal path, above about .5 users are lost (Smith 1996). Path efficiency R ÷ S over "
+    "successful attempts. Direct success: no backtrack and no visit off the expected path. First click: success "
+    "after a correct vs a wrong first click, N−1 two-proportion test (Sauro & Lewis, QUX ch. 5)."
+)
+
+
+def navigation_tables(report: ReportData) -> tuple[Table, Table | None, str] | None:
+    """(path table, first-click table or None, method and source line) of the navigation section, or None."""
+    section = report.navigation
+    if section is None or not len(section.frame):
+        return None
+    frame = section.frame
+    keys = [c for c in section.by if c in frame.columns]
+    misclicks = "misclicks_per_attempt" in frame.columns and frame["misclicks_per_attempt"].notna().any()
+    headers = [_label(k) for k in keys] + [
+        "Attempts", "Successes (direct / indirect)", "Lostness", "Path efficiency", "Backtracks per attempt",
+        "R (fewest visits)",
+    ] + (["Misclicks per attempt"] if misclicks else [])  # fmt: skip
+    rows = []
+    for _, row in frame.iterrows():
+        cells = [label_text(row[k]) for k in keys] + [
+            str(int(row["attempts"])),
+            f"{int(row['successes'])} ({int(row['direct_successes'])} / {int(row['indirect_successes'])})",
+            _fixed(row["lostness"]),
+            _share(row["path_efficiency"]),
+            _fixed(row["backtracks_per_attempt"]),
+            f"{_fixed(row['optimal_visits'], 0)} ({row['optimal_from']})" if _fixed(row["optimal_visits"], 0) else
+            str(row["optimal_from"]),
+        ] + ([_fixed(row["misclicks_per_attempt"])] if misclicks else [])  # fmt: skip
+        rows.append(cells)
+    numeric = [False] * len(keys) + [True] * (len(headers) - len(keys))
+    paths = Table(headers, rows, numeric, "Navigation per " + " and ".join(_label(k).lower() for k in keys) + ".")
+    first = None
+    clicked = frame[frame["first_click_attempts"] > 0] if "first_click_attempts" in frame.columns else frame[:0]
+    if len(clicked):
+        first_rows = [
+            [label_text(row[k]) for k in keys]
+            + [
+                str(int(row["first_click_attempts"])),
+                _share(row["first_click_correct"]),
+                str(row["success_after_correct"]),
+                str(row["success_after_wrong"]),
+                _fixed(row["first_click_z"], 3),
+                _p_text(row["first_click_p"]),
+            ]
+            for _, row in clicked.iterrows()
+        ]
+        first_headers = [_label(k) for k in keys] + [
+            "First clicks", "Correct", "Success after correct", "Success after wrong", "z (N−1)", "p",
+        ]  # fmt: skip
+        first = Table(
+            first_headers,
+            first_rows,
+            [False] * len(keys) + [True] * 6,
+            "First clicks against the study file's expected first targets; success after a correct vs a wrong "
+            "first click, N−1 two-proportion test.",
+        )
+    source = f"the study file {section.study_file}" if section.study_file else "no study file"
+    notes = " ".join(n[:1].upper() + n[1:] + ("" if n.endswith(".") else ".") for n in section.notes)
+    return paths, first, f"{NAVIGATION_METHOD} Source: the event log's targets; expected paths from {source}. {notes}"
+
+
+DISCOVERY_METHOD = (
+    "p̂ = hits ÷ (participants × problems met); the adjusted p is the mean of the deflation (p̂ − 1/n)(1 − 1/n) "
+    "and the Good–Turing p̂ ÷ (1 + N1/N) (Lewis 2001; Sauro & Lewis, QUX ch. 7); problems in all ≈ N ÷ "
+    "(1 − (1 − p)ⁿ); participants for a goal g: ⌈ln(1 − g) ÷ ln(1 − p)⌉."
+)
+
+
+def discovery_content(report: ReportData) -> tuple[dict[str, str], str] | None:
+    """(facts, method and source line) of the problem-discovery section, or None without --problems."""
+    result = report.discovery
+    if result is None:
+        return None
+    facts = {
+        "Participants": str(result.n),
+        "Problems met": f"{result.problems_met} ({result.hits} hits, {result.once} met once)",
+        "Discovery rate p̂ (raw)": f"{result.p_raw:.3f}",
+        "Adjusted p (Lewis 2001)": f"{result.p:.3f} (deflated {result.p_deflated:.3f}, Good–Turing "
+        f"{result.p_good_turing:.3f})",
+        "Problems estimated": f"{result.total_estimate:.1f} (about {result.unseen_estimate:.1f} not yet seen)",
+        "Discovered so far": f"{result.discovered_so_far:.0%}",
+        "Participants needed": ", ".join(f"{g:.0%}: {k}" for g, k in zip(result.goals, result.needed, strict=True)),
+    }
+    notes = " ".join(n[:1].upper() + n[1:] + ("" if n.endswith(".") else ".") for n in result.notes)
+    source = f" Source: {report.discovery_source}." if report.discovery_source else ""
+    return facts, f"{DISCOVERY_METHOD}{source} {notes}".strip()
+
+
 def methods_text(report: ReportData) -> list[str]:
     conf = format_confidence(report.confidence)
     return [
@@ -687,6 +793,19 @@ def render_html(report: ReportData) -> str:
         sections.append(
             ("comparison", "Comparison", figures("comparison") + _table_html(comparison, "comparison-table"))
         )
+
+    navigation = navigation_tables(report)
+    if navigation is not None:
+        paths, first, method = navigation
+        content = _table_html(paths, "navigation-table")
+        content += _table_html(first, "first-click-table") if first is not None else ""
+        sections.append(("navigation", "Navigation", content + f'<p class="muted">{_e(method)}</p>\n'))
+
+    discovery = discovery_content(report)
+    if discovery is not None:
+        facts, method = discovery
+        content = _facts_html(facts) + figures("discovery") + f'<p class="muted">{_e(method)}</p>\n'
+        sections.append(("discovery", "Problem discovery", content))
 
     body = "".join(
         f'<section id="{sid}" aria-labelledby="{sid}-heading">\n<h2 id="{sid}-heading">{_e(heading)}</h2>\n'

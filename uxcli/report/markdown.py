@@ -18,7 +18,9 @@ from uxcli.report.html import (
     build_report_charts,
     comparison_table,
     condition_table,
+    discovery_content,
     methods_text,
+    navigation_tables,
     questionnaire_content,
     readout_caption,
     readout_lines,
@@ -120,6 +122,23 @@ def render_markdown_report(
         parts.append("## Comparison\n")
         parts.extend(figure_md["comparison"])
         parts.append(_table(comparison))
+
+    navigation = navigation_tables(report)
+    if navigation is not None:
+        paths, first, method = navigation
+        parts.append("## Navigation\n")
+        parts.append(_table(paths))
+        if first is not None:
+            parts.append(_table(first))
+        parts.append(f"_{md_text(method)}_\n")
+
+    discovery = discovery_content(report)
+    if discovery is not None:
+        facts, method = discovery
+        parts.append("## Problem discovery\n")
+        parts.append(_facts(facts))
+        parts.extend(figure_md["discovery"])
+        parts.append(f"_{md_text(method)}_\n")
 
     parts.append("---\n")
     parts.extend(f"{md_text(paragraph)}\n" for paragraph in methods_text(report))

@@ -42,6 +42,10 @@ class ReportData:
     by_condition: the summary per task and condition (columns task, the condition, metrics), or None.
     compared: the compared column (e.g. "variant", "Round", "file") and its two groups, or None.
     questionnaires: per questionnaire instrument, its per-condition results and comparison.
+    navigation: the navigation metrics (uxcli.navigation.metrics) when the event log has targets, or None.
+    discovery: the problem-discovery result (uxcli.planning.DiscoveryResult) of ``report --problems FILE``,
+        or None.
+    discovery_source: the problem file's name, for the section's source line.
     """
 
     title: str
@@ -61,6 +65,20 @@ class ReportData:
     by_condition: pd.DataFrame | None = None
     compared: Compared | None = None
     questionnaires: Sequence[QuestionnaireSection] = ()
+    navigation: NavigationSection | None = None
+    discovery: Any = None  # uxcli.planning.DiscoveryResult (typed Any: the model imports no analysis)
+    discovery_source: str = ""
+
+
+@dataclass(frozen=True)
+class NavigationSection:
+    """The navigation metrics of the report's attempts (uxcli.navigation.metrics.navigation_table): one row
+    per task, or per task and condition when the report compares conditions; with its notes."""
+
+    frame: pd.DataFrame
+    by: tuple[str, ...]
+    notes: Sequence[str] = ()
+    study_file: str = ""  # the study file the expected paths, first targets and declared targets came from
 
 
 @dataclass(frozen=True)
@@ -93,6 +111,7 @@ class QuestionnaireSection:
     by: str | None = None
     comparison: pd.DataFrame | None = None  # uxcli.questionnaires.compare.COLUMNS
     notes: Sequence[str] = ()
+    respondents: pd.DataFrame | None = None  # per respondent: the by column and the score (SUS chart per condition)
 
 
 def sus_values(report: ReportData) -> list[float]:

@@ -8,7 +8,8 @@ listing the kinds (``uxcli chart --help``) imports no matplotlib or pandas:
   for the chart (``report_text``); a kind without one is left out of the report (slides only);
 - ``section`` is the report section its figure goes in (one of SECTIONS), ``skipped_note`` what the report
   says when the data has nothing for it (None: say nothing);
-- ``needs`` is what the report data must carry for the kind: "sus" (SUS scores) or "comparison" (two groups).
+- ``needs`` is what the report data must carry for the kind: "sus" (SUS scores), "comparison" (two groups) or
+  "problems" (a problem matrix: ``uxcli chart discovery FILE`` reads FILE as one).
 
 Each kind lives in its own module beside this one (success.py, time.py, ...), built on common.py.
 """
@@ -22,7 +23,7 @@ from typing import Any
 from uxcli.reference import COMPLETION_AVERAGE, SUS_FAIL_GRADE, SUS_GRADES
 
 # The report sections a chart can go in, in page order (figures are numbered in this order).
-SECTIONS: tuple[str, ...] = ("charts", "sus", "comparison")
+SECTIONS: tuple[str, ...] = ("charts", "sus", "comparison", "discovery")
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class ChartKind:
     name: str
     description: str
     function: str  # "module:function" (report data) -> Figure, imported only when the chart is drawn
-    needs: str | None = None  # "sus" or "comparison": the report data this chart cannot do without
+    needs: str | None = None  # "sus", "comparison" or "problems": the data this chart cannot do without
     report_text: str | None = None  # "module:function" (report data) -> ChartText | None; None: not in the report
     section: str = "charts"  # where the report puts the figure, one of SECTIONS
     skipped_note: str | None = None  # the report's note when the data has nothing for this chart
@@ -95,7 +96,13 @@ CHART_KINDS: dict[str, ChartKind] = {
             needs="comparison",
             section="comparison",
         ),
-        _kind("discovery", "Problem discovery 1 − (1 − p)^n with the n for 80/85/90/95% (uxcli problems)", "discovery"),
+        _kind(
+            "discovery",
+            "Problem discovery 1 − (1 − p)^n of a problem matrix, with the n for 80/85/90/95% (uxcli problems)",
+            "discovery",
+            needs="problems",
+            section="discovery",
+        ),
     )
 }
 

@@ -14,6 +14,9 @@ from uxcli.report.charts import ChartText
 from uxcli.report.charts.common import JITTER_SEED, OKABE_ITO, as_floats, legend_below, no_data, styled
 from uxcli.report.model import sus_values
 
+CONDITION_COLORS = [OKABE_ITO[c] for c in ("blue", "vermillion", "bluish_green", "reddish_purple", "orange")]
+MARKERS = ["o", "s", "D", "^", "v"]
+
 # The SUS grade bands, lowest first, with typographic minus signs for the chart's labels.
 SUS_GRADE_BANDS: tuple[tuple[float, str], ...] = ((0.0, SUS_FAIL_GRADE),) + tuple(
     (bound, grade.replace("-", "−")) for bound, grade in reversed(SUS_GRADES)
@@ -38,11 +41,34 @@ def _sus_values(scores: Any) -> np.ndarray:
     return values[np.isfinite(values)]
 
 
+def sus_by_condition(report: Any) -> list[tuple[str, np.ndarray]]:
+    """(condition, scores) per condition when the report compares conditions and the SUS answers carry the
+    compared column (uxcli.report.model.QuestionnaireSection.respondents), in the comparison's order; else []."""
+    compared = getattr(report, "compared", None)
+    for section in getattr(report, "questionnaires", ()):
+        frame = section.respondents
+        if section.instrument != "sus" or section.by is None or frame is None or compared is None:
+            continue
+        groups = frame[section.by].astype(object).where(frame[section.by].notna(), None)
+        names = [n for n in dict.fromkeys(str(g) for g in groups if g is not None)]
+        order = [g for g in (compared.group_a, compared.group_b) if g in names] + [
+            n for n in names if n not in (compared.group_a, compared.group_b)
+        ]
+        out = [(name, _sus_values(frame.loc[(groups == name).to_numpy(dtype=bool), "score"])) for name in order]
+        out = [(name, values) for name, values in out if values.size]
+        if len(out) >= 2:
+            return out
+    return []
+
+
 @styled
-def sus_chart(scores: Any) -> Figure:
+def sus_chart(scores: Any, groups: list[tuple[str, np.ndarray]] | None = None) -> Figure:
     """Each respondent's SUS score (a jittered dot) over the shaded curved grade bands, with the
     mean (solid) and the published average (dashed). Accepts a Series, a list of floats or a frame
-    with a `score` column."""
+    with a `score` column. With ``groups`` ((condition, scores) per condition) each condition is a row of
+    its own colour and marker, with its own mean."""
+    if groups:
+        return _sus_conditions_chart(groups)
     values = _sus_values(scores)
     fig = Figure(figsize=(7.6, 3.1), layout="constrained")
     ax = fig.add_subplot()
@@ -89,6 +115,39 @@ def sus_chart(scores: Any) -> Figure:
     return fig
 
 
+def _sus_conditions_chart(groups: list[tuple[str, np.ndarray]]) -> Figure:
+    """One row per condition: its respondents' scores (dots), its mean (a solid bar across the row)."""
+    fig = Figure(figsize=(7.6, 1.6 + 0.9 * len(groups)), layout="constrained")
+    ax = fig.add_subplot()
+    lowest = min(float(values.min()) for _, values in groups)
+    x_min = max(0.0, min(40.0, math.floor((lowest - 2.5) / 10) * 10))
+    _grade_bands(ax, x_min)
+    rng = np.random.default_rng(JITTER_SEED)
+    rows = len(groups)
+    for i, (name, values) in enumerate(groups):
+        top = rows - i  # the first condition (A) on top
+        color, marker = CONDITION_COLORS[i % len(CONDITION_COLORS)], MARKERS[i % len(MARKERS)]
+        jitter = top - 1 + rng.uniform(0.2, 0.8, values.size)
+        ax.scatter(values, jitter, s=34, color=color, marker=marker, edgecolors="#FFFFFF", linewidths=0.6,
+                   alpha=0.9, zorder=3, label=f"{name} (n = {values.size})")  # fmt: skip
+        mean = float(values.mean())
+        ax.plot([mean, mean], [top - 0.95, top - 0.05], color=color, linewidth=2.4, zorder=4,
+                label=f"{name} mean {mean:.1f} (grade {sus_grade_of(mean)})")  # fmt: skip
+    ax.axvline(SUS_AVERAGE, color="#000000", linestyle=(0, (5, 3)), linewidth=1.2, zorder=4,
+               label=f"Average {SUS_AVERAGE_TEXT} (Sauro 2011)")  # fmt: skip
+    ax.set_xlim(x_min, 100)
+    ax.set_ylim(0, rows)
+    ax.set_yticks([rows - i - 0.5 for i in range(rows)], [name for name, _ in groups])
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlabel("SUS score (0–100); letters: Sauro–Lewis curved grades")
+    fig.suptitle("SUS scores per condition against the grade bands", x=0.02, ha="left", fontsize=10.5,
+                 fontweight="bold")  # fmt: skip
+    handles, _ = ax.get_legend_handles_labels()
+    legend_below(fig, handles, ncols=min(3, len(handles)))
+    return fig
+
+
 def _grade_bands(ax: Any, x_min: float) -> None:
     """Alternating grey bands, one per grade from x_min up, with the grade's letter above."""
     bounds = [b for b, _ in SUS_GRADE_BANDS] + [100.0]
@@ -113,12 +172,24 @@ def _grade_bands(ax: Any, x_min: float) -> None:
 
 
 def draw(report: Any) -> Figure:
-    return sus_chart(sus_values(report))
+    return sus_chart(sus_values(report), sus_by_condition(report) or None)
 
 
 def report_text(report: Any) -> ChartText | None:
-    """In the report when it has SUS scores."""
+    """In the report when it has SUS scores (per condition when the report compares conditions)."""
     scores = sus_values(report)
+    groups = sus_by_condition(report)
+    if groups:
+        means = "; ".join(
+            f"{name}: {v.size} scores, mean {v.mean():.1f} (grade {sus_grade_of(float(v.mean()))})"
+            for name, v in groups
+        )
+        return ChartText(
+            caption="SUS score of each respondent per condition against the Sauro–Lewis curved grade bands "
+            f"({GRADE_RANGE}). The solid bar in each row is that condition's mean; the dashed line is the average "
+            f"SUS score of {SUS_AVERAGE_TEXT} (Sauro 2011).",
+            alt=f"Dot plot of SUS scores in one row per condition over shaded grade bands: {means}.",
+        )
     if not scores:
         return None
     mean = sum(scores) / len(scores)
