@@ -370,11 +370,13 @@ def test_one_error_line_per_distinct_bad_label(cli, tmp_path):
     result = cli("sus", str(path))
     assert result.exit_code == 1 and result.stdout == ""
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 3, result.stderr  # two labels and the count line
-    assert '"Agree strongly" is not a SUS answer (28 cells, lines 2, 3, 4, …)' in errors[0]
+    assert len(errors) == 4, result.stderr  # one per column and label, and the count line
+    # counted per column: 14 cells in Q1 and 14 in Q10, not 28 under Q1
+    assert '"Agree strongly" is not a SUS answer (14 cells, lines 2, 3, 4, …)' in errors[0]
     assert 'labels.csv:2: column "Q1"' in errors[0]
-    assert '"Totally" is not a SUS answer' in errors[1] and "labels.csv:16" in errors[1]
-    assert "cells" not in errors[1]
+    assert 'labels.csv:2: column "Q10"' in errors[1] and "(14 cells" in errors[1]
+    assert '"Totally" is not a SUS answer' in errors[2] and "labels.csv:16" in errors[2]
+    assert "cells" not in errors[2]
 
 
 # --- the SEQ scale ------------------------------------------------------------------------------------
@@ -485,8 +487,9 @@ def test_bad_labels_in_a_wide_seq_sheet_are_counted_once(cli, tmp_path):
     result = cli("seq", str(write(tmp_path / "seq_wide.csv", rows)))
     assert result.exit_code == 1 and result.stdout == ""
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1, result.stderr  # not 88 lines
-    assert '"very hard" is not a SEQ answer (88 cells, lines 2, 3, 4, …)' in errors[0]
+    assert len(errors) == 3, result.stderr  # one per column and the count line, not 88 lines
+    assert 'column "Login": "very hard" is not a SEQ answer (44 cells, lines 2, 3, 4, …)' in errors[0]
+    assert 'column "Search": "very hard" is not a SEQ answer (44 cells, lines 2, 3, 4, …)' in errors[1]
 
 
 def test_typeform_hash_id_and_umux_lite_numbered_with_suffix(tmp_path):

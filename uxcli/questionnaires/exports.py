@@ -20,7 +20,10 @@ CSV conventions (one row per respondent, or per respondent and task for SEQ/CSAT
 * answers are numbers or the instrument's labels (SUS: Strongly disagree … Strongly agree with
   Qualtrics' "Somewhat" labels; UMUX-Lite: the 7-point agreement set; SEQ: Very difficult … Very easy;
   CSAT: Very dissatisfied … Very satisfied), case-insensitive; "10 - Extremely likely" reads as 10. A bad
-  value is one error however many cells hold it, with its count and first lines.
+  value is one error per column however many of its cells hold it, with their count and first lines;
+* Qualtrics' question-text row is read with the field ids when matching (``Q6 How easy was the task?``);
+  guessed SEQ/CSAT task columns leave out another instrument's numbered block and columns holding no
+  answers of theirs (noted).
 
 Rows and lines that are not answers are set aside with a note, never silently: a title row above the
 header, the extra header rows Qualtrics (question texts, ImportIds) and SurveyMonkey (item texts under a
@@ -419,14 +422,15 @@ def _add(
 
 
 class _BadCells:
-    """Bad answers of one file, grouped by what is wrong with them, so that a label used in 132 cells is
-    one error line (with its count and first lines), not 132."""
+    """Bad answers of one file, grouped by column and by what is wrong with them, so that a label used in
+    132 cells of a column is one error line (with its count and first lines), not 132."""
 
     def __init__(self) -> None:
-        self.cells: dict[str, list[tuple[BadAnswer, dict, str, str]]] = {}
+        self.cells: dict[tuple[str, str], list[tuple[BadAnswer, dict, str, str]]] = {}
 
     def add(self, exc: BadAnswer, where: dict, column: str, value: str) -> None:
-        self.cells.setdefault(str(exc), []).append((exc, where, column, value))
+        # per column: the count and lines are those of this column's cells, not of every column's
+        self.cells.setdefault((column, str(exc)), []).append((exc, where, column, value))
 
     def report(self, problems: Problems) -> None:
         for cells in self.cells.values():
@@ -590,8 +594,10 @@ def _read_csv(
         kept, missing = {}, exc
     taken = {h for h in (id_header, *labels.values(), *kept.values()) if h}
     said: list[tuple[str, str]] = []
+    cells = {h: table.column(h).cast("string").to_pylist() for h in table.headers}
+    texts, text_rows = _question_texts(table, cells)
     try:
-        items, how = _item_headers(table, spec, taken, column, required, prefix, said)
+        items, how = _item_headers(table, spec, taken, column, required, prefix, said, texts)
     except (InputError, OptionError):
         if required:
             raise
@@ -627,10 +633,9 @@ def _read_csv(
             f"the {spec.name} benchmark, a {spec.low}-{spec.high} figure, is not tested"
         )
         spec = _on_scale(spec, top)
-    cells = {h: table.column(h).cast("string").to_pylist() for h in table.headers}
     n = table.num_rows
     lines = table.lines(np.arange(n))
-    skipped = _header_rows(cells, items, spec, n)
+    skipped = _header_rows(cells, items, spec, n, text_rows)
     if skipped:
         what = "question texts and ImportIds (a Qualtrics export)" if len(skipped) == 2 else "question texts"
         notes.append(
@@ -644,6 +649,21 @@ def _read_csv(
             f"({_lines_text(lines, sorted(summary))}: {words})"
         )
     per_task_wide = spec.per_task and how == "tasks"
+    if per_task_wide:
+        rows = [r for r in range(len(skipped), n) if r not in summary]
+        items, left_out = _fitting_tasks(cells, items, spec, rows)
+        if left_out:
+            notes.append(
+                f"{name}: left out as {spec.name} tasks (most answers are not {spec.name} answers): {left_out}"
+            )
+        notes.append(
+            f"{name}: no task column; read {', '.join(repr(h) for h in items)} as the {spec.name} answers, one column per task"
+        )
+    elif texts and any(h in texts for h in items) and how in ("texts", "keyword"):
+        shown = ", ".join(f"{h!r} ({texts[h]!r})" for h in items[:3] if h in texts) + (" …" if len(items) > 3 else "")
+        notes.append(
+            f"{name}: {spec.name} {'answers' if spec.items == 1 else 'items'} found by their question text: {shown}"
+        )
     bad = _BadCells()
     for row in range(n):
         if row < len(skipped) or row in summary:
@@ -673,6 +693,35 @@ def _read_csv(
             _add(out, spec, row_labels, task, answers, where_text, imputed)
     bad.report(problems)
     return True
+
+
+# Words of a per-task instrument's own answers: a bad answer using them is a slip, not another column's value.
+_NEAR_MISS = {
+    "seq": r"eas|diffic|hard|simple|tough|schwer|leicht|fácil|facil|difíc|dific|facile|diffici",
+    "csat": r"satisf|happy|content|zufrieden|satisfait|satisfech|soddisf",
+}
+
+
+def _fitting_tasks(
+    cells: dict[str, list], items: list[str], spec: AnswerFormat, rows: list[int]
+) -> tuple[list[str], str]:
+    """Guessed per-task columns (SEQ, CSAT) without the ones whose answers are mostly not the
+    instrument's (a comment column, agreement labels, numbers off the scale): (kept, what was left out and
+    why). Short bad answers that still speak of the instrument ("very hard" for SEQ, "unhappy" for CSAT) keep
+    their column, so they are reported as errors. When no column fits, all are kept, for the same reason."""
+    kept: list[str] = []
+    out: list[str] = []
+    for header in items:
+        values = [v for v in (_cell(cells[header][r]) for r in rows) if v is not None]
+        bad = _foreign(values, spec)
+        if bad:
+            examples = ", ".join(f'"{v}"' for v in list(dict.fromkeys(bad))[:2])
+            out.append(f"{header!r} ({examples}{', …' if len(set(bad)) > 2 else ''})")
+        else:
+            kept.append(header)
+    if not kept:
+        return items, ""
+    return kept, "; ".join(out)
 
 
 def _lines_text(lines: np.ndarray, rows: list[int]) -> str:
@@ -785,19 +834,64 @@ def _number_like(text: str) -> bool:
     return True
 
 
-def _header_rows(cells: dict[str, list], items: list[str], spec: AnswerFormat, n: int) -> list[int]:
+def _header_rows(
+    cells: dict[str, list], items: list[str], spec: AnswerFormat, n: int, text_rows: list[int] | None = None
+) -> list[int]:
     """Rows at the top that continue the header: Qualtrics' question-text row and its ImportId row
     (``{"ImportId":"QID1_1"}``), SurveyMonkey's "Response" row. With an ImportId row, it and every row
-    above it are header rows."""
-    for row in range(min(n, MAX_HEADER_ROWS)):
-        if any("importid" in (column[row] or "").lower().replace(" ", "") for column in cells.values()):
-            return list(range(row + 1))
+    above it are header rows; so are the question-text rows :func:`_question_texts` found."""
+    row = _import_id_row(cells, n)
+    if row is not None:
+        return list(range(row + 1))
+    if text_rows:
+        return list(text_rows)
     rows: list[int] = []
     for row in range(min(n, MAX_HEADER_ROWS)):
         if not _is_header_row([_cell(cells[h][row]) for h in items], spec):
             break
         rows.append(row)
     return rows
+
+
+def _import_id_row(cells: dict[str, list], n: int) -> int | None:
+    """The row of Qualtrics' ImportIds (``{"ImportId":"QID1_1"}``) among the first rows, if any."""
+    for row in range(min(n, MAX_HEADER_ROWS)):
+        if any("importid" in (column[row] or "").lower().replace(" ", "") for column in cells.values()):
+            return row
+    return None
+
+
+def _question_texts(table, cells: dict[str, list]) -> tuple[dict[str, str], list[int]]:
+    """Qualtrics' question-text row under the field ids: ({field id: question text}, [its row]), or
+    ({}, []) when there is none. It is the row above the ImportId row, or (an export without ImportIds)
+    a first row whose metadata cells mostly repeat their headers in words ("Start Date" under "StartDate",
+    "Response ID" under "ResponseId"), which no respondent's row does ("IP Address" under Status does). Matching columns to instruments
+    reads "Q6 How easy was the task?"; messages still name the field id."""
+    n = table.num_rows
+    if n < 2:
+        return {}, []
+    row = _import_id_row(cells, n)
+    if row is None:
+        meta = [h for h in cells if is_metadata(h) or normalize_header(h) in ID_HEADERS]
+        first = {h: _cell(cells[h][0]) for h in meta}
+        said = [h for h, v in first.items() if v is not None and _meta_key(v) == _meta_key(h)]
+        if not said or len(said) * 2 < len([v for v in first.values() if v is not None]):
+            return {}, []
+        row = 1
+    if row < 1:
+        return {}, []
+    texts = {}
+    for header, column in cells.items():
+        text = _cell(column[0])
+        if text is not None and normalize_header(text) != normalize_header(header):
+            texts[header] = " ".join(text.split())
+    return texts, [0] if row == 1 else list(range(row))
+
+
+def _seen(header: str, texts: dict[str, str] | None) -> str:
+    """A header as the matching reads it: the field id and, in a Qualtrics export, its question text."""
+    text = (texts or {}).get(header)
+    return f"{header} {text}" if text else header
 
 
 def _summary_key(value: str) -> str:
@@ -903,6 +997,7 @@ def _item_headers(
     required: bool = True,
     prefix: str | None = None,
     said: list[tuple[str, str]] | None = None,
+    texts: dict[str, str] | None = None,
 ) -> tuple[list[str] | None, str]:
     """The answer columns and how they were found: column, texts, numbers, keyword, position, tasks.
 
@@ -910,7 +1005,9 @@ def _item_headers(
     are never taken, nor survey metadata. Position and wide per-task columns are guesses, so they are
     only tried for a file named on the command line (``required``), never for a file found in a
     directory. ``prefix`` (``--items``) keeps only the columns whose header starts with it; ``said``
-    collects (severity, message) about choices made on the way (items placed by position).
+    collects (severity, message) about choices made on the way (items placed by position). ``texts``
+    ({field id: question text}, Qualtrics' second row) is read with the headers by text and keyword
+    matching; numbers, positions and messages use the field ids.
     """
     said = [] if said is None else said
     headers = [h for h in table.headers if h not in taken]
@@ -920,7 +1017,7 @@ def _item_headers(
             found = ", ".join(f'"{h}"' for h in table.headers)
             raise OptionError(f'no column "{column}" in {table.name} (columns: {found})')
         return match, "column"
-    others = _claimed_by_others(headers, spec, table)
+    others = _claimed_by_others(headers, spec, table, texts, numbered=not prefix)
     headers = [h for h in headers if h not in others and not is_metadata(h)]
     if prefix:
         wanted = _squash(prefix)
@@ -928,23 +1025,27 @@ def _item_headers(
         if not headers:
             raise OptionError(f'--items {prefix}: no column of {table.name} starts with "{prefix}"')
     if spec.items > 1:
-        by_text = _match_texts(headers, spec, table, said)
+        by_text = _match_texts(headers, spec, table, said, texts)
         if by_text:
             return by_text, "texts"
         numbered = _match_numbers(headers, spec, table, said)
         if numbered:
             return numbered, "numbers"
         rest = _answer_candidates(table, headers)
+        if not prefix:
+            rest = _position_candidates(table, rest, spec, texts)
         if (required or prefix) and len(rest) == spec.items:
             return rest, "position"
         return None, ""
     pattern = re.compile(spec.keywords, re.IGNORECASE)
-    hits = [h for h in headers if pattern.search(h) and not normalize_header(h).endswith("npsgroup")]
+    hits = [h for h in headers if pattern.search(_seen(h, texts)) and not normalize_header(h).endswith("npsgroup")]
     if len(hits) == 1:
         return hits, "keyword"
     rest = _answer_candidates(table, headers)
-    if required and len(rest) == 1:
-        return rest, "position"
+    if required and len(_position_candidates(table, rest, spec, texts)) == 1:
+        return _position_candidates(table, rest, spec, texts), "position"
+    if required and spec.per_task and not table.has("task") and len(hits) > 1:
+        return hits, "tasks"  # wide: "How easy was task 1?", "How easy was task 2?"
     if required and spec.per_task and not table.has("task") and rest:
         return rest, "tasks"  # wide: one column per task
     if len(hits) > 1:
@@ -961,8 +1062,12 @@ def _squash(text: str) -> str:
     return re.sub(r"[\s_\-.:#]+", "", str(text).lower())
 
 
-def _claimed_by_others(headers: list[str], spec: AnswerFormat, table) -> set[str]:
-    """Headers that identify another instrument: most of its item texts, or its own keyword."""
+def _claimed_by_others(
+    headers: list[str], spec: AnswerFormat, table, texts: dict[str, str] | None = None, numbered: bool = True
+) -> set[str]:
+    """Headers that identify another instrument: most of its item texts, or its own keyword; and (unless
+    ``numbered`` is off: --items chose the columns) a complete numbered block of an instrument with more
+    items (Q5_1…Q5_10 are SUS's, never SEQ tasks nor UMUX-Lite's items 1 and 2; UMUX1/UMUX2 when named so)."""
     from uxcli.questionnaires.instruments import INSTRUMENTS, load
 
     claimed: set[str] = set()
@@ -972,17 +1077,70 @@ def _claimed_by_others(headers: list[str], spec: AnswerFormat, table) -> set[str
             continue
         if other.texts:
             patterns = [[re.compile(p, re.IGNORECASE) for p in item] for item in other.texts]
-            hits = [[h for h in headers if all(p.search(h) for p in item)] for item in patterns]
+            hits = [[h for h in headers if all(p.search(_seen(h, texts)) for p in item)] for item in patterns]
             if sum(1 for h in hits if h) * 2 >= other.items and other.items > 2:
                 try:  # its own columns exactly, when they can be told apart (a block of items)
-                    own = _match_texts(headers, other, table, [])
+                    own = _match_texts(headers, other, table, [], texts)
                 except InputError:
                     own = None
                 claimed.update(own if own else (h for found in hits for h in found))
         if other.claims:
             pattern = re.compile(other.claims, re.IGNORECASE)
-            claimed.update(h for h in headers if pattern.search(h))
+            claimed.update(h for h in headers if pattern.search(_seen(h, texts)))
+        if numbered and other.items > max(spec.items, 1):
+            claimed.update(_numbered_claim(headers, other, table))
     return claimed
+
+
+def _numbered_claim(headers: list[str], other: AnswerFormat, table) -> list[str]:
+    """The complete numbered block of ``other``'s items among ``headers`` ([] when none, or several): for
+    an instrument of three or more items any numbering (Q5_1…Q5_10), for a shorter one only headers naming
+    it (UMUX1, UMUX2; Q1, Q2 may be anything)."""
+    try:
+        block = _match_numbers(headers, other, table, [])
+    except InputError:
+        return []
+    if not block:
+        return []
+    if other.items > 2:
+        return block
+    own = re.sub(r"[^a-z]", "", other.key)
+    return block if all(own in re.sub(r"[^a-z]", "", h.lower()) for h in block) else []
+
+
+def _position_candidates(table, headers: list[str], spec: AnswerFormat, texts: dict[str, str] | None) -> list[str]:
+    """The columns a guess by position may take: not one whose header names another instrument's question
+    ("How easy was the task?" is SEQ's, not a UMUX-Lite item), nor one whose cells are mostly no answers of
+    this instrument (a comment column). Header rows under the header (at most two) cannot tip the count."""
+    from uxcli.questionnaires.instruments import INSTRUMENTS, load
+
+    kept = []
+    for header in headers:
+        seen = _seen(header, texts)
+        others = (load(key).answers for key in INSTRUMENTS if key != spec.key)
+        if any(o.keywords and re.search(o.keywords, seen, re.IGNORECASE) for o in others if o.items == 1):
+            if not (spec.keywords and re.search(spec.keywords, seen, re.IGNORECASE)):
+                continue
+        values = [v for v in (_cell(x) for x in table.column(header).cast("string").to_pylist()) if v is not None]
+        if len(values) > 2 * MAX_HEADER_ROWS and _foreign(values, spec):
+            continue
+        kept.append(header)
+    return kept
+
+
+def _foreign(values: list[str], spec: AnswerFormat) -> list[str]:
+    """The values of a column when most of them are no answers of the instrument and do not even speak of
+    it (agreement labels under SEQ, free text, numbers off the scale), else []: such a column is not the
+    instrument's. "very hard" under SEQ is a slip in an SEQ column, reported as an error instead."""
+    bad = []
+    for value in values:
+        try:
+            parse_answer(value, spec)
+        except ValueError:
+            bad.append(value)
+    pattern = _NEAR_MISS.get(spec.key)
+    near = [v for v in bad if pattern and re.search(pattern, v, re.IGNORECASE) and len(v.split()) <= 2]
+    return bad if values and len(bad) * 2 > len(values) and len(near) * 2 <= len(bad) else []
 
 
 def _answer_candidates(table, headers: list[str]) -> list[str]:
@@ -1039,9 +1197,11 @@ def _by_position(
     return block
 
 
-def _match_texts(headers: list[str], spec: AnswerFormat, table, said: list[tuple[str, str]]) -> list[str] | None:
+def _match_texts(
+    headers: list[str], spec: AnswerFormat, table, said: list[tuple[str, str]], texts: dict[str, str] | None = None
+) -> list[str] | None:
     patterns = [[re.compile(p, re.IGNORECASE) for p in item] for item in spec.texts]
-    found: list[list[str]] = [[h for h in headers if all(p.search(h) for p in item)] for item in patterns]
+    found: list[list[str]] = [[h for h in headers if all(p.search(_seen(h, texts)) for p in item)] for item in patterns]
     if not any(found):
         return None
     # An item text can contain another's words ("learn ... quickly" vs "learn a lot"): keep the
@@ -1124,6 +1284,13 @@ def _match_numbers(headers: list[str], spec: AnswerFormat, table, said: list[tup
     blocks = _numbered_blocks(headers, spec)
     wanted = set(range(1, spec.items + 1))
     complete = {key: numbers for key, numbers in blocks.items() if wanted <= set(numbers)}
+    if spec.items <= 2:  # Q6_1…Q6_3 is a question of three rows, not UMUX-Lite's two items (UMUX_1…UMUX_3 may be)
+        own = spec.key.replace("-", "")[:4]
+        complete = {
+            key: numbers
+            for key, numbers in complete.items()
+            if set(numbers) == wanted or own in re.sub(r"[^a-z]", "", key)
+        }
     if not complete:
         for numbers in blocks.values():  # one item's header renamed: place it by position
             if len(wanted & set(numbers)) == spec.items - 1:
