@@ -140,3 +140,17 @@ def test_file_labels_and_pairing_rule():
     assert not decide_pairing("Round", 12).paired and not decide_pairing("file", 12).paired
     assert decide_pairing("file", 12, pairing="paired").paired
     assert not decide_pairing("variant", 0).paired
+
+
+def test_rows_pooling_tasks_say_what_n_counts(tmp_path):
+    """12 people x 2 tasks per round: a row per round pools the tasks, so its n is 24 participant x task
+    outcomes, and the caption says so rather than leaving "24 participants" to be read as 24 people."""
+    import uxcli
+
+    data = Path(__file__).parent / "data" / "rounds"
+    inputs = uxcli.load_inputs(uxcli.ReadOptions((str(data / "round1.csv"), str(data / "round2.csv"))))
+    result = uxcli.summary(inputs, uxcli.SummaryOptions(by=("file",)))
+    assert list(result.frame["participants"]) == [24, 24]
+    assert "Rows pool 2 tasks" in result.footer and "participants × tasks" in result.footer
+    by_task = uxcli.summary(inputs, uxcli.SummaryOptions(by=("task", "file")))
+    assert "Rows pool" not in (by_task.footer or "")

@@ -433,8 +433,11 @@ def summary(inputs: Inputs, options: SummaryOptions | None = None) -> SummaryRes
         if assisted
         else None
     )
+    pooled = _pooled_note(dataset, by, options.unit)
     footer = "\n".join(
-        t for t in (design, unit_note, assisted_note, _benchmark_footer(figures, options), inputs.accounting) if t
+        t
+        for t in (design, unit_note, pooled, assisted_note, _benchmark_footer(figures, options), inputs.accounting)
+        if t
     )
     return SummaryResult(frame, grouped, replace(options, by=tuple(by)), columns, footer, verdict, design)
 
@@ -478,6 +481,19 @@ def with_time_n(frame: pd.DataFrame, counts: Any) -> pd.DataFrame:
     frame.insert(at, "time_n", n)
     frame.insert(at + 1, "time_ci_unreliable", (n > 0) & (n < TIME_RELIABLE_N))
     return frame
+
+
+def _pooled_note(dataset: Dataset, by: list[str], unit: str) -> str | None:
+    """Rows that pool several tasks count one outcome per participant and task: say so, so that
+    "participants 24" for 12 people who did 2 tasks is not read as 24 people."""
+    attempts = dataset.attempts
+    if "task" in by or attempts is None or "task" not in attempts or attempts.empty:
+        return None
+    tasks = attempts["task"].nunique()
+    if tasks < 2:
+        return None
+    what = "attempt" if unit == "attempt" else "participant and task (participants × tasks)"
+    return f"Rows pool {tasks} tasks: n and the rates count one outcome per {what}; --by task splits them."
 
 
 def _unit_note(retried: int, unit: str) -> str | None:
@@ -1130,9 +1146,7 @@ def time_to_success(inputs: Inputs, options: Any = None) -> Any:
     return survival(inputs, options)
 
 
-def problems(
-    path: str | Path, options: Any = None, *, transpose: bool = False, participants: int | None = None
-) -> Any:
+def problems(path: str | Path, options: Any = None, *, transpose: bool = False, participants: int | None = None) -> Any:
     """What ``uxcli problems FILE`` computes: read the problem matrix or long list, then
     uxcli.planning.discovery (a DiscoveryResult) for DiscoveryOptions."""
     from uxcli.planning import discovery, read_problems
