@@ -30,6 +30,10 @@ def main() -> int:
     con = duckdb.connect()
     if a.threads:
         con.execute(f"SET threads = {int(a.threads)}")
+    if a.file.endswith(".parquet"):  # the Parquet copy of the log: the same query on read_parquet
+        start = sql.index("read_csv($path")
+        end = sql.index("})", start) + 2
+        sql = sql[:start] + "read_parquet($path)" + sql[end:]
     cur = con.execute(sql, {"path": a.file})
     cols = [d[0] for d in cur.description]
     rows = cur.fetchall()

@@ -3,8 +3,12 @@
 WITH events AS (
     SELECT participant, variant, task, "timestamp" AS ts, event
     FROM read_csv($path, header = true,
-                  columns = {'participant': 'VARCHAR', 'variant': 'VARCHAR', 'task': 'VARCHAR',
-                             'timestamp': 'DOUBLE', 'event': 'VARCHAR'})
+                  types = {'participant': 'VARCHAR', 'variant': 'VARCHAR', 'task': 'VARCHAR',
+                           'timestamp': 'DOUBLE', 'event': 'VARCHAR'})
+    -- a start or end repeated exactly (a recorder writing twice) is dropped; a repeated click or error counts
+    WINDOW w AS (PARTITION BY participant, task ORDER BY "timestamp", event)
+    QUALIFY NOT (event IN ('start', 'success', 'failure', 'abandon')
+                 AND coalesce(lag(event) OVER w = event AND lag("timestamp") OVER w = "timestamp", false))
 ),
 numbered AS (
     -- attempt number = running count of "start" events of the same participant + task, by time

@@ -24,6 +24,22 @@ Shape of the data
   increasing within a participant (at least 1 ms apart), with >= 1 s between attempts;
 * the number of participants is chosen so that the expected number of events is ``--events``.
 
+Quirks (``--quirky``): what real recorders write, at these rates, each drawn independently
+-----------------------------------------------------------------------------------------
+* exact repeats: ~2 per 100,000 events are written twice (a recorder double-logging); uxcli sets a
+  repeated start or end aside and counts a repeated click or error, so the truth counts those twice;
+* out of time order: ~1 per 10,000 events (a click or error) swaps places in the file with the next event
+  of its attempt (times stay with their rows);
+* a ``target`` column (the element clicked); ~1 % of the targets hold a comma and are quoted
+  (``"Add to cart, large"``), the others are plain;
+* blank lines: ~1 per 100,000 lines; CRLF line ends throughout;
+* ``--iso``: ISO 8601 timestamps in UTC with milliseconds (``2023-11-14T22:13:20.123Z``), not epoch seconds.
+
+Parquet (``--parquet``, or ``--to-parquet CSV`` for a log already written): the same events as
+``PATH.parquet`` (zstd, row groups of 1M rows; participant, variant, task, event and target strings,
+timestamp float64 seconds), converted batch by batch from the CSV (blank lines are no rows there; repeats
+and out-of-order events stay), so the CSV's truth file holds for it too.
+
 Generation is vectorised with numpy in chunks of participants (each chunk has its own seeded stream,
 so the output depends only on the seed and the participant count) and written with pyarrow's CSV
 writer; memory stays bounded (a few hundred MB) whatever the size.
@@ -40,9 +56,17 @@ import time
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 HEADER = "participant,variant,task,timestamp,event\n"
+QUIRKY_HEADER = "participant,variant,task,timestamp,event,target\r\n"
+REPEAT_RATE = 2e-5  # events written twice
+SWAP_RATE = 1e-4  # events swapped with the next one of their attempt
+BLANK_RATE = 1e-5  # blank lines after a line
+TARGETS = ["#nav", "button.buy", "a.help", "input#q", "li.item", "div.card", "img.logo", "span.price"]
+QUOTED_TARGETS = ["Add to cart, large", "Size: S, M, L"]
+QUOTED_RATE = 0.01
 TASKS = [f"T{i:02d}" for i in range(1, 13)]
 EVENTS = ["start", "click", "error", "success", "failure", "abandon"]  # codes 0..5; outcome o -> 3 + o
 OUTCOMES = ["success", "failure", "abandon"]
@@ -85,7 +109,7 @@ def participants_for(events: int) -> int:
     return max(1, int(round(events / expected_events_per_participant())))
 
 
-def _chunk(rng: np.random.Generator, g0: int, n_part: int):
+def _chunk(rng: np.random.Generator, g0: int, n_part: int, quirky: bool = False, iso: bool = False):
     """Generate participants g0 .. g0+n_part-1 (0-based global index). Returns (table, stats)."""
     P = n_part
     gid = g0 + np.arange(P, dtype=np.int64)
@@ -159,9 +183,23 @@ def _chunk(rng: np.random.Generator, g0: int, n_part: int):
 
     code = np.where(is_start, 0, np.where(is_end, 3 + outcome[ev_att], np.where(is_err, 2, 1))).astype(np.int8)
 
+    # --- quirks (file order and repeats; times stay with their events) ---
+    rep = np.zeros(E, dtype=bool)
+    row_order = np.arange(E, dtype=np.int64)
+    if quirky:
+        rep = rng.random(E) < REPEAT_RATE
+        swap = inner & np.r_[ev_att[1:] == ev_att[:-1], False] & (rng.random(E) < SWAP_RATE)
+        swap &= ~np.r_[False, swap[:-1]]  # no event moves twice
+        at = np.flatnonzero(swap)
+        row_order[at], row_order[at + 1] = at + 1, at
+        row_order = np.repeat(row_order, 1 + rep[row_order])
+
     # --- exact counts (truth) ---
     errors_att = np.bincount(ev_att[is_err], minlength=A)
     clicks_att = m - errors_att
+    if quirky:  # a repeated click or error is counted twice; a repeated start or end is set aside
+        errors_att = errors_att + np.bincount(ev_att[is_err & rep], minlength=A)
+        clicks_att = clicks_att + np.bincount(ev_att[inner & ~is_err & rep], minlength=A)
     succ = outcome == 0
     time_s = dur / 1000.0
     stats = {
@@ -176,7 +214,8 @@ def _chunk(rng: np.random.Generator, g0: int, n_part: int):
         "time_success_sum": np.bincount(att_t[succ], weights=time_s[succ], minlength=N_TASKS),
         "log_time_success_sum": np.bincount(att_t[succ], weights=np.log(time_s[succ]), minlength=N_TASKS),
         "retries": np.bincount(att_t[att_no == 2], minlength=N_TASKS),
-        "events": np.bincount(att_t, weights=n_ev, minlength=N_TASKS),
+        "events": np.bincount(att_t, weights=n_ev, minlength=N_TASKS)
+        + np.bincount(att_t[ev_att[rep]], minlength=N_TASKS),
         "attempts_B": np.bincount(att_t[att_b], minlength=N_TASKS),
         "successes_B": np.bincount(att_t[succ & att_b], minlength=N_TASKS),
     }
@@ -191,13 +230,52 @@ def _chunk(rng: np.random.Generator, g0: int, n_part: int):
     dec[:, 0] = ts
     timestamp = pa.Array.from_buffers(pa.decimal128(18, 3), E, [None, pa.py_buffer(dec)])
     event = pa.DictionaryArray.from_arrays(pa.array(code), pa.array(EVENTS))
-    table = pa.table(
-        [participant, variant, task, timestamp, event], names=["participant", "variant", "task", "timestamp", "event"]
-    )
-    return table, stats, E
+    columns = [participant, variant, task, timestamp, event]
+    names = ["participant", "variant", "task", "timestamp", "event"]
+    if iso:
+        stamps = pa.array(ts, pa.timestamp("ms", tz="UTC"))
+        columns[3] = pc.strftime(stamps, format="%Y-%m-%dT%H:%M:%SZ")
+    if quirky:
+        choice = rng.integers(0, len(TARGETS), E)
+        quoted = rng.random(E) < QUOTED_RATE
+        choice[quoted] = len(TARGETS) + rng.integers(0, len(QUOTED_TARGETS), int(quoted.sum()))
+        choice[is_start | is_end] = len(TARGETS) + len(QUOTED_TARGETS)  # no target
+        names.append("target")
+        columns.append(
+            pa.DictionaryArray.from_arrays(
+                pa.array(choice.astype(np.int8)),
+                pa.array([*TARGETS, *(f"@Q{i}@" for i in range(len(QUOTED_TARGETS))), ""]),
+            )
+        )
+    table = pa.table(columns, names=names)
+    if quirky:
+        table = table.take(pa.array(row_order))
+    return table, stats, len(row_order)
 
 
-def generate(events: int, out: str, seed: int = 42, quiet: bool = False) -> dict:
+def _quirky_bytes(table: pa.Table, rng: np.random.Generator) -> bytes:
+    """The table as CSV with CRLF line ends, quotes only where needed, and a few blank lines."""
+    sink = pa.BufferOutputStream()
+    pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=False, quoting_style="none", batch_size=1 << 16))
+    data = sink.getvalue().to_pybytes()
+    for i, target in enumerate(QUOTED_TARGETS):  # placeholders: pyarrow quotes every string or none
+        data = data.replace(f"@Q{i}@".encode(), f'"{target}"'.encode())
+    data = data.replace(b"\n", b"\r\n")
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    blank = ends[rng.random(len(ends)) < BLANK_RATE] + 1
+    if not len(blank):
+        return data
+    parts, previous = [], 0
+    for at in blank.tolist():
+        parts += [data[previous:at], b"\r\n"]
+        previous = at
+    parts.append(data[previous:])
+    return b"".join(parts)
+
+
+def generate(
+    events: int, out: str, seed: int = 42, quiet: bool = False, quirky: bool = False, iso: bool = False
+) -> dict:
     n_participants = participants_for(events)
     t0 = time.perf_counter()
     acc: dict[str, np.ndarray] = {}
@@ -205,12 +283,15 @@ def generate(events: int, out: str, seed: int = 42, quiet: bool = False) -> dict
     wopts = pacsv.WriteOptions(include_header=False, quoting_style="none", batch_size=1 << 16)
     tmp = out + ".partial"
     with open(tmp, "wb") as fh:
-        fh.write(HEADER.encode())
+        fh.write((QUIRKY_HEADER if quirky else HEADER).encode())
         for ci, g0 in enumerate(range(0, n_participants, CHUNK_PARTICIPANTS)):
             n = min(CHUNK_PARTICIPANTS, n_participants - g0)
             rng = np.random.default_rng(np.random.SeedSequence([seed, ci]))
-            table, stats, E = _chunk(rng, g0, n)
-            pacsv.write_csv(table, fh, wopts)
+            table, stats, E = _chunk(rng, g0, n, quirky, iso)
+            if quirky:
+                fh.write(_quirky_bytes(table, rng))
+            else:
+                pacsv.write_csv(table, fh, wopts)
             del table
             total_events += E
             for k, v in stats.items():
@@ -271,7 +352,9 @@ def generate(events: int, out: str, seed: int = 42, quiet: bool = False) -> dict
         "events": total_events,
         "participants": n_participants,
         "bytes": os.path.getsize(out),
-        "header": HEADER.strip(),
+        "header": (QUIRKY_HEADER if quirky else HEADER).strip(),
+        "quirky": quirky,
+        "iso": iso,
         "time_definition": "terminal timestamp - start timestamp, seconds (ms precision)",
         "tasks": per_task,
         "totals": {
@@ -295,15 +378,55 @@ def generate(events: int, out: str, seed: int = 42, quiet: bool = False) -> dict
     return truth
 
 
+def to_parquet(csv_path: str, out: str | None = None, row_group: int = 1 << 20) -> str:
+    """Write the CSV's events as Parquet (PATH with .parquet), streamed batch by batch; return its path."""
+    import pyarrow.parquet as pq
+
+    out = out or os.path.splitext(csv_path)[0] + ".parquet"
+    strings = {c: pa.string() for c in ("participant", "variant", "task", "event", "target")}
+    reader = pacsv.open_csv(
+        csv_path,
+        read_options=pacsv.ReadOptions(block_size=16 << 20),
+        convert_options=pacsv.ConvertOptions(column_types={**strings, "timestamp": pa.float64()}),
+    )
+    tmp = out + ".tmp"
+    with pq.ParquetWriter(tmp, reader.schema, compression="zstd") as writer:
+        pending: list[pa.RecordBatch] = []
+        rows = 0
+        for batch in reader:
+            pending.append(batch)
+            rows += batch.num_rows
+            if rows >= row_group:
+                writer.write_table(pa.Table.from_batches(pending), row_group_size=row_group)
+                pending, rows = [], 0
+        if pending:
+            writer.write_table(pa.Table.from_batches(pending), row_group_size=row_group)
+    os.replace(tmp, out)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--events", required=True, type=float, help="approximate number of events (e.g. 1e7)")
-    ap.add_argument("--out", required=True, help="output CSV path (PATH.truth.json is written next to it)")
+    ap.add_argument("--events", type=float, help="approximate number of events (e.g. 1e7)")
+    ap.add_argument("--out", help="output CSV path (PATH.truth.json is written next to it)")
+    ap.add_argument("--parquet", action="store_true", help="also write the events as PATH.parquet")
+    ap.add_argument("--to-parquet", metavar="CSV", help="only convert this generated CSV to Parquet, and stop")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument(
+        "--quirky", action="store_true", help="repeats, out-of-order events, quoted targets, blank lines, CRLF"
+    )
+    ap.add_argument("--iso", action="store_true", help="ISO 8601 timestamps (UTC, milliseconds)")
     a = ap.parse_args(argv)
+    if a.to_parquet:
+        print(f"wrote {to_parquet(a.to_parquet)}", file=sys.stderr)
+        return 0
+    if a.events is None or a.out is None:
+        ap.error("--events and --out are required (or --to-parquet CSV)")
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
-    truth = generate(int(a.events), a.out, a.seed, a.quiet)
+    truth = generate(int(a.events), a.out, a.seed, a.quiet, a.quirky, a.iso)
+    if a.parquet:
+        to_parquet(a.out)
     print(
         f"wrote {a.out}: {truth['events']:,} events, {truth['participants']:,} participants, "
         f"{truth['bytes'] / 1e6:.1f} MB in {truth['generation_seconds']:.1f} s",

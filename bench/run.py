@@ -195,11 +195,17 @@ def human(n: int) -> str:
     return f"{n:,}"
 
 
-def data_path(data_dir: str, n: int, seed: int) -> str:
-    return os.path.join(data_dir, f"events_{size_label(n)}_s{seed}.csv")
+def data_path(data_dir: str, n: int, seed: int, quirky: bool = False) -> str:
+    return os.path.join(data_dir, f"events_{size_label(n)}_s{seed}{'_quirky' if quirky else ''}.csv")
 
 
-def ensure_data(path: str, n: int, seed: int) -> dict:
+def label(s: dict) -> str:
+    """A size's row label: events, and whether the log has the quirks of real recorders."""
+    kind = " quirky Parquet" if s.get("parquet") else (" quirky" if s.get("quirky") else "")
+    return human(s.get("events_requested", 10**8)) + kind
+
+
+def ensure_data(path: str, n: int, seed: int, quirky: bool = False) -> dict:
     truth_path = path + ".truth.json"
     if os.path.exists(path) and os.path.exists(truth_path):
         with open(truth_path) as fh:
@@ -207,13 +213,15 @@ def ensure_data(path: str, n: int, seed: int) -> dict:
         if (
             truth.get("events_requested") == n
             and truth.get("seed") == seed
+            and bool(truth.get("quirky")) == quirky
             and truth.get("bytes") == os.path.getsize(path)
         ):
             print(f"[data] reusing {os.path.relpath(path, ROOT)}", flush=True)
             return truth
     print(f"[data] generating {os.path.relpath(path, ROOT)} ({n:,} events)...", flush=True)
     m = measure(
-        [PY, os.path.join(BENCH, "generate.py"), "--events", str(n), "--out", path, "--seed", str(seed), "--quiet"],
+        [PY, os.path.join(BENCH, "generate.py"), "--events", str(n), "--out", path, "--seed", str(seed), "--quiet"]
+        + (["--quirky"] if quirky else []),
         timeout=4 * 3600,
     )
     if m["rc"]:
@@ -379,9 +387,26 @@ def median_or_none(xs):
 
 
 # ------------------------------------------------------------------------------------------------ phases
-def bench_size(n: int, args, ux_ok: bool, ux_why: str, out_dir: str) -> dict:
-    path = data_path(args.data_dir, n, args.seed)
-    truth = ensure_data(path, n, args.seed)
+def ensure_parquet(csv_path: str) -> str:
+    """The quirky log as Parquet (bench/generate.py --to-parquet), made once and reused while newer than the CSV."""
+    path = os.path.splitext(csv_path)[0] + ".parquet"
+    if not os.path.exists(path) or os.path.getmtime(path) < os.path.getmtime(csv_path):
+        print(f"[data] converting to {os.path.relpath(path, ROOT)}...", flush=True)
+        m = measure([PY, os.path.join(BENCH, "generate.py"), "--to-parquet", csv_path], timeout=4 * 3600)
+        if m["rc"]:
+            raise SystemExit(f"Parquet conversion failed for {csv_path}: {m['stderr'][-1000:]}")
+    return path
+
+
+def bench_size(
+    n: int, args, ux_ok: bool, ux_why: str, out_dir: str, quirky: bool = False, parquet: bool = False
+) -> dict:
+    path = data_path(args.data_dir, n, args.seed, quirky)
+    truth = dict(ensure_data(path, n, args.seed, quirky))
+    tag = size_label(n) + ("_quirky" if quirky else "") + ("_parquet" if parquet else "")
+    if parquet:  # the same events (the CSV's truth), read by row group
+        path = ensure_parquet(path)
+        truth["bytes"] = os.path.getsize(path)
     warm_page_cache(path)
     tools = {}
     if ux_ok:
@@ -401,12 +426,15 @@ def bench_size(n: int, args, ux_ok: bool, ux_why: str, out_dir: str) -> dict:
             "whole",
         ]
     tools["duckdb"] = [PY, os.path.join(BENCH, "duckdb_summary.py"), path]
+    tools["polars"] = [PY, os.path.join(BENCH, "polars_summary.py"), path]
     tools["floor"] = [PY, os.path.join(BENCH, "pyarrow_floor.py"), path]
     tools["floor_stream"] = [PY, os.path.join(BENCH, "pyarrow_floor.py"), path, "--stream"]
     tools = {k: v for k, v in tools.items() if k not in args.skip}
     res = {
         "events": truth["events"],
         "events_requested": n,
+        "quirky": quirky,
+        "parquet": parquet,
         "bytes": truth["bytes"],
         "participants": truth["participants"],
         "file": os.path.relpath(path, ROOT),
@@ -423,7 +451,7 @@ def bench_size(n: int, args, ux_ok: bool, ux_why: str, out_dir: str) -> dict:
             measure(cmd)
     for i in range(args.runs):
         for name, cmd in tools.items():
-            so = os.path.join(out_dir, f"{name}_{size_label(n)}.out") if i == 0 else None
+            so = os.path.join(out_dir, f"{name}_{tag}.out") if i == 0 else None
             m = measure(cmd, so)
             runs[name].append(m)
             if so:
@@ -467,9 +495,12 @@ def bench_size(n: int, args, ux_ok: bool, ux_why: str, out_dir: str) -> dict:
         with open(outputs["duckdb"]) as fh:
             duck_recs = json.load(fh)
         res["checks"]["duckdb"] = check_counts(duck_recs, truth, "duckdb")
+    if "polars" in outputs and res["tools"]["polars"]["ok"]:
+        with open(outputs["polars"]) as fh:
+            res["checks"]["polars"] = check_counts(json.load(fh), truth, "polars")
     ux_recs = None
     if "uxcli" in tools:
-        so = os.path.join(out_dir, f"uxcli_{size_label(n)}.json")
+        so = os.path.join(out_dir, f"uxcli_{tag}.json")
         m = measure([PY, "-m", "uxcli", "summary", path, "--unit", "attempt", "--format", "json"], so)
         if m["rc"] != 0:
             res["checks"]["uxcli"] = {
@@ -503,7 +534,15 @@ def bench_size(n: int, args, ux_ok: bool, ux_why: str, out_dir: str) -> dict:
         x, y = t.get(a, {}).get(key), t.get(b, {}).get(key)
         return x / y if x and y else None
 
+    faster = min(("duckdb", "polars"), key=lambda k: t.get(k, {}).get("wall_median") or float("inf"))
+    leaner = min(("duckdb", "polars"), key=lambda k: t.get(k, {}).get("rss_mb") or float("inf"))
     res["ratios"] = {
+        "faster": faster,
+        "leaner": leaner,
+        "wall_vs_best": ratio("uxcli", faster, "wall_median"),
+        "rss_vs_best": ratio("uxcli", leaner, "rss_mb"),
+        "wall_vs_polars": ratio("uxcli", "polars", "wall_median"),
+        "rss_vs_polars": ratio("uxcli", "polars", "rss_mb"),
         "wall_vs_duckdb": ratio("uxcli", "duckdb", "wall_median"),
         "wall_vs_floor": ratio("uxcli", "floor", "wall_median"),
         "rss_vs_duckdb": ratio("uxcli", "duckdb", "rss_mb"),
@@ -551,14 +590,14 @@ def bench_100m(args, ux_ok: bool, ux_why: str, out_dir: str) -> dict:
     n = 100_000_000
     big_dir = args.big_dir or args.data_dir
     os.makedirs(big_dir, exist_ok=True)
-    path = data_path(big_dir, n, args.seed)
+    path = data_path(big_dir, n, args.seed, quirky=True)
     free = shutil.disk_usage(big_dir).free
     if free < 5e9 and not os.path.exists(path):
         return {"skipped": f"only {free / 1e9:.1f} GB free in {big_dir}; need ~4 GB"}
     res = {"tools": {}}
     try:
         t0 = time.perf_counter()
-        truth = ensure_data(path, n, args.seed)
+        truth = ensure_data(path, n, args.seed, quirky=True)
         res.update(
             events=truth["events"],
             bytes=truth["bytes"],
@@ -648,7 +687,7 @@ def write_report(
     )
 
     L.append("## Wall time and peak memory\n")
-    L.append("| events | CSV MB | tool | median wall s | all runs s | median CPU s (user+sys) | peak RSS MiB |")
+    L.append("| events | file MB | tool | median wall s | all runs s | median CPU s (user+sys) | peak RSS MiB |")
     L.append("|---:|---:|---|---:|---|---:|---:|")
     names = {
         "uxcli": "uxcli summary",
@@ -656,20 +695,28 @@ def write_report(
         "floor": "pyarrow read_csv (floor)",
         "floor_stream": "pyarrow open_csv streaming (floor)",
         "uxcli_whole": "uxcli summary --engine whole (in-memory, before)",
+        "polars": "Polars lazy scan_csv (streaming engine)",
+    }
+    parquet_names = {
+        "polars": "Polars lazy scan_parquet (streaming engine)",
+        "duckdb": "DuckDB SQL (read_parquet)",
+        "floor": "pyarrow.parquet read_table (floor)",
+        "floor_stream": "pyarrow.parquet iter_batches (floor)",
     }
     rows = list(sizes) + ([big] if big and "tools" in big else [])
     for s in rows:
         for tool, r in s["tools"].items():
+            name_of = {**names, **parquet_names} if s.get("parquet") else names
             if r.get("skipped") or not r.get("ok"):
                 L.append(
-                    f"| {human(s.get('events_requested', 10**8)) if s is not big else '100M'} "
-                    f"| {s['bytes'] / 1e6:.0f} | {names.get(tool, tool)} | – | {r.get('error', 'failed')} | – | – |"
+                    f"| {label(s) if s is not big else '100M'} "
+                    f"| {s['bytes'] / 1e6:.0f} | {name_of.get(tool, tool)} | – | {r.get('error', 'failed')} | – | – |"
                 )
                 continue
             walls = ", ".join(f"{w:.2f}" for w in r["walls"])
             L.append(
-                f"| {human(s['events_requested']) if s is not big else '100M'} | {s['bytes'] / 1e6:.0f} "
-                f"| {names.get(tool, tool)} | {fmt(r['wall_median'])} | {walls} | {fmt(r.get('cpu_median'))} "
+                f"| {label(s) if s is not big else '100M'} | {s['bytes'] / 1e6:.0f} "
+                f"| {name_of.get(tool, tool)} | {fmt(r['wall_median'])} | {walls} | {fmt(r.get('cpu_median'))} "
                 f"| {fmt(r['rss_mb'], '.0f')} |"
             )
     L.append("")
@@ -680,16 +727,18 @@ def write_report(
         "(start-up time dominates there).\n"
     )
     L.append(
-        "| events | uxcli / DuckDB wall (≤ 0.8) | uxcli / floor wall (≤ 1.3) | uxcli / DuckDB peak RSS (≤ 0.5) "
+        "| events | uxcli / faster of DuckDB, Polars wall (≤ 0.8) | uxcli / floor wall (≤ 1.3) "
+        "| uxcli / leaner of DuckDB, Polars peak RSS (≤ 0.5) | uxcli / DuckDB wall | uxcli / Polars wall "
         "| uxcli / streaming floor wall | DuckDB / floor wall | uxcli / DuckDB CPU | uxcli / floor CPU |"
     )
-    L.append("|---:|---|---|---|---:|---:|---:|---:|")
+    L.append("|---:|---|---|---|---:|---:|---:|---:|---:|---:|")
     for s in sizes:
         r = s["ratios"]
         L.append(
-            f"| {human(s['events_requested'])} | {verdict(r['wall_vs_duckdb'], TARGETS['wall_vs_duckdb'])} "
+            f"| {label(s)} | {verdict(r['wall_vs_best'], TARGETS['wall_vs_duckdb'])} ({r['faster']}) "
             f"| {verdict(r['wall_vs_floor'], TARGETS['wall_vs_floor'])} "
-            f"| {verdict(r['rss_vs_duckdb'], TARGETS['rss_vs_duckdb'])} | {fmt(r.get('wall_vs_floor_stream'))} "
+            f"| {verdict(r['rss_vs_best'], TARGETS['rss_vs_duckdb'])} ({r['leaner']}) "
+            f"| {fmt(r['wall_vs_duckdb'])} | {fmt(r.get('wall_vs_polars'))} | {fmt(r.get('wall_vs_floor_stream'))} "
             f"| {fmt(r['duckdb_vs_floor'])} | {fmt(r.get('cpu_vs_duckdb'))} | {fmt(r.get('cpu_vs_floor'))} |"
         )
     L.append("")
@@ -702,10 +751,7 @@ def write_report(
         L.append("|---:|---:|---:|")
         for s in sizes:
             r = s["ratios"]
-            L.append(
-                f"| {human(s['events_requested'])} | {fmt(r.get('whole_wall_vs_stream'))} "
-                f"| {fmt(r.get('whole_rss_vs_stream'))} |"
-            )
+            L.append(f"| {label(s)} | {fmt(r.get('whole_wall_vs_stream'))} | {fmt(r.get('whole_rss_vs_stream'))} |")
         L.append("")
     if helpres:
         t, u = helpres.get("typer_minimal", {}), helpres.get("uxcli")
@@ -728,7 +774,7 @@ def write_report(
     for s in rows:
         r = s["tools"].get("uxcli", {})
         rss = r.get("rss_mb") if r.get("ok") else None
-        lab = human(s["events_requested"]) if s is not big else "100M"
+        lab = label(s) if s is not big else "100M"
         L.append(
             f"| {lab} | {s['bytes'] / 1e6:.0f} | {fmt(rss, '.0f', r.get('error', '–') or '–')} "
             f"| {fmt(rss * 2**20 / s['bytes'] if rss else None, '.2f')} |"
@@ -774,12 +820,9 @@ def write_report(
                     "time_mean of successes within 1e-6"
                 )
             )
-            L.append(f"| {human(s['events_requested'])} | {c['tool']} | {'PASS' if c['ok'] else 'FAIL'} | {det} |")
+            L.append(f"| {label(s)} | {c['tool']} | {'PASS' if c['ok'] else 'FAIL'} | {det} |")
         if "uxcli" not in s["checks"]:
-            L.append(
-                f"| {human(s['events_requested'])} | uxcli | not run | "
-                f"{s['tools'].get('uxcli', {}).get('error', 'skipped')} |"
-            )
+            L.append(f"| {label(s)} | uxcli | not run | {s['tools'].get('uxcli', {}).get('error', 'skipped')} |")
     if big and big.get("check"):
         c = big["check"]
         L.append(
@@ -796,16 +839,12 @@ def write_report(
         L.append("| events | " + " | ".join(COMPARE_METRICS) + " |")
         L.append("|---:|" + "---:|" * len(COMPARE_METRICS))
         for s, d in diffs:
-            L.append(
-                f"| {human(s['events_requested'])} | "
-                + " | ".join(fmt(d.get(m), ".1e") for m in COMPARE_METRICS)
-                + " |"
-            )
+            L.append(f"| {label(s)} | " + " | ".join(fmt(d.get(m), ".1e") for m in COMPARE_METRICS) + " |")
         L.append("")
     L.append("## Data\n")
     for s in sizes:
         L.append(
-            f"- {human(s['events_requested'])}: `{s['file']}` — {s['events']:,} events, "
+            f"- {label(s)}: `{s['file']}` — {s['events']:,} events, "
             f"{s['participants']:,} participants, {s['bytes'] / 1e6:.0f} MB, generated in "
             f"{fmt(s.get('generation_seconds'), '.1f')} s (seed {args.seed})"
         )
@@ -850,6 +889,7 @@ def main(argv=None) -> int:
         default=8.0,
         help="kill a measured process whose RSS exceeds this many GiB (default 8)",
     )
+    ap.add_argument("--no-parquet", action="store_true", help="skip the Parquet copy of the quirky log")
     ap.add_argument("--data-dir", default=os.path.join(BENCH, "data"))
     ap.add_argument("--out", default=os.path.join(BENCH, "RESULTS.md"))
     args = ap.parse_args(argv)
@@ -868,7 +908,13 @@ def main(argv=None) -> int:
     ux_ok, ux_why = (False, "skipped by --skip") if "uxcli" in args.skip else uxcli_available()
     print(f"[setup] uxcli {'importable' if ux_ok else 'NOT importable: ' + ux_why}", flush=True)
     t0 = time.perf_counter()
-    sizes = [bench_size(parse_size(s), args, ux_ok, ux_why, out_dir) for s in args.sizes.split(",") if s.strip()]
+    sizes = [
+        bench_size(parse_size(s), args, ux_ok, ux_why, out_dir, quirky, parquet)
+        for s in args.sizes.split(",")
+        if s.strip()
+        for quirky, parquet in ((False, False), (True, False), (True, True))  # clean, quirky, quirky as Parquet
+        if not (parquet and args.no_parquet)
+    ]
     helpres = None if "help" in args.skip else bench_help(args, ux_ok)
     big = bench_100m(args, ux_ok, ux_why, out_dir) if args.with_100m else None
     facts["rss_method"] = (

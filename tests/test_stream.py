@@ -463,11 +463,99 @@ def _mutations():
     return out
 
 
-@pytest.mark.parametrize("case", list(_mutations()))
+STREAMED = ("out-of-order", "repeated-row", "blank-line", "quotes")  # quirks the engine handles itself
+
+
+@pytest.mark.parametrize("case", [c for c in _mutations() if c not in STREAMED])
 @pytest.mark.parametrize("block_size", [64, 4096, stream.BLOCK_SIZE])
 def test_fallbacks_are_identical(tmp_path, case, block_size):
     path = write(tmp_path, "\n".join(_mutations()[case]) + "\n")
     assert compare(path, block_size) in ("whole", "error")
+
+
+@pytest.mark.parametrize("case", STREAMED)
+@pytest.mark.parametrize("block_size", [64, 4096, stream.BLOCK_SIZE])
+def test_quirks_stream_with_identical_results(tmp_path, case, block_size):
+    path = write(tmp_path, "\n".join(_mutations()[case]) + "\n")
+    assert compare(path, block_size) == "stream"
+
+
+def quirky(text: str, seed: int, *, repeats=3, swaps=3, blanks=3, quotes=3, crlf=False, bom=False) -> bytes:
+    """A log with the quirks of real recorders: exact repeated lines, neighbours of one participant and
+    task written out of time order, blank lines, quoted cells with the delimiter and a line break."""
+    rng = random.Random(seed)
+    header, *rows = text.splitlines()
+    delimiter = ";" if header.count(";") else ","
+    key = [r.split(delimiter)[:4] for r in rows]
+    for _ in range(swaps):
+        same = [i for i in range(len(rows) - 1) if key[i] == key[i + 1]]
+        if same:
+            i = rng.choice(same)
+            rows[i], rows[i + 1] = rows[i + 1], rows[i]
+    for _ in range(quotes):
+        i = rng.randrange(len(rows))
+        cells = rows[i].split(delimiter)
+        cells[-1] = f'"{cells[-1]}{delimiter} said ""hi""\nnext line"'
+        rows[i] = delimiter.join(cells)
+    for _ in range(repeats):
+        i = rng.randrange(len(rows))
+        rows.insert(i + 1, rows[i])
+    for _ in range(blanks):
+        rows.insert(rng.randrange(len(rows)), "")
+    newline = "\r\n" if crlf else "\n"
+    data = (newline.join([header, *rows]) + newline).encode("utf-8")
+    return b"\xef\xbb\xbf" + data if bom else data
+
+
+@pytest.mark.parametrize("block_size", [300, 4096, stream.BLOCK_SIZE])
+@pytest.mark.parametrize(
+    "quirks",
+    [
+        {"repeats": 6, "swaps": 0, "blanks": 0, "quotes": 0},
+        {"repeats": 0, "swaps": 6, "blanks": 0, "quotes": 0},
+        {"repeats": 0, "swaps": 0, "blanks": 6, "quotes": 0},
+        {"repeats": 0, "swaps": 0, "blanks": 0, "quotes": 6},
+        {"repeats": 0, "swaps": 0, "blanks": 2, "quotes": 0, "crlf": True, "bom": True},
+        {"repeats": 4, "swaps": 4, "blanks": 4, "quotes": 4, "crlf": True, "bom": True},
+    ],
+)
+def test_quirky_logs_identical(tmp_path, quirks, block_size):
+    engines = []
+    for seed in range(3):
+        engines.append(compare(write(tmp_path, quirky(make_log(seed), seed, **quirks), f"q{seed}.csv"), block_size))
+    # still read whole (identically): an end moved before its start (reported as an error), and an event
+    # out of time order with the last event of its key in an earlier block, where that attempt had ended
+    # (frequent with blocks of a few rows, rare with real ones)
+    assert "stream" in engines or block_size < 1000
+
+
+@pytest.mark.parametrize("eu", [False, True])
+def test_quirky_logs_with_zoned_iso_timestamps(tmp_path, eu):
+    quirks = {"repeats": 4, "swaps": 4, "blanks": 4, "quotes": 4, "crlf": True}
+    engines = [compare(write(tmp_path, quirky(make_log(s, iso=True, eu=eu), s, **quirks)), 4096) for s in (1, 2)]
+    assert "stream" in engines
+
+
+def test_quirky_bench_generator_log(tmp_path):
+    """The benchmark's quirky log (repeats, swaps, quoted targets, blank lines, CRLF) streams, exactly."""
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = tmp_path / "bench.csv"
+    module.REPEAT_RATE, module.SWAP_RATE, module.BLANK_RATE = 2e-3, 1e-3, 1e-3  # enough of each in 30k events
+    module.generate(30_000, str(out), seed=7, quiet=True, quirky=True)
+    data = out.read_bytes()
+    assert b'"Add to cart, large"' in data and b"\r\n\r\n" in data
+    assert compare(out, 1 << 20) == "stream"
+
+
+@pytest.mark.parametrize("iso", [False, True])
+def test_repeats_across_block_boundaries(tmp_path, iso):
+    """Every row repeated: each block boundary falls between a row and its copy somewhere."""
+    header, *rows = make_log(4, iso=iso, interleave=False).splitlines()
+    path = write(tmp_path, "\n".join([header, *(r for row in rows for r in (row, row, row))]) + "\n")
+    for block in (100, 333, 1000):
+        assert compare(path, block) == "stream"
 
 
 def test_mixed_timestamp_formats_across_blocks(tmp_path):

@@ -87,7 +87,7 @@ class KeyState:
     are appended in place, so a block costs time in its own keys, not in all keys seen so far.
     """
 
-    FIELDS = {"last_t": np.float64, "last_kind": np.int8, "count": np.int32}
+    FIELDS = {"last_t": np.float64, "last_kind": np.int8, "count": np.int32, "last_row": np.int64}
 
     def __init__(self, fields: dict | None = None) -> None:
         self.n = 0

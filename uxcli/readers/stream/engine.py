@@ -1,6 +1,6 @@
 """The streaming engine: big event-log CSV files in bounded memory, with the whole-file reader's exact results.
 
-One mechanism: the file is read in byte blocks cut at line ends; blocks are parsed by pyarrow
+One mechanism: the file is read in byte blocks cut at record ends; blocks are parsed by pyarrow
 side by side on a small thread pool (only the columns needed, labels dictionary-encoded), their labels are
 mapped to global integer codes (dictionaries are small: a Python dict lookup per distinct
 label, never per row), and its events, ordered by key (stable, so in file order within a key),
@@ -8,21 +8,30 @@ go through :func:`uxcli.tasks.attempts.attempts_of_sorted`: the rules of :func:`
 integer arrays (searchsorted and running counts; no Python per row or per attempt). The pool
 parses the next blocks while one is derived. Between blocks the only state is:
 
-* per (participant, session, task) key: the time and kind of its last event (to prove the file
+* per (participant, session, task) key: the time, kind and row of its last event (to prove the file
   is in time order within each key, and to catch a repeated event across a block boundary) and
-  how many attempts it has finished (so attempt numbers continue);
+  how many attempts it has finished (so attempt numbers continue): 29 bytes per key;
 * the rows of attempts still open at the end of a block (a start without an end yet). They
   are parked and fed again, ahead of the block's rows, to the next block that has events of
   that key, so an attempt spanning blocks is derived from all of its rows: exactly as when read whole.
 
-Anything that needs whole-file context to be reported exactly as the whole-file reader reports it makes
-the engine give up (:class:`Fallback`) and the caller reads the file whole instead:
-quotes or blank lines (line numbers), rows with a different number of fields, an encoding
-other than UTF-8, empty labels, events or timestamps (errors), repeated events, events out of
-time order within a participant + session + task, labels differing only by spaces, more than
-2M distinct labels in a column, no start event at all (refused by the whole-file reader). Labels in another
-Unicode form than NFC are merged here, as there (codes.Labels). Clean recorder output, the case that is big, never falls
-back. Problems are collected locally and only handed over when the engine succeeds; then the
+The quirks of real logs are handled here, without reading the file whole: blank lines, quoted values
+(with the delimiter, quotes or line breaks: a block is cut only at a line end outside quotes), CRLF, a
+BOM, ISO 8601 timestamps with zones; exactly repeated events (found in sorted key order as
+derive_attempts finds them, against the key's last event of earlier blocks too: repeated starts and ends are
+set aside, others counted; whether a kept repeat matches its earlier row in every column is decided at the
+end on those few rows, read again from their blocks); events out of time order within a key (sorted by
+key, time, file order, as when read whole). Line numbers come from a piecewise map (line - row changes
+only at a blank line or a quoted line break).
+
+What still needs whole-file context makes the engine give up (:class:`Fallback`) and the caller reads
+the file whole instead: rows with a different number of fields, a lone CR, an encoding other than UTF-8,
+empty labels, events or timestamps (errors), an event out of time order with its key's events of an earlier
+block when the attempt it belongs to was already finished there (rare: a swap across a block boundary), an
+end before its start (an error when read whole), labels differing only by spaces, more than 2M distinct
+labels in a column, no start event at all (refused by the whole-file reader). Labels in another
+Unicode form than NFC are merged here, as there (codes.Labels). Problems are collected locally and only
+handed over when the engine succeeds; then the
 attempts frame, the problems (messages and lines), the row accounting and the summaries are
 identical to the whole-file reader's (tests/test_stream.py). Memory: a few blocks in flight (~12 MB
 of CSV each), the per-key state, and the finished attempts (~80 bytes each), which the attempts frame
@@ -46,6 +55,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from uxcli.errors import InputError, Problem, Problems
+from uxcli.readers import checks
 from uxcli.readers.checks import OUTSIDE, attempt_warnings
 from uxcli.readers.common import FileAccount
 from uxcli.readers.csvfile import CsvTable, TimeUnit, map_header, time_unit_of, to_seconds
@@ -60,11 +70,11 @@ from uxcli.readers.sniff import (
     needs_recoding,
     sniff_delimiter,
 )
-from uxcli.readers.stream import Fallback
+from uxcli.readers.stream import COLUMNAR_SUFFIXES, Fallback
 from uxcli.readers.stream.codes import CODE_BITS, KeyState, Labels
 from uxcli.readers.stream.summary import Reducer, RunningOverlaps
 from uxcli.readers.times import has_zone, timestamps
-from uxcli.tasks.attempts import OUTCOME_DTYPE, SUCCESS, attempts_of_sorted, empty_attempts
+from uxcli.tasks.attempts import ABANDON, OUTCOME_DTYPE, START, SUCCESS, attempts_of_sorted, empty_attempts
 from uxcli.vocab import EVENT_KINDS, EVENT_WORDS, normalize_word
 
 if TYPE_CHECKING:
@@ -74,19 +84,6 @@ BLOCK_SIZE = 12 << 20  # bytes per block (~340k events): pyarrow parses it on al
 HEAD_BYTES = 1 << 16
 
 ProgressFn = Callable[[int, int], None]
-
-
-def _check_order(t: np.ndarray, kind: np.ndarray, new_key: np.ndarray) -> None:
-    """Within a key, times must not go back, and an event must not repeat the one before (same
-    time and kind): the whole-file reader reports both (and drops repeated starts and ends)."""
-    same = ~new_key[1:]
-    not_after = same & (t[1:] <= t[:-1])
-    if not not_after.any():  # the usual case: one check for both
-        return
-    if np.any(not_after & (t[1:] < t[:-1])):
-        raise Fallback("events out of time order within a participant and task")
-    if np.any(not_after & (kind[1:] == kind[:-1])):
-        raise Fallback("repeated events")
 
 
 def _key_order(keys: np.ndarray) -> np.ndarray | None:
@@ -138,8 +135,8 @@ def _read_header(file: FileContext, path: Path) -> _Header:
     elif file.options.encoding is None and needs_recoding(head):
         raise Fallback("not UTF-8 text")
     head = head[bom:]
-    if b'"' in head or not head.strip():
-        raise Fallback("quotes or empty")
+    if not head.strip():
+        raise Fallback("empty")
     if layout is None and looks_like_yaml(source.suffix, head):
         raise Fallback("YAML")
     header_line, header_text = first_nonblank_line(head, source.name)
@@ -147,8 +144,17 @@ def _read_header(file: FileContext, path: Path) -> _Header:
     if len(lines) <= header_line:  # the header line is not complete within the head
         raise Fallback("long header")
     data_start = bom + len(head) - len(lines[header_line])
+    if '"' in header_text:
+        raise Fallback("quoted header")
     delimiter = sniff_delimiter(header_text)
     headers = header_names(header_text, delimiter, source.name, header_line)
+    return header_of(file, headers, delimiter, header_line, data_start)
+
+
+def header_of(file: FileContext, headers: list[str], delimiter: str, header_line: int, data_start: int) -> _Header:
+    """The fields and columns to read of an event log with these column names (CSV or columnar);
+    Fallback when the whole-file reader is needed (another layout, a missing column, two columns for a field)."""
+    source, layout = file.source, file.options.layout
     mapped = map_header(headers, file.column_map, source.name, header_line)
     fields = mapped.fields
     if (layout or detect(fields)) != "events":
@@ -165,31 +171,109 @@ def _read_header(file: FileContext, path: Path) -> _Header:
     return _Header(headers, fields, delimiter, header_line, data_start, list(columns), columns, unit, mapped.problems)
 
 
+@dataclass
+class BlockLines:
+    """Where a block's rows are: how many, the block's first physical line (0-based, counted from the
+    first data line), its bytes in the file, and the lines (within the block) that start no row: blank
+    lines and lines inside a quoted value (None: row i is line i)."""
+
+    rows: int
+    line0: int
+    byte0: int
+    size: int
+    skipped: np.ndarray | None
+    blanks: list[int]  # byte offsets (within the block) of blank lines
+    quoted: bool
+
+    def with_quoted_breaks(self, data: bytes, rows: int) -> None:
+        """pyarrow found fewer rows than lines: line breaks inside quoted values. Count them as skipped lines."""
+        if not self.quoted or rows >= self.rows:
+            return
+        self.skipped = _line_numbers(data, self.blanks + _quoted_breaks(data))
+        self.rows = self.rows + (len(self.blanks) - (0 if self.skipped is None else len(self.skipped)))
+
+
+def _cut(buf: bytearray, have: int, more: bool) -> int:
+    """Where a block of whole records ends: after the last line end outside quotes (0: none yet)."""
+    if not more:
+        return have
+    cut = buf.rfind(b"\n", 0, have) + 1
+    if cut == 0 or buf.find(b'"', 0, cut) < 0:
+        return cut
+    quotes = buf.count(b'"', 0, cut)
+    while cut and quotes % 2:  # inside a quoted value: back to the line end before
+        previous = buf.rfind(b"\n", 0, cut - 1) + 1
+        quotes -= buf.count(b'"', previous, cut)
+        cut = previous
+    return cut
+
+
+def _skipped_lines(buf: bytearray, cut: int) -> tuple[list[int], int]:
+    """Lines of ``buf[:cut]`` that start no row, as uxcli.readers.csvfile._record_lines counts them: blank
+    lines (CRLF ones too) and lines that begin inside a quoted value. A lone CR ends a row for pyarrow but
+    not a line for the whole-file line count: Fallback. Found with NumPy over the line ends (a few
+    vectorised passes per block: byte searches for two- and three-byte patterns cost more on CRLF files).
+    Also returns how many LF the block holds."""
+    data = np.frombuffer(buf, dtype=np.uint8, count=cut)
+    if buf.find(b"\r", 0, cut) >= 0:
+        after = np.flatnonzero(data == 13) + 1  # the byte after each CR must be a LF
+        if after[-1] >= cut or np.any(data[after] != 10):
+            raise Fallback("lone carriage return")
+    nl = np.flatnonzero(data == 10)
+    start = np.r_[0, nl + 1]
+    start = start[start < cut]
+    end = np.r_[nl, cut][: len(start)]
+    length = end - start
+    blank = length - (length > 0) * (data[np.maximum(end - 1, 0)] == 13) <= 0
+    return start[blank].tolist(), len(nl)
+
+
+def _line_numbers(buf, starts: list[int]) -> np.ndarray | None:
+    """0-based line numbers of the given line starts (one pass over the bytes up to the last)."""
+    if not starts:
+        return None
+    numbers, line, previous = [], 0, 0
+    for at in sorted(set(starts)):
+        line += buf.count(b"\n", previous, at)
+        numbers.append(line)
+        previous = at
+    return np.array(numbers, dtype=np.int64)
+
+
+def _quoted_breaks(data: bytes) -> list[int]:
+    """Byte offsets of lines that begin inside a quoted value (its line break is part of the value)."""
+    quotes = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 34)
+    found = []
+    for opened, closed in zip(quotes[0::2].tolist(), quotes[1::2].tolist()):
+        at = data.find(b"\n", opened, closed)
+        while at >= 0:
+            found.append(at + 1)
+            at = data.find(b"\n", at + 1, closed)
+    return found
+
+
 def _blocks(path, start: int, block_size: int, total: int, progress: ProgressFn | None):
-    """(block, line count) for blocks of whole lines, read into one reused buffer.
+    """(block, BlockLines) for blocks of whole records, read into one reused buffer.
 
     A block is a memoryview valid until the next one is asked for (it is parsed before that).
     Reusing the buffer spares the page faults of a fresh allocation per block.
     """
     buf = bytearray(2 * block_size)
     have = 0
+    line0 = 0
+    position = start  # file offset of buf[0]
     with open(path, "rb") as handle:
         handle.seek(start)
         while True:
-            if len(buf) - have < block_size:  # a line longer than a block: a bigger buffer
+            if len(buf) - have < block_size:  # a record longer than a block: a bigger buffer
+                if have > 8 * block_size:
+                    raise Fallback("a record longer than many blocks (an unclosed quote?)")
                 buf = buf[:have] + bytearray(max(block_size, have))
             with memoryview(buf) as view:
                 more = handle.readinto(view[have : have + block_size])
             have += more
-            if more:
-                cut = buf.rfind(b"\n", 0, have) + 1
-                if cut == 0:
-                    continue
-            else:
-                cut = have
+            cut = _cut(buf, have, bool(more))
             if cut:
-                if buf.find(b'"', 0, cut) >= 0:
-                    raise Fallback("quotes")
                 block = memoryview(buf)[:cut]  # parsed (into new arrays) before the next read
                 data = np.frombuffer(block, dtype=np.uint8)
                 if data.max() >= 128:
@@ -197,10 +281,15 @@ def _blocks(path, start: int, block_size: int, total: int, progress: ProgressFn 
                         str(block, "utf-8")
                     except UnicodeDecodeError:
                         raise Fallback("not UTF-8") from None
-                # pyarrow skips blank lines and ends a line at a lone CR: the parsed row count
-                # must equal the line count for row i to be line header_line + 1 + i (add_block)
-                yield block, int(np.count_nonzero(data == 10)) + (buf[cut - 1] != 10)
+                blanks, newlines = _skipped_lines(buf, cut)
+                lines = newlines + (buf[cut - 1] != 10)
+                skipped = _line_numbers(buf, blanks)
+                quoted = buf.find(b'"', 0, cut) >= 0  # line breaks in quoted values: seen when parsed
+                count = lines - len(blanks)
+                yield block, BlockLines(count, line0, position, cut, skipped, blanks, quoted)
                 del block, data
+                line0 += lines
+                position += cut
                 buf[: have - cut] = buf[cut:have]  # the partial last line to the front (same size)
                 have -= cut
             if progress is not None:
@@ -262,20 +351,32 @@ class _Engine:
         self.time_kind: str | None = None
         self.float_times = True
         self.pieces = _Pieces()
+        self.line_rows: list[int] = []  # line = row + line_offsets[i] from row line_rows[i] on
+        self.line_offsets: list[int] = []
+        self.block_index: list[tuple[int, BlockLines]] = []  # each block's first row and where it is
+        self.repeats: list[np.ndarray] = []  # [row, earlier row] pairs (checks.repeated_events)
+        self.dropped: list[np.ndarray] = []  # rows of repeated starts and ends, set aside
+        self.fetch: Callable[[np.ndarray], dict[int, tuple]] | None = None  # rows read again (not from CSV blocks)
 
     # -- parsing ---------------------------------------------------------------------------------
 
-    def parse(self, block: bytes, threads: bool = True) -> pa.Table:
+    def parse(self, block: bytes, threads: bool = True, lines: BlockLines | None = None) -> pa.Table:
         """The block's columns; timestamps as float64 while they are numbers, else as text."""
+        table = None
         if self.float_times:
             try:
-                return self._parse(block, pa.float64(), threads)
+                table = self._parse(block, pa.float64(), threads)
             except Fallback:  # not numbers (ISO date-times?): text from now on, parsed as when read whole
                 self.float_times = False
-        return self._parse(block, pa.string(), threads)
+        if table is None:
+            table = self._parse(block, pa.string(), threads)
+        if lines is not None:
+            lines.with_quoted_breaks(block if isinstance(block, bytes) else bytes(block), table.num_rows)
+        return table
 
     def _parse(self, block: bytes, time_type, threads: bool = True) -> pa.Table:
         h = self.header
+        quoted = (block if isinstance(block, bytes) else bytes(block)).find(b'"') >= 0
         ts = h.fields["timestamp"]
         wanted = [*h.columns.values(), h.fields["event"], ts]
         types = {c: pa.dictionary(pa.int32(), pa.string()) for c in wanted}
@@ -289,8 +390,13 @@ class _Engine:
                 pa.py_buffer(block),
                 # 4 MB chunks: one chunk per 12 MB block saved no time and cost ~50 MB of peak memory
                 read_options=pacsv.ReadOptions(column_names=h.headers, block_size=4 << 20, use_threads=threads),
-                # blocks are checked: no quotes, valid UTF-8 (so pyarrow need not look for either)
-                parse_options=pacsv.ParseOptions(delimiter=h.delimiter, quote_char=False, invalid_row_handler=bad_row),
+                # blocks are checked: valid UTF-8; quotes are looked for only in blocks that have some
+                parse_options=pacsv.ParseOptions(
+                    delimiter=h.delimiter,
+                    quote_char='"' if quoted else False,
+                    newlines_in_values=quoted,
+                    invalid_row_handler=bad_row,
+                ),
                 convert_options=pacsv.ConvertOptions(
                     include_columns=wanted,
                     column_types=types,
@@ -354,17 +460,18 @@ class _Engine:
         self.time_kind = kind
         return t if kind == "date" or h.unit.unit == "s" else to_seconds(t, h.unit.unit)
 
-    def columns(self, block, lines: int, source) -> dict[str, Any]:
+    def columns(self, block, lines: BlockLines, source) -> dict[str, Any]:
         """A block's rows as arrays: global label codes, kind, t, _row, and their key order.
 
         ``block`` is CSV bytes, or a table parse() made of them. (Running this in a thread of its
         own, beside the derivation, saved nothing measurable: both mostly wait for the GIL.)
         """
-        table = block if isinstance(block, pa.Table) else self.parse(block)
+        table = block if isinstance(block, pa.Table) else self.parse(block, True, lines)
         n = table.num_rows
-        if n != lines:
-            raise Fallback("blank lines or lone carriage returns")
+        if n != lines.rows:
+            raise Fallback("rows with a different number of fields")
         row0 = self.rows
+        self._map_lines(row0, lines)
         cols: dict[str, Any] = {
             name: self.labels[name].codes(table.column(header)) for name, header in self.header.columns.items()
         }
@@ -381,6 +488,33 @@ class _Engine:
         keys = self._keys_of(cols)
         cols["_sort"] = (keys, _key_order(keys))  # by key, then file order
         return cols
+
+    def _map_lines(self, row0: int, lines: BlockLines) -> None:
+        """Note where line - row changes (blank lines, quoted line breaks): a few numbers per quirk."""
+        base = self.header.header_line + 1 + lines.line0 - row0  # line = row + base until a skipped line
+        at, offsets = [row0], [base]
+        if lines.skipped is not None:
+            for i, line in enumerate(lines.skipped.tolist()):
+                row = row0 + line - i  # the first row after the skipped line
+                if row == at[-1]:
+                    offsets[-1] = base + i + 1
+                else:
+                    at.append(row)
+                    offsets.append(base + i + 1)
+        if self.line_offsets and self.line_offsets[-1] == offsets[0]:
+            at, offsets = at[1:], offsets[1:]
+        self.line_rows.extend(at)
+        self.line_offsets.extend(offsets)
+        if lines.rows:
+            self.block_index.append((row0, lines))
+
+    def lines(self, rows: np.ndarray) -> np.ndarray:
+        """1-based line numbers of data rows."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if not self.line_rows:
+            return rows + self.header.header_line + 1
+        at = np.maximum(np.searchsorted(np.array(self.line_rows), rows, side="right") - 1, 0)
+        return rows + np.array(self.line_offsets, dtype=np.int64)[at]
 
     # -- derivation --------------------------------------------------------------------------------
 
@@ -430,7 +564,16 @@ class _Engine:
             return positions if order is None else order[positions]
 
         new_key = np.r_[True, k[1:] != k[:-1]]
-        _check_order(t, kind, new_key)
+        back = np.flatnonzero(~new_key[1:] & (t[1:] < t[:-1]))
+        reordered = len(back) > 0
+        if reordered:  # events out of time order within a key: by key, time, then file order, as when read whole
+            run = np.cumsum(new_key) - 1  # each sorted position's key run
+            rows_sorted = block["_row"] if order is None else block["_row"][order]
+            mine = np.flatnonzero(np.isin(run, run[back + 1]))  # only the keys out of order are sorted again
+            local = np.lexsort((rows_sorted[mine], t[mine], run[mine]))
+            order = (np.arange(n) if order is None else order).copy()
+            order[mine] = order[mine[local]]
+            k, t, kind = keys[order], block["t"][order], block["kind"][order]
         starts = np.flatnonzero(new_key)
         ends = np.r_[starts[1:], n] - 1
         ukeys = k[starts]
@@ -441,16 +584,55 @@ class _Engine:
         first_t, first_kind = t[starts[check]], kind[starts[check]]
         if np.any(first_t < self.state.last_t[p]):
             raise Fallback("events out of time order across blocks")
-        if np.any((first_t == self.state.last_t[p]) & (first_kind == self.state.last_kind[p])):
-            raise Fallback("repeated event across blocks")
+        # repeated events (same key, time and kind as the event before), found as derive_attempts finds them;
+        # a key's first event here may repeat its last one of an earlier block (kept in the state)
+        repeat = np.r_[False, ~new_key[1:] & (t[1:] == t[:-1]) & (kind[1:] == kind[:-1])]
+        of_state = np.zeros(n, dtype=bool)
+        of_state[starts[check]] = (first_t == self.state.last_t[p]) & (first_kind == self.state.last_kind[p])
+        repeat |= of_state
+        rows = block["_row"] if order is None else block["_row"][order]  # file rows in sorted order
+        anchor = None
+        if repeat.any():  # rare: only then is anything copied
+            anchor = np.maximum.accumulate(np.where(~repeat | of_state, np.arange(n), 0))  # the copy kept
+            at = np.flatnonzero(repeat)
+            first = anchor[at]
+            earlier = rows[first]
+            by_state = of_state[first]
+            if by_state.any():
+                key_at = np.searchsorted(starts, first[by_state], side="right") - 1
+                earlier[by_state] = self.state["last_row"][pos[key_at]]
+            new_pair = src(at) >= injected  # pairs among parked rows were noted with their own block
+            self.repeats.append(np.column_stack((rows[at], earlier))[new_pair])
+        pos = self.state.insert(ukeys)
+        self.state.last_t[pos] = t[ends]
+        self.state.last_kind[pos] = kind[ends]
+        last_row = rows[ends] if anchor is None else rows[anchor[ends]]
+        if anchor is not None and of_state.any():
+            last_by_state = of_state[anchor[ends]]
+            last_row[last_by_state] = self.state["last_row"][pos[last_by_state]]
+        self.state["last_row"][pos] = last_row
+        if anchor is not None:
+            drop = repeat & ((kind == START) | ((kind >= SUCCESS) & (kind <= ABANDON)))
+            if drop.any():  # repeated starts and ends are set aside, as when read whole
+                self.dropped.append(rows[drop])
+                kept = np.flatnonzero(~drop)
+                order = src(kept)
+                k, t, kind = k[kept], t[kept], kind[kept]
+                n = len(k)
+                if n == 0:
+                    return
+                new_key = np.r_[True, k[1:] != k[:-1]]
+                ends = np.r_[np.flatnonzero(new_key)[1:], n] - 1
+                pos = self.state.lookup(k[new_key])[0]
 
         # a summary (reducer) needs no pauses unless idle time is capped
         found = attempts_of_sorted(
             t, kind, new_key, self.idle_gap, gaps=self.reducer is None or self.idle_gap is not None
         )
-        pos = self.state.insert(ukeys)
-        self.state.last_t[pos] = t[ends]
-        self.state.last_kind[pos] = kind[ends]
+        if reordered and len(found["outside"]):
+            out_kind = kind[found["outside"]]
+            if np.any((out_kind >= SUCCESS) & (out_kind <= ABANDON)):
+                raise Fallback("an end before its start (the whole-file reader reports it)")
 
         starts = found["starts"]
         m = len(starts)
@@ -584,7 +766,7 @@ def _parsed_ahead(engine: _Engine, blocks, workers: int, window: int = 4):
     with ThreadPoolExecutor(workers, thread_name_prefix="uxcli-parse") as pool:
         pending: deque = deque()
         for block, lines in blocks:
-            pending.append((pool.submit(engine.parse, bytes(block), False), lines))  # bytes: the buffer is reused
+            pending.append((pool.submit(engine.parse, bytes(block), False, lines), lines))  # bytes: buffer reused
             if len(pending) >= window:
                 future, count = pending.popleft()
                 yield future.result(), count
@@ -602,15 +784,26 @@ def read_event_log(file: FileContext, block_size: int | None = None, reducer: Re
     source, path = file.source, file.source.path
     if path is None:  # stdin: what a fallback reads whole cannot have been read here before
         raise Fallback("stdin")
-    try:
-        header = _read_header(file, path)
-    except InputError:
-        raise Fallback("header") from None
-    total = os.path.getsize(path)
+    columnar = None
+    if source.suffix in COLUMNAR_SUFFIXES:  # Parquet, Arrow IPC: batch by batch, as text the CSV would hold
+        from uxcli.readers.stream import columnar as col
+
+        columnar = col.ColumnarLog(path, source.name)
+        header = header_of(file, columnar.headers, ",", 1, 0)
+    else:
+        try:
+            header = _read_header(file, path)
+        except InputError:
+            raise Fallback("header") from None
     engine = _Engine(header, file.index, file.options.idle_gap, source.name, reducer)
-    blocks = _blocks(path, header.data_start, block_size or BLOCK_SIZE, total, file.options.progress)
-    if PARSE_WORKERS > 1:
-        blocks = _parsed_ahead(engine, blocks, PARSE_WORKERS)
+    if columnar is not None:
+        blocks = col.engine_batches(columnar, header, file.options.progress)
+        engine.fetch = lambda rows: col.fetch_rows(columnar, rows)
+    else:
+        total = os.path.getsize(path)
+        blocks = _blocks(path, header.data_start, block_size or BLOCK_SIZE, total, file.options.progress)
+        if PARSE_WORKERS > 1:
+            blocks = _parsed_ahead(engine, blocks, PARSE_WORKERS)
     for block, lines in blocks:  # blocks parse on the pool while this thread maps and derives
         engine.derive(engine.columns(block, lines, source), final=False)
     if engine.rows == 0:
@@ -624,14 +817,13 @@ def read_event_log(file: FileContext, block_size: int | None = None, reducer: Re
     )
     engine.state, engine.parked = KeyState(), None  # not needed any more: free them before the frame is built
 
-    first_line = header.header_line + 1
     account = FileAccount(source.name, "events")
     account.rows = engine.rows
     info = InputFile(
         source.name,
         "events",
         account,
-        lambda rows: np.asarray(rows, dtype=np.int64) + first_line,
+        engine.lines,
         engine="stream",
         headers=header.headers,
     )
@@ -641,6 +833,7 @@ def read_event_log(file: FileContext, block_size: int | None = None, reducer: Re
     _warn_typos(engine, info, local)
     attempts = engine.attempts_frame() if reducer is None else None
     pieces = engine.pieces
+    _report_repeats(engine, info, local, path)
     account.aside(OUTSIDE, pieces.outside_count)
     outside = np.concatenate(pieces.outside) if pieces.outside else np.zeros(0, dtype=np.int64)
     unended = np.concatenate(pieces.unended) if pieces.unended else np.zeros(0, dtype=np.int64)
@@ -660,3 +853,58 @@ def _warn_typos(engine: _Engine, info: InputFile, problems: Problems) -> None:
     ]
     header = engine.header
     warn_unknown_events(found, info.name, header.fields["event"], header.header_line, problems)
+
+
+def _report_repeats(engine: _Engine, info: InputFile, problems: Problems, path: Path) -> None:
+    """Repeated events, set aside (starts, ends) or counted (others), reported by checks.repeated_events
+    exactly as when read whole. Whether a kept repeat matches its earlier row in every column is decided
+    on those rows only, read again from the file."""
+    import pandas as pd  # a small frame of the few rows involved
+
+    dropped = np.sort(np.concatenate(engine.dropped)) if engine.dropped else np.zeros(0, dtype=np.int64)
+    info.account.aside("duplicate event", len(dropped))
+    pairs = np.concatenate(engine.repeats) if engine.repeats else np.zeros((0, 2), dtype=np.int64)
+    if not len(pairs):
+        return
+    rows = np.unique(pairs.ravel())
+    kept = ~np.isin(pairs[:, 0], dropped)
+    wanted = np.unique(pairs[kept].ravel())
+    cells = (engine.fetch or (lambda rows: _fetch_rows(engine, path, rows)))(wanted) if len(wanted) else {}
+    seen: dict[tuple, int] = {}
+    same = np.array([seen.setdefault(cells[r], len(seen)) if r in cells else -1 - i for i, r in enumerate(rows)])
+    events = pd.DataFrame({"_row": rows, "_same": same})
+    checks.repeated_events(info, events, np.searchsorted(rows, pairs), np.searchsorted(rows, dropped), problems, None)
+
+
+def _fetch_rows(engine: _Engine, path: Path, rows: np.ndarray) -> dict[int, tuple]:
+    """Every column of the given data rows (whitespace-trimmed text, as checks compares them), read
+    again from the blocks that hold them."""
+    h = engine.header
+    firsts = np.array([row0 for row0, _ in engine.block_index], dtype=np.int64)
+    found: dict[int, tuple] = {}
+    in_block = np.searchsorted(firsts, rows, side="right") - 1
+    with open(path, "rb") as handle:
+        for b in np.unique(in_block).tolist():
+            row0, where = engine.block_index[b]
+            handle.seek(where.byte0)
+            data = handle.read(where.size)
+            nl = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+            line_start = np.r_[0, nl + 1]
+            starts_row = np.ones(len(line_start), dtype=bool)
+            if where.skipped is not None:
+                starts_row[where.skipped] = False
+            lines = np.flatnonzero(starts_row)
+            for row in rows[in_block == b].tolist():
+                line = lines[row - row0]
+                begin = int(line_start[line])
+                end = int(line_start[lines[row - row0 + 1]]) if row - row0 + 1 < len(lines) else len(data)
+                table = pacsv.read_csv(
+                    pa.py_buffer(data[begin:end]),
+                    read_options=pacsv.ReadOptions(column_names=h.headers),
+                    parse_options=pacsv.ParseOptions(delimiter=h.delimiter, newlines_in_values=True),
+                    convert_options=pacsv.ConvertOptions(
+                        column_types=dict.fromkeys(h.headers, pa.string()), strings_can_be_null=False
+                    ),
+                )
+                found[row] = tuple(pc.utf8_trim_whitespace(c)[0].as_py() for c in table.columns)
+    return found
