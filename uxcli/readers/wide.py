@@ -19,19 +19,20 @@ Each of these decisions is stated as a warning naming the file and columns, so `
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from uxcli.errors import InputError, Problem, Problems
 from uxcli.readers.attempt_table import (
-    not_attempted,
     note_assisted,
     note_not_attempted,
-    outcomes,
     report_unknown_outcomes,
 )
 from uxcli.readers.common import blank_mask, label_columns, labels, require_labels
@@ -42,6 +43,7 @@ from uxcli.tasks.attempts import ATTEMPT_COLUMNS, OUTCOME_DTYPE
 from uxcli.vocab import (
     CHECK_MARKS,
     CROSS_MARKS,
+    NOT_ATTEMPTED,
     TICK_MARKS,
     TOTAL_LABELS,
     normalize_header,
@@ -52,6 +54,9 @@ from uxcli.vocab import (
 LABELS = ("participant", "session", "variant")
 TICK_COLUMN = "tick"  # "ticked" | "empty", in attempts read from a tick sheet
 _NUMBER = re.compile(r"^[+-]?(\d+(?:\.(\d*))?|\.(\d+))\s*(%?)$")
+_TEXT = pd.Series(["task"]).dtype  # the dtype pandas gives a column of text (str, or object before pandas 3)
+_SUCCESS_CODE = list(OUTCOME_DTYPE.categories).index("success")
+_ASSISTED_CODE = list(OUTCOME_DTYPE.categories).index("assisted")
 
 
 def task_headers(table: CsvTable) -> list[str]:
@@ -71,12 +76,97 @@ def unnamed_empty(table: CsvTable, header: str) -> bool:
     )
 
 
-@dataclass
 class _Column:
-    header: str
-    words: pd.Series  # the cells, categorical; empty cells missing
-    kind: str = "attribute"  # task | tick | binary | numeric | attribute | known | total | empty
-    values: tuple[str, ...] = ()  # distinct cells (normalised) in participant rows
+    """One column that may be a task: its header, its row in the cell matrix and what it is."""
+
+    def __init__(self, table: CsvTable, header: str, index: int, cells: _Cells) -> None:
+        self.table, self.header, self.index, self._cells = table, header, index, cells
+        self.kind = "attribute"  # task | tick | binary | numeric | attribute | known | total | empty
+        self.values: tuple[str, ...] = ()  # distinct cells (normalised) in participant rows
+        self._words: pd.Series | None = None
+
+    @property
+    def codes(self) -> np.ndarray:
+        """Each row's cell as an index into the matrix's labels (-1: an empty cell)."""
+        return self._cells.codes[self.index]
+
+    @property
+    def words(self) -> pd.Series:
+        """The cells as a categorical, as :func:`labels` reads a column: built only for the few columns
+        that need one (participant attributes, the cell an error names)."""
+        if self._words is None:
+            self._words = labels(self.table, self.header)
+        return self._words
+
+    def cells(self) -> pd.Series:
+        """The cells as text (empty cells missing), for the messages that quote them."""
+        return pd.Series(self._cells.text[self.codes], dtype=object)
+
+
+class _Cells:
+    """The cells of many columns at once, read as :func:`uxcli.readers.common.labels` reads one (trimmed,
+    Unicode NFC, an empty cell missing): ``codes[column, row]`` indexes ``labels`` (-1: empty). Each
+    distinct value is classified once, not once per column."""
+
+    def __init__(self, table: CsvTable, headers: list[str]) -> None:
+        rows = table.num_rows
+        arrays = [table.column(h) for h in headers]
+        chunks = [c for a in arrays for c in (a if pa.types.is_string(a.type) else a.cast(pa.string())).chunks]
+        # one dictionary for every cell of every column (no Python string per cell: a tall matrix stays small)
+        encoded = pa.chunked_array(chunks, type=pa.string()).dictionary_encode().unify_dictionaries()
+        indices = [pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False) for c in encoded.chunks]
+        raw_codes = np.concatenate([np.zeros(0, np.int64), *indices]).astype(np.int64)
+        raw = encoded.chunk(0).dictionary.to_pylist() if encoded.num_chunks else []
+        stripped = [str(v).strip() for v in raw]
+        composed = [unicodedata.normalize("NFC", v) for v in stripped]
+        clean_codes, found = pd.factorize(np.array([v or None for v in composed], dtype=object))
+        lookup = np.append(clean_codes, -1).astype(np.int64)  # a missing raw cell (-1) stays missing
+        self.codes = lookup[raw_codes].reshape(len(headers), rows)
+        self.labels: list[str] = [str(v) for v in found]
+        self.text = np.array([*self.labels, np.nan], dtype=object)  # text[-1]: an empty cell
+        self.words = [normalize_word(v) for v in self.labels]
+        # A column whose cells differ only by spaces (" yes", "yes") has its categories sorted by labels()
+        # instead of in order of appearance: such columns take their order from labels() itself.
+        self._strip_ids = pd.factorize(np.array(stripped, dtype=object))[0] if len(raw) else np.zeros(0, np.int64)
+        self._raw_codes = raw_codes.reshape(len(headers), rows)
+        # labels() drops the empty label with Index.difference, which sorts: a column with an empty (or
+        # blank) cell has its labels in sorted order, the others in order of appearance
+        self._sorted = ((self._raw_codes >= 0) & (self.codes < 0)).any(axis=1)
+        self._rank = np.argsort(np.argsort(np.array(self.labels, dtype=object), kind="stable"), kind="stable")
+
+    def ordered(self, people: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Per column, its distinct labels in the order labels() gives them (first appearance), and which
+        of them appear in a participant row."""
+        n_columns, rows = self.codes.shape
+        size = max(len(self.labels), 1)
+        flat = self.codes.ravel()
+        filled = np.flatnonzero(flat >= 0)
+        pairs = (filled // max(rows, 1)) * size + flat[filled]
+        _, first = np.unique(pairs, return_index=True)
+        order = np.sort(filled[first])
+        column_of, code_of = order // max(rows, 1), flat[order]
+        in_people = np.isin(column_of * size + code_of, pairs[people[filled % max(rows, 1)]])
+        bounds = np.searchsorted(column_of, np.arange(n_columns + 1))
+        codes = [code_of[bounds[j] : bounds[j + 1]] for j in range(n_columns)]
+        used = [in_people[bounds[j] : bounds[j + 1]] for j in range(n_columns)]
+        for j in np.flatnonzero(self._sorted):
+            by_label = np.argsort(self._rank[codes[j]], kind="stable")
+            codes[j], used[j] = codes[j][by_label], used[j][by_label]
+        return codes, used
+
+    def sorted_columns(self) -> np.ndarray:
+        """Columns where two raw values meet once trimmed (" x" and "x"): labels() sorts their categories."""
+        n_columns, rows = self._raw_codes.shape
+        flat = self._raw_codes.ravel()
+        filled = np.flatnonzero(flat >= 0)
+        if not len(filled):
+            return np.zeros(n_columns, dtype=bool)
+        column = filled // max(rows, 1)
+        size = len(self._strip_ids) + 1
+        raw_pairs = np.unique(column * size + flat[filled])
+        strip_pairs = np.unique(column * size + self._strip_ids[flat[filled]])
+        counts = np.bincount(raw_pairs // size, minlength=n_columns)
+        return counts != np.bincount(strip_pairs // size, minlength=n_columns)
 
 
 @dataclass(frozen=True)
@@ -90,7 +180,11 @@ class _Number:
 
 
 def read_wide(table: CsvTable, file: FileContext, info: InputFile) -> pd.DataFrame:
-    """The attempts of a wide success matrix (the "wide" layout's reader)."""
+    """The attempts of a wide success matrix (the "wide" layout's reader).
+
+    Every candidate column is read at once into one matrix of label codes (:class:`_Cells`); each distinct
+    value is classified once and the attempts are built as one frame, so the work per column is a few
+    array operations, whatever the number of columns."""
     file_index, problems, account = file.index, file.problems, info.account
     table.resolve_duplicates(problems)
     table.require(("participant",), "wide success matrix")
@@ -98,53 +192,55 @@ def read_wide(table: CsvTable, file: FileContext, info: InputFile) -> pd.DataFra
     if not headers:
         raise_no_tasks(table)
     cols = label_columns(table, LABELS)
-    columns = [_Column(h, labels(table, h)) for h in headers]
-    blank = blank_mask([*cols.values(), *(c.words for c in columns)])
+    matrix = _Cells(table, headers)
+    columns = [_Column(table, h, j, matrix) for j, h in enumerate(headers)]
+    blank = blank_mask(list(cols.values())) & (matrix.codes < 0).all(axis=0)
     account.rows = table.num_rows
     account.aside("blank row", blank.sum())
     named_total = _named_total_rows(cols["participant"]) & ~blank
-    unnamed = ~blank & cols["participant"].isna().to_numpy() & _all_numbers(table, columns)
+    unnamed = ~blank & cols["participant"].isna().to_numpy() & _all_numbers(table, matrix)
     people = ~blank & ~named_total & ~unnamed
     recode = file.options.outcomes  # --outcome / outcomes:, as in attempt tables
-    _classify(table, columns, people, recode)
+    order = _classify(table, matrix, columns, people, recode)
     tasks = _task_columns(table, columns, problems)
     tick_sheet = all(c.kind == "tick" for c in tasks)
-    outcome, attempted, unknown = _outcomes(table, tasks, tick_sheet, people | unnamed, problems, recode)
-    total_rows = named_total | (unnamed & _totals_of_columns(table, tasks, outcome, attempted, people, unnamed))
+    task_index = np.array([c.index for c in tasks], dtype=np.int64)
+    outcome, attempted, unknown = _outcomes(table, matrix, tasks, order, tick_sheet, people | unnamed, problems, recode)
+    total_rows = named_total | (unnamed & _totals_of_columns(table, matrix, tasks, outcome, attempted, people, unnamed))
     people = ~blank & ~total_rows
     _set_aside_total_rows(table, cols["participant"], total_rows, account, problems)
-    _total_columns(table, columns, tasks, outcome, attempted, people, problems)
+    _total_columns(table, columns, outcome, attempted, people, problems)
     require_labels(table, cols, ("participant",), people, problems)
-    for column, words in zip(tasks, unknown):
-        report_unknown_outcomes(table, column.header, column.words.where(people), words, problems)
-    for position, column in enumerate(tasks):
-        helped = attempted[position] & people & (np.asarray(outcome[position].codes) == 3)
-        note_assisted(table, column.header, column.words, helped, problems)
+    unknown_cells = np.array([*(m is None for m in _mapped(matrix, recode)), False], dtype=bool)
+    with_unknown = (unknown_cells[matrix.codes[task_index]] & people).any(axis=1) if len(tasks) else []
+    for column, words, found in zip(tasks, unknown, with_unknown):
+        if found:  # (a word outside participant rows, in a totals row, is no error)
+            report_unknown_outcomes(table, column.header, column.cells().where(people), words, problems)
+    helped = attempted & people & (outcome == _ASSISTED_CODE)
+    for position in np.flatnonzero(helped.any(axis=1)):
+        column = tasks[position]
+        note_assisted(table, column.header, column.cells(), helped[position], problems)
     _warn_repeated_participants(table, cols, ~people, problems)
     attributes = _attributes(table, columns, problems)
     if tick_sheet:
-        _note_tick_sheet(table, tasks, attempted, people, problems)
-    pieces = []
-    for position, column in enumerate(tasks):
-        rows = np.flatnonzero(attempted[position] & people)
-        piece = {
-            **{name: col.take(rows).reset_index(drop=True) for name, col in cols.items()},
-            "task": column.header,
-            "attempt": 1,
-            "outcome": pd.Categorical(np.asarray(outcome[position])[rows], dtype=OUTCOME_DTYPE),
-            "time": np.nan,
-            "clicks": np.nan,
-            "errors": np.nan,
-        }
-        piece.update({c.header: c.words.take(rows).reset_index(drop=True) for c in attributes})
-        if tick_sheet:
-            piece[TICK_COLUMN] = np.where(column.words.notna().to_numpy()[rows], "ticked", "empty")
-        piece.update({"_file": file_index, "_row": rows, "_col": position})
-        pieces.append(pd.DataFrame(piece))
-    frame = pd.concat(pieces, ignore_index=True)
-    # Row by row, as a researcher reads the sheet; tasks keep their column order.
-    frame = frame.sort_values(["_col", "_row"], kind="stable").drop(columns="_col")
-    no_cells = people & ~np.logical_or.reduce(attempted)
+        _note_tick_sheet(table, matrix, tasks, people, problems)
+    task_of, rows = np.nonzero(attempted & people)  # task by task, row by row within each: the sheet's order
+    piece = {
+        **{name: col.take(rows).reset_index(drop=True) for name, col in cols.items()},
+        "task": pd.array(np.array([c.header for c in tasks], dtype=object)[task_of], dtype=_TEXT),
+        "attempt": np.ones(len(rows), dtype=np.int64),
+        "outcome": pd.Categorical.from_codes(outcome[task_of, rows], dtype=OUTCOME_DTYPE),
+        "time": np.full(len(rows), np.nan),
+        "clicks": np.full(len(rows), np.nan),
+        "errors": np.full(len(rows), np.nan),
+    }
+    piece.update({c.header: c.words.take(rows).reset_index(drop=True) for c in attributes})
+    if tick_sheet:
+        ticked = matrix.codes[task_index[task_of], rows] >= 0
+        piece[TICK_COLUMN] = np.where(ticked, "ticked", "empty")
+    piece.update({"_file": np.full(len(rows), file_index), "_row": rows})
+    frame = pd.DataFrame(piece)
+    no_cells = people & ~attempted.any(axis=0)
     if no_cells.any():
         problems.warning(
             f"{int(no_cells.sum())} participant rows have no outcome in any task column",
@@ -179,14 +275,28 @@ def raise_no_tasks(table: CsvTable, column: _Column | None = None, row: int | No
 # --- what each column is ---------------------------------------------------------------------------
 
 
-def _classify(table: CsvTable, columns: list[_Column], people: np.ndarray, recode: Mapping[str, str]) -> None:
+def _classify(
+    table: CsvTable, matrix: _Cells, columns: list[_Column], people: np.ndarray, recode: Mapping[str, str]
+) -> list[np.ndarray]:
+    """Each column's kind, from its distinct values in participant rows; returns each column's distinct
+    labels (codes into the matrix) in the order labels() gives them."""
     known = {h for name, h in table.fields.items() if name not in LABELS}
+    order, used = matrix.ordered(people)
+    position = {label: i for i, label in enumerate(matrix.labels)}
+    for j in np.flatnonzero(matrix.sorted_columns()):  # rare: their order is labels()' own
+        column = columns[j]
+        order[j] = np.array([position[str(c)] for c in column.words.cat.categories], dtype=np.int64)
+        in_people = set(column.codes[people].tolist())
+        used[j] = np.array([c in in_people for c in order[j]], dtype=bool)
+    kinds: dict[tuple, str] = {}
     for column in columns:
-        codes = column.words.cat.codes.to_numpy()[people]
-        used = np.unique(codes[codes >= 0])
-        categories = column.words.cat.categories
-        column.values = tuple(dict.fromkeys(normalize_word(str(categories[i])) for i in used))
-        column.kind = _kind(table, column.header, column.values, column.header in known, recode)
+        codes = order[column.index][used[column.index]]
+        column.values = tuple(dict.fromkeys(matrix.words[c] for c in codes))
+        key = (column.values, column.header in known, _is_total_label(column.header))
+        if key not in kinds:  # columns with the same values are the same kind (the header only names totals)
+            kinds[key] = _kind(table, column.header, column.values, column.header in known, recode)
+        column.kind = kinds[key]
+    return order
 
 
 def _kind(
@@ -221,7 +331,7 @@ def _task_columns(table: CsvTable, columns: list[_Column], problems: Problems) -
     if not tasks:
         candidates = [c for c in columns if c.kind in ("numeric", "attribute", "flag")] or columns
         for column in candidates:
-            filled = np.flatnonzero(column.words.notna().to_numpy())
+            filled = np.flatnonzero(column.codes >= 0)
             if len(filled):
                 raise_no_tasks(table, column, int(filled[0]))
         raise_no_tasks(table)
@@ -246,40 +356,46 @@ def _task_columns(table: CsvTable, columns: list[_Column], problems: Problems) -
     return tasks
 
 
+def _mapped(matrix: _Cells, recode: Mapping[str, str] | None) -> list[str | None]:
+    """Each distinct label's outcome category (None: not an outcome word), as attempt tables read it."""
+    return [outcome_for(label, recode) for label in matrix.labels]
+
+
 def _outcomes(
     table: CsvTable,
+    matrix: _Cells,
     tasks: list[_Column],
+    order: list[np.ndarray],
     tick_sheet: bool,
     rows: np.ndarray,
     problems: Problems,
     recode: Mapping[str, str] | None = None,
-) -> tuple[list[pd.Categorical], np.ndarray, list[list[str]]]:
-    """Each task column's outcomes, which cells are attempts (a [task, row] mask) and its words that are
-    not outcomes."""
-    found: list[pd.Categorical] = []
-    attempted: list[np.ndarray] = []
+) -> tuple[np.ndarray, np.ndarray, list[list[str]]]:
+    """The outcome codes of the task columns (a [task, row] matrix of OUTCOME_DTYPE codes, -1: none),
+    which cells are attempts (a [task, row] mask) and each column's words that are not outcomes."""
+    codes = matrix.codes[np.array([c.index for c in tasks], dtype=np.int64)].reshape(len(tasks), table.num_rows)
+    present = codes >= 0
+    if tick_sheet:  # a tick is a success; not ticked, a failure
+        outcome = np.where(present, _SUCCESS_CODE, list(OUTCOME_DTYPE.categories).index("failure"))
+        attempted = np.broadcast_to(rows, codes.shape).copy()
+        return outcome.astype(np.int8), attempted, [[] for _ in tasks]
+    mapped = _mapped(matrix, recode)
+    categories = list(OUTCOME_DTYPE.categories)
+    lookup = np.array([categories.index(m) if m in categories else -1 for m in mapped] + [-1], dtype=np.int8)
+    said_not = np.array([m == NOT_ATTEMPTED for m in mapped] + [False], dtype=bool)
+    outcome = lookup[codes]
+    skipped = said_not[codes] & rows  # N/A, -, not attempted: no attempt, said in a note
     unknowns: list[list[str]] = []
-    for column in tasks:
-        present = column.words.notna().to_numpy()
-        if tick_sheet:  # a tick is a success; not ticked, a failure
-            codes = np.where(present, 0, 1).astype(np.int8)
-            found.append(pd.Categorical.from_codes(codes, dtype=OUTCOME_DTYPE))
-            attempted.append(rows.copy())
-            unknowns.append([])
-            continue
-        words = column.words
+    for position, column in enumerate(tasks):
         if "x" in column.values and not (recode and "x" in recode):  # --outcome "x=…" says what x is
-            words = _read_x(table, column, problems)
-        outcome, unknown = outcomes(words, recode)
-        found.append(outcome)
-        skipped = not_attempted(words, recode) & rows  # N/A, -, not attempted: no attempt, said in a note
-        note_not_attempted(table, column.header, words, skipped, problems)
-        attempted.append(present & rows & ~skipped)
-        unknowns.append(unknown)
-    return found, np.array(attempted, dtype=bool).reshape(len(tasks), table.num_rows), unknowns
+            _read_x(table, column, problems)
+        if skipped[position].any():
+            note_not_attempted(table, column.header, column.cells(), skipped[position], problems)
+        unknowns.append([matrix.labels[c] for c in order[column.index] if mapped[c] is None])
+    return outcome, present & rows & ~skipped, unknowns
 
 
-def _read_x(table: CsvTable, column: _Column, problems: Problems) -> pd.Series:
+def _read_x(table: CsvTable, column: _Column, problems: Problems) -> None:
     """ "x" next to check marks or crosses is a cross (failure); next to words it could be either: refused."""
     present = set(column.values)
     if present <= {*TICK_MARKS, *CROSS_MARKS} and present & {*CHECK_MARKS, *CROSS_MARKS}:
@@ -290,8 +406,8 @@ def _read_x(table: CsvTable, column: _Column, problems: Problems) -> pd.Series:
             column=column.header,
             value="x",
         )
-        return column.words
-    cells = column.words.astype(object).to_numpy()
+        return
+    cells = column.cells().to_numpy()
     rows = np.flatnonzero([isinstance(v, str) and normalize_word(v) == "x" for v in cells])
     where = "the other task columns" if present <= set(TICK_MARKS) else "this column"
     table.report_bad(
@@ -302,11 +418,10 @@ def _read_x(table: CsvTable, column: _Column, problems: Problems) -> pd.Series:
         problems,
         hint="write success or failure (or ✓ and ✗); a sheet of only x and empty cells is read as ticks",
     )
-    return column.words
 
 
 def _note_tick_sheet(
-    table: CsvTable, tasks: list[_Column], attempted: np.ndarray, people: np.ndarray, problems: Problems
+    table: CsvTable, matrix: _Cells, tasks: list[_Column], people: np.ndarray, problems: Problems
 ) -> None:
     marks = ", ".join('"' + m + '"' for m in dict.fromkeys(v for c in tasks for v in c.values))
     problems.note(
@@ -315,7 +430,7 @@ def _note_tick_sheet(
         line=table.header_line,
         hint=f"if an empty cell means the task was not attempted, add --exclude {TICK_COLUMN}=empty",
     )
-    ticks = np.logical_or.reduce([c.words.notna().to_numpy() for c in tasks])
+    ticks = (matrix.codes[[c.index for c in tasks]] >= 0).any(axis=0)
     none = np.flatnonzero(people & ~ticks)
     if len(none):
         lines = ", ".join(str(table.line(int(r))) for r in none[: listing_limit()])
@@ -382,16 +497,10 @@ def _number(text: str, decimal_comma: bool) -> _Number | None:
     return _Number(float(digits), bool(match.group(4)), 0.5 * 10.0**-decimals)
 
 
-def _all_numbers(table: CsvTable, columns: list[_Column]) -> np.ndarray:
+def _all_numbers(table: CsvTable, matrix: _Cells) -> np.ndarray:
     """Rows whose every filled cell is a number (a totals row without a label, perhaps)."""
-    ok = np.ones(table.num_rows, dtype=bool)
-    for column in columns:
-        cells = column.words
-        flags = np.array(
-            [_number(str(c), table.decimal_comma) is not None for c in cells.cat.categories] + [True], dtype=bool
-        )
-        ok &= flags[cells.cat.codes.to_numpy()]
-    return ok
+    flags = np.array([_number(v, table.decimal_comma) is not None for v in matrix.labels] + [True], dtype=bool)
+    return np.asarray(flags[matrix.codes].all(axis=0), dtype=bool)
 
 
 def _readings(successes: np.ndarray, attempted: np.ndarray, of_all: np.ndarray) -> list[tuple[bool, np.ndarray]]:
@@ -414,28 +523,29 @@ def _matches(numbers: list[_Number], readings: list[tuple[bool, np.ndarray]]) ->
 
 def _totals_of_columns(
     table: CsvTable,
+    matrix: _Cells,
     tasks: list[_Column],
-    outcome: list[pd.Categorical],
+    outcome: np.ndarray,
     attempted: np.ndarray,
     people: np.ndarray,
     candidates: np.ndarray,
 ) -> np.ndarray:
     """Unlabelled rows whose numbers are each task column's successes (count or share)."""
     found = np.zeros(table.num_rows, dtype=bool)
-    for row in np.flatnonzero(candidates):
-        numbers, readings = [], []
-        for position, column in enumerate(tasks):
-            cell = column.words.iloc[row]
-            if pd.isna(cell):
-                continue
-            done = attempted[position] & people
-            successes = float(np.sum((np.asarray(outcome[position]) == "success") & done))
-            numbers.append(_number(str(cell), table.decimal_comma))
-            readings.append(_readings(np.array(successes), np.array(float(done.sum())), np.array(float(people.sum()))))
+    rows = np.flatnonzero(candidates)
+    if not len(rows):
+        return found
+    done = attempted & people
+    successes = ((outcome == _SUCCESS_CODE) & done).sum(axis=1).astype(float)
+    attempts = done.sum(axis=1).astype(float)
+    codes = matrix.codes[[c.index for c in tasks]]
+    for row in rows:
+        filled = np.flatnonzero(codes[:, row] >= 0)
+        numbers = [_number(matrix.labels[c], table.decimal_comma) for c in codes[filled, row]]
         if numbers and all(n is not None for n in numbers):
-            # one reading for the whole row: transpose the per-column readings
-            per_reading = [(readings[0][k][0], np.array([r[k][1] for r in readings])) for k in range(len(readings[0]))]
-            found[row] = _matches([n for n in numbers if n is not None], per_reading)
+            # one reading for the whole row, each task column's successes side by side
+            readings = _readings(successes[filled], attempts[filled], np.full(len(filled), float(people.sum())))
+            found[row] = _matches([n for n in numbers if n is not None], readings)
     return found
 
 
@@ -460,23 +570,21 @@ def _set_aside_total_rows(
 def _total_columns(
     table: CsvTable,
     columns: list[_Column],
-    tasks: list[_Column],
-    outcome: list[pd.Categorical],
+    outcome: np.ndarray,
     attempted: np.ndarray,
     people: np.ndarray,
     problems: Problems,
 ) -> None:
     """Numeric columns equal to each row's successes are totals; so is a column labelled as one."""
-    successes = np.zeros(table.num_rows)
-    for position in range(len(tasks)):
-        successes += (np.asarray(outcome[position]) == "success") & attempted[position]
+    successes = ((outcome == _SUCCESS_CODE) & attempted).sum(axis=0).astype(float)
     done = attempted.sum(axis=0).astype(float)
-    readings = _readings(successes, done, np.full(table.num_rows, float(len(tasks))))
+    readings = _readings(successes, done, np.full(table.num_rows, float(len(outcome))))
     for column in columns:
         if column.kind not in ("numeric", "total"):
             continue
-        rows = np.flatnonzero(column.words.notna().to_numpy() & people)
-        numbers = [_number(str(column.words.iloc[r]), table.decimal_comma) for r in rows]
+        rows = np.flatnonzero((column.codes >= 0) & people)
+        cells = column.cells().to_numpy()
+        numbers = [_number(str(cells[r]), table.decimal_comma) for r in rows]
         fits = (
             len(rows) >= 2
             and all(n is not None for n in numbers)
@@ -601,9 +709,11 @@ def _matrix_of_times(table: CsvTable, headers: list[str], recode: Mapping[str, s
     """No column of outcomes, and a column of times that says so: a time word or unit in its header
     ("login_time", "login (s)") or durations in its cells (1:23). Plain numbers under plain headers could
     be anything (age, height): they need --layout wide-times."""
-    kinds = {h: _value_kind(table, h, recode) for h in headers}
-    if "outcome" in kinds.values():
-        return False
+    kinds = {}
+    for header in headers:  # one column of outcomes settles it: the others need not be looked at
+        kinds[header] = _value_kind(table, header, recode)
+        if kinds[header] == "outcome":
+            return False
     return any(kinds[h] == "time" and (_names_time(h) or _has_clock(table, h)) for h in headers)
 
 
@@ -690,7 +800,7 @@ def read_transposed(table: CsvTable, file: FileContext, info: InputFile) -> pd.D
             hint="the first column names the tasks, the header names the participants",
         )
     tasks = [str(names.iloc[r]) for r in keep]
-    twice = sorted({t for t in tasks if tasks.count(t) > 1})
+    twice = sorted(t for t, n in Counter(tasks).items() if n > 1)
     if twice:
         raise InputError(
             f'task "{twice[0]}" has two rows in a transposed matrix',
@@ -713,11 +823,12 @@ def read_transposed(table: CsvTable, file: FileContext, info: InputFile) -> pd.D
     reader = read_wide_times if times else read_wide
     start = len(file.problems.items)
     line_of = {t: table.line(int(r)) for t, r in zip(tasks, keep)}
+    place = {t: i for i, t in enumerate(line_of)}  # a task's place among the task rows
     try:
         frame = reader(flipped, file, info)
     except InputError as exc:
-        raise InputError.from_problem(_in_transposed(exc.problem, line_of, cells)) from None
-    file.problems.items[start:] = [_in_transposed(p, line_of, cells) for p in file.problems.items[start:]]
+        raise InputError.from_problem(_in_transposed(exc.problem, line_of, cells, place)) from None
+    file.problems.items[start:] = [_in_transposed(p, line_of, cells, place) for p in file.problems.items[start:]]
     named = [task_of_time_header(t) for t in tasks] if times else tasks  # "Login (s)" is task Login
     row_of_task = dict(zip(named, keep))
     frame["_row"] = frame["task"].astype(str).map(row_of_task).to_numpy(dtype=np.int64)
@@ -733,7 +844,9 @@ def read_transposed(table: CsvTable, file: FileContext, info: InputFile) -> pd.D
     return frame
 
 
-def _in_transposed(problem: Problem, line_of: dict[str, int], cells: dict[str, np.ndarray]) -> Problem:
+def _in_transposed(
+    problem: Problem, line_of: dict[str, int], cells: dict[str, np.ndarray], place: dict[str, int]
+) -> Problem:
     """A problem found in the flipped matrix, pointed back at the file as written: a task's column there is
     a task's line here, its cells the participant columns that hold the value; "rows" there are cells here."""
     task = problem.column
@@ -742,7 +855,7 @@ def _in_transposed(problem: Problem, line_of: dict[str, int], cells: dict[str, n
     column: str | None = None  # the task's line says it all, unless one cell's value is named
     message = problem.message
     if problem.value is not None:
-        people = [h for h, v in cells.items() if v[list(line_of).index(task)] == problem.value]
+        people = [h for h, v in cells.items() if v[place[task]] == problem.value]
         column = people[0] if people else None
         many = re.search(r" \((\d+) rows, lines [^)]*\)", message)
         if many and len(people) > 1:
@@ -785,7 +898,7 @@ def read_wide_times(table: CsvTable, file: FileContext, info: InputFile) -> pd.D
     totals = [h for h in others if _is_total_label(h)]
     attributes = [h for h in others if h not in totals and kinds[h] != "empty"]
     tasks = [task_of_time_header(h) for h in times]
-    twice = sorted({t for t in tasks if tasks.count(t) > 1})
+    twice = sorted(t for t, n in Counter(tasks).items() if n > 1)
     if twice:
         raise InputError(
             f"columns {', '.join(h for h in times if task_of_time_header(h) == twice[0])} are all times of task "
@@ -823,26 +936,23 @@ def read_wide_times(table: CsvTable, file: FileContext, info: InputFile) -> pd.D
             file=table.name,
             line=table.header_line,
         )
-    pieces = []
-    for position, (header, task) in enumerate(zip(times, tasks)):
-        rows = np.flatnonzero(people & ~np.isnan(values[header]))
-        piece = {
+    seconds = np.array([values[h] for h in times]).reshape(len(times), table.num_rows)
+    task_of, rows = np.nonzero(people & ~np.isnan(seconds))  # task by task, row by row within each
+    frame = pd.DataFrame(
+        {
             **{name: col.take(rows).reset_index(drop=True) for name, col in cols.items()},
-            "task": task,
-            "attempt": 1,
+            "task": pd.array(np.array(tasks, dtype=object)[task_of], dtype=_TEXT),
+            "attempt": np.ones(len(rows), dtype=np.int64),
             "outcome": pd.Categorical.from_codes(np.full(len(rows), -1, dtype=np.int8), dtype=OUTCOME_DTYPE),
-            "time": values[header][rows],
-            "clicks": np.nan,
-            "errors": np.nan,
+            "time": seconds[task_of, rows],
+            "clicks": np.full(len(rows), np.nan),
+            "errors": np.full(len(rows), np.nan),
             **{h: attribute_values[h].take(rows).reset_index(drop=True) for h in attributes},
-            "_file": file_index,
+            "_file": np.full(len(rows), file_index),
             "_row": rows,
-            "_col": position,
         }
-        pieces.append(pd.DataFrame(piece))
-    frame = pd.concat(pieces, ignore_index=True)
-    frame = frame.sort_values(["_col", "_row"], kind="stable").drop(columns="_col")
-    no_time = people & ~np.logical_or.reduce([~np.isnan(values[h]) for h in times])
+    )
+    no_time = people & np.isnan(seconds).all(axis=0)
     if no_time.any():
         problems.warning(
             f"{int(no_time.sum())} participant rows have no time in any task column",
