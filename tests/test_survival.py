@@ -181,7 +181,10 @@ def test_cli_curve_json_and_table(cli, example_file) -> None:
     table = cli("survival", example_file, "-o", shown)  # .txt: the terminal table, 160 columns wide
     assert table.exit_code == 0, table.stderr
     text = shown.read_text(encoding="utf-8")
-    assert "1m 5s (45s–not reached)" in text and "81%" in text and "75%" in text and "treatment:" in text
+    row = next(line.split() for line in text.splitlines() if line.strip().startswith("checkout"))
+    assert row == ["checkout", "8", "6/1/1", "1m", "5s", "45s–n/r", "81%", "/", "75%", "1m", "31s"]
+    assert "n/r: not reached" in text
+    assert "treatment:" in text
 
 
 def test_cli_bad_input_is_one_line_and_no_output(cli, tmp_path, example_file) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -40,6 +40,9 @@ WhatArgument = Annotated[
     ),  # fmt: skip
 ]
 Floats = Optional[list[float]]
+# Shorter headers for the terminal table (csv/json keep the column names): nothing gets cut at 80 columns.
+HEADERS = {"participants_per_group": "per group", "participants": "participants", "log_sd": "SD (log)",
+           "correlation": "corr.", "discordant": "discordant", "confidence": "confidence"}  # fmt: skip
 
 
 def plan(
@@ -62,8 +65,10 @@ def plan(
     output: opt.OutputOption = None,
     debug: opt.DebugOption = False,
 ) -> None:  # fmt: skip
-    """Sample sizes: margin of error on a completion rate (adjusted Wald), a difference between two designs
-    (completion: two proportions or McNemar; time: t test on log times), or problem discovery.
+    """Sample sizes for the next round: margin of error, two designs, discovery.
+
+    margin: ± on a completion rate (adjusted Wald); completion: two proportions (between) or McNemar
+    (within); time: t test on log times; discovery: participants for a share of problems.
 
     Example: uxcli plan margin --margin 0.1   (93 participants for ±10 points at 95%)
     """
@@ -99,9 +104,17 @@ def plan(
         result = compute(options, observed, observed_p)
         notes += result.notes
         if fmt is opt.Format.table:
-            from uxcli.render.table import frame_table
+            from rich.console import Group
+            from rich.text import Text
 
-            render_table(frame_table(result.frame, caption="\n".join(notes) or None), output)
+            from uxcli.render.table import frame_table, keep_whole
+
+            shown = result.frame.rename(columns=HEADERS)
+            figures = [str(c) for c in shown.columns if c not in ("task", "design")]
+            parts: list[Any] = [keep_whole(frame_table(shown), figures)]
+            if notes:  # under the table, as wide as the terminal
+                parts.append(Text("\n".join(notes), style="table.caption"))
+            render_table(Group(*parts), output)
         else:
             for note in notes:
                 say(f"note: {note}")

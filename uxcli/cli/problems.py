@@ -84,7 +84,7 @@ def problems(
     output: opt.OutputOption = None,
     debug: opt.DebugOption = False,
 ) -> None:
-    """Problem discovery: how many problems the study missed and how many participants the next round needs.
+    """Problems missed so far and participants needed, from who met which problem.
 
     Reports the raw discovery rate p̂, the adjusted p (Lewis 2001: the mean of the deflation and Good–Turing
     adjustments), the estimated number of problems and unseen ones, and the participants needed for each
@@ -106,11 +106,16 @@ def problems(
         result = discovery(read_problems(file, transpose=transpose, participants=participants), options)
         frame = result.frame(show.value)
         if fmt is opt.Format.table:
-            from uxcli.planning.discovery import METHOD
-            from uxcli.render.table import frame_table
+            from rich.console import Group
+            from rich.text import Text
 
-            caption = "\n".join([*result.notes, METHOD])
-            render_table(frame_table(_readable(frame) if show is Show.summary else frame, caption=caption), output)
+            from uxcli.planning.discovery import METHOD
+            from uxcli.render.table import frame_table, keep_whole
+
+            shown = _readable(frame) if show is Show.summary else frame
+            figures = [str(c) for c in shown.columns if c not in ("measure", "problem", "severity")]
+            caption = Text("\n".join([*result.notes, METHOD]), style="table.caption")  # as wide as the terminal
+            render_table(Group(keep_whole(frame_table(shown), figures), caption), output)
         else:
             for note in result.notes:
                 say(f"note: {note}")
@@ -123,12 +128,34 @@ def problems(
             say(f"wrote {chart}")
 
 
+# The terminal's label for each summary column (csv/json keep the column names) and its decimals.
+LABELS: dict[str, tuple[str, int | None]] = {
+    "participants": ("participants (n)", None),
+    "problems_met": ("problems met (N)", None),
+    "hits": ("hits (participant × problem)", None),
+    "met_once": ("problems met once (N1)", None),
+    "p_raw": ("p̂ raw: hits ÷ (n × N)", 3),
+    "p_deflated": ("p deflated", 3),
+    "p_good_turing": ("p Good–Turing", 3),
+    "p_adjusted": ("p adjusted (Lewis 2001)", 3),
+    "problems_estimated": ("problems estimated in all", 1),
+    "problems_unseen": ("problems not yet seen", 1),
+    "discovered_so_far": ("share found so far", 3),
+}
+
+
 def _readable(frame: Any) -> Any:
-    """The one-row summary as measure/value rows for the terminal."""
+    """The one-row summary as measure/value rows for the terminal, with readable labels."""
     import pandas as pd
 
     row = frame.iloc[0]
-    values = [f"{v:.3f}" if k.startswith("p_") or k == "discovered_so_far" else
-              f"{v:.1f}" if k.startswith("problems_") and k != "problems_met" else f"{int(v)}"
-              for k, v in row.items()]  # fmt: skip
-    return pd.DataFrame({"measure": list(row.index), "value": values})
+    labels, values = [], []
+    for key, value in row.items():
+        label, digits = LABELS.get(str(key), (str(key), None))
+        if str(key).startswith("n_for_"):
+            label = f"participants for {str(key)[len('n_for_') :]}% found"
+        elif digits is None and not float(value).is_integer():
+            digits = 3  # a column added later: never shown cut to an integer
+        labels.append(label)
+        values.append(f"{value:.{digits}f}" if digits is not None else f"{int(value)}")
+    return pd.DataFrame({"measure": labels, "value": values})

@@ -107,7 +107,7 @@ class DiscoveryResult:
                 "problems_estimated": [self.total_estimate],
                 "problems_unseen": [self.unseen_estimate],
                 "discovered_so_far": [self.discovered_so_far],
-                **{f"n_for_{round(g * 100):g}": [k] for g, k in zip(self.goals, self.needed, strict=True)},
+                **{f"n_for_{g * 100:.10g}": [k] for g, k in zip(self.goals, self.needed, strict=True)},
             }
         )
 

@@ -27,6 +27,9 @@ NOT_MET = frozenset({"0", "", "-", "no", "n", "false"})
 PARTICIPANT_WORDS = ("participant", "participant id", "user", "tester", "respondent", "subject", "p", "id")
 PROBLEM_WORDS = ("problem", "issue", "usability problem", "finding", "problem id")
 SEVERITY_WORDS = ("severity", "impact", "priority")
+# Labels of a spreadsheet's totals row or column ("Total", "Sum", "Σ", "% of participants"): set aside,
+# said in a note, and checked against the ticks.
+TOTAL_WORDS = frozenset({"total", "totals", "sum", "σ", "∑", "count", "frequency", "percent", "%"})
 
 
 @dataclass(frozen=True)
@@ -173,8 +176,59 @@ def _tick(value: str) -> bool | None:
     return None
 
 
+def _is_total(label: str) -> bool:
+    words = _key(label).replace("(", " ").split()
+    return bool(words) and (words[0] in TOTAL_WORDS or _key(label) in TOTAL_WORDS)
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.replace(",", ".").rstrip("%").strip()) if text.strip() else None
+    except ValueError:
+        return None
+
+
+def _totals_note(
+    what: str, where: str, labels: list[str], written: list[str], counted: list[int], transpose: bool
+) -> str:
+    """The note for a totals row or column set aside, saying whether it matches the ticks."""
+    numbers = [_number(w) for w in written]
+    wrong = [
+        f"{label!r} {w} written, {c} counted"
+        for label, w, n, c in zip(labels, written, numbers, counted, strict=True)
+        if n is not None and n != c
+    ]
+    if any(w.strip().endswith("%") for w in written) or not any(n is not None for n in numbers):
+        check = ""
+    elif wrong:
+        check = (
+            f"; it differs from the ticks ({'; '.join(wrong[:3])}{'; …' if len(wrong) > 3 else ''}): the ticks are used"
+        )
+    else:
+        check = "; it matches the ticks"
+    person = (what == "row") != transpose
+    return f"{what} {where} set aside as totals, not {'a participant' if person else 'a problem'}{check}"
+
+
 def _matrix(name: str, rows: list[tuple[int, list[str]]], transpose: bool) -> ProblemMatrix:
     header = rows[0][1]
+    totals = [i for i, h in enumerate(header) if i > 0 and _is_total(h)]
+    if totals and len(header) - len(totals) >= 2:  # a row-totals column: kept aside, checked below
+        kept = [i for i in range(len(header)) if i not in totals]
+        rows = [(rows[0][0], [header[i] for i in kept])] + [
+            (
+                line,
+                [cells[i] if i < len(cells) else "" for i in kept]
+                + [cells[i] if i < len(cells) else "" for i in totals],
+            )
+            for line, cells in rows[1:]
+        ]
+        total_names = [header[i] for i in totals]
+        header = rows[0][1]
+    else:
+        totals, total_names = [], []
+    total_rows = [(line, cells) for line, cells in rows[1:] if cells and _is_total(cells[0])]
+    rows = [rows[0]] + [(line, cells) for line, cells in rows[1:] if not (cells and _is_total(cells[0]))]
     if len(header) < 2:
         raise InputError(
             "a problem matrix needs a participant column and at least one problem column",
@@ -194,7 +248,11 @@ def _matrix(name: str, rows: list[tuple[int, list[str]]], transpose: bool) -> Pr
     labels: list[str] = []
     values: list[list[bool]] = []
     blanks = 0
+    row_totals: list[list[str]] = []
     for line, cells in rows[1:]:
+        if total_names:
+            row_totals.append(cells[len(header) :])
+            cells = cells[: len(header)]
         if len(cells) > len(header) and any(cells[len(header) :]):
             raise InputError(
                 f"{len(cells)} cells, the header has {len(header)}", file=name, line=line, value=cells[len(header)]
@@ -226,6 +284,13 @@ def _matrix(name: str, rows: list[tuple[int, list[str]]], transpose: bool) -> Pr
     notes = []
     if blanks:
         notes.append(f"{blanks} blank cell(s) read as 0 (problem not met)")
+    for i, column in enumerate(total_names):
+        written = [t[i] for t in row_totals]
+        notes.append(_totals_note("column", repr(column), labels, written, [sum(r) for r in values], transpose))
+    for line, cells in total_rows:
+        cells = cells[: len(header)] + [""] * (len(header) - len(cells))
+        counted = [sum(r[j] for r in values) for j in range(len(columns))]
+        notes.append(_totals_note("row", f"{cells[0]!r} (line {line})", columns, cells[1:], counted, transpose))
     if transpose:
         people, problems = tuple(columns), tuple(labels)
         hits = tuple(tuple(values[j][i] for j in range(len(labels))) for i in range(len(columns)))

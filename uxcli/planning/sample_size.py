@@ -208,6 +208,13 @@ def plan(options: PlanOptions, observed: tuple[Observed, ...] = (), observed_p: 
             if o.p2 is None and o.difference is None:
                 raise OptionError("completion needs --p2 (the rate to detect) or --difference (p2 − p)")
             p2 = o.p2 if o.p2 is not None else p1 + (o.difference or 0.0)
+            if observed and o.p is None and (not 0 < p2 < 1 or not 0 < p1 < 1 or p1 == p2):
+                t = next(t for t in observed if t.task == task)
+                notes.append(
+                    f"task {task}: observed completion {t.successes}/{t.participants} and p2 = {p2:g}: the two rates "
+                    "must differ and lie strictly between 0 and 1; left out"
+                )
+                continue
             if not 0 < p2 < 1 or not 0 < p1 < 1 or p1 == p2:
                 raise OptionError(
                     f"the two completion rates must differ and lie strictly between 0 and 1: {p1:g}, {p2:g}"
@@ -255,6 +262,12 @@ def plan(options: PlanOptions, observed: tuple[Observed, ...] = (), observed_p: 
         break
     if o.what == "discovery" and o.p is None:
         notes.append("p: the problem matrix's adjusted p (Lewis 2001)")
+    if observed and not rows:
+        left = [n for n in notes if n.startswith("task ")]
+        raise OptionError(
+            f"none of the {len(observed)} task(s) in the --from data can be planned for"
+            + (f"; the first: {left[0]}" if left else "")
+        )
     return PlanResult(pd.DataFrame(rows), tuple(dict.fromkeys(notes)))
 
 

@@ -369,3 +369,14 @@ def _common_directory(files: list[str]) -> str:
     if not common or common in files:
         return ""
     return common.rstrip("/\\") + os.sep
+
+
+def keep_whole(table: Table, figures: Sequence[str] = ()) -> Table:
+    """Nothing cut with "…" on a narrow terminal: the columns named in ``figures`` (numbers, durations,
+    intervals) never wrap, so a figure is shown whole on one line; every other header and cell folds."""
+    for column in table.columns:
+        if str(column.header) in figures:
+            column.no_wrap = True
+        else:
+            column.overflow = "fold"
+    return table
