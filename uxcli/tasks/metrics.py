@@ -10,7 +10,8 @@ Two steps, so that a log bigger than memory can be summarised block by block:
 Rates count participants, not attempts (Sauro & Lewis, *Quantifying the User Experience*, 2nd ed.,
 2016, ch. 2: completion rate is the share of participants who complete the task). The unit is a
 participant × session × task × group key: a retry is not a new, independent observation. Per unit,
-kept a row per attempt until the summary and reduced then (exact whatever the blocks' order):
+only the attempts these rules read are kept as blocks arrive (one row for a unit tried once), and each
+unit is reduced at the summary (exact whatever the blocks' order):
 
 * success: the task was completed in any attempt (eventual success); abandon: the unit's final attempt
   (highest attempt number) was an abandon; failure: the rest; first try: its first attempt succeeded;
@@ -232,67 +233,161 @@ UNIT_COUNTS = ("participants", "successes", "failures", "abandons", "assisted", 
 
 
 class _Units:
-    """Each attempt's unit (participant × session × task key), person, attempt number, order key,
-    outcome and time, a block at a time; :meth:`reduced` turns them into one outcome and one time per
-    unit and group. Rows are sorted by group, unit, attempt number and order key before anything is
-    summed, so the blocks' split and order do not change a bit of the result."""
+    """Each attempt's unit (participant × session × task key), attempt number, order key, outcome and
+    time, a block at a time; :meth:`reduced` turns them into one outcome and one time per unit and group.
 
-    FIELDS = ("group", "unit", "person", "attempt", "order", "outcome", "time")
+    Kept compact as it goes: rows are spread over BUCKETS by a hash of the unit key (all of a unit's
+    rows in one bucket), and each bucket is reduced on its own, so no step holds every row twice. With
+    ``time_of="success"`` a bucket's rows are pruned, as they arrive, to those the reduction reads: per
+    unit and group its first and last attempt, its first success, first unaided success, first assisted
+    attempt and first known outcome (all rows while no outcome is known: their times add up). A unit with
+    one attempt keeps one row. People with more than one attempt at a unit are noted when the rows meet.
+    Rows are sorted by group, unit, attempt number and order key before anything is summed, so the
+    blocks' split and order do not change a bit of the result."""
 
-    def __init__(self) -> None:
-        self.parts: list[tuple[np.ndarray, ...]] = []
+    FIELDS = ("group", "unit", "attempt", "order", "outcome", "time")
+    BUCKETS = 16
+    _MIN_MERGE = 1 << 16  # rows a bucket gathers before it is merged and pruned
 
-    def add(self, *columns: np.ndarray) -> None:
-        if len(columns[0]):
-            self.parts.append(columns)
+    def __init__(self, time_of: str = "success", assisted: str = "failure") -> None:
+        self.time_of = time_of
+        self.assisted = assisted
+        self.stored: list[tuple[np.ndarray, ...] | None] = [None] * self.BUCKETS  # merged (and pruned) rows
+        self.pending: list[list[tuple[np.ndarray, ...]]] = [[] for _ in range(self.BUCKETS)]  # FIELDS + person
+        self.pending_rows = [0] * self.BUCKETS
+        self.retried_parts: list[np.ndarray] = []  # persons seen with more than one attempt at a unit
+        self.source: _Units | None = None  # all_groups(): the rows of another, every group as group 0
+
+    def add(self, group, unit, person, attempt, order, outcome, time) -> None:
+        if len(group) == 0:
+            return
+        bucket = (unit.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(60)  # 16 buckets
+        by_bucket = np.argsort(bucket.astype(np.int8), kind="stable")
+        bounds = np.r_[0, np.cumsum(np.bincount(bucket.astype(np.int64), minlength=self.BUCKETS))]
+        group, attempt = _narrow(group), _narrow(attempt)  # ids and attempt numbers fit int32: 8 bytes less a row
+        columns = (group, unit, attempt, order, outcome, time, person)
+        for k in range(self.BUCKETS):
+            rows = by_bucket[bounds[k] : bounds[k + 1]]
+            if len(rows) == 0:
+                continue
+            self.pending[k].append(tuple(c[rows] for c in columns))
+            self.pending_rows[k] += len(rows)
+            stored = 0 if self.stored[k] is None else len(self.stored[k][0])  # type: ignore[index]
+            if self.pending_rows[k] > max(stored // 4, self._MIN_MERGE):  # pending stays a quarter of stored
+                self._merge(k)
+
+    def _merge(self, k: int) -> None:
+        """Bucket k's pending rows into its stored ones: note retries, then prune."""
+        if not self.pending[k]:
+            return
+        new = [np.concatenate(c) for c in zip(*self.pending[k])]
+        self.pending[k], self.pending_rows[k] = [], 0
+        person = new.pop()
+        old = self.stored[k]
+        rows = new if old is None else [np.concatenate(c) for c in zip(old, new)]
+        del old
+        # a unit (whatever its groups) with two rows or more has been tried more than once; its person is
+        # in the new rows, else it was noted when those rows met
+        keys, counts = np.unique(rows[1], return_counts=True)
+        retried = keys[counts > 1]
+        del keys, counts
+        if len(retried):
+            self.retried_parts.append(np.unique(person[_among_sorted(new[1], retried)]))
+        del new, person
+        self.stored[k] = tuple(self._prune(*rows) if self.time_of == "success" else rows)
+
+    def _prune(self, g, u, a, o, out, t) -> list[np.ndarray]:
+        """The rows the reduction reads (time_of="success"), in group, unit, attempt and order."""
+        n = len(g)
+        order = np.lexsort((o, a, u, g))
+        g, u, a, o, out, t = (c[order] for c in (g, u, a, o, out, t))
+        del order
+        starts = np.flatnonzero(np.r_[True, (g[1:] != g[:-1]) | (u[1:] != u[:-1])])
+        keep = np.zeros(n, dtype=bool)
+        keep[starts] = True
+        keep[np.r_[starts[1:], n] - 1] = True
+        index = np.arange(n)
+        success = (out == 0) | ((out == 3) & (self.assisted == "success"))
+        for mark in (success, out == 0, out == 3, out >= 0):
+            at = np.minimum.reduceat(np.where(mark, index, n), starts)
+            keep[at[at < n]] = True
+        known = np.add.reduceat((out >= 0).astype(np.int64), starts) > 0
+        keep |= np.repeat(~known, np.diff(np.r_[starts, n]))  # no outcome known yet: every time counts
+        return [c[keep] for c in (g, u, a, o, out, t)]
+
+    def all_groups(self) -> _Units:
+        """The same rows with every group as group 0 (the overall row), read from this one, not copied."""
+        out = _Units(self.time_of, self.assisted)
+        out.source = self
+        return out
 
     def reduced(self, groups: int, time_of: str, assisted: str = "failure") -> _UnitResult:
-        if self.parts:
-            g, u, p, a, o, out, t = (np.concatenate(c) for c in zip(*self.parts))
-            self.parts = [(g, u, p, a, o, out, t)]
-        else:
-            g = u = p = a = o = np.zeros(0, dtype=np.int64)
-            out, t = np.zeros(0, dtype=np.int8), np.zeros(0)
-        n = len(g)
+        source = self if self.source is None else self.source
         result = _UnitResult.empty(groups)
-        if n == 0:
-            return result
-        order = np.lexsort((o, a, u, g))
-        g, u, p, out, t = g[order], u[order], p[order], out[order].astype(np.int64), t[order]
-        starts = np.flatnonzero(np.r_[True, (g[1:] != g[:-1]) | (u[1:] != u[:-1])])
-        ends = np.r_[starts[1:], n] - 1
-        group = g[starts]
-        # a success, or an assisted one when assisted="success" (for rates and times)
-        success = (out == 0) | ((out == 3) & (assisted == "success"))
-        ever = np.add.reduceat(success.astype(np.int64), starts) > 0
-        unaided = np.add.reduceat((out == 0).astype(np.int64), starts) > 0
-        helped = np.add.reduceat((out == 3).astype(np.int64), starts) > 0
-        final = out[ends]
-        # one outcome per unit: success if any attempt succeeded unaided, else assisted if any was assisted
-        kind = np.where(unaided, 0, np.where(helped, 3, np.where(final == 2, 2, np.where(final == 1, 1, -1))))
-        counts = result.counts
-        counts["participants"] = np.bincount(group, minlength=groups)
-        for code, name in enumerate(("successes", "failures", "abandons", "assisted")):
-            counts[name] = np.bincount(group[kind == code], minlength=groups)
-        counts["first_successes"] = np.bincount(group[success[starts]], minlength=groups)
-        counts["first_known"] = np.bincount(group[out[starts] >= 0], minlength=groups)
-        # no outcome known (time-only tables): the unit's total time is its time, whatever time_of asks
-        unknown = np.add.reduceat((out >= 0).astype(np.int64), starts) == 0
-        if time_of == "success":  # the first successful attempt's time
-            at = np.minimum.reduceat(np.where(success, np.arange(n), n), starts)
-            value = np.where(ever, t[np.minimum(at, n - 1)], np.nan)
-        else:  # the unit's total time, attempt by attempt in attempt order (NaN if any is unknown)
-            value = np.add.reduceat(t, starts)
-            if time_of == "failed":
-                value = np.where(ever | unknown, np.nan, value)
-        if time_of != "failed" and unknown.any():
-            value = np.where(unknown, np.add.reduceat(t, starts), value)
-        timed = value > 0  # log times need positive values
-        result.times.add(group[timed], value[timed])
-        # people with several attempts at one participant × session × task, whatever the groups
-        _, first, size = np.unique(u, return_index=True, return_counts=True)
-        result.retried = np.unique(p[first[size > 1]])
+        for k in range(self.BUCKETS):
+            source._merge(k)
+            rows = source.stored[k]
+            if rows is None or len(rows[0]) == 0:
+                continue
+            g, *rest = rows
+            if self.source is not None:
+                g = np.zeros(len(g), dtype=np.int64)
+            _reduce_units(result, groups, time_of, assisted, g, *rest)
+        retried = source.retried_parts
+        result.retried = np.unique(np.concatenate(retried)) if retried else np.zeros(0, np.int64)
+        source.retried_parts = [result.retried] if retried else []
         return result
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """int64 values as int32 when they all fit (the same numbers: sorting and counting see no change)."""
+    if len(values) and values.min() >= np.iinfo(np.int32).min and values.max() <= np.iinfo(np.int32).max:
+        return values.astype(np.int32)
+    return values
+
+
+def _among_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """np.isin for a sorted, non-empty second argument: a binary search per value."""
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[at] == values
+
+
+def _reduce_units(result: _UnitResult, groups: int, time_of: str, assisted: str, g, u, a, o, out, t) -> None:
+    """Add one outcome and one time per unit and group of these rows (every row of their units) to result."""
+    n = len(g)
+    order = np.lexsort((o, a, u, g))
+    g, u, out, t = g[order], u[order], out[order].astype(np.int64), t[order]
+    del order
+    starts = np.flatnonzero(np.r_[True, (g[1:] != g[:-1]) | (u[1:] != u[:-1])])
+    ends = np.r_[starts[1:], n] - 1
+    group = g[starts]
+    # a success, or an assisted one when assisted="success" (for rates and times)
+    success = (out == 0) | ((out == 3) & (assisted == "success"))
+    ever = np.add.reduceat(success.astype(np.int64), starts) > 0
+    unaided = np.add.reduceat((out == 0).astype(np.int64), starts) > 0
+    helped = np.add.reduceat((out == 3).astype(np.int64), starts) > 0
+    final = out[ends]
+    # one outcome per unit: success if any attempt succeeded unaided, else assisted if any was assisted
+    kind = np.where(unaided, 0, np.where(helped, 3, np.where(final == 2, 2, np.where(final == 1, 1, -1))))
+    counts = result.counts
+    counts["participants"] += np.bincount(group, minlength=groups)
+    for code, name in enumerate(("successes", "failures", "abandons", "assisted")):
+        counts[name] += np.bincount(group[kind == code], minlength=groups)
+    counts["first_successes"] += np.bincount(group[success[starts]], minlength=groups)
+    counts["first_known"] += np.bincount(group[out[starts] >= 0], minlength=groups)
+    # no outcome known (time-only tables): the unit's total time is its time, whatever time_of asks
+    unknown = np.add.reduceat((out >= 0).astype(np.int64), starts) == 0
+    if time_of == "success":  # the first successful attempt's time
+        at = np.minimum.reduceat(np.where(success, np.arange(n), n), starts)
+        value = np.where(ever, t[np.minimum(at, n - 1)], np.nan)
+    else:  # the unit's total time, attempt by attempt in attempt order (NaN if any is unknown)
+        value = np.add.reduceat(t, starts)
+        if time_of == "failed":
+            value = np.where(ever | unknown, np.nan, value)
+    if time_of != "failed" and unknown.any():
+        value = np.where(unknown, np.add.reduceat(t, starts), value)
+    timed = value > 0  # log times need positive values
+    result.times.add(group[timed], value[timed])
 
 
 @dataclass
@@ -319,7 +414,7 @@ class GroupStats:
         self.time_of = time_of
         self.unit = unit
         self.assisted = assisted
-        self.units = _Units()  # a row per attempt: reduced to one outcome per participant × task at the end
+        self.units = _Units(time_of, assisted)  # a few rows per unit: one outcome per participant × task at the end
         self._reduced: _UnitResult | None = None
         # by outcome code + 1 (unknown -1, success 0, failure 1, abandon 2, assisted 3): is its time kept?
         self.timed = np.array([time_of != "failed"] + [o in TIME_OF[time_of] for o in OUTCOMES])  # unknown: timed
@@ -415,9 +510,7 @@ class GroupStats:
             return out
         # units over all groups: a participant's attempts at a task split across groups (by attempt, outcome,
         # an extra column) are one unit again, so the overall row equals summarize(attempts, by=[])
-        if self.units.parts:
-            g, *rest = (np.concatenate(c) for c in zip(*self.units.parts))
-            out.units.parts = [(np.zeros(len(g), dtype=np.int64), *rest)]
+        out.units = self.units.all_groups()
         out._grow(1)
         out.first[:] = self.first.min()
         out.counts = {name: values.sum(keepdims=True) for name, values in self.counts.items()}

@@ -4,9 +4,10 @@
 each block's finished attempts to a :class:`Reducer`, which adds them to a
 :class:`uxcli.tasks.metrics.GroupStats` and drops them. What is kept grows with the number of groups,
 participants and (participant, task) keys, not with the number of events: the rates count participants
-(uxcli.tasks.metrics), so each finished attempt leaves its participant × session × task key, attempt
-number, outcome and time (about 50 bytes) until the summary reduces them to one outcome per key, exactly
-as the whole-file path does, whatever the blocks' order.
+(uxcli.tasks.metrics), so each participant × session × task key keeps its key, attempt number, outcome
+and time (about 33 bytes) for the attempts the reduction reads (one for a key tried once; pruned as blocks
+arrive), until the summary reduces them to one outcome per key, bucket by bucket, exactly as the
+whole-file path does, whatever the blocks' order.
 
 The whole-file reader also reports overlapping attempts and participants seen with several variants;
 both need every attempt of a participant. Here they are checked with a running state per
