@@ -751,3 +751,18 @@ def test_benchmark_uses_participant_counts(cli, tmp_path):
     assert row["benchmark_success_p"] == pytest.approx(st.binomtest(2, 3, 0.78, alternative="greater").pvalue, abs=5e-7)
     (row,) = as_json(cli("summary", path, "-f", "json", "--benchmark", "--unit", "attempt"))
     assert row["benchmark_success_p"] == pytest.approx(st.binomtest(2, 6, 0.78, alternative="greater").pvalue, abs=5e-7)
+
+
+def test_summary_does_not_import_scipy_stats():
+    # scipy.stats takes most of a second to import; a summary needs only scipy.special's quantiles
+    # (an option check once imported it through the Single Usability Metric module for a string parser)
+    code = (
+        "import sys; from uxcli.cli.commands import app\n"
+        "try:\n    app(prog_name='uxcli', args=['summary', 'sample_sessions/events.csv', '-f', 'csv',"
+        " '--opportunities', '3'])\nexcept SystemExit:\n    pass\n"
+        "print('scipy.stats' in sys.modules, file=sys.stderr)"
+    )
+    proc = run_python("-c", code)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("task,")
+    assert proc.stderr.strip().splitlines()[-1] == "False"

@@ -15,7 +15,8 @@ from uxcli import stats
 from uxcli.errors import OptionError
 from uxcli.questionnaires.seq import ratings_from_sessions as seq_ratings
 from uxcli.readers.read import load
-from uxcli.tasks.usability_metric import SUM_COLUMNS, parse_task_numbers, single_usability_metric
+from uxcli.tasks.per_task import parse_task_numbers
+from uxcli.tasks.usability_metric import SUM_COLUMNS, single_usability_metric
 
 SESSIONS = "tests/data/q_sessions.yaml"
 

@@ -315,7 +315,7 @@ class SummaryOptions:
 
     def chances(self) -> dict[str | None, float]:
         """``opportunities`` ("checkout=5", or "5" for every task) as {task or None: N} (uxcli sum's syntax)."""
-        from uxcli.tasks.usability_metric import parse_task_numbers
+        from uxcli.tasks.per_task import parse_task_numbers
 
         return parse_task_numbers(list(self.opportunities), "--opportunities")
 
@@ -532,27 +532,11 @@ def _per_task(frame: pd.DataFrame, by: list[str], given: dict[str | None, float]
     study.tasks.TASK.<key>; NaN when none (or the rows are not grouped by task and no N is for every task)."""
     import numpy as np
 
-    values = []
+    from uxcli.tasks.per_task import number_for
+
     tasks = frame["task"].astype(object).to_numpy() if "task" in by else [None] * len(frame)
-    for task in tasks:
-        name = None if task is None or task != task else str(task)
-        if name is not None and name in given:
-            values.append(given[name])
-        elif None in given:
-            values.append(given[None])
-        else:
-            values.append(_study_number(study, name, key) if name is not None else float("nan"))
-    return np.asarray(values, dtype=np.float64)
-
-
-def _study_number(study: dict, task: str, key: str) -> float:
-    meta = ((study or {}).get("tasks") or {}).get(task)
-    value: Any = meta.get(key) if isinstance(meta, dict) else None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return float("nan")
-    return number if number > 0 else float("nan")
+    names = [None if task is None or task != task else str(task) for task in tasks]
+    return np.asarray([number_for(given, name, study, key) for name in names], dtype=np.float64)
 
 
 def _extended(frame: pd.DataFrame, by: list[str], grouped: Grouped, context: _Context) -> pd.DataFrame:
@@ -913,12 +897,12 @@ class UsabilityMetricOptions:
         _check_time_of(self.time_of)
 
     def specs(self) -> dict[str | None, float]:
-        from uxcli.tasks.usability_metric import parse_task_numbers
+        from uxcli.tasks.per_task import parse_task_numbers
 
         return parse_task_numbers(list(self.time_specs), "--time-spec")
 
     def chances(self) -> dict[str | None, float]:
-        from uxcli.tasks.usability_metric import parse_task_numbers
+        from uxcli.tasks.per_task import parse_task_numbers
 
         return parse_task_numbers(list(self.opportunities), "--opportunities")
 

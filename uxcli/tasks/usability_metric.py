@@ -61,6 +61,7 @@ from uxcli import stats
 from uxcli.errors import OptionError
 from uxcli.tasks import bootstrap
 from uxcli.tasks.metrics import ASSISTED_AS, TIME_OF
+from uxcli.tasks.per_task import number_for
 
 SUM_COLUMNS = [
     "task",
@@ -86,42 +87,6 @@ SUM_COLUMNS = [
 COMPONENTS = ("completion", "satisfaction", "time", "errors")
 SEQ_SCALE = 7
 NAN = math.nan
-
-
-def parse_task_numbers(entries: list[str] | None, option: str) -> dict[str | None, float]:
-    """``["checkout=120", "90"]`` -> {"checkout": 120.0, None: 90.0} (None: every task)."""
-    out: dict[str | None, float] = {}
-    for entry in entries or []:
-        task, sep, number = entry.rpartition("=")
-        try:
-            value = float(number.strip().removesuffix("s"))
-        except ValueError:
-            raise OptionError(f"{option} wants TASK=NUMBER (or NUMBER for every task), got {entry!r}") from None
-        if not value > 0:
-            raise OptionError(f"{option} {entry!r}: the number must be positive")
-        key = task.strip() if sep else None
-        if sep and not key:
-            raise OptionError(f"{option} {entry!r}: the task name before '=' is empty")
-        out[key] = value
-    return out
-
-
-def _study_number(study: dict, task: str, key: str) -> float:
-    tasks = (study or {}).get("tasks") or {}
-    value: Any = tasks.get(task, {}).get(key) if isinstance(tasks.get(task), dict) else None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return math.nan
-    return number if number > 0 else math.nan
-
-
-def _pick(given: dict[str | None, float], task: str, study: dict, key: str) -> float:
-    if task in given:
-        return given[task]
-    if None in given:
-        return given[None]
-    return _study_number(study, task, key)
 
 
 def single_usability_metric(
@@ -167,8 +132,8 @@ def single_usability_metric(
     reasons: dict[str, list[str]] = {}
     for task in tasks:
         mask = task_col == task
-        spec = _pick(time_specs, task, study or {}, "time_limit")
-        chances = _pick(opportunities, task, study or {}, "error_opportunities")
+        spec = number_for(time_specs, task, study, "time_limit")
+        chances = number_for(opportunities, task, study, "error_opportunities")
         parts = _Parts(weights, units, confidence)
         n, successes = int(mask.sum()), int((outcome[mask] == "success").sum())
         parts.completion(attempt_unit[mask], outcome[mask] == "success", successes, n, task)
