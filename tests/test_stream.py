@@ -646,3 +646,15 @@ def test_key_state_merges_out_of_order_keys():
     pos = state.insert(np.array([5, 20, 25, 40], dtype=np.int64))
     assert state.keys.tolist() == [5, 10, 20, 25, 30, 40]
     assert state.keys[pos].tolist() == [5, 20, 25, 40]
+
+
+@pytest.mark.parametrize("mark_every", [1, 3, 1024])
+def test_repeated_rows_are_read_again_from_line_marks(tmp_path, monkeypatch, mark_every):
+    """Kept repeats are compared cell by cell on rows read again from the file, starting at the mark
+    before each row's line: with marks every line, every 3 lines or rarely, beside blank lines, quoted
+    line breaks and CRLF, the messages equal the whole-file reader's."""
+    monkeypatch.setattr(stream, "MARK_EVERY", mark_every)
+    quirks = {"repeats": 8, "swaps": 0, "blanks": 5, "quotes": 5, "crlf": True}
+    for seed in (1, 2):
+        path = write(tmp_path, quirky(make_log(seed), seed, **quirks), f"m{seed}.csv")
+        assert compare(path, 4096) == "stream"

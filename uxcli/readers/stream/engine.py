@@ -42,10 +42,11 @@ from __future__ import annotations
 
 import codecs
 import os
-from collections import deque
+import queue
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,7 +75,7 @@ from uxcli.readers.stream import COLUMNAR_SUFFIXES, Fallback
 from uxcli.readers.stream.codes import CODE_BITS, KeyState, Labels
 from uxcli.readers.stream.summary import Reducer, RunningOverlaps
 from uxcli.readers.times import has_zone, timestamps
-from uxcli.tasks.attempts import ABANDON, OUTCOME_DTYPE, START, SUCCESS, attempts_of_sorted, empty_attempts
+from uxcli.tasks.attempts import ABANDON, KEY_COLUMNS, OUTCOME_DTYPE, START, SUCCESS, attempts_of_sorted, empty_attempts
 from uxcli.vocab import EVENT_KINDS, EVENT_WORDS, normalize_word
 
 if TYPE_CHECKING:
@@ -121,6 +122,12 @@ class _Header:
     columns: dict[str, str]  # frame column -> header in the file
     unit: TimeUnit  # of numeric timestamps (csvfile.time_unit_of: the whole-file reader's rule)
     problems: list[Problem]  # about the header (csvfile.map_header), reported first as when read whole
+
+    def narrowed(self, by: list[str]) -> _Header:
+        """The same header reading only the key columns and ``by`` of its extra columns: a target or
+        comment column parsed and coded on every event costs time and memory a summary never uses."""
+        keep = {name: header for name, header in self.columns.items() if name in KEY_COLUMNS or name in by}
+        return replace(self, labels=list(keep), columns=keep)
 
 
 def _read_header(file: FileContext, path: Path) -> _Header:
@@ -184,6 +191,8 @@ class BlockLines:
     skipped: np.ndarray | None
     blanks: list[int]  # byte offsets (within the block) of blank lines
     quoted: bool
+    physical: int = 0  # lines in the block, blank ones and quoted line breaks included
+    marks: np.ndarray | None = None  # byte offset of every MARK_EVERY-th line: rows are read again from there
 
     def with_quoted_breaks(self, data: bytes, rows: int) -> None:
         """pyarrow found fewer rows than lines: line breaks inside quoted values. Count them as skipped lines."""
@@ -208,36 +217,41 @@ def _cut(buf: bytearray, have: int, more: bool) -> int:
     return cut
 
 
-def _skipped_lines(buf: bytearray, cut: int) -> tuple[list[int], int]:
-    """Lines of ``buf[:cut]`` that start no row, as uxcli.readers.csvfile._record_lines counts them: blank
-    lines (CRLF ones too) and lines that begin inside a quoted value. A lone CR ends a row for pyarrow but
-    not a line for the whole-file line count: Fallback. Found with NumPy over the line ends (a few
-    vectorised passes per block: byte searches for two- and three-byte patterns cost more on CRLF files).
-    Also returns how many LF the block holds."""
-    data = np.frombuffer(buf, dtype=np.uint8, count=cut)
-    if buf.find(b"\r", 0, cut) >= 0:
-        after = np.flatnonzero(data == 13) + 1  # the byte after each CR must be a LF
-        if after[-1] >= cut or np.any(data[after] != 10):
-            raise Fallback("lone carriage return")
+MARK_EVERY = 1024  # lines between two marks: a row read again costs reading at most this many lines
+
+
+def _line_starts(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(byte offsets of the LF, of the line starts) of a block's bytes."""
     nl = np.flatnonzero(data == 10)
     start = np.r_[0, nl + 1]
-    start = start[start < cut]
+    return nl, start[start < len(data)]
+
+
+def _skipped_lines(buf: bytes, cut: int) -> tuple[list[int], np.ndarray | None, int, np.ndarray]:
+    """Lines of ``buf[:cut]`` that start no row, as uxcli.readers.csvfile._record_lines counts them: blank
+    lines (CRLF ones too) and lines that begin inside a quoted value. A lone CR ends a row for pyarrow but
+    not a line for the whole-file line count: Fallback. Found with NumPy over the line ends (vectorised
+    passes that release the GIL, so they run beside the derivation on a parse thread).
+    Returns (byte offsets of blank lines, their line numbers or None, how many LF, the marks)."""
+    data = np.frombuffer(buf, dtype=np.uint8, count=cut)
+    nl, start = _line_starts(data)
+    if buf.find(b"\r", 0, cut) >= 0:  # every CR must come right before a LF
+        crlf = np.count_nonzero(data[nl[nl > 0] - 1] == 13)
+        if np.count_nonzero(data == 13) != crlf:
+            raise Fallback("lone carriage return")
     end = np.r_[nl, cut][: len(start)]
     length = end - start
-    blank = length - (length > 0) * (data[np.maximum(end - 1, 0)] == 13) <= 0
-    return start[blank].tolist(), len(nl)
+    blank = np.flatnonzero(length - (length > 0) * (data[np.maximum(end - 1, 0)] == 13) <= 0)
+    numbers = blank if len(blank) else None  # line i starts at start[i]: the line number is the index
+    return start[blank].tolist(), numbers, len(nl), start[::MARK_EVERY].copy()
 
 
-def _line_numbers(buf, starts: list[int]) -> np.ndarray | None:
-    """0-based line numbers of the given line starts (one pass over the bytes up to the last)."""
+def _line_numbers(buf: bytes, starts: list[int]) -> np.ndarray | None:
+    """0-based line numbers of the given line starts."""
     if not starts:
         return None
-    numbers, line, previous = [], 0, 0
-    for at in sorted(set(starts)):
-        line += buf.count(b"\n", previous, at)
-        numbers.append(line)
-        previous = at
-    return np.array(numbers, dtype=np.int64)
+    nl = np.flatnonzero(np.frombuffer(buf, dtype=np.uint8) == 10)
+    return np.searchsorted(nl, np.unique(np.array(starts, dtype=np.int64))).astype(np.int64)
 
 
 def _quoted_breaks(data: bytes) -> list[int]:
@@ -252,15 +266,13 @@ def _quoted_breaks(data: bytes) -> list[int]:
     return found
 
 
-def _blocks(path, start: int, block_size: int, total: int, progress: ProgressFn | None):
-    """(block, BlockLines) for blocks of whole records, read into one reused buffer.
+def _blocks(path, start: int, block_size: int):
+    """(bytes, byte offset in the file) of blocks of whole records, read into one reused buffer.
 
-    A block is a memoryview valid until the next one is asked for (it is parsed before that).
-    Reusing the buffer spares the page faults of a fresh allocation per block.
-    """
+    Only the cut is found here (a byte search); what the lines of a block are is found by
+    :func:`_lines_of`, on the parse threads when there are some."""
     buf = bytearray(2 * block_size)
     have = 0
-    line0 = 0
     position = start  # file offset of buf[0]
     with open(path, "rb") as handle:
         handle.seek(start)
@@ -274,28 +286,38 @@ def _blocks(path, start: int, block_size: int, total: int, progress: ProgressFn 
             have += more
             cut = _cut(buf, have, bool(more))
             if cut:
-                block = memoryview(buf)[:cut]  # parsed (into new arrays) before the next read
-                data = np.frombuffer(block, dtype=np.uint8)
-                if data.max() >= 128:
-                    try:
-                        str(block, "utf-8")
-                    except UnicodeDecodeError:
-                        raise Fallback("not UTF-8") from None
-                blanks, newlines = _skipped_lines(buf, cut)
-                lines = newlines + (buf[cut - 1] != 10)
-                skipped = _line_numbers(buf, blanks)
-                quoted = buf.find(b'"', 0, cut) >= 0  # line breaks in quoted values: seen when parsed
-                count = lines - len(blanks)
-                yield block, BlockLines(count, line0, position, cut, skipped, blanks, quoted)
-                del block, data
-                line0 += lines
+                with memoryview(buf) as view:
+                    data = bytes(view[:cut])  # one copy: the buffer is reused
+                yield data, position
+                del data
                 position += cut
                 buf[: have - cut] = buf[cut:have]  # the partial last line to the front (same size)
                 have -= cut
-            if progress is not None:
-                progress(min(handle.tell(), total), total)
             if not more:
                 return
+
+
+def _lines_of(data: bytes, byte0: int) -> BlockLines:
+    """Where the rows of a block are (line0 is set by :func:`_numbered`, in file order). NumPy
+    passes that release the GIL, so on a parse thread this overlaps the derivation."""
+    if np.frombuffer(data, dtype=np.uint8).max() >= 128:
+        try:
+            str(data, "utf-8")
+        except UnicodeDecodeError:
+            raise Fallback("not UTF-8") from None
+    blanks, numbers, newlines, marks = _skipped_lines(data, len(data))
+    lines = newlines + (data[-1] != 10)
+    quoted = data.find(b'"') >= 0  # line breaks in quoted values: seen when parsed
+    return BlockLines(lines - len(blanks), -1, byte0, len(data), numbers, blanks, quoted, lines, marks)
+
+
+def _numbered(blocks):
+    """The (block, BlockLines) pairs, in file order, with each block's first line filled in."""
+    line0 = 0
+    for block, lines in blocks:
+        lines.line0 = line0
+        line0 += lines.physical
+        yield block, lines
 
 
 @dataclass
@@ -371,12 +393,12 @@ class _Engine:
         if table is None:
             table = self._parse(block, pa.string(), threads)
         if lines is not None:
-            lines.with_quoted_breaks(block if isinstance(block, bytes) else bytes(block), table.num_rows)
+            lines.with_quoted_breaks(block, table.num_rows)
         return table
 
     def _parse(self, block: bytes, time_type, threads: bool = True) -> pa.Table:
         h = self.header
-        quoted = (block if isinstance(block, bytes) else bytes(block)).find(b'"') >= 0
+        quoted = block.find(b'"') >= 0
         ts = h.fields["timestamp"]
         wanted = [*h.columns.values(), h.fields["event"], ts]
         types = {c: pa.dictionary(pa.int32(), pa.string()) for c in wanted}
@@ -760,19 +782,48 @@ class _Engine:
 PARSE_WORKERS = min(4, os.cpu_count() or 1)
 
 
-def _parsed_ahead(engine: _Engine, blocks, workers: int, window: int = 4):
-    """(table, lines) of each block in order, parsed by ``workers`` threads up to ``window`` blocks
-    ahead (memory: that many blocks' bytes and tables, ~15 MB each)."""
+def _parsed_ahead(engine: _Engine, blocks, workers: int, window: int = 2):
+    """(table, lines) of each block in order. A reader thread reads and cuts the blocks and hands them to
+    ``workers`` threads that scan and parse them, up to ``window`` blocks ahead (memory: that many blocks'
+    bytes and tables, ~15 MB each); this thread only takes the results, so it spends its time deriving."""
+
+    def scan_and_parse(data: bytes, byte0: int) -> tuple[pa.Table, BlockLines]:
+        lines = _lines_of(data, byte0)
+        return engine.parse(data, False, lines), lines
+
+    ready: queue.Queue = queue.Queue(maxsize=window)
+    stop = threading.Event()
+
+    def hand(item) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read(pool: ThreadPoolExecutor) -> None:
+        try:
+            for data, byte0 in blocks:
+                if not hand(pool.submit(scan_and_parse, data, byte0)):
+                    return
+        except BaseException as exc:  # Fallback (a record longer than many blocks), OSError: raised in order
+            hand(exc)
+            return
+        hand(None)
+
     with ThreadPoolExecutor(workers, thread_name_prefix="uxcli-parse") as pool:
-        pending: deque = deque()
-        for block, lines in blocks:
-            pending.append((pool.submit(engine.parse, bytes(block), False, lines), lines))  # bytes: buffer reused
-            if len(pending) >= window:
-                future, count = pending.popleft()
-                yield future.result(), count
-        while pending:
-            future, count = pending.popleft()
-            yield future.result(), count
+        reader = threading.Thread(target=read, args=(pool,), name="uxcli-read", daemon=True)
+        reader.start()
+        try:
+            while (item := ready.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item.result()
+        finally:  # done, or the engine gave up: let the reader go before the pool waits for its jobs
+            stop.set()
+            reader.join()
 
 
 def read_event_log(file: FileContext, block_size: int | None = None, reducer: Reducer | None = None):
@@ -795,17 +846,24 @@ def read_event_log(file: FileContext, block_size: int | None = None, reducer: Re
             header = _read_header(file, path)
         except InputError:
             raise Fallback("header") from None
+    if reducer is not None:  # a summary reads the key columns and the ones it groups by, no other
+        header = header.narrowed(reducer.by)
     engine = _Engine(header, file.index, file.options.idle_gap, source.name, reducer)
     if columnar is not None:
         blocks = col.engine_batches(columnar, header, file.options.progress)
         engine.fetch = lambda rows: col.fetch_rows(columnar, rows)
     else:
         total = os.path.getsize(path)
-        blocks = _blocks(path, header.data_start, block_size or BLOCK_SIZE, total, file.options.progress)
+        raw = _blocks(path, header.data_start, block_size or BLOCK_SIZE)
         if PARSE_WORKERS > 1:
-            blocks = _parsed_ahead(engine, blocks, PARSE_WORKERS)
+            blocks = _numbered(_parsed_ahead(engine, raw, PARSE_WORKERS))
+        else:
+            blocks = _numbered((data, _lines_of(data, byte0)) for data, byte0 in raw)
+    progress = file.options.progress if columnar is None else None  # (columnar batches report their own)
     for block, lines in blocks:  # blocks parse on the pool while this thread maps and derives
         engine.derive(engine.columns(block, lines, source), final=False)
+        if progress is not None:
+            progress(lines.byte0 + lines.size, total)
     if engine.rows == 0:
         raise Fallback("no data rows")
     if not engine.event_counts[engine.kind_of == EVENT_KINDS.index("start")].any():
@@ -878,33 +936,41 @@ def _report_repeats(engine: _Engine, info: InputFile, problems: Problems, path: 
 
 def _fetch_rows(engine: _Engine, path: Path, rows: np.ndarray) -> dict[int, tuple]:
     """Every column of the given data rows (whitespace-trimmed text, as checks compares them), read
-    again from the blocks that hold them."""
+    again from the file: from the mark before each row's line, at most MARK_EVERY lines each."""
     h = engine.header
     firsts = np.array([row0 for row0, _ in engine.block_index], dtype=np.int64)
     found: dict[int, tuple] = {}
     in_block = np.searchsorted(firsts, rows, side="right") - 1
     with open(path, "rb") as handle:
-        for b in np.unique(in_block).tolist():
+        for row, b in zip(rows.tolist(), in_block.tolist()):
             row0, where = engine.block_index[b]
-            handle.seek(where.byte0)
-            data = handle.read(where.size)
-            nl = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
-            line_start = np.r_[0, nl + 1]
-            starts_row = np.ones(len(line_start), dtype=bool)
-            if where.skipped is not None:
-                starts_row[where.skipped] = False
-            lines = np.flatnonzero(starts_row)
-            for row in rows[in_block == b].tolist():
-                line = lines[row - row0]
-                begin = int(line_start[line])
-                end = int(line_start[lines[row - row0 + 1]]) if row - row0 + 1 < len(lines) else len(data)
-                table = pacsv.read_csv(
-                    pa.py_buffer(data[begin:end]),
-                    read_options=pacsv.ReadOptions(column_names=h.headers),
-                    parse_options=pacsv.ParseOptions(delimiter=h.delimiter, newlines_in_values=True),
-                    convert_options=pacsv.ConvertOptions(
-                        column_types=dict.fromkeys(h.headers, pa.string()), strings_can_be_null=False
-                    ),
-                )
-                found[row] = tuple(pc.utf8_trim_whitespace(c)[0].as_py() for c in table.columns)
+            begin = _row_start(handle, where, row - row0)
+            end = _row_start(handle, where, row - row0 + 1) if row - row0 + 1 < where.rows else where.size
+            handle.seek(where.byte0 + begin)
+            table = pacsv.read_csv(
+                pa.py_buffer(handle.read(end - begin)),
+                read_options=pacsv.ReadOptions(column_names=h.headers),
+                parse_options=pacsv.ParseOptions(delimiter=h.delimiter, newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(h.headers, pa.string()), strings_can_be_null=False
+                ),
+            )
+            found[row] = tuple(pc.utf8_trim_whitespace(c)[0].as_py() for c in table.columns)
     return found
+
+
+def _row_start(handle, where: BlockLines, row: int) -> int:
+    """Byte offset (within its block) of the line that starts the block's ``row``-th row."""
+    line = row
+    if where.skipped is not None and len(where.skipped):  # the row-th line that is not skipped
+        line += int(np.searchsorted(where.skipped - np.arange(len(where.skipped)), row, side="right"))
+    marks = where.marks
+    assert marks is not None  # CSV blocks have marks (columnar logs fetch rows their own way)
+    mark = line // MARK_EVERY
+    begin = int(marks[mark])
+    stop = int(marks[mark + 1]) if mark + 1 < len(marks) else where.size
+    handle.seek(where.byte0 + begin)
+    chunk = handle.read(stop - begin)
+    nl = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10)
+    offset = line % MARK_EVERY
+    return begin + (int(nl[offset - 1]) + 1 if offset else 0)
