@@ -648,6 +648,23 @@ def test_key_state_merges_out_of_order_keys():
     assert state.keys[pos].tolist() == [5, 20, 25, 40]
 
 
+def test_key_state_row_numbers_widen_past_int32():
+    """Row numbers are kept in 4 bytes a key until a file has more than 2**31 - 1 rows; then the
+    field widens and keeps every number exactly (through appends and in-order inserts)."""
+    state = KeyState()
+    pos = state.insert(np.array([10, 20], dtype=np.int64))
+    state["last_row"][pos] = [7, 8]
+    assert state["last_row"].dtype == np.int32
+    big = np.array([2**31 + 5, 2**40], dtype=np.int64)
+    state.fit("last_row", big)
+    state["last_row"][pos] = big
+    pos = state.insert(np.array([5, 30], dtype=np.int64))
+    state["last_row"][pos] = [1, 2**33]
+    assert state["last_row"].dtype == np.int64
+    assert state.keys.tolist() == [5, 10, 20, 30]
+    assert state["last_row"].tolist() == [1, 2**31 + 5, 2**40, 2**33]
+
+
 @pytest.mark.parametrize("mark_every", [1, 3, 1024])
 def test_repeated_rows_are_read_again_from_line_marks(tmp_path, monkeypatch, mark_every):
     """Kept repeats are compared cell by cell on rows read again from the file, starting at the mark
@@ -658,3 +675,44 @@ def test_repeated_rows_are_read_again_from_line_marks(tmp_path, monkeypatch, mar
     for seed in (1, 2):
         path = write(tmp_path, quirky(make_log(seed), seed, **quirks), f"m{seed}.csv")
         assert compare(path, 4096) == "stream"
+
+
+def test_blocks_parse_into_jemalloc_or_the_default_pool(monkeypatch):
+    """The engine parses into jemalloc's pool where pyarrow has one, and into the default pool where
+    it was built without; the process's default pool is never changed."""
+    import pyarrow as pa
+
+    before = pa.default_memory_pool().backend_name
+    pool = stream._memory_pool()
+    assert pool.backend_name in ("jemalloc", before)
+
+    def missing():
+        raise NotImplementedError("built without jemalloc")
+
+    monkeypatch.setattr(pa, "jemalloc_memory_pool", missing)
+    assert stream._memory_pool().backend_name == before
+    assert pa.default_memory_pool().backend_name == before
+
+
+@pytest.mark.parametrize("threshold,warmed", [(1 << 40, True), (0, False)])
+def test_scipy_special_warms_up_only_below_a_size(tmp_path, monkeypatch, threshold, warmed):
+    """scipy.special is imported beside the reading of logs below WARM_UP_BELOW bytes; for bigger ones it
+    comes after the stream, when the streaming state is freed (it would add ~30 MB to the peak)."""
+    import threading
+
+    import uxcli.readers.read as read_module
+
+    path = write(tmp_path, make_log(3, interleave=False, participants=20))
+    started = []
+    real = threading.Thread
+
+    class Recording(real):  # type: ignore[misc,valid-type]
+        def start(self):
+            started.extend(a for a in getattr(self, "_args", ()) if a == "scipy.special")
+            super().start()
+
+    monkeypatch.setattr(read_module, "WARM_UP_BELOW", threshold)
+    monkeypatch.setattr(read_module.threading, "Thread", Recording)
+    dataset = read([str(path)], engine="stream", summarize=SummaryRequest(["task"]))
+    assert dataset.grouped is not None
+    assert bool(started) == warmed

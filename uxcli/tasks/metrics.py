@@ -249,11 +249,16 @@ class _Units:
     BUCKETS = 16
     _MIN_MERGE = 1 << 16  # rows a bucket gathers before it is merged and pruned
 
-    def __init__(self, time_of: str = "success", assisted: str = "failure") -> None:
+    def __init__(self, time_of: str = "success", assisted: str = "failure", timed: bool = True) -> None:
         self.time_of = time_of
         self.assisted = assisted
-        self.stored: list[tuple[np.ndarray, ...] | None] = [None] * self.BUCKETS  # merged (and pruned) rows
-        self.pending: list[list[tuple[np.ndarray, ...]]] = [[] for _ in range(self.BUCKETS)]  # FIELDS + person
+        # a unit's time is read only when the time metrics count participants (unit "participant"); with
+        # unit "attempt" the rows keep no time: 8 bytes less each (~70 MB of 100M events)
+        self.timed = timed
+        self.stored: list[tuple[Any, ...] | None] = [
+            None
+        ] * self.BUCKETS  # merged (and pruned) rows (time: None untimed)
+        self.pending: list[list[tuple[np.ndarray | None, ...]]] = [[] for _ in range(self.BUCKETS)]  # FIELDS + person
         self.pending_rows = [0] * self.BUCKETS
         self.retried_parts: list[np.ndarray] = []  # persons seen with more than one attempt at a unit
         self.source: _Units | None = None  # all_groups(): the rows of another, every group as group 0
@@ -264,27 +269,29 @@ class _Units:
         bucket = (unit.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(60)  # 16 buckets
         by_bucket = np.argsort(bucket.astype(np.int8), kind="stable")
         bounds = np.r_[0, np.cumsum(np.bincount(bucket.astype(np.int64), minlength=self.BUCKETS))]
-        group, attempt = _narrow(group), _narrow(attempt)  # ids and attempt numbers fit int32: 8 bytes less a row
-        columns = (group, unit, attempt, order, outcome, time, person)
+        # group ids, attempt numbers and order keys (the row number in the first file) are small: a row
+        # of 33 bytes becomes ~24, which is most of the memory of 100M events (8.6M units)
+        group, attempt, order = _narrow(group), _narrow(attempt), _narrow(order)
+        columns = (group, unit, attempt, order, outcome, time if self.timed else None, person)
         for k in range(self.BUCKETS):
             rows = by_bucket[bounds[k] : bounds[k + 1]]
             if len(rows) == 0:
                 continue
-            self.pending[k].append(tuple(c[rows] for c in columns))
+            self.pending[k].append(tuple(None if c is None else c[rows] for c in columns))
             self.pending_rows[k] += len(rows)
             stored = 0 if self.stored[k] is None else len(self.stored[k][0])  # type: ignore[index]
-            if self.pending_rows[k] > max(stored // 4, self._MIN_MERGE):  # pending stays a quarter of stored
+            if self.pending_rows[k] > max(stored // 8, self._MIN_MERGE):  # pending stays an eighth of stored
                 self._merge(k)
 
     def _merge(self, k: int) -> None:
         """Bucket k's pending rows into its stored ones: note retries, then prune."""
         if not self.pending[k]:
             return
-        new = [np.concatenate(c) for c in zip(*self.pending[k])]
+        new = [_joined(c) for c in zip(*self.pending[k])]
         self.pending[k], self.pending_rows[k] = [], 0
         person = new.pop()
         old = self.stored[k]
-        rows = new if old is None else [np.concatenate(c) for c in zip(old, new)]
+        rows = new if old is None else [_joined(c) for c in zip(old, new)]
         del old
         # a unit (whatever its groups) with two rows or more has been tried more than once; its person is
         # in the new rows, else it was noted when those rows met
@@ -296,11 +303,11 @@ class _Units:
         del new, person
         self.stored[k] = tuple(self._prune(*rows) if self.time_of == "success" else rows)
 
-    def _prune(self, g, u, a, o, out, t) -> list[np.ndarray]:
+    def _prune(self, g, u, a, o, out, t) -> list[np.ndarray | None]:
         """The rows the reduction reads (time_of="success"), in group, unit, attempt and order."""
         n = len(g)
         order = np.lexsort((o, a, u, g))
-        g, u, a, o, out, t = (c[order] for c in (g, u, a, o, out, t))
+        g, u, a, o, out, t = (None if c is None else c[order] for c in (g, u, a, o, out, t))
         del order
         starts = np.flatnonzero(np.r_[True, (g[1:] != g[:-1]) | (u[1:] != u[:-1])])
         keep = np.zeros(n, dtype=bool)
@@ -313,11 +320,11 @@ class _Units:
             keep[at[at < n]] = True
         known = np.add.reduceat((out >= 0).astype(np.int64), starts) > 0
         keep |= np.repeat(~known, np.diff(np.r_[starts, n]))  # no outcome known yet: every time counts
-        return [c[keep] for c in (g, u, a, o, out, t)]
+        return [None if c is None else c[keep] for c in (g, u, a, o, out, t)]
 
     def all_groups(self) -> _Units:
         """The same rows with every group as group 0 (the overall row), read from this one, not copied."""
-        out = _Units(self.time_of, self.assisted)
+        out = _Units(self.time_of, self.assisted, self.timed)
         out.source = self
         return out
 
@@ -339,10 +346,20 @@ class _Units:
         return result
 
 
+def _joined(parts: tuple) -> Any:
+    """The parts of a column, one after another (None for the time column of untimed rows)."""
+    return None if parts[0] is None else np.concatenate(parts)
+
+
 def _narrow(values: np.ndarray) -> np.ndarray:
-    """int64 values as int32 when they all fit (the same numbers: sorting and counting see no change)."""
-    if len(values) and values.min() >= np.iinfo(np.int32).min and values.max() <= np.iinfo(np.int32).max:
-        return values.astype(np.int32)
+    """Integers in the smallest of int8, int16 and int32 that holds them all (the same numbers: sorting
+    and counting see no change; blocks narrowed differently are widened again when concatenated)."""
+    if not len(values):
+        return values
+    low, high = values.min(), values.max()
+    for dtype in (np.int8, np.int16, np.int32):
+        if low >= np.iinfo(dtype).min and high <= np.iinfo(dtype).max:
+            return values.astype(dtype) if values.dtype.itemsize > np.dtype(dtype).itemsize else values
     return values
 
 
@@ -353,10 +370,12 @@ def _among_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
 
 
 def _reduce_units(result: _UnitResult, groups: int, time_of: str, assisted: str, g, u, a, o, out, t) -> None:
-    """Add one outcome and one time per unit and group of these rows (every row of their units) to result."""
+    """Add one outcome and one time per unit and group of these rows (every row of their units) to result
+    (no time when ``t`` is None: the rows of unit "attempt" keep none)."""
     n = len(g)
     order = np.lexsort((o, a, u, g))
-    g, u, out, t = g[order], u[order], out[order].astype(np.int64), t[order]
+    g, u, out = g[order], u[order], out[order].astype(np.int64)
+    t = None if t is None else t[order]
     del order
     starts = np.flatnonzero(np.r_[True, (g[1:] != g[:-1]) | (u[1:] != u[:-1])])
     ends = np.r_[starts[1:], n] - 1
@@ -375,6 +394,8 @@ def _reduce_units(result: _UnitResult, groups: int, time_of: str, assisted: str,
         counts[name] += np.bincount(group[kind == code], minlength=groups)
     counts["first_successes"] += np.bincount(group[success[starts]], minlength=groups)
     counts["first_known"] += np.bincount(group[out[starts] >= 0], minlength=groups)
+    if t is None:
+        return
     # no outcome known (time-only tables): the unit's total time is its time, whatever time_of asks
     unknown = np.add.reduceat((out >= 0).astype(np.int64), starts) == 0
     if time_of == "success":  # the first successful attempt's time
@@ -414,7 +435,8 @@ class GroupStats:
         self.time_of = time_of
         self.unit = unit
         self.assisted = assisted
-        self.units = _Units(time_of, assisted)  # a few rows per unit: one outcome per participant × task at the end
+        # a few rows per unit: one outcome per participant × task at the end
+        self.units = _Units(time_of, assisted, timed=unit == "participant")
         self._reduced: _UnitResult | None = None
         # by outcome code + 1 (unknown -1, success 0, failure 1, abandon 2, assisted 3): is its time kept?
         self.timed = np.array([time_of != "failed"] + [o in TIME_OF[time_of] for o in OUTCOMES])  # unknown: timed

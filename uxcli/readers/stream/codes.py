@@ -87,7 +87,8 @@ class KeyState:
     are appended in place, so a block costs time in its own keys, not in all keys seen so far.
     """
 
-    FIELDS = {"last_t": np.float64, "last_kind": np.int8, "count": np.int32, "last_row": np.int64}
+    # last_row is widened to int64 past 2**31 - 1 rows (widen()): 4 bytes a key less below that
+    FIELDS = {"last_t": np.float64, "last_kind": np.int8, "count": np.int32, "last_row": np.int32}
 
     def __init__(self, fields: dict | None = None) -> None:
         self.n = 0
@@ -97,6 +98,12 @@ class KeyState:
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.buffers[name][: self.n]
+
+    def fit(self, name: str, values: np.ndarray) -> None:
+        """Widen a field's buffer when ``values`` would not fit its integer type."""
+        buffer = self.buffers[name]
+        if len(values) and values.max() > np.iinfo(buffer.dtype).max:
+            self.buffers[name] = buffer.astype(np.int64)
 
     @property
     def keys(self) -> np.ndarray:
@@ -131,7 +138,7 @@ class KeyState:
         if at.min() == self.n:  # the usual case: all above the keys seen so far
             end = self.n + len(new)
             if end > len(self.buffers["keys"]):
-                capacity = max(end, self.n + self.n // 4, 1 << 16)
+                capacity = max(end, self.n + self.n // 16, 1 << 16)  # realloc: cheap to grow often, slack is memory
                 for values in self.buffers.values():
                     # realloc (mremap for big arrays): no second copy alive while growing. Safe:
                     # no view of a buffer outlives a call (keys, last_t, ... are fresh slices).
