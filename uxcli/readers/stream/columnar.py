@@ -27,7 +27,7 @@ from uxcli.errors import InputError
 from uxcli.readers.sniff import header_names
 from uxcli.readers.stream import Fallback
 
-BATCH_ROWS = 1 << 18  # rows per batch handed to the engine (~a 12 MB CSV block's worth)
+BATCH_ROWS = 1 << 17  # rows per batch handed to the engine (~a 6 MB CSV block's worth)
 PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
