@@ -55,7 +55,7 @@ def blocks():
         f.readline()
         rest = b""
         while True:
-            data = f.read(12 << 20)
+            data = f.read(6 << 20)  # uxcli.readers.stream.engine.BLOCK_SIZE
             if not data:
                 if rest:
                     yield rest
