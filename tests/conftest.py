@@ -23,6 +23,19 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_sessions"
 DATA = Path(__file__).resolve().parent / "data"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+# the ten SUS statements as survey tools print them in column headers (Brooke 1996)
+SUS_ITEM_TEXTS = [
+    "I think that I would like to use this system frequently",
+    "I found the system unnecessarily complex",
+    "I thought the system was easy to use",
+    "I think that I would need the support of a technical person to be able to use this system",
+    "I found the various functions in this system were well integrated",
+    "I thought there was too much inconsistency in this system",
+    "I would imagine that most people would learn to use this system very quickly",
+    "I found the system very cumbersome to use",
+    "I felt very confident using the system",
+    "I needed to learn a lot of things before I could get going with this system",
+]
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SUS_ITEM_TEXTS
 from scipy import stats as st
 
 from uxcli.errors import InputError, OptionError
@@ -33,18 +34,6 @@ QUALTRICS_5 = {
     4: "Somewhat agree",
     5: "Strongly agree",
 }
-SUS_TEXTS = [
-    "I think that I would like to use this system frequently",
-    "I found the system unnecessarily complex",
-    "I thought the system was easy to use",
-    "I think that I would need the support of a technical person to be able to use this system",
-    "I found the various functions in this system were well integrated",
-    "I thought there was too much inconsistency in this system",
-    "I would imagine that most people would learn to use this system very quickly",
-    "I found the system very cumbersome to use",
-    "I felt very confident using the system",
-    "I needed to learn a lot of things before I could get going with this system",
-]
 QUALTRICS_META = [
     "StartDate",
     "EndDate",
@@ -85,7 +74,7 @@ def notes_of(path: Path, instrument: str = "sus", **options) -> list[str]:
 
 def qualtrics_rows(answers: list[list[int]], labels: dict[int, str] | None = QUALTRICS_5, block: str = "Q1") -> list:
     fields = [f"{block}_{i}" for i in range(1, 11)]
-    texts = [f"Please rate your agreement - {text}" for text in SUS_TEXTS]
+    texts = [f"Please rate your agreement - {text}" for text in SUS_ITEM_TEXTS]
     imports = [json.dumps({"ImportId": f"QID1_{i}"}) for i in range(1, 11)]
     meta_imports = [json.dumps({"ImportId": name}) for name in ("startDate", "endDate", "status", "ipAddress")]
     rows = [
@@ -163,7 +152,7 @@ def test_surveymonkey_item_texts_in_the_second_header_row(tmp_path):
         tmp_path / "monkey.csv",
         [
             [*meta, "Please rate the following statements", *[""] * 9],
-            [""] * len(meta) + SUS_TEXTS,
+            [""] * len(meta) + SUS_ITEM_TEXTS,
             ["114", "22", "01/02/2024", "01/02/2024", "1.1.1.1", "", *[words[a] for a in PUBLISHED]],
         ],
     )
@@ -201,7 +190,7 @@ def test_google_forms_item_texts_with_localised_timestamp(tmp_path):
     words = {1: "1", 2: "2", 3: "3", 4: "4", 5: "5"}
     path = write(
         tmp_path / "gforms.csv",
-        [["Horodateur", *SUS_TEXTS], ["2024/03/01 10:00:00", *[words[a] for a in PUBLISHED]]],
+        [["Horodateur", *SUS_ITEM_TEXTS], ["2024/03/01 10:00:00", *[words[a] for a in PUBLISHED]]],
         ";",
         "utf-8",
         "\ufeff",
@@ -319,7 +308,7 @@ def test_sus_and_umux_lite_texts_in_one_file(tmp_path):
     umux = ["This system's capabilities meet my requirements", "This system is easy to use"]
     path = write(
         tmp_path / "both.csv",
-        [["Timestamp", *SUS_TEXTS, *umux, "How likely are you to recommend us?"], ["2024", *PUBLISHED, 6, 5, 9]],
+        [["Timestamp", *SUS_ITEM_TEXTS, *umux, "How likely are you to recommend us?"], ["2024", *PUBLISHED, 6, 5, 9]],
     )
     assert sus_scores(path) == {"R1": 82.5}
     assert any("SUS item 3: took 'I thought the system was easy to use'" in n for n in notes_of(path))
@@ -332,7 +321,7 @@ def test_sus_and_umux_lite_texts_in_one_file(tmp_path):
 
 @pytest.mark.parametrize("renamed", [0, 6, 9])
 def test_nine_of_ten_items_in_a_block_fill_the_tenth_by_position(tmp_path, renamed):
-    texts = list(SUS_TEXTS)
+    texts = list(SUS_ITEM_TEXTS)
     texts[renamed] = f"Statement ({renamed + 1}) reworded"
     path = write(tmp_path / "nine.csv", [["Name", *texts, "Comments"], ["Ann", *PUBLISHED, "ok"]])
     result = score("sus", QuestionnaireOptions((str(path),)))
@@ -350,7 +339,7 @@ def test_nine_numbered_items_fill_the_renamed_one(tmp_path):
 
 
 def test_nine_items_scattered_are_still_an_error(tmp_path):
-    texts = list(SUS_TEXTS)
+    texts = list(SUS_ITEM_TEXTS)
     texts[4] = "Something else"
     # the renamed item is moved away from its place: no block to fill it from
     header = ["participant", *texts[:4], *texts[5:], texts[4]]

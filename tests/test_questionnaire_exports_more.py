@@ -15,23 +15,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SUS_ITEM_TEXTS
 from scipy import stats as st
 
 from uxcli.errors import InputError
 from uxcli.questionnaires.analysis import QuestionnaireOptions, score
 
-SUS_TEXTS = [
-    "I think that I would like to use this system frequently",
-    "I found the system unnecessarily complex",
-    "I thought the system was easy to use",
-    "I think that I would need the support of a technical person to be able to use this system",
-    "I found the various functions in this system were well integrated",
-    "I thought there was too much inconsistency in this system",
-    "I would imagine that most people would learn to use this system very quickly",
-    "I found the system very cumbersome to use",
-    "I felt very confident using the system",
-    "I needed to learn a lot of things before I could get going with this system",
-]
 LABELS_5 = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
 QUALTRICS_5 = [
     "Strongly disagree",
@@ -111,7 +100,7 @@ def test_seq_by_condition_in_a_qualtrics_export_with_a_sus_block(cli, tmp_path):
 
 def test_sus_item_texts_in_the_question_row_identify_the_sus_block(tmp_path):
     # field ids say nothing (QID-like Q5_1…); row 2 holds the SUS statements, as a Qualtrics matrix writes them
-    path = qualtrics(tmp_path / "texts.csv", [f"How much do you agree? - {t}" for t in SUS_TEXTS])
+    path = qualtrics(tmp_path / "texts.csv", [f"How much do you agree? - {t}" for t in SUS_ITEM_TEXTS])
     result = score("sus", QuestionnaireOptions((str(path),), items=None))
     assert result.respondents is not None
     assert list(result.respondents["score"]) == pytest.approx([brooke(a) for a in SUS_ROWS])
@@ -215,7 +204,7 @@ def test_bad_label_counts_and_lines_are_per_column(cli, tmp_path):
 
 def _google(path: Path) -> tuple[Path, str]:
     header = ["Timestamp", "Email Address", "Which prototype did you test?"]
-    header += [f"Please rate your agreement [{t}]" for t in SUS_TEXTS]
+    header += [f"Please rate your agreement [{t}]" for t in SUS_ITEM_TEXTS]
     header += [
         "Overall, how easy or difficult was the task?",
         "How likely are you to recommend this app to a friend?",
@@ -230,7 +219,7 @@ def _google(path: Path) -> tuple[Path, str]:
 
 
 def _microsoft(path: Path) -> tuple[Path, str]:
-    header = ["ID", "Start time", "Completion time", "Email", "Name", "Group", *SUS_TEXTS]
+    header = ["ID", "Start time", "Completion time", "Email", "Name", "Group", *SUS_ITEM_TEXTS]
     header += ["How easy or difficult was it to complete the task?", "How likely is it that you would recommend it?"]
     rows = [header]
     for r, answers in enumerate(SUS_ROWS):
@@ -243,7 +232,7 @@ def _surveymonkey(path: Path) -> tuple[Path, str]:
     meta = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address"]
     top = [*meta, "Which design did you see?", "Please rate each statement.", *[""] * 9]
     top += ["How easy or difficult was it to complete this task?", "How likely is it that you would recommend us?"]
-    below = [""] * len(meta) + ["Response", *SUS_TEXTS, "Response", "Response"]
+    below = [""] * len(meta) + ["Response", *SUS_ITEM_TEXTS, "Response", "Response"]
     rows = [top, below]
     for r, answers in enumerate(SUS_ROWS):
         seq = {1: "1 - Very difficult", 7: "7 - Very easy"}.get(SEQ[r], SEQ[r])
@@ -253,7 +242,12 @@ def _surveymonkey(path: Path) -> tuple[Path, str]:
 
 
 def _typeform(path: Path) -> tuple[Path, str]:
-    header = ["#", *SUS_TEXTS, "How easy was it to complete the task?", "How likely is it that you'd recommend us?"]
+    header = [
+        "#",
+        *SUS_ITEM_TEXTS,
+        "How easy was it to complete the task?",
+        "How likely is it that you'd recommend us?",
+    ]
     header += ["Anything else you want to tell us?", "condition", "Start Date (UTC)", "Submit Date (UTC)", "Network ID"]
     rows = [header]
     for r, answers in enumerate(SUS_ROWS):

@@ -11,22 +11,11 @@ import json
 
 import numpy as np
 import pytest
+from conftest import SUS_ITEM_TEXTS
 from scipy import stats as st
 
 from uxcli.questionnaires.analysis import QuestionnaireOptions, score
 
-TEXTS = [
-    "I think that I would like to use this system frequently",
-    "I found the system unnecessarily complex",
-    "I thought the system was easy to use",
-    "I think that I would need the support of a technical person to be able to use this system",
-    "I found the various functions in this system were well integrated",
-    "I thought there was too much inconsistency in this system",
-    "I would imagine that most people would learn to use this system very quickly",
-    "I found the system very cumbersome to use",
-    "I felt very confident using the system",
-    "I needed to learn a lot of things before I could get going with this system",
-]
 DESIGN_A = [
     [3, 3, 3, 3, 3, 3, 3, 3, 3, 3],
     [4, 2, 4, 2, 4, 2, 4, 2, 4, 2],
@@ -57,7 +46,7 @@ def write_forms(path, design_header="Design", rows=None):
     rows = rows or [("A", r) for r in DESIGN_A] + [("B", r) for r in DESIGN_B]
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["Timestamp", design_header, *TEXTS])
+        writer.writerow(["Timestamp", design_header, *SUS_ITEM_TEXTS])
         for i, (design, answers) in enumerate(rows):
             writer.writerow([f"2024/05/{i + 1:02d} 10:00:00 AM GMT+2", design, *answers])
     return path

@@ -36,6 +36,18 @@ EVENTS = ROOT / "sample_sessions" / "events.csv"
 SAFETY = 600  # seconds: only against a hang on a loaded machine, never asserted
 
 
+def python_code(code: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh Python from the repository root, uxcli importable; text output captured."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=SAFETY,
+    )
+
+
 def uxcli(*args, stdin=None, env=None, preexec_fn=None, stdout=subprocess.PIPE, shell_tail=""):
     """Run `python -m uxcli ARGS` as a child process (its own signal handling and streams)."""
     environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
@@ -159,14 +171,7 @@ def test_stdin_from_dev_zero_is_refused_in_bounded_memory():
         "print(proc.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
         "sys.stderr.write(proc.stderr.decode())\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=SAFETY,
-    )
+    proc = python_code(code)
     returncode, peak_kb = map(int, proc.stdout.split())
     assert returncode == 1 and "<stdin>:1: looks like a binary file" in proc.stderr
     assert peak_kb < 600_000  # the import of pandas and pyarrow, not the endless input
@@ -244,14 +249,7 @@ def test_ctrl_c_while_importing_is_exit_130_without_traceback():
         "from uxcli.cli.commands import main\n"
         "main()\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=SAFETY,
-    )
+    proc = python_code(code)
     assert proc.returncode == 130
     assert proc.stderr.strip() == "interrupted" and proc.stdout == ""
 
@@ -306,9 +304,7 @@ def test_killed_writer_leftover_is_cleaned_on_the_next_write(tmp_path):
         "    os.kill(os.getpid(), signal.SIGKILL)\n"
         f"write_atomic(Path({str(out)!r}), fill)\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=SAFETY
-    )
+    proc = python_code(code)
     assert proc.returncode == -signal.SIGKILL
     leftovers = list(tmp_path.glob(".out.csv.*.tmp"))
     assert len(leftovers) == 1 and not out.exists()

@@ -521,10 +521,9 @@ class _Context:
 def _check_task_names(given: dict[str | None, float], grouped: Grouped, option: str) -> None:
     if "task" not in grouped.by:
         return
-    tasks = [str(t) for t in grouped.labels["task"].astype(object)]
-    unknown = [t for t in given if t is not None and t not in tasks]
-    if unknown:
-        raise OptionError(f"{option}: no task {unknown[0]!r} in the data (tasks: {', '.join(tasks)})")
+    from uxcli.tasks.per_task import check_task_names
+
+    check_task_names(given, [str(t) for t in grouped.labels["task"].astype(object)], option)
 
 
 def _per_task(frame: pd.DataFrame, by: list[str], given: dict[str | None, float], study: dict, key: str) -> Any:

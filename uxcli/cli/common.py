@@ -205,6 +205,22 @@ def read_options(paths: list[str], source: InputFlags, **more: Any) -> ReadOptio
     )
 
 
+def _one_malloc_arena() -> None:
+    """Ask glibc's malloc for one arena shared by all threads. A big log is parsed on a few threads;
+    with an arena each, the blocks' freed arrays stay spread over them and peak memory grows by
+    ~15% (10M events: ~470 -> ~410 MB) for no speed gained. The CLI owns its process, so it may
+    (here, where a command starts reading, so `--help` does not pay for ctypes); the library leaves the
+    allocator alone. No-op where the C library is not glibc."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(-8, 1)  # M_ARENA_MAX (malloc.h)
+    except (OSError, AttributeError):  # musl and other C libraries: nothing to tune
+        pass
+
+
 def read_inputs(
     paths: list[str], source: InputFlags, *, notes: bool = True, summarize: SummaryRequest | None = None
 ) -> Inputs:
@@ -213,6 +229,7 @@ def read_inputs(
     ``--verbose`` the row accounting. A progress bar shows while big files are read on a terminal."""
     from uxcli.pipeline import load_inputs
 
+    _one_malloc_arena()  # before the reader's threads allocate
     progress = _ReadProgress() if sys.stderr.isatty() else None  # never in pipes or CI logs
     read = read_options(paths, source, progress=progress, summarize=summarize)
     try:

@@ -49,7 +49,7 @@ def navigation(
         check_output_path(output, source.files(paths))
         with keeping_events():
             inputs = read_inputs(paths, dataclasses.replace(source, engine="whole"), notes=fmt is not opt.Format.table)
-        groups = tuple(c.strip() for c in by.split(",") if c.strip()) or ("task",)
+        groups = opt.by_columns(by) or ("task",)
         result = analyze(inputs, groups)
         for note in result.notes:
             say(f"note: {note}")

@@ -135,6 +135,13 @@ ByOption = Annotated[
         rich_help_panel=STATS,
     ),
 ]
+
+
+def by_columns(text: str) -> tuple[str, ...]:
+    """--by "task, variant" as ("task", "variant"): the commas split, spaces and empty names dropped."""
+    return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
 ConfidenceOption = Annotated[
     float,
     typer.Option("--confidence", min=0.5, max=0.999, help="Confidence level of the intervals.", rich_help_panel=STATS),

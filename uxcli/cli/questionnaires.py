@@ -160,7 +160,7 @@ def _command(instrument: Instrument) -> Callable[..., None]:
         from uxcli.questionnaires.grouping import parse_map
 
         with reported_errors(debug):
-            groups = tuple(name.strip() for name in by.split(",") if name.strip())
+            groups = opt.by_columns(by)
             if compare and not groups:
                 from uxcli.errors import OptionError
 

@@ -67,7 +67,7 @@ def summary(
         fmt = choose_format(fmt, output)
         check_output_path(output, source.files(paths))
         options = pipeline.SummaryOptions(
-            by=tuple(c.strip() for c in by.split(",") if c.strip()),
+            by=opt.by_columns(by),
             confidence=confidence,
             time_of=time_of.value,
             benchmark=benchmark,

@@ -71,7 +71,7 @@ def survival(
         fmt = choose_format(fmt, output)
         check_output_path(output, source.files(paths))
         options = SurvivalOptions(
-            by=tuple(c.strip() for c in by.split(",") if c.strip()),
+            by=opt.by_columns(by),
             unit=unit.value,
             assisted=assisted or "failure",
             confidence=confidence,

@@ -42,22 +42,9 @@ import pandas as pd
 from uxcli import stats
 from uxcli.design import FILE_GROUP, PairingDecision, decide_pairing
 from uxcli.errors import OptionError
+from uxcli.tasks.compare import GROUP_DIFFERENCE
 
-COLUMNS = [
-    "metric",
-    "task",
-    "group_a",
-    "group_b",
-    "value_a",
-    "value_b",
-    "difference",
-    "ci_low",
-    "ci_high",
-    "p_value",
-    "test",
-    "n_a",
-    "n_b",
-]
+COLUMNS = ["metric", "task", *GROUP_DIFFERENCE, "n_a", "n_b"]
 METRICS = {"sus": "sus", "umux-lite": "umux_lite", "seq": "seq", "nps": "nps", "csat": "csat"}
 NAN = float("nan")
 

@@ -141,6 +141,9 @@ def summary_cells(
     footer: str | None = None,
     extra_columns: Sequence[tuple[str, Sequence[str], str]] = (),
 ) -> SummaryCells:
+    """The summary's cells, for the terminal table (SummaryTable) and the readable Markdown alike. extra_columns:
+    (header, one cell per summary row, overall cell), appended after Time. The n column is the rates' n:
+    participants (``unit`` "participant") or attempts ("attempt")."""
     measure = {"success": "completion time", "failed": "time until failure or abandon", "all": "total time on task"}[
         time_of
     ]
@@ -255,37 +258,6 @@ class SummaryTable:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield self.table(self.layout_for(console, options))
-
-
-def summary_table(
-    summary: pd.DataFrame,
-    overall: pd.DataFrame,
-    by: list[str],
-    time_n: list[int],
-    overall_time_n: int,
-    *,
-    confidence: float,
-    time_of: str,
-    unit: str = "participant",
-    footer: str | None = None,
-    extra_columns: Sequence[tuple[str, Sequence[str], str]] = (),
-) -> SummaryTable:
-    """extra_columns: (header, one cell per summary row, overall cell), appended after Time. The n column is
-    the rates' n: participants (``unit`` "participant") or attempts ("attempt")."""
-    return SummaryTable(
-        summary_cells(
-            summary,
-            overall,
-            by,
-            time_n,
-            overall_time_n,
-            confidence=confidence,
-            time_of=time_of,
-            unit=unit,
-            footer=footer,
-            extra_columns=extra_columns,
-        )
-    )
 
 
 def summary_markdown(cells: SummaryCells) -> str:

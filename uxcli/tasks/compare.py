@@ -52,19 +52,9 @@ from uxcli.errors import OptionError
 from uxcli.questionnaires.scoring import p_text
 from uxcli.tasks.metrics import resolve_by
 
-COMPARE_COLUMNS = [
-    "task",
-    "metric",
-    "group_a",
-    "group_b",
-    "value_a",
-    "value_b",
-    "difference",
-    "ci_low",
-    "ci_high",
-    "p_value",
-    "test",
-]
+# what every comparison row says of its two groups, tasks' and questionnaires' alike
+GROUP_DIFFERENCE = ["group_a", "group_b", "value_a", "value_b", "difference", "ci_low", "ci_high", "p_value", "test"]
+COMPARE_COLUMNS = ["task", "metric", *GROUP_DIFFERENCE]
 MIN_N = 3  # fewest observations per group (pairs when paired) for a t test on a comparison row
 ALL_TASKS = "(all tasks)"
 

@@ -46,3 +46,10 @@ def number_for(given: dict[str | None, float], task: str | None, study: dict | N
     if None in given:
         return given[None]
     return study_number(study, task, key) if task is not None else math.nan
+
+
+def check_task_names(given: dict[str | None, float], tasks: list[str], option: str) -> None:
+    """Refuse TASK=N for a task the data does not have, naming the tasks it has."""
+    unknown = [t for t in given if t is not None and t not in tasks]
+    if unknown:
+        raise OptionError(f"{option}: no task {unknown[0]!r} in the data (tasks: {', '.join(tasks)})")

@@ -61,7 +61,7 @@ from uxcli import stats
 from uxcli.errors import OptionError
 from uxcli.tasks import bootstrap
 from uxcli.tasks.metrics import ASSISTED_AS, TIME_OF
-from uxcli.tasks.per_task import number_for
+from uxcli.tasks.per_task import check_task_names, number_for
 
 SUM_COLUMNS = [
     "task",
@@ -109,10 +109,8 @@ def single_usability_metric(
         raise OptionError(f"--assisted must be one of {', '.join(ASSISTED_AS)}, not {assisted!r}")
     time_specs, opportunities = time_specs or {}, opportunities or {}
     tasks = [str(t) for t in pd.unique(attempts["task"].astype(object))]
-    for given, option in ((time_specs, "--time-spec"), (opportunities, "--opportunities")):
-        unknown = [t for t in given if t is not None and t not in tasks]
-        if unknown:
-            raise OptionError(f"{option}: no task {unknown[0]!r} in the data (tasks: {', '.join(tasks)})")
+    check_task_names(time_specs, tasks, "--time-spec")
+    check_task_names(opportunities, tasks, "--opportunities")
     if ratings is not None and not len(ratings):
         ratings = None
     attempt_unit, rating_unit, units = _units(attempts, ratings)
