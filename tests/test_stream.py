@@ -716,3 +716,49 @@ def test_scipy_special_warms_up_only_below_a_size(tmp_path, monkeypatch, thresho
     dataset = read([str(path)], engine="stream", summarize=SummaryRequest(["task"]))
     assert dataset.grouped is not None
     assert bool(started) == warmed
+
+
+def _lines_by_hand(data: bytes, every: int = stream.MARK_EVERY):
+    """What stream._skipped_lines finds, by splitting on LF in plain Python: blank lines ("" or a lone "\r")
+    as (byte offsets, line numbers), how many LF, the start of every MARK_EVERY-th line; None for a lone CR."""
+    pieces = data.split(b"\n")
+    if any(b"\r" in piece[:-1] or (piece.endswith(b"\r") and i == len(pieces) - 1) for i, piece in enumerate(pieces)):
+        return None
+    if pieces and pieces[-1] == b"":
+        pieces.pop()  # the text after the last LF is no line when empty
+    starts, at = [], 0
+    for piece in pieces:
+        starts.append(at)
+        at += len(piece) + 1
+    blank = [i for i, piece in enumerate(pieces) if piece in (b"", b"\r")]
+    return [starts[i] for i in blank], blank, data.count(b"\n"), starts[::every]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    hs.lists(hs.sampled_from([b"a,b", b"", b"\r", b"x", b"P1,T1,3,start", b"\r\r", b" "]), max_size=40),
+    hs.lists(hs.sampled_from([b"\n", b"\r\n", b"\r"]), max_size=40),
+    hs.booleans(),
+)
+def test_skipped_lines_match_a_plain_split(texts, ends, last_end):
+    """Blank lines (LF and CRLF), line counts and marks are those of a plain split, whatever the mix of
+    line ends; a lone CR gives up the file (the whole-file reader counts lines differently there)."""
+    data = b"".join(text + end for text, end in zip(texts, ends + [b"\n"] * len(texts)))
+    data += b"tail" if not last_end else b""
+    if not data:
+        return
+    expected = _lines_by_hand(data)
+    if expected is None:
+        with pytest.raises(stream.Fallback):
+            stream._skipped_lines(data, len(data))
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(stream, "MARK_EVERY", 3)  # marks every 3 lines, so short texts have several
+        blanks, numbers, newlines, marks = stream._skipped_lines(data, len(data))
+        expected = _lines_by_hand(data, every=3)
+    assert (blanks, [] if numbers is None else numbers.tolist(), newlines, marks.tolist()) == (
+        expected[0],
+        expected[1],
+        expected[2],
+        expected[3],
+    )

@@ -42,7 +42,7 @@ class Labels:
         for chunk in column.chunks:  # each parsed chunk has its own (small) dictionary
             lookup = self._lookup(chunk.dictionary.to_pylist())
             indices = chunk.indices.to_numpy(zero_copy_only=False)
-            parts.append(lookup[indices])
+            parts.append(np.take(lookup, indices))  # take: about twice as fast as lookup[indices]
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def _lookup(self, values: list[str]) -> np.ndarray:
