@@ -206,6 +206,25 @@ def test_columnar_logs_equal_their_csv(tmp_path, kind, suffix, iso):
         pd.testing.assert_frame_equal(got.attempts, read([str(original)]).attempts, check_exact=True)
 
 
+@pytest.mark.parametrize("kind,suffix", [("parquet", ".parquet"), ("arrow", ".arrow")])
+def test_rows_read_again_only_from_the_groups_holding_them(tmp_path, monkeypatch, kind, suffix):
+    """A repeated row is read again from its row group (or record batch) alone, not by decoding the file."""
+    table = _table(make_log(5, participants=40).encode())
+    path = tmp_path / f"log{suffix}"
+    _write(table, path, kind)  # groups of 150 or 130 rows
+    monkeypatch.setattr(columnar, "BATCH_ROWS", 50)
+    log = columnar.ColumnarLog(path, str(path))
+    converted = []
+    real = columnar.ColumnarLog._as_text
+    monkeypatch.setattr(columnar.ColumnarLog, "_as_text", lambda self, *a: converted.append(1) or real(self, *a))
+    rows = np.array([table.num_rows - 1, 3, 4])
+    found = columnar.fetch_rows(log, rows)
+    assert table.num_rows > 800 and len(converted) == 2  # the first batch and the last one
+    expected = table.take(pa.array(rows)).to_pylist()
+    for row, values in zip(rows.tolist(), expected):
+        assert found[row] == tuple("" if v is None else str(v).strip() for v in values.values())
+
+
 def test_columnar_summary_while_streaming(tmp_path):
     data = make_log(8, participants=30, interleave=False)
     path = tmp_path / "log.parquet"

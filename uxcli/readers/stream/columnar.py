@@ -81,10 +81,7 @@ class ColumnarLog:
             if self.parquet:
                 import pyarrow.parquet as pq
 
-                strings = [
-                    f.name for f in self.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
-                ]
-                parts: Iterator = pq.ParquetFile(self.path, read_dictionary=strings).iter_batches(
+                parts: Iterator = pq.ParquetFile(self.path, read_dictionary=self._strings()).iter_batches(
                     batch_size=BATCH_ROWS, columns=sorted(set(names), key=names.index)
                 )  # labels as dictionaries, as stored: no string per row is built
             else:
@@ -95,13 +92,59 @@ class ColumnarLog:
                     parts = iter(reader)
             for part in parts:
                 for start in range(0, max(part.num_rows, 1), BATCH_ROWS):
-                    piece = part.slice(start, BATCH_ROWS)
-                    by_name = {n: piece.column(piece.schema.get_field_index(n)) for n in names}
-                    yield pa.table(
-                        text_columns([by_name[n] for n in names]), names=[self.headers[i] for i in positions]
-                    )
+                    yield self._as_text(part.slice(start, BATCH_ROWS), positions)
         except pa.ArrowException as exc:
             raise InputError(f"cannot read as {self.kind}: {exc}", file=self.name) from None
+
+    def _strings(self) -> list[str]:
+        """The text columns: read as dictionaries, as Parquet stores them, so that no string per row is built."""
+        return [f.name for f in self.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+
+    def _as_text(self, piece, positions: list[int]) -> pa.Table:
+        """Columns ``positions`` of a batch or table as the CSV would give them, named by ``headers``."""
+        names = [self.schema.names[i] for i in positions]
+        by_name = {n: piece.column(piece.schema.get_field_index(n)) for n in names}
+        return pa.table(text_columns([by_name[n] for n in names]), names=[self.headers[i] for i in positions])
+
+    def parts_holding(self, rows: np.ndarray) -> Iterator[tuple[int, pa.Table]]:
+        """(first row, every column as text) of the batches that hold any of the sorted ``rows``. Only the
+        row groups (Parquet) or record batches (Arrow file) holding them are decoded, and only the batches
+        holding them become text: a few repeated rows cost a few groups, not the file."""
+        positions = list(range(len(self.headers)))
+        try:
+            for start, part in self._raw_parts(rows):
+                for at in range(0, part.num_rows, BATCH_ROWS):
+                    first = start + at
+                    if np.any((rows >= first) & (rows < first + BATCH_ROWS)):
+                        yield first, self._as_text(part.slice(at, BATCH_ROWS), positions)
+        except pa.ArrowException as exc:
+            raise InputError(f"cannot read as {self.kind}: {exc}", file=self.name) from None
+
+    def _raw_parts(self, rows: np.ndarray) -> Iterator[tuple[int, pa.RecordBatch]]:
+        """(first row, batch as stored) of the groups holding ``rows``, or of every batch of an Arrow stream."""
+        if self.parquet:
+            import pyarrow.parquet as pq
+
+            parquet = pq.ParquetFile(self.path, read_dictionary=self._strings())  # no string per row
+            sizes = [parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)]
+            firsts = np.cumsum([0, *sizes])
+            for group in np.unique(np.searchsorted(firsts, rows, side="right") - 1).tolist():
+                start = int(firsts[group])
+                for batch in parquet.iter_batches(batch_size=BATCH_ROWS, row_groups=[group]):
+                    yield start, batch
+                    start += batch.num_rows
+            return
+        reader = self._ipc()
+        if isinstance(reader, pa.ipc.RecordBatchFileReader):  # memory-mapped: a batch is read when touched
+            batches = (reader.get_batch(i) for i in range(reader.num_record_batches))
+        else:
+            batches = iter(reader)
+        start = 0
+        for batch in batches:
+            yield start, batch
+            start += batch.num_rows
+            if start > rows[-1]:
+                return
 
 
 def text_columns(columns: list[pa.Array]) -> list[pa.Array]:
@@ -184,16 +227,13 @@ def fetch_rows(log: ColumnarLog, rows: np.ndarray) -> dict[int, tuple]:
     """Every column of the given data rows as whitespace-trimmed text (as checks compares them)."""
     found: dict[int, tuple] = {}
     wanted = np.sort(rows)
-    start = 0
-    for table in log.batches():
-        end = start + table.num_rows
-        mine = wanted[(wanted >= start) & (wanted < end)]
+    if not len(wanted):
+        return found
+    for start, table in log.parts_holding(wanted):
+        mine = wanted[(wanted >= start) & (wanted < start + table.num_rows)]
         if len(mine):
             picked = table.take(pa.array(mine - start))
             texts = [pc.utf8_trim_whitespace(c.cast(pa.string())).to_pylist() for c in picked.columns]
             for i, row in enumerate(mine.tolist()):
                 found[row] = tuple(t[i] for t in texts)
-        start = end
-        if start > wanted[-1]:
-            break
     return found
