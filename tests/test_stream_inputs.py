@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import sys
+import threading
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ from test_stream import make_log, quirky
 import uxcli.readers.stream
 import uxcli.readers.stream.columnar as columnar
 import uxcli.readers.stream.engine as stream
+import uxcli.sources as sources
 from uxcli.errors import InputError
 from uxcli.readers.options import ReadOptions
 from uxcli.readers.read import read as read_options
@@ -119,6 +121,72 @@ def test_stdin_that_falls_back_is_read_whole_from_the_copy(tmp_path, stdin):
     assert [f.engine for f in got.files] == ["whole"]
     assert len(got.attempts) == len(expected.attempts) > 0
     assert_same(got, expected, ("<stdin>", str(path)))
+
+
+def test_stdin_is_parsed_while_it_is_still_coming(tmp_path, monkeypatch):
+    """The copy of stdin is read block by block as it grows: the engine derives its first blocks while
+    stdin has not ended (a gate holds the rest back until then), and the result is the file's."""
+    data = make_log(9, participants=150).encode()
+    path = tmp_path / "log.csv"
+    path.write_bytes(data)
+    expected = read([str(path)], engine="stream")
+    early = threading.Event()  # the engine derived a block before stdin ended
+    gate = 2 * stream.HEAD_BYTES  # past the head the engine reads its header from
+
+    class Gate(io.RawIOBase):
+        """The first bytes at once, the rest once the engine has been seen deriving."""
+
+        given = 0
+
+        def readable(self):
+            return True
+
+        def readinto(self, buffer):
+            if Gate.given >= gate:
+                assert early.wait(60), "the engine derived nothing while stdin was open"
+            piece = data[Gate.given : Gate.given + len(buffer)]
+            buffer[: len(piece)] = piece
+            Gate.given += len(piece)
+            return len(piece)
+
+    derive = stream._Engine.derive
+
+    def watched(self, *args, **kwargs):
+        if any(not filling.done for filling in sources.FILLING.values()):
+            early.set()
+        return derive(self, *args, **kwargs)
+
+    monkeypatch.setattr(stream._Engine, "derive", watched)
+    monkeypatch.setattr(uxcli.readers.stream, "SPOOL_BLOCK", 1024)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(Gate(), buffer_size=1024)))
+    got = read(["-"], engine="stream")
+    assert early.is_set() and Gate.given == len(data) > gate
+    assert [f.engine for f in got.files] == ["stream"]
+    assert_same(got, expected, ("<stdin>", str(path)))
+
+
+def test_an_error_while_copying_stdin_is_the_readers_error(tmp_path):
+    """stdin failing half way (a broken pipe, a device error) is one plain InputError for the input."""
+
+    class Broken(io.RawIOBase):
+        def readable(self):
+            return True
+
+        def readinto(self, buffer):
+            raise OSError(5, "Input/output error")
+
+    out = tmp_path / "copy"
+    with open(out, "wb") as handle:
+        handle.write(b"participant,task\n")
+        handle.flush()
+        filling = sources.Filling(io.BufferedReader(Broken()), handle, "<stdin>", 1024)
+        sources.FILLING[str(out)] = filling
+        try:
+            with pytest.raises(InputError, match="<stdin>.*Input/output error|Input/output error"):
+                with sources.open_input(out) as reader:
+                    reader.read()
+        finally:
+            del sources.FILLING[str(out)]
 
 
 def test_stdin_auto_spools_only_big_input(tmp_path, stdin, monkeypatch):

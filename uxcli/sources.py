@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import codecs
 import errno
+import io
 import os
 import re
 import stat
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from uxcli.errors import InputError, OutputError, Problems
 from uxcli.readers.sniff import WIDE_BOMS, WORKBOOKS, guess_utf16
@@ -56,14 +58,87 @@ class Source:
                         raise InputError("cannot read: standard input is closed", file=self.name)
                     self.data = _read_bounded(sys.stdin.buffer, self.name, encoding)
                 else:
-                    with open(self.path, "rb") as handle:
+                    with open_input(self.path) as handle:
                         self.data = _read_bounded(handle, self.name, encoding)
             except OSError as exc:
                 raise InputError(f"cannot read: {exc.strerror or exc}", file=self.name) from exc
         return self.data
 
 
-def _read_bounded(handle: BinaryIO, name: str, encoding: str | None) -> bytes:
+class Filling:
+    """A file still being written by a thread of its own (stdin copied to a spool file as it comes), so
+    that reading it block by block overlaps the copy: a reader asking for bytes not written yet waits
+    for them (or for the end). An error while copying is raised in the reader, as an InputError."""
+
+    def __init__(self, source: BinaryIO, out: IO[bytes], name: str, block: int) -> None:
+        self.name, self.written, self.done = name, out.tell(), False
+        self.error: OSError | None = None
+        self._changed = threading.Condition()
+        args = (source, out, block)
+        threading.Thread(target=self._copy, args=args, name="uxcli-stdin", daemon=True).start()
+
+    def _copy(self, source: BinaryIO, out: IO[bytes], block: int) -> None:
+        try:
+            while data := source.read(block):
+                out.write(data)
+                out.flush()  # visible to readers of the file from here on
+                with self._changed:
+                    self.written += len(data)
+                    self._changed.notify_all()
+        except BaseException as exc:  # noqa: BLE001 (an error of any kind ends the copy: readers must not wait on)
+            self.error = exc if isinstance(exc, OSError) else OSError(str(exc) or type(exc).__name__)
+        finally:
+            with self._changed:
+                self.done = True
+                self._changed.notify_all()
+
+    def wait_for(self, size: int) -> None:
+        """Return once ``size`` bytes are in the file, or all there will be."""
+        with self._changed:
+            while not self.done and self.written < size:
+                self._changed.wait()
+        if self.error is not None:
+            raise InputError(f"cannot read: {self.error.strerror or self.error}", file=self.name)
+
+
+FILLING: dict[str, Filling] = {}  # spool files being written, by path
+
+
+class _Waiting:
+    """A binary file being written by a Filling, read as if it were whole: every read waits for its bytes."""
+
+    def __init__(self, handle: io.BufferedReader, filling: Filling) -> None:
+        self.handle, self.filling = handle, filling
+
+    def read(self, size: int = -1) -> bytes:
+        self.filling.wait_for(sys.maxsize if size is None or size < 0 else self.handle.tell() + size)
+        return self.handle.read(size)
+
+    def readinto(self, buffer) -> int:
+        self.filling.wait_for(self.handle.tell() + len(buffer))
+        return self.handle.readinto(buffer)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.handle.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.handle.tell()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.handle.close()
+
+
+def open_input(path: Path) -> io.BufferedReader | _Waiting:
+    """``path`` opened for reading in binary; a spool file still being written is read as it grows."""
+    handle = open(path, "rb")  # noqa: SIM115 (the caller closes it)
+    filling = FILLING.get(str(path))
+    return handle if filling is None else _Waiting(handle, filling)
+
+
+def _read_bounded(handle: BinaryIO | io.BufferedReader | _Waiting, name: str, encoding: str | None) -> bytes:
     """Read to the end in READ_BLOCK pieces, refusing binary input after HEAD_BYTES and any line (bytes
     between line ends, LF or CR) longer than MAX_LINE_BYTES, with the line it starts on."""
     blocks: list[bytes] = []

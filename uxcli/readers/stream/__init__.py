@@ -102,9 +102,6 @@ def _spool(handle, name: str, options) -> tuple[Path | None, bytes | None]:
         path = Path(out.name)
         try:
             out.write(head)
-            del head
-            while block := handle.read(SPOOL_BLOCK):
-                out.write(block)
             out.flush()
         except BaseException:
             out.close()
@@ -114,11 +111,14 @@ def _spool(handle, name: str, options) -> tuple[Path | None, bytes | None]:
         raise InputError(f"cannot read: {exc.strerror or exc}", file=name) from exc
     alias = Path(f"/proc/self/fd/{out.fileno()}")
     if alias.exists():  # Linux: the name goes now, the copy lives as long as this open file (no leftovers)
-        _KEEP.append(out)
         _remove(path)
-        return alias, None
-    out.close()
-    atexit.register(_remove, path)  # elsewhere: removed when the interpreter ends normally
+        path = alias
+    else:
+        atexit.register(_remove, path)  # elsewhere: removed when the interpreter ends normally
+    _KEEP.append(out)
+    # the rest is copied on a thread of its own, while the engine reads the copy (sources.open_input waits
+    # for bytes not copied yet): `zcat log.csv.gz | uxcli summary -` decompresses while uxcli parses
+    sources.FILLING[str(path)] = sources.Filling(handle, out, name, SPOOL_BLOCK)
     return path, None
 
 

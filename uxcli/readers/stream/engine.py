@@ -76,6 +76,7 @@ from uxcli.readers.stream import COLUMNAR_SUFFIXES, Fallback
 from uxcli.readers.stream.codes import CODE_BITS, KeyState, Labels
 from uxcli.readers.stream.summary import Reducer, RunningOverlaps
 from uxcli.readers.times import has_zone, timestamps
+from uxcli.sources import open_input
 from uxcli.tasks.attempts import ABANDON, KEY_COLUMNS, OUTCOME_DTYPE, START, SUCCESS, attempts_of_sorted, empty_attempts
 from uxcli.vocab import EVENT_KINDS, EVENT_WORDS, normalize_word
 
@@ -147,7 +148,7 @@ def _read_header(file: FileContext, path: Path) -> _Header:
     """The header of an event-log file, from its head; Fallback when the head shows the whole-file
     reader is needed (not UTF-8, quotes, YAML, another layout, a missing column)."""
     source, layout = file.source, file.options.layout
-    with open(path, "rb") as handle:
+    with open_input(path) as handle:
         head = handle.read(HEAD_BYTES)
     bom = 0
     if head.startswith(codecs.BOM_UTF8):
@@ -291,7 +292,7 @@ def _blocks(path, start: int, block_size: int):
     buf = bytearray(2 * block_size)
     have = 0
     position = start  # file offset of buf[0]
-    with open(path, "rb") as handle:
+    with open_input(path) as handle:
         handle.seek(start)
         while True:
             if len(buf) - have < block_size:  # a record longer than a block: a bigger buffer
@@ -973,7 +974,7 @@ def _fetch_rows(engine: _Engine, path: Path, rows: np.ndarray) -> dict[int, tupl
     firsts = np.array([row0 for row0, _ in engine.block_index], dtype=np.int64)
     in_block = np.searchsorted(firsts, rows, side="right") - 1
     pieces = []
-    with open(path, "rb") as handle:
+    with open_input(path) as handle:
         for row, b in zip(rows.tolist(), in_block.tolist()):
             row0, where = engine.block_index[b]
             begin = _row_start(handle, where, row - row0)
