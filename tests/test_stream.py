@@ -128,6 +128,7 @@ def make_log(
     padded: bool = False,
     participants: int = 8,
     unended: bool = True,
+    within: bool = False,
 ) -> str:
     """A seeded event log with retries, unended attempts, events outside attempts, unknown and
     misspelt event words, overlapping attempts, empty cells in optional columns; in time order
@@ -151,6 +152,8 @@ def make_log(
                 t = round(t + rng.uniform(0.5, 3), 3)
                 add(task, "click", t)
             for _attempt in range(rng.choice([1, 1, 1, 2, 3])):  # retries
+                if within:  # each attempt under a condition of its own: A then B is not a retry
+                    var = rng.choice(["A", "B", ""])
                 t = round(t + rng.uniform(0.5, 5), 3)
                 add(task, rng.choice(["start", "start", "Started"]), t)
                 for _ in range(rng.randint(0, 6)):
@@ -383,11 +386,21 @@ def test_summaries_while_streaming_across_files(tmp_path):
     eu=hs.booleans(),
     interleave=hs.booleans(),
     session=hs.booleans(),
+    within=hs.booleans(),
 )
-def test_generated_logs_property(tmp_path, seed, block, participants, iso, eu, interleave, session):
+def test_generated_logs_property(tmp_path, seed, block, participants, iso, eu, interleave, session, within):
+    log = make_log(
+        seed,
+        iso=iso,
+        eu=eu and not iso,
+        interleave=interleave,
+        session=session,
+        participants=participants,
+        within=within,
+    )
     path = write(
         tmp_path,
-        make_log(seed, iso=iso, eu=eu and not iso, interleave=interleave, session=session, participants=participants),
+        log,
         f"log_{seed}_{block}.csv",
     )
     assert compare(path, block) == "stream"
@@ -762,3 +775,28 @@ def test_skipped_lines_match_a_plain_split(texts, ends, last_end):
         expected[2],
         expected[3],
     )
+
+
+def test_a_condition_is_not_a_retry(tmp_path):
+    """A participant who does a task under A and then under B made a first attempt under each, when streamed
+    as when read whole (design.attempt_key); only a second try under the same condition is attempt 2."""
+    rows = ["participant,variant,task,timestamp,event"]
+    for p in range(30):
+        for t, (variant, event) in enumerate(
+            [("A", "start"), ("A", "failure"), ("A", "start"), ("A", "success"), ("B", "start"), ("B", "success")]
+        ):
+            rows.append(f"P{p},{variant},T1,{10 * t + p},{event}")
+    path = write(tmp_path, "\n".join(rows) + "\n")
+    assert compare(path, 200) == "stream"
+    got = read_options(ReadOptions((str(path),), engine="stream")).attempts
+    assert got.groupby("variant", observed=True)["attempt"].max().to_dict() == {"A": 2, "B": 1}
+
+
+def test_pair_codes_are_dense_in_the_order_first_met():
+    from uxcli.readers.stream.codes import PairCodes
+
+    pairs = PairCodes()
+    first = pairs.codes(np.array([1, -1, 1, 0]), np.array([0, 0, 0, 3]))
+    assert first.tolist() == [0, 1, 0, 2]  # (1, 0), (no label, 0), (0, 3)
+    again = pairs.codes(np.array([5, 1, -1]), np.array([40, 0, 0]))  # the table grows; old pairs keep their codes
+    assert again.tolist() == [3, 0, 1] and pairs.count == 4

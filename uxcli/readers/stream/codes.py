@@ -79,6 +79,50 @@ class Labels:
         return pd.Categorical.from_codes(codes, categories=pd.Index(self.names, dtype="str"), validate=False)
 
 
+PAIR_TABLE_LIMIT = 1 << 24  # cells of the (condition, task) table: 64 MB; more pairs than that: read whole
+
+
+@dataclass
+class PairCodes:
+    """Dense codes of (a, b) pairs of label codes (``a`` may be -1: no label), numbered as first met. A 2D
+    table grown with the labels, so a block's pairs cost one fancy index, not a sort."""
+
+    table: np.ndarray = field(default_factory=lambda: np.full((0, 0), -1, dtype=np.int32))
+    count: int = 0
+
+    def codes(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if not len(a):
+            return np.zeros(0, dtype=np.int32)
+        self._fit(int(a.max()) + 2, int(b.max()) + 1)
+        codes = self.table[a + 1, b]
+        new = codes < 0
+        if new.any():  # pairs not met before: numbered in the order they first appear here
+            width = self.table.shape[1]
+            flat, first = np.unique((a[new] + 1).astype(np.int64) * width + b[new], return_index=True)
+            flat = flat[np.argsort(first)]
+            if self.count + len(flat) > CODE_LIMIT:
+                raise Fallback("too many condition and task pairs")
+            self.table.flat[flat] = np.arange(self.count, self.count + len(flat), dtype=np.int32)
+            self.count += len(flat)
+            codes = self.table[a + 1, b]
+        return codes
+
+    def _fit(self, rows: int, columns: int) -> None:
+        """Room for ``rows`` × ``columns`` pairs (doubling, so growing often stays cheap)."""
+        have = self.table.shape
+        if rows <= have[0] and columns <= have[1]:
+            return
+        shape = (
+            max(rows, 2 * have[0] if rows > have[0] else have[0]),
+            max(columns, 2 * have[1] if columns > have[1] else have[1]),
+        )
+        if shape[0] * shape[1] > PAIR_TABLE_LIMIT:
+            raise Fallback("too many condition and task pairs")
+        grown = np.full(shape, -1, dtype=np.int32)
+        grown[: have[0], : have[1]] = self.table
+        self.table = grown
+
+
 class KeyState:
     """Sorted int64 keys with, per key, the fields given (default: the last event's time and kind,
     and how many attempts the key has finished).

@@ -73,7 +73,7 @@ from uxcli.readers.sniff import (
     sniff_delimiter,
 )
 from uxcli.readers.stream import COLUMNAR_SUFFIXES, Fallback
-from uxcli.readers.stream.codes import CODE_BITS, KeyState, Labels
+from uxcli.readers.stream.codes import CODE_BITS, KeyState, Labels, PairCodes
 from uxcli.readers.stream.summary import Reducer, RunningOverlaps
 from uxcli.readers.times import has_zone, timestamps
 from uxcli.sources import open_input
@@ -386,6 +386,7 @@ class _Engine:
         self.event_first = np.zeros(0, dtype=np.int64)  # first row of each event word
         self.other = len(EVENT_KINDS)
         self.state = KeyState()
+        self.contexts = PairCodes()  # (variant, task) -> the task code of a key
         self.parked: dict[str, np.ndarray] | None = None  # rows of open attempts
         self.rows = 0
         self.time_kind: str | None = None
@@ -758,7 +759,10 @@ class _Engine:
             self.parked = {c: v[by_row] for c, v in merged.items()}
 
     def _keys_of(self, cols: dict[str, np.ndarray]) -> np.ndarray:
-        return _pack(self._code(cols, "participant"), self._code(cols, "session"), cols["task"])
+        task = cols["task"]
+        if "variant" in cols:  # a condition is not a retry: a task under A and under B are two keys, as when read whole
+            task = self.contexts.codes(cols["variant"], task)
+        return _pack(self._code(cols, "participant"), self._code(cols, "session"), task)
 
     # -- the result --------------------------------------------------------------------------------
 
