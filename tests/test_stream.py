@@ -800,3 +800,16 @@ def test_pair_codes_are_dense_in_the_order_first_met():
     assert first.tolist() == [0, 1, 0, 2]  # (1, 0), (no label, 0), (0, 3)
     again = pairs.codes(np.array([5, 1, -1]), np.array([40, 0, 0]))  # the table grows; old pairs keep their codes
     assert again.tolist() == [3, 0, 1] and pairs.count == 4
+
+
+def test_verbose_says_how_a_streamed_file_was_read(tmp_path):
+    """--verbose's line on which column is which field (and the time unit) is the whole-file reader's."""
+    log = make_log(3, participants=10).replace(
+        "participant,session,variant,task,timestamp", "User,Visit,Design,Task,Timestamp"
+    )
+    path = write(tmp_path, log)
+    streamed = read_options(ReadOptions((str(path),), engine="stream", time_unit="ms")).files[0]
+    whole = read_options(ReadOptions((str(path),), engine="whole", time_unit="ms")).files[0]
+    assert streamed.engine == "stream" and whole.engine == "whole"
+    assert streamed.reading == whole.reading
+    assert streamed.reading.startswith("event log; participant ← User") and "timestamp ← Timestamp [ms]" in streamed.reading

@@ -552,6 +552,21 @@ class HeaderMap:
         return [h for h in headers if h not in mapped and h not in self.unused]
 
 
+def describe_fields(fields: dict[str, str], time_unit: str | None, name: str, line: int) -> list[str]:
+    """Which column is which field, with the unit of a time or timestamp column, for --verbose:
+    ["participant ← Tester", "time ← Time (s) [s]", …]."""
+    parts = []
+    for name_of_field, header in fields.items():
+        text = f"{name_of_field} ← {header}"
+        if name_of_field in ("time", "timestamp"):
+            try:
+                text += f" [{time_unit_of(header, time_unit, name, line).unit}]"
+            except InputError:
+                pass
+        parts.append(text)
+    return parts
+
+
 def map_header(headers: list[str], column_map: dict[str, str], name: str, line: int) -> HeaderMap:
     """Map a header to uxcli's fields. A --map entry always wins: a column that would otherwise have
     been read as its field is displaced (a warning says so; it stays an extra column unless its name is

@@ -23,6 +23,11 @@ class Layout:
     reader: str  # "module:function"
     csv: bool = True  # read from a CSV table (else from the file's bytes)
 
+    @property
+    def title(self) -> str:
+        """The layout in a few words, as --verbose says how a file was read ("event log")."""
+        return self.description.split(":")[0]
+
     def read_function(self) -> Callable[..., Any]:
         module, function = self.reader.split(":")
         return getattr(importlib.import_module(module), function)

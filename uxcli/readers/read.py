@@ -196,19 +196,10 @@ def _read_one(file: FileContext) -> tuple[InputFile, Any, Any]:
 def describe_reading(layout: str, table: CsvTable, frame: Any, file: FileContext) -> str:
     """How a CSV file was read, in one line: its layout and which column is which field
     ("attempt table; participant ← Tester, task ← Task, outcome ← Result, time ← Time (s) [s]")."""
-    from uxcli.readers.csvfile import time_unit_of
+    from uxcli.readers.csvfile import describe_fields
 
-    parts = []
-    for name, header in table.fields.items():
-        if name == "task" and layout == "transposed":
-            continue
-        text = f"{name} ← {header}"
-        if name in ("time", "timestamp"):
-            try:
-                text += f" [{time_unit_of(header, file.options.time_unit, table.name, table.header_line).unit}]"
-            except InputError:
-                pass
-        parts.append(text)
+    fields = {k: v for k, v in table.fields.items() if not (k == "task" and layout == "transposed")}
+    parts = describe_fields(fields, file.options.time_unit, table.name, table.header_line)
     if layout in ("wide", "wide-times", "transposed") and frame is not None and len(frame):
         tasks = [str(t) for t in dict.fromkeys(frame["task"].astype(str))]
         first = table.headers[0]
@@ -224,8 +215,7 @@ def describe_reading(layout: str, table: CsvTable, frame: Any, file: FileContext
 
             people = sum(not unnamed_empty(table, h) for h in table.headers[1:])
             parts.append(f"participants ← {people} header cells")
-    name = REGISTRY[layout].description.split(":")[0]
-    return name + ("; " + ", ".join(parts) if parts else "")
+    return REGISTRY[layout].title + ("; " + ", ".join(parts) if parts else "")
 
 
 def detect_layout(table: CsvTable, file: FileContext) -> str:

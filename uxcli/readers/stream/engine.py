@@ -60,10 +60,10 @@ from uxcli.errors import InputError, Problem, Problems
 from uxcli.readers import checks
 from uxcli.readers.checks import OUTSIDE, attempt_warnings
 from uxcli.readers.common import FileAccount
-from uxcli.readers.csvfile import CsvTable, TimeUnit, map_header, time_unit_of, to_seconds
+from uxcli.readers.csvfile import CsvTable, TimeUnit, describe_fields, map_header, time_unit_of, to_seconds
 from uxcli.readers.dataset import InputFile
 from uxcli.readers.events import REQUIRED, warn_unknown_events, worth_a_warning
-from uxcli.readers.layouts import detect
+from uxcli.readers.layouts import REGISTRY, detect
 from uxcli.readers.options import FileContext
 from uxcli.readers.sniff import (
     first_nonblank_line,
@@ -914,6 +914,7 @@ def read_event_log(file: FileContext, block_size: int | None = None, reducer: Re
 
     account = FileAccount(source.name, "events")
     account.rows = engine.rows
+    fields = describe_fields(header.fields, file.options.time_unit, source.name, header.header_line)
     info = InputFile(
         source.name,
         "events",
@@ -921,6 +922,7 @@ def read_event_log(file: FileContext, block_size: int | None = None, reducer: Re
         engine.lines,
         engine="stream",
         headers=header.headers,
+        reading=REGISTRY["events"].title + "; " + ", ".join(fields),  # as the whole-file reader says it (-v)
     )
     local = Problems(list(header.problems))
     converted = engine.time_kind == "number"
