@@ -766,3 +766,26 @@ def test_summary_does_not_import_scipy_stats():
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("task,")
     assert proc.stderr.strip().splitlines()[-1] == "False"
+
+
+def test_streamed_summary_states_the_design_as_read_whole(cli, tmp_path):
+    """A summary computed while streaming says the design (conditions, within subjects) as the whole-file
+    reader does: in the notes when grouped by the condition, and in --verbose's design line."""
+    rows = ["participant,variant,task,timestamp,event"]
+    for p in range(6):
+        for t, (variant, event) in enumerate([("A", "start"), ("A", "success"), ("B", "start"), ("B", "failure")]):
+            rows.append(f"P{p},{variant},T1,{10 * t + p},{event}")
+    path = tmp_path / "within.csv"
+    path.write_text("\n".join(rows) + "\n")
+    said = {}
+    for engine in ("stream", "whole"):
+        grouped = cli("summary", path, "--by", "variant", "--format", "csv", "--engine", engine)
+        verbose = cli("summary", path, "--format", "csv", "--engine", engine, "-v")
+        assert grouped.exit_code == verbose.exit_code == 0
+        said[engine] = (
+            grouped.stdout,
+            grouped.stderr,
+            [line for line in verbose.stderr.splitlines() if "design" in line],
+        )
+    assert said["stream"] == said["whole"]
+    assert "within subjects (6 participants did both)" in said["stream"][1]

@@ -26,6 +26,7 @@ from hypothesis import strategies as hs
 
 import uxcli.readers.stream
 import uxcli.readers.stream.engine as stream
+from uxcli.design import streamed_design, study_design
 from uxcli.errors import InputError
 from uxcli.readers.options import ReadOptions
 from uxcli.readers.read import read as read_options
@@ -94,6 +95,10 @@ def compare_grouped(path, whole, **kw) -> None:
         pd.testing.assert_frame_equal(
             grouped.grouped.overall().summary(), summarize(whole.attempts, []), check_exact=True
         )
+        names, headers = [f.name for f in whole.files], [f.headers for f in whole.files]
+        assert streamed_design(grouped.streamed_design, names, {}, headers) == study_design(
+            whole.attempts, names, {}, headers
+        )  # the design line: conditions, within or between subjects, rounds
         assert list(grouped.grouped.time_counts()) == list(time_counts(whole.attempts, by))
         assert _problems(grouped) == _problems(whole)
         assert [dataclasses.astuple(f.account) for f in grouped.files] == [
@@ -812,4 +817,7 @@ def test_verbose_says_how_a_streamed_file_was_read(tmp_path):
     whole = read_options(ReadOptions((str(path),), engine="whole", time_unit="ms")).files[0]
     assert streamed.engine == "stream" and whole.engine == "whole"
     assert streamed.reading == whole.reading
-    assert streamed.reading.startswith("event log; participant ← User") and "timestamp ← Timestamp [ms]" in streamed.reading
+    assert (
+        streamed.reading.startswith("event log; participant ← User")
+        and "timestamp ← Timestamp [ms]" in streamed.reading
+    )

@@ -238,6 +238,42 @@ def study_design(
     return StudyDesign("participant", condition, conditions, within, subjects, round_name, rounds, stated, written)
 
 
+def streamed_design(
+    facts, names: list[str] | None = None, settings: dict | None = None, headers: list | None = None
+) -> StudyDesign | None:
+    """The design of a summary computed while streaming (no attempts frame), by study_design's rules, from
+    what the stream kept (uxcli.readers.stream.summary.StreamedDesign). None when the study file names a
+    condition column other than the variant: the stream kept no record of who saw which of its values."""
+    settings = settings or {}
+    columns = list(facts.columns)
+    condition, written = settings.get("condition"), None
+    if condition is not None and _column(columns, condition) is None and "variant" in columns:
+        condition, written = "variant", condition  # the study file's condition column is read as the variant
+    elif condition is not None:
+        condition = _column(columns, condition) or condition
+        if condition != "variant" and condition in columns:
+            return None
+    elif "variant" in columns and len(facts.conditions) >= 2:
+        condition = "variant"
+    known = condition == "variant" and "variant" in columns
+    conditions, within = (facts.conditions, facts.within) if known else ((), 0)
+    stated = "subjects" in settings
+    subjects = settings["subjects"].lower() if stated else ("within" if within else "between") if conditions else None
+    round_name = settings.get("round")
+    if round_name is not None:
+        round_name = _column(columns, round_name) or round_name
+    else:
+        round_name = next((c for c in columns if c != FILE_GROUP and is_round_column(str(c))), None)
+    rounds: tuple[str, ...] = ()
+    if round_name in facts.columns:
+        rounds = facts.columns[round_name]
+    elif round_name is None and names and len(set(names)) >= 2:
+        round_name, rounds = FILE_GROUP, tuple(dict.fromkeys(names))
+    if written is None and condition == "variant":
+        written = condition_header(headers or [])
+    return StudyDesign("participant", condition, conditions, within, subjects, round_name, rounds, stated, written)
+
+
 def _column(columns: list[str], name: str) -> str | None:
     """The column ``name`` means: exact, else case-insensitive."""
     if name in columns:

@@ -161,13 +161,33 @@ class Inputs:
 
     def design(self) -> Any:
         """The study design (uxcli.design.StudyDesign): detected, with the study file's ``design:`` settings."""
-        from uxcli.design import design_settings, file_labels, study_design
+        from uxcli.design import StudyDesign
+
+        found = self._design_found()
+        return found if found is not None else StudyDesign()
+
+    def _design_found(self) -> Any:
+        """The design read off the attempts frame, or off what a summary made while streaming kept (None when
+        the stream kept no record of the study file's condition column)."""
+        from uxcli.design import design_settings, file_labels, streamed_design, study_design
 
         dataset = self.dataset
         metadata = self.preparation.study.metadata if self.preparation is not None else {}
         labels = file_labels([f.name for f in dataset.files], self.paths)
         headers = [f.headers for f in dataset.files]
-        return study_design(dataset.attempts, labels, design_settings(metadata), headers)
+        settings = design_settings(metadata)
+        if dataset.attempts is None and dataset.streamed_design is not None:  # summarised while streaming
+            return streamed_design(dataset.streamed_design, labels, settings, headers)
+        return study_design(dataset.attempts, labels, settings, headers)
+
+    def _known_design(self) -> Any:
+        """The design when there are attempts to read it from (a frame, or a summary made while streaming)."""
+        dataset = self.dataset
+        if dataset.attempts is not None:
+            return self._design_found() if len(dataset.attempts) else None
+        if dataset.streamed_design is None or dataset.grouped is None or not dataset.grouped.stats.groups:
+            return None
+        return self._design_found()
 
     def messages(self, *, verbose: bool = False, notes: bool = True) -> list[str]:
         """The lines a command prints on stderr after reading: the first MAX_WARNINGS warnings (all with
@@ -179,8 +199,9 @@ class Inputs:
         if verbose:
             lines.extend(f"{f.name}: {f.reading}" for f in self.dataset.files if f.reading)
             lines.append(self.accounting)
-            if self.dataset.attempts is not None and len(self.dataset.attempts):
-                lines.append(f"design: {self.design().describe()}")
+            design = self._known_design()
+            if design is not None:
+                lines.append(f"design: {design.describe()}")
         elif notes:
             lines.extend(f"note: {note}" for note in self.notes)
         return lines
@@ -456,9 +477,9 @@ def _design_line(inputs: Inputs, by: list[str]) -> str | None:
     condition or a round (uxcli.design.StudyDesign)."""
     from uxcli.design import FILE_GROUP, is_round_column
 
-    if inputs.dataset.attempts is None:
+    design = inputs._known_design()
+    if design is None:
         return None
-    design = inputs.design()
     if not any(b == design.condition or b == FILE_GROUP or is_round_column(b) for b in by):
         return None
     return f"Design: {design.describe()}."

@@ -50,6 +50,7 @@ class Dataset:
     # Set instead of ``attempts`` (which is then None) when read() was asked for group statistics
     # and could compute them while streaming (uxcli.readers.stream.summary): a uxcli.tasks.metrics.Grouped.
     grouped: Any = None
+    streamed_design: Any = None  # with ``grouped``: what the stream saw of the design (readers.stream.summary)
 
     def sources(self, frame: pd.DataFrame | None = None) -> pd.Series:
         """'file:line' for each attempt, so every number traces back to the log."""

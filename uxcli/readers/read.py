@@ -135,7 +135,7 @@ def _read_grouped(options: ReadOptions) -> Dataset | None:
         return None
     if any(case_groups(labels.names) for labels in reducer.labels.values()):
         return None  # labels differing only by case: warned about from the attempts frame (checks.case_variants)
-    dataset = Dataset(None, infos, problems, grouped=grouped)
+    dataset = Dataset(None, infos, problems, grouped=grouped, streamed_design=reducer.design())
     _unused_map_entries(infos, dict(options.column_map), problems)
     return dataset
 

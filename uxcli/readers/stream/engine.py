@@ -56,6 +56,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from uxcli.design import is_round_column
 from uxcli.errors import InputError, Problem, Problems
 from uxcli.readers import checks
 from uxcli.readers.checks import OUTSIDE, attempt_warnings
@@ -138,9 +139,14 @@ class _Header:
     problems: list[Problem]  # about the header (csvfile.map_header), reported first as when read whole
 
     def narrowed(self, by: list[str]) -> _Header:
-        """The same header reading only the key columns and ``by`` of its extra columns: a target or
-        comment column parsed and coded on every event costs time and memory a summary never uses."""
-        keep = {name: header for name, header in self.columns.items() if name in KEY_COLUMNS or name in by}
+        """The same header reading only the key columns, ``by`` of its extra columns and a round column (the
+        design line names the rounds): a target or comment column parsed and coded on every event costs
+        time and memory a summary never uses."""
+        keep = {
+            name: header
+            for name, header in self.columns.items()
+            if name in KEY_COLUMNS or name in by or is_round_column(name)
+        }
         return replace(self, labels=list(keep), columns=keep)
 
 

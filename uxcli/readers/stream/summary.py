@@ -42,6 +42,15 @@ class SummaryRequest:
     unit: str = "participant"  # what the rates count (uxcli.tasks.metrics.UNITS)
 
 
+@dataclass(frozen=True)
+class StreamedDesign:
+    """What a summary computed while streaming knows of the study design (uxcli.design.streamed_design)."""
+
+    conditions: tuple[str, ...]  # the variant's values, in the order of their first attempts
+    within: int  # participants with attempts under two or more conditions in one file
+    columns: dict[str, tuple[str, ...]]  # the label columns read, with their values
+
+
 class Reducer:
     """Group statistics of every attempt of every file of one read (labels shared across files)."""
 
@@ -52,6 +61,11 @@ class Reducer:
         self.group_ids: dict[tuple, int] = {}
         self.variant = np.zeros(0, dtype=np.int32)  # per participant code: first variant code seen, -1 none
         self.conflicted = np.zeros(0, dtype=bool)
+        # the design, as uxcli.design.study_design finds it in an attempts frame: each condition's first
+        # attempt (file, row), and participants with attempts under two conditions in one file
+        self.first = np.zeros(0, dtype=np.int64)  # per variant code
+        self.in_file = (-1, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=bool))  # file, variant, mixed there
+        self.within = np.zeros(0, dtype=bool)  # per participant code, in any one file
 
     def labels_for(self, columns: list[str]) -> dict[str, Labels]:
         # participant, session, variant and task are always there (empty when a file lacks them)
@@ -75,6 +89,7 @@ class Reducer:
             person=attempts["participant"],
         )
         self._variants(attempts["participant"], attempts["variant"])  # -1 where a file has no variant
+        self._design(attempts["participant"], attempts["variant"], attempts["_row"], file_index)
 
     def _groups(self, attempts: dict[str, np.ndarray]) -> np.ndarray:
         n = len(attempts["_row"])
@@ -112,6 +127,40 @@ class Reducer:
         unseen = self.variant[p] < 0
         self.variant[p[unseen]] = v[unseen]  # any of them: a second, different one is a conflict anyway
         self.conflicted[p[self.variant[p] != v]] = True
+
+    def _design(self, participant: np.ndarray, variant: np.ndarray, rows: np.ndarray, file_index: int) -> None:
+        known = variant >= 0
+        p, v = participant[known], variant[known]
+        size = len(self.labels["variant"].names) if "variant" in self.labels else 0
+        self.first = np.r_[self.first, np.full(max(size - len(self.first), 0), np.iinfo(np.int64).max)]
+        np.minimum.at(self.first, v, (np.int64(file_index) << _ROW_BITS) | rows[known])
+        people = len(self.labels["participant"].names)
+        index, seen, mixed = self.in_file
+        if index != file_index:  # a new file: who mixed conditions is judged per file
+            self._end_file()
+            index, seen, mixed = file_index, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=bool)
+        seen = np.r_[seen, np.full(people - len(seen), -1, dtype=np.int32)]
+        mixed = np.r_[mixed, np.zeros(people - len(mixed), dtype=bool)]
+        unseen = seen[p] < 0
+        seen[p[unseen]] = v[unseen]
+        mixed[p[seen[p] != v]] = True
+        self.in_file = (index, seen, mixed)
+
+    def _end_file(self) -> None:
+        mixed = self.in_file[2]
+        self.within = np.r_[self.within, np.zeros(max(len(mixed) - len(self.within), 0), dtype=bool)]
+        self.within[: len(mixed)] |= mixed
+
+    def design(self) -> StreamedDesign:
+        """The conditions in the order their first attempts come, and how many participants did attempts
+        under two or more of them in one file (what uxcli.design.study_design reads off an attempts frame)."""
+        self._end_file()
+        self.in_file = (-1, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=bool))
+        met = np.flatnonzero(self.first < np.iinfo(np.int64).max)
+        names = self.labels["variant"].names if "variant" in self.labels else []
+        conditions = tuple(names[c] for c in met[np.argsort(self.first[met], kind="stable")].tolist())
+        columns = {c: tuple(labels.names) for c, labels in self.labels.items()}
+        return StreamedDesign(conditions, int(self.within.sum()), columns)
 
     def finish(self) -> Grouped:
         """The group statistics; gives up when the whole-file reader would list participants with several variants."""
