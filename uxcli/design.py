@@ -223,16 +223,13 @@ def study_design(
             within = int(counts[counts >= 2].reset_index()["p"].nunique())
     stated = "subjects" in settings
     subjects = settings["subjects"].lower() if stated else ("within" if within else "between") if conditions else None
-    round_name = settings.get("round")
-    if round_name is not None:
-        round_name = _column(columns, round_name) or round_name
-    else:
-        round_name = next((c for c in columns if c != FILE_GROUP and is_round_column(str(c))), None)
-    rounds: tuple[str, ...] = ()
-    if round_name in attempts.columns:
-        rounds = tuple(dict.fromkeys(attempts[round_name].dropna().astype(str)))
-    elif round_name is None and names and len(set(names)) >= 2:
-        round_name, rounds = FILE_GROUP, tuple(dict.fromkeys(names))
+    present = set(attempts.columns)
+    round_name, rounds = _rounds(
+        columns,
+        settings.get("round"),
+        lambda c: tuple(dict.fromkeys(attempts[c].dropna().astype(str))) if c in present else None,
+        names,
+    )
     if written is None and condition == "variant":
         written = condition_header(headers or [])
     return StudyDesign("participant", condition, conditions, within, subjects, round_name, rounds, stated, written)
@@ -259,19 +256,25 @@ def streamed_design(
     conditions, within = (facts.conditions, facts.within) if known else ((), 0)
     stated = "subjects" in settings
     subjects = settings["subjects"].lower() if stated else ("within" if within else "between") if conditions else None
-    round_name = settings.get("round")
-    if round_name is not None:
-        round_name = _column(columns, round_name) or round_name
-    else:
-        round_name = next((c for c in columns if c != FILE_GROUP and is_round_column(str(c))), None)
-    rounds: tuple[str, ...] = ()
-    if round_name in facts.columns:
-        rounds = facts.columns[round_name]
-    elif round_name is None and names and len(set(names)) >= 2:
-        round_name, rounds = FILE_GROUP, tuple(dict.fromkeys(names))
+    round_name, rounds = _rounds(columns, settings.get("round"), facts.columns.get, names)
     if written is None and condition == "variant":
         written = condition_header(headers or [])
     return StudyDesign("participant", condition, conditions, within, subjects, round_name, rounds, stated, written)
+
+
+def _rounds(columns: list[str], setting: str | None, values_of, names: list[str] | None) -> tuple[str | None, tuple]:
+    """(round column, its values): the study file's ``round:``, else a column named like a round, else the
+    input files when there are two or more. ``values_of(column)``: its values in order, None if not read."""
+    if setting is not None:
+        round_name: str | None = _column(columns, setting) or setting
+    else:
+        round_name = next((c for c in columns if c != FILE_GROUP and is_round_column(str(c))), None)
+    values = values_of(round_name) if round_name is not None else None
+    if values is not None:
+        return round_name, tuple(values)
+    if round_name is None and names and len(set(names)) >= 2:
+        return FILE_GROUP, tuple(dict.fromkeys(names))
+    return round_name, ()
 
 
 def _column(columns: list[str], name: str) -> str | None:
