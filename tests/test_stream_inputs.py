@@ -165,6 +165,26 @@ def test_stdin_is_parsed_while_it_is_still_coming(tmp_path, monkeypatch):
     assert_same(got, expected, ("<stdin>", str(path)))
 
 
+def test_a_whole_read_of_stdin_waits_for_the_whole_copy(tmp_path, monkeypatch):
+    """The whole-file reader keeps all it reads: on a copy of stdin it starts once the copy is complete, so
+    endless text on stdin fills the spool file on disk (as the copy always did), not memory."""
+    out = tmp_path / "copy"
+    with open(out, "wb") as handle:
+        handle.write(b"participant,task\n")
+        handle.flush()
+        filling = sources.Filling(io.BufferedReader(io.BytesIO(b"P1,T1\n" * 50)), handle, "<stdin>", 16)
+        asked = []
+        waited = filling.wait_for
+        monkeypatch.setattr(filling, "wait_for", lambda size: asked.append(size) or waited(size))
+        sources.FILLING[str(out)] = filling
+        try:
+            with sources.open_input(out, whole=True) as reader:
+                assert asked == [sys.maxsize] and filling.done  # all copied before the first read
+                assert reader.read() == b"participant,task\n" + b"P1,T1\n" * 50
+        finally:
+            del sources.FILLING[str(out)]
+
+
 def test_an_error_while_copying_stdin_is_the_readers_error(tmp_path):
     """stdin failing half way (a broken pipe, a device error) is one plain InputError for the input."""
 

@@ -58,7 +58,7 @@ class Source:
                         raise InputError("cannot read: standard input is closed", file=self.name)
                     self.data = _read_bounded(sys.stdin.buffer, self.name, encoding)
                 else:
-                    with open_input(self.path) as handle:
+                    with open_input(self.path, whole=True) as handle:
                         self.data = _read_bounded(handle, self.name, encoding)
             except OSError as exc:
                 raise InputError(f"cannot read: {exc.strerror or exc}", file=self.name) from exc
@@ -131,10 +131,14 @@ class _Waiting:
         self.handle.close()
 
 
-def open_input(path: Path) -> io.BufferedReader | _Waiting:
-    """``path`` opened for reading in binary; a spool file still being written is read as it grows."""
-    handle = open(path, "rb")  # noqa: SIM115 (the caller closes it)
+def open_input(path: Path, whole: bool = False) -> io.BufferedReader | _Waiting:
+    """``path`` opened for reading in binary; a spool file still being written is read as it grows, or with
+    ``whole`` (a reader that keeps all it reads) once it is complete: endless stdin then fills the disk as the
+    copy always did, not memory."""
     filling = FILLING.get(str(path))
+    if filling is not None and whole:
+        filling.wait_for(sys.maxsize)
+    handle = open(path, "rb")  # noqa: SIM115 (the caller closes it)
     return handle if filling is None else _Waiting(handle, filling)
 
 
