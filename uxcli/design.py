@@ -221,18 +221,11 @@ def study_design(
             )[known]
             counts = frame.groupby(["f", "p"])["c"].nunique()
             within = int(counts[counts >= 2].reset_index()["p"].nunique())
-    stated = "subjects" in settings
-    subjects = settings["subjects"].lower() if stated else ("within" if within else "between") if conditions else None
-    present = set(attempts.columns)
-    round_name, rounds = _rounds(
-        columns,
-        settings.get("round"),
-        lambda c: tuple(dict.fromkeys(attempts[c].dropna().astype(str))) if c in present else None,
-        names,
-    )
-    if written is None and condition == "variant":
-        written = condition_header(headers or [])
-    return StudyDesign("participant", condition, conditions, within, subjects, round_name, rounds, stated, written)
+
+    def values_of(column: str) -> tuple | None:
+        return tuple(dict.fromkeys(attempts[column].dropna().astype(str))) if column in attempts.columns else None
+
+    return _design(condition, conditions, within, written, settings, columns, values_of, names, headers)
 
 
 def streamed_design(
@@ -254,9 +247,17 @@ def streamed_design(
         condition = "variant"
     known = condition == "variant" and "variant" in columns
     conditions, within = (facts.conditions, facts.within) if known else ((), 0)
+    return _design(condition, conditions, within, written, settings, columns, facts.columns.get, names, headers)
+
+
+def _design(
+    condition, conditions: tuple, within: int, written, settings: dict, columns: list[str], values_of, names, headers
+) -> StudyDesign:
+    """What both readings of the design share: the subjects (the study file's, else within when someone did
+    two conditions), the rounds (_rounds) and the condition's header as written."""
     stated = "subjects" in settings
     subjects = settings["subjects"].lower() if stated else ("within" if within else "between") if conditions else None
-    round_name, rounds = _rounds(columns, settings.get("round"), facts.columns.get, names)
+    round_name, rounds = _rounds(columns, settings.get("round"), values_of, names)
     if written is None and condition == "variant":
         written = condition_header(headers or [])
     return StudyDesign("participant", condition, conditions, within, subjects, round_name, rounds, stated, written)

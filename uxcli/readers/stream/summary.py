@@ -42,6 +42,26 @@ class SummaryRequest:
     unit: str = "participant"  # what the rates count (uxcli.tasks.metrics.UNITS)
 
 
+_UNSEEN = np.iinfo(np.int64).max  # a variant's first attempt, before one is seen
+
+
+class _Mixing:
+    """Per participant code: the first variant seen (-1: none yet) and whether another one came since."""
+
+    def __init__(self) -> None:
+        self.seen = np.zeros(0, dtype=np.int32)
+        self.mixed = np.zeros(0, dtype=bool)
+
+    def add(self, participant: np.ndarray, variant: np.ndarray, people: int) -> None:
+        if people > len(self.seen):  # doubling: new participants come in every block of a big log
+            extra = max(people, 2 * len(self.seen)) - len(self.seen)
+            self.seen = np.r_[self.seen, np.full(extra, -1, dtype=np.int32)]
+            self.mixed = np.r_[self.mixed, np.zeros(extra, dtype=bool)]
+        unseen = self.seen[participant] < 0
+        self.seen[participant[unseen]] = variant[unseen]  # any of them: a second, different one mixes anyway
+        self.mixed[participant[self.seen[participant] != variant]] = True
+
+
 @dataclass(frozen=True)
 class StreamedDesign:
     """What a summary computed while streaming knows of the study design (uxcli.design.streamed_design)."""
@@ -59,12 +79,11 @@ class Reducer:
         self.stats = GroupStats(request.time_of, request.unit)
         self.labels: dict[str, Labels] = {}  # one code space per column across files
         self.group_ids: dict[tuple, int] = {}
-        self.variant = np.zeros(0, dtype=np.int32)  # per participant code: first variant code seen, -1 none
-        self.conflicted = np.zeros(0, dtype=bool)
+        self.anywhere = _Mixing()  # who was seen with several variants, across files (the fallback rule)
         # the design, as uxcli.design.study_design finds it in an attempts frame: each condition's first
         # attempt (file, row), and participants with attempts under two conditions in one file
         self.first = np.zeros(0, dtype=np.int64)  # per variant code
-        self.in_file = (-1, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=bool))  # file, variant, mixed there
+        self.file_index, self.in_file = -1, _Mixing()
         self.within = np.zeros(0, dtype=bool)  # per participant code, in any one file
 
     def labels_for(self, columns: list[str]) -> dict[str, Labels]:
@@ -88,8 +107,7 @@ class Reducer:
             attempt=attempts["attempt"],
             person=attempts["participant"],
         )
-        self._variants(attempts["participant"], attempts["variant"])  # -1 where a file has no variant
-        self._design(attempts["participant"], attempts["variant"], attempts["_row"], file_index)
+        self._conditions(attempts["participant"], attempts["variant"], attempts["_row"], file_index)
 
     def _groups(self, attempts: dict[str, np.ndarray]) -> np.ndarray:
         n = len(attempts["_row"])
@@ -116,47 +134,34 @@ class Reducer:
         )
         return ids[inverse.ravel()]
 
-    def _variants(self, participant: np.ndarray, variant: np.ndarray) -> None:
-        """Track which participants were seen with more than one variant."""
-        size = len(self.labels["participant"].names)
-        if size > len(self.variant):
-            self.variant = np.r_[self.variant, np.full(size - len(self.variant), -1, dtype=np.int32)]
-            self.conflicted = np.r_[self.conflicted, np.zeros(size - len(self.conflicted), dtype=bool)]
+    def _conditions(self, participant: np.ndarray, variant: np.ndarray, rows: np.ndarray, file_index: int) -> None:
+        """Who was seen with which variant (-1 where a file has no variant), and each variant's first attempt."""
         known = variant >= 0
         p, v = participant[known], variant[known]
-        unseen = self.variant[p] < 0
-        self.variant[p[unseen]] = v[unseen]  # any of them: a second, different one is a conflict anyway
-        self.conflicted[p[self.variant[p] != v]] = True
-
-    def _design(self, participant: np.ndarray, variant: np.ndarray, rows: np.ndarray, file_index: int) -> None:
-        known = variant >= 0
-        p, v = participant[known], variant[known]
-        size = len(self.labels["variant"].names) if "variant" in self.labels else 0
-        self.first = np.r_[self.first, np.full(max(size - len(self.first), 0), np.iinfo(np.int64).max)]
-        np.minimum.at(self.first, v, (np.int64(file_index) << _ROW_BITS) | rows[known])
         people = len(self.labels["participant"].names)
-        index, seen, mixed = self.in_file
-        if index != file_index:  # a new file: who mixed conditions is judged per file
+        self.anywhere.add(p, v, people)
+        if file_index != self.file_index:  # a new file: who mixed conditions is judged per file
             self._end_file()
-            index, seen, mixed = file_index, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=bool)
-        seen = np.r_[seen, np.full(people - len(seen), -1, dtype=np.int32)]
-        mixed = np.r_[mixed, np.zeros(people - len(mixed), dtype=bool)]
-        unseen = seen[p] < 0
-        seen[p[unseen]] = v[unseen]
-        mixed[p[seen[p] != v]] = True
-        self.in_file = (index, seen, mixed)
+            self.file_index = file_index
+        self.in_file.add(p, v, people)
+        size = len(self.labels["variant"].names) if "variant" in self.labels else 0
+        if size > len(self.first):
+            self.first = np.r_[self.first, np.full(size - len(self.first), _UNSEEN)]
+        np.minimum.at(self.first, v, (np.int64(file_index) << _ROW_BITS) | rows[known])
 
     def _end_file(self) -> None:
-        mixed = self.in_file[2]
-        self.within = np.r_[self.within, np.zeros(max(len(mixed) - len(self.within), 0), dtype=bool)]
+        mixed = self.in_file.mixed
+        if len(mixed) > len(self.within):
+            self.within = np.r_[self.within, np.zeros(len(mixed) - len(self.within), dtype=bool)]
         self.within[: len(mixed)] |= mixed
+        self.in_file = _Mixing()
 
     def design(self) -> StreamedDesign:
         """The conditions in the order their first attempts come, and how many participants did attempts
         under two or more of them in one file (what uxcli.design.study_design reads off an attempts frame)."""
         self._end_file()
-        self.in_file = (-1, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=bool))
-        met = np.flatnonzero(self.first < np.iinfo(np.int64).max)
+        self.file_index = -1
+        met = np.flatnonzero(self.first < _UNSEEN)
         names = self.labels["variant"].names if "variant" in self.labels else []
         conditions = tuple(names[c] for c in met[np.argsort(self.first[met], kind="stable")].tolist())
         columns = {c: tuple(labels.names) for c, labels in self.labels.items()}
@@ -164,8 +169,8 @@ class Reducer:
 
     def finish(self) -> Grouped:
         """The group statistics; gives up when the whole-file reader would list participants with several variants."""
-        conflicted = int(self.conflicted.sum())
-        if conflicted and conflicted <= int((self.variant >= 0).sum()) / 2:
+        conflicted = int(self.anywhere.mixed.sum())
+        if conflicted and conflicted <= int((self.anywhere.seen >= 0).sum()) / 2:
             raise Fallback("participants with several variants (the whole-file reader lists them)")
         return Grouped(self.by, self.stats, self._labels())
 
